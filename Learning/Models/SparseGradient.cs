@@ -1,0 +1,99 @@
+using System.Diagnostics;
+
+namespace OrleansML.Learning.Models;
+
+/// <summary>
+/// A reusable accumulator of (parameter index, value) pairs: the gradient of a sparse batch, or the set of
+/// parameter keys it touches.
+/// </summary>
+/// <remarks>
+/// A dense slot map (one int per parameter) makes <see cref="Add"/> O(1) with no hashing, and
+/// <see cref="Clear"/> resets only the slots used, so a batch costs O(touched keys), not O(parameters).
+/// The map costs as much memory as one copy of the parameters, which a worker holds anyway.
+/// Invariant: for every i &lt; Count, <c>_slotOfKey[_keys[i]] == i + 1</c> while unsorted; after
+/// <see cref="SortByKey"/> keys ascend and the map is rebuilt lazily by the next <see cref="Clear"/>.
+/// </remarks>
+public sealed class SparseGradient
+{
+    private readonly int[] _slotOfKey;
+    private int[] _keys;
+    private float[] _values;
+    private bool _sorted;
+
+    /// <summary>Creates an accumulator for parameter indices in [0, <paramref name="parameterCount"/>).</summary>
+    public SparseGradient(int parameterCount, int initialCapacity = 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parameterCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initialCapacity);
+        _slotOfKey = new int[parameterCount];
+        _keys = new int[initialCapacity];
+        _values = new float[initialCapacity];
+    }
+
+    /// <summary>Parameter indices lie in [0, ParameterCount).</summary>
+    public int ParameterCount => _slotOfKey.Length;
+
+    /// <summary>Number of distinct keys held.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The keys, ascending after <see cref="SortByKey"/>.</summary>
+    public ReadOnlySpan<int> Keys => _keys.AsSpan(0, Count);
+
+    /// <summary>The values, aligned with <see cref="Keys"/>.</summary>
+    public Span<float> Values => _values.AsSpan(0, Count);
+
+    /// <summary>True once <see cref="SortByKey"/> has run and nothing has been added since.</summary>
+    public bool IsSorted => _sorted;
+
+    /// <summary>Removes every key, in time proportional to the number held.</summary>
+    public void Clear()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            _slotOfKey[_keys[i]] = 0;
+        }
+
+        Count = 0;
+        _sorted = false;
+    }
+
+    /// <summary>Adds <paramref name="value"/> to the entry of <paramref name="key"/>, creating it at zero.</summary>
+    public void Add(int key, float value)
+    {
+        Debug.Assert((uint)key < (uint)_slotOfKey.Length, "key out of range");
+        if (_sorted)
+        {
+            throw new InvalidOperationException("The gradient was sorted; Clear it before adding again.");
+        }
+
+        int slot = _slotOfKey[key];
+        if (slot != 0)
+        {
+            _values[slot - 1] += value;
+            return;
+        }
+
+        if (Count == _keys.Length)
+        {
+            Array.Resize(ref _keys, _keys.Length * 2);
+            Array.Resize(ref _values, _values.Length * 2);
+        }
+
+        _keys[Count] = key;
+        _values[Count] = value;
+        Count++;
+        _slotOfKey[key] = Count;
+    }
+
+    /// <summary>Multiplies every value by <paramref name="factor"/> (e.g. 1/batch size).</summary>
+    public void Scale(float factor) => System.Numerics.Tensors.TensorPrimitives.Multiply(Values, factor, Values);
+
+    /// <summary>Sorts entries by ascending key so that they can be split into key ranges.</summary>
+    public void SortByKey()
+    {
+        Array.Sort(_keys, _values, 0, Count);
+        // The slot map no longer matches positions; it is only needed again after Clear, which
+        // zeroes exactly the keys held, whatever their order.
+        _sorted = true;
+    }
+}
