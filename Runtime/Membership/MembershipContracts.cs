@@ -106,3 +106,35 @@ public interface IClusterMembershipView
     /// <summary>Re-reads the table now (for example after a peer says it changed).</summary>
     Task RefreshAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A silo's membership agent: it joins the cluster, keeps the table current (heartbeats), watches peers
+/// (probes and suspicion votes) and leaves. It also serves as the silo's <see cref="IClusterMembershipView"/>.
+/// </summary>
+public interface IMembershipAgent : IClusterMembershipView
+{
+    /// <summary>This silo.</summary>
+    SiloAddress LocalSilo { get; }
+
+    /// <summary>
+    /// Writes this silo as Joining, probes every active silo (failing the join if one does not answer
+    /// and is not declared dead), then writes Active and starts the heartbeat and probing loops.
+    /// </summary>
+    Task JoinAsync(string siloName, int gatewayPort, CancellationToken cancellationToken);
+
+    /// <summary>Writes ShuttingDown (graceful) and then Dead, and stops the loops.</summary>
+    Task LeaveAsync(CancellationToken cancellationToken);
+
+    /// <summary>Raised when this silo reads itself Dead in the table: the silo must stop at once.</summary>
+    event Action? DeclaredDead;
+}
+
+/// <summary>A gateway a client can connect to.</summary>
+public sealed record GatewayAddress(SiloAddress Silo, int GatewayPort);
+
+/// <summary>Lists the gateways (active silos with a gateway port) for clients.</summary>
+public interface IGatewayListProvider
+{
+    /// <summary>The current gateways.</summary>
+    Task<IReadOnlyList<GatewayAddress>> GetGatewaysAsync(CancellationToken cancellationToken);
+}
