@@ -111,7 +111,10 @@ public sealed record OptimizerSettings
         }
     }
 
-    /// <summary>Validates, then builds the optimizer.</summary>
+    /// <summary>
+    /// Validates, then builds the optimizer. Optimizers hold only immutable settings (all memory is in
+    /// <see cref="OptimizerState"/>), so one instance can serve every slice and thread.
+    /// </summary>
     public Optimizer Create()
     {
         Validate();

@@ -63,6 +63,12 @@ public sealed class LbfgsMinimizer
     /// Continues (or starts) the run held by <paramref name="state"/>. <paramref name="afterIteration"/>
     /// runs after each completed iteration, e.g. to persist <see cref="LbfgsState.Serialize"/>.
     /// </summary>
+    /// <remarks>
+    /// The objective must overwrite the whole gradient and must not keep the memory it is given: the
+    /// minimizer reuses those buffers. The state's own <see cref="LbfgsState.HistorySize"/> applies, so a
+    /// resumed run keeps the history size it started with. <see cref="LbfgsOptions.MaximumIterations"/>
+    /// counts the iterations of the state, including those before a resume.
+    /// </remarks>
     /// <exception cref="OperationCanceledException">Cancelled; <paramref name="state"/> holds the last completed iteration.</exception>
     /// <exception cref="InvalidOperationException">The objective is not finite at the starting point.</exception>
     public async ValueTask<LbfgsResult> MinimizeAsync(

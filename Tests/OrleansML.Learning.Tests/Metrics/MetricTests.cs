@@ -39,6 +39,26 @@ public class MetricTests
     }
 
     [Fact]
+    public void Log_loss_parts_merge_to_the_whole()
+    {
+        double[] probabilities = [0.9, 0.15, 0.5, 0.999, 0.01, 0.3];
+        bool[] labels = [true, false, true, false, false, true];
+        var whole = new LogLossMetric();
+        var first = new LogLossMetric();
+        var second = new LogLossMetric();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            whole.AddBinary(probabilities[i], labels[i]);
+            (i % 2 == 0 ? first : second).AddBinary(probabilities[i], labels[i]);
+        }
+
+        first.Merge(second);
+        Assert.Equal(whole.Count, first.Count);
+        Assert.Equal(whole.Value, first.Value, 1e-14);
+        Assert.Equal(whole.Value, new LogLossMetric(first.SumOfLosses, first.Count).Value, 1e-14);
+    }
+
+    [Fact]
     public void Auc_with_ties_by_hand()
     {
         var metric = new AucMetric();

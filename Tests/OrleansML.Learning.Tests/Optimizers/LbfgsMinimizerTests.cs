@@ -195,6 +195,31 @@ public class LbfgsMinimizerTests
     }
 
     [Fact]
+    public void Non_finite_objective_at_the_start_is_an_error_and_infinite_trials_are_stepped_back_from()
+    {
+        var minimizer = new LbfgsMinimizer(Tight);
+        Assert.Throws<InvalidOperationException>(() => minimizer.Minimize((point, gradient) => double.NaN, [1.0]));
+
+        // Infinite beyond x = 1.8: the first trial (x = 2) lands in it and the search must back off.
+        int infinite = 0;
+        var result = minimizer.Minimize(
+            (point, gradient) =>
+            {
+                gradient[0] = 2 * (point[0] - 1.5);
+                if (point[0] > 1.8)
+                {
+                    infinite++;
+                    return double.PositiveInfinity;
+                }
+
+                return (point[0] - 1.5) * (point[0] - 1.5);
+            },
+            [1.0]);
+        Assert.Equal(1.5, result.Point[0], 1e-8);
+        Assert.True(infinite > 0, "no trial reached the infinite region; the test does not test what it says");
+    }
+
+    [Fact]
     public void Truncated_state_is_rejected()
     {
         var state = LbfgsState.Create([1, 2, 3]);
