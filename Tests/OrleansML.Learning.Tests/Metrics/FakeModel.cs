@@ -2,7 +2,10 @@ using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Tests.Metrics;
 
-/// <summary>A model whose predictions are the first OutputsPerRow features of each row, times parameter 0.</summary>
+/// <summary>
+/// A model whose predictions are the first OutputsPerRow features of each dense row, or the sum of a
+/// sparse row's values (one output), times parameter 0.
+/// </summary>
 internal sealed class FakeModel(ModelTask task, int outputsPerRow) : IModel
 {
     public string Name => "fake";
@@ -29,6 +32,22 @@ internal sealed class FakeModel(ModelTask task, int outputsPerRow) : IModel
     {
         Assert.Equal(batch.Count * outputsPerRow, outputs.Length);
         LargestChunk = Math.Max(LargestChunk, batch.Count);
+        if (!batch.IsDense)
+        {
+            for (int row = 0; row < batch.Count; row++)
+            {
+                float sum = 0;
+                foreach (float value in batch.Sparse!.RowValues(batch.Start + row))
+                {
+                    sum += value;
+                }
+
+                outputs[row] = parameters[0] * sum;
+            }
+
+            return;
+        }
+
         var dataset = batch.RequireDense(Name);
         for (int row = 0; row < batch.Count; row++)
         {

@@ -28,6 +28,26 @@ public class ModelEvaluatorTests
     }
 
     [Fact]
+    public void Sparse_batches_are_chunked_from_their_offset_like_dense_ones()
+    {
+        float[] probabilities = [0.9f, 0.2f, 0.6f, 0.4f, 0.7f, 0.3f];
+        float[] labels = [1, 0, 0, 1, 1, 0];
+        // The same probabilities split across one or two nonzeros per row.
+        var sparse = new SparseDataset<int>([0, 2, 3, 5, 6, 7, 8], [0, 3, 1, 0, 2, 4, 1, 0], [0.5f, 0.4f, 0.2f, 0.25f, 0.35f, 0.4f, 0.7f, 0.3f], labels, 5);
+        var dense = new DenseDataset(probabilities, labels, 1);
+        var evaluator = new ModelEvaluator(new FakeModel(ModelTask.BinaryClassification, 1), chunkRows: 2);
+
+        EvaluationResult fromSparse = evaluator.Evaluate([1f], DataBatch.Of(sparse, 1, 5));
+        EvaluationResult fromDense = evaluator.Evaluate([1f], DataBatch.Of(dense, 1, 5));
+
+        Assert.Equal(5, fromSparse.RowCount);
+        Assert.Equal(fromDense.Accuracy!.Value, fromSparse.Accuracy!.Value);
+        Assert.Equal(fromDense.LogLoss!.Value, fromSparse.LogLoss!.Value, 1e-6);
+        Assert.Equal(fromDense.Auc!.Value, fromSparse.Auc!.Value);
+        Assert.Equal(5.0 / 6, fromDense.Auc.Value, 1e-15); // positives 0.4, 0.7 against negatives 0.2, 0.6, 0.3: 2 + 3 of 6 pairs.
+    }
+
+    [Fact]
     public void Multiclass_model_gets_accuracy_log_loss_and_confusion_matrix()
     {
         float[] probabilities =
