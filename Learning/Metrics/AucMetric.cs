@@ -77,6 +77,21 @@ public sealed class AucMetric
     /// <exception cref="ArgumentException">The score is NaN.</exception>
     public void Add(float score, bool positive) => AddCounts(score, positive ? 1 : 0, positive ? 0 : 1);
 
+    /// <summary>Counts a batch: <paramref name="labels"/> are 0 (negative) or 1 (positive).</summary>
+    /// <exception cref="ArgumentException">Lengths differ, a label is not 0 or 1, or a score is NaN.</exception>
+    public void Add(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
+    {
+        if (scores.Length != labels.Length)
+        {
+            throw new ArgumentException($"{scores.Length} scores but {labels.Length} labels.", nameof(labels));
+        }
+
+        for (int i = 0; i < scores.Length; i++)
+        {
+            Add(scores[i], BinaryLabel(labels[i], i));
+        }
+    }
+
     /// <summary>Adds another accumulator's counts to this one.</summary>
     public void Merge(AucMetric other)
     {
@@ -86,6 +101,13 @@ public sealed class AucMetric
             AddCounts(score, counts.Positives, counts.Negatives);
         }
     }
+
+    internal static bool BinaryLabel(float label, int index) => label switch
+    {
+        0f => false,
+        1f => true,
+        _ => throw new ArgumentException($"label {index} must be 0 or 1, got {label}.", nameof(label)),
+    };
 
     private void AddCounts(float score, long positives, long negatives)
     {

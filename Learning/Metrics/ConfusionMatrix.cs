@@ -87,6 +87,20 @@ public sealed class ConfusionMatrix
         Total++;
     }
 
+    /// <summary>Counts a batch of (actual, predicted) pairs.</summary>
+    public void Add(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted)
+    {
+        if (actual.Length != predicted.Length)
+        {
+            throw new ArgumentException($"{actual.Length} labels but {predicted.Length} predictions.", nameof(predicted));
+        }
+
+        for (int i = 0; i < actual.Length; i++)
+        {
+            Add(actual[i], predicted[i]);
+        }
+    }
+
     /// <summary>Adds another matrix's counts to this one.</summary>
     public void Merge(ConfusionMatrix other)
     {

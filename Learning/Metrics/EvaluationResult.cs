@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Metrics;
@@ -84,6 +85,29 @@ public sealed class EvaluationResult
         LogLoss?.Merge(other.LogLoss!);
         Auc?.Merge(other.Auc!);
         ConfusionMatrix?.Merge(other.ConfusionMatrix!);
+    }
+
+    /// <summary>The metric values on one line, e.g. "rows=10000 accuracy=0.8412 logLoss=0.4561 auc=0.9013".</summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"rows={RowCount}");
+        if (Rmse is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" rmse={Rmse.Value:G6} mae={Rmse.MeanAbsoluteError:G6}");
+        }
+
+        if (Accuracy is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" accuracy={Accuracy.Value:F4} logLoss={LogLoss!.Value:F4}");
+        }
+
+        if (Auc is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" auc={Auc.Value:F4}");
+        }
+
+        return text.ToString();
     }
 
     private static void Require(bool consistent, string metric, ModelTask task)

@@ -59,6 +59,21 @@ public sealed class LogLossMetric
     public void AddBinary(double probabilityOfPositive, bool positive) =>
         Add(positive ? probabilityOfPositive : 1 - probabilityOfPositive);
 
+    /// <summary>Counts a batch of binary examples: P(y = 1) per row and labels 0 or 1.</summary>
+    /// <exception cref="ArgumentException">Lengths differ, a label is not 0 or 1, or a probability is NaN.</exception>
+    public void AddBinary(ReadOnlySpan<float> probabilitiesOfPositive, ReadOnlySpan<float> labels)
+    {
+        if (probabilitiesOfPositive.Length != labels.Length)
+        {
+            throw new ArgumentException($"{probabilitiesOfPositive.Length} probabilities but {labels.Length} labels.", nameof(labels));
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            AddBinary(probabilitiesOfPositive[i], AucMetric.BinaryLabel(labels[i], i));
+        }
+    }
+
     /// <summary>Adds another accumulator's counts to this one.</summary>
     public void Merge(LogLossMetric other)
     {

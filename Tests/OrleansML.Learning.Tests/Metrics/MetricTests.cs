@@ -35,6 +35,10 @@ public class MetricTests
         certainMistake.AddBinary(1.0, false);
         Assert.Equal(-Math.Log(LogLossMetric.Epsilon), certainMistake.Value, 1e-12);
         Assert.Equal(16.11809565, certainMistake.Value, 1e-7);
+
+        var batch = new LogLossMetric();
+        batch.AddBinary([0.9f, 0.2f, 0.6f], [1f, 0f, 0f]);
+        Assert.Equal(metric.Value, batch.Value, 1e-7);
         Assert.Throws<ArgumentException>(() => certainMistake.Add(double.NaN));
     }
 
@@ -76,6 +80,12 @@ public class MetricTests
         Assert.Equal(4, metric.Positives);
         Assert.Equal(3, metric.Negatives);
         Assert.Equal(new AucScoreCounts(1, 2), metric.CountsByScore[0.4f]);
+
+        var batch = new AucMetric();
+        batch.Add([0.1f, 0.4f, 0.4f, 0.35f, 0.8f, 0.4f, 0.1f], [0, 1, 0, 1, 1, 0, 1]);
+        Assert.Equal(metric.Value, batch.Value);
+        Assert.Throws<ArgumentException>(() => batch.Add([0.5f], [2f]));
+        Assert.Throws<ArgumentException>(() => batch.Add(float.NaN, true));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public class ModelEvaluatorTests
         Assert.Equal(expectedLogLoss, result.LogLoss!.Value, 1e-6);
         // Positives 0.9, 0.4, 0.7 against negatives 0.2, 0.6: 2 + 1 + 2 = 5 of 6 pairs.
         Assert.Equal(5.0 / 6, result.Auc!.Value, 1e-15);
+        Assert.Equal("rows=5 accuracy=0.6000 logLoss=" + expectedLogLoss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) + " auc=0.8333", result.ToString());
     }
 
     [Fact]
