@@ -63,7 +63,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
         "OML011",
         "Grain method type cannot be serialised",
-        "'{0}' of grain method '{1}' has type '{2}', which cannot be serialised (pointers and ref structs such as Span<T> cannot cross processes; use an array or ReadOnlyMemory<T>)");
+        "Parameter '{0}' of grain method '{1}' has type '{2}', which cannot be serialised (pointers and ref structs such as Span<T> cannot cross processes; use an array or ReadOnlyMemory<T>)");
 
     public static readonly DiagnosticDescriptor InvalidGrainTypeName = Create(
         "OML012",

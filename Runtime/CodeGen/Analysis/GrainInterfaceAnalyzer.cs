@@ -129,7 +129,7 @@ internal static class GrainInterfaceAnalyzer
             }
             else if (parameter.Type.IsRefLikeType || parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, parameterLocation, "Parameter '" + parameter.Name + "'", display, parameter.Type.ToDisplayString()));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, parameterLocation, parameter.Name, display, parameter.Type.ToDisplayString()));
             }
         }
 

@@ -122,7 +122,7 @@ internal static class GrainRequestEmitter
                     w.Line();
                     w.Line("private static async global::System.Collections.Generic.IAsyncEnumerable<object?> BoxItems(" + stream + " source, [global::System.Runtime.CompilerServices.EnumeratorCancellation] " + CancellationToken + " cancellationToken = default)");
                     w.Open();
-                    w.Line("await foreach (" + method.ResultType + " item in source.WithCancellation(cancellationToken).ConfigureAwait(false))");
+                    w.Line("await foreach (" + method.ResultType + " item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(source, cancellationToken).ConfigureAwait(false))");
                     w.Open();
                     w.Line("yield return item;");
                     w.Close();
