@@ -71,6 +71,29 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public async Task Cancelling_the_callers_token_stops_a_stream()
+    {
+        IAccumulatorGrain grain = NewInvoker().GetGrain<IAccumulatorGrain>("stream-cancel");
+        using var cancellation = new CancellationTokenSource();
+        var received = new List<int>();
+
+        async Task Enumerate()
+        {
+            await foreach (int square in grain.CountTo(1_000_000, cancellation.Token))
+            {
+                received.Add(square);
+                if (received.Count == 3)
+                {
+                    await cancellation.CancelAsync();
+                }
+            }
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Enumerate().WaitAsync(s_bound));
+        Assert.Equal([0, 1, 4], received);
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_token_reaches_the_grain()
     {
         IAccumulatorGrain grain = NewInvoker().GetGrain<IAccumulatorGrain>("cancel");
