@@ -8,85 +8,83 @@ internal sealed partial class MembershipAgent
 {
     private DateTimeOffset _lastCleanup = DateTimeOffset.MinValue;
 
-    private async Task RunLoopAsync(string name, TimeSpan period, Func<CancellationToken, Task> body, CancellationToken cancellationToken)
+    private async Task RunLoopAsync(int loop, TimeSpan period, Func<CancellationToken, Task> body, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            try
+            Task due = Task.Delay(period, _time, cancellationToken);
+            while (true)
             {
-                await Task.Delay(period, _time, cancellationToken);
-                await body(cancellationToken);
+                await due;
+                try
+                {
+                    await body(cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A failed table read or write is retried on the next period; the loop itself never dies.
+                    LogLoopFailed(LocalSilo, LoopNames[loop], ex);
+                }
+
+                // The next timer exists before the iteration is counted, so a test that waits for the count
+                // and then moves its clock can never move it past a timer not yet armed.
+                due = Task.Delay(period, _time, cancellationToken);
+                Interlocked.Increment(ref _iterations[loop]);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A failed table read or write is retried on the next period; the loop itself never dies.
-                LogLoopFailed(LocalSilo, name, ex);
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by Leave, Dispose or self-fencing.
         }
     }
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
         await _table.UpdateIAmAliveAsync(LocalSilo, _time.GetUtcNow(), cancellationToken);
-        Interlocked.Increment(ref _heartbeats);
     }
 
     private async Task RefreshLoopBodyAsync(CancellationToken cancellationToken)
     {
-        try
+        await ReadAndPublishAsync(cancellationToken);
+        DateTimeOffset now = _time.GetUtcNow();
+        if (!IsDeclaredDead && now - _lastCleanup >= _options.DefunctSiloCleanupPeriod)
         {
-            await ReadAndPublishAsync(cancellationToken);
-            DateTimeOffset now = _time.GetUtcNow();
-            if (!IsDeclaredDead && now - _lastCleanup >= _options.DefunctSiloCleanupPeriod)
-            {
-                _lastCleanup = now;
-                await _table.CleanupDefunctEntriesAsync(now - _options.DefunctSiloExpiration, cancellationToken);
-            }
-        }
-        finally
-        {
-            Interlocked.Increment(ref _refreshes);
+            _lastCleanup = now;
+            await _table.CleanupDefunctEntriesAsync(now - _options.DefunctSiloExpiration, cancellationToken);
         }
     }
 
     private async Task ProbeRoundAsync(CancellationToken cancellationToken)
     {
-        try
+        IReadOnlyList<SiloAddress> targets = ProbeTargetSelector.Select(Current.ActiveSilos, LocalSilo, _options.ProbedSilosCount);
+        foreach (SiloAddress gone in _missedProbes.Keys.Except(targets).ToList())
         {
-            IReadOnlyList<SiloAddress> targets = ProbeTargetSelector.Select(Current.ActiveSilos, LocalSilo, _options.ProbedSilosCount);
-            foreach (SiloAddress gone in _missedProbes.Keys.Except(targets).ToList())
-            {
-                _missedProbes.Remove(gone);
-            }
-
-            (SiloAddress Silo, bool Answered)[] results = await Task.WhenAll(targets.Select(async s => (s, await ProbeOnceAsync(s, cancellationToken))));
-            foreach ((SiloAddress silo, bool answered) in results)
-            {
-                if (IsDeclaredDead)
-                {
-                    return;
-                }
-
-                if (answered)
-                {
-                    if (_missedProbes.Remove(silo))
-                    {
-                        LogPeerAnswered(LocalSilo, silo);
-                    }
-                }
-                else
-                {
-                    await RecordMissAsync(silo, cancellationToken);
-                }
-            }
+            _missedProbes.Remove(gone);
         }
-        finally
+
+        (SiloAddress Silo, bool Answered)[] results = await Task.WhenAll(targets.Select(async s => (s, await ProbeOnceAsync(s, cancellationToken))));
+        foreach ((SiloAddress silo, bool answered) in results)
         {
-            Interlocked.Increment(ref _probeRounds);
+            if (IsDeclaredDead)
+            {
+                return;
+            }
+
+            if (answered)
+            {
+                if (_missedProbes.Remove(silo))
+                {
+                    LogPeerAnswered(LocalSilo, silo);
+                }
+            }
+            else
+            {
+                await RecordMissAsync(silo, cancellationToken);
+            }
         }
     }
 

@@ -38,7 +38,11 @@ internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposab
     private int _state = StateCreated;
     private int _declaredDead;
     private bool _inserted;
-    private long _probeRounds, _refreshes, _heartbeats;
+    private static readonly string[] LoopNames = ["heartbeat", "refresh", "probe"];
+    private const int HeartbeatLoop = 0, RefreshLoop = 1, ProbeLoop = 2;
+
+    // Completed iterations per loop (test accessors below).
+    private readonly long[] _iterations = new long[3];
 
     public MembershipAgent(SiloAddress localSilo, IMembershipTable table, ISiloProber prober, IOptions<MembershipOptions> options,
         TimeProvider timeProvider, ILogger<MembershipAgent> logger, IMeterFactory? meterFactory = null)
@@ -65,13 +69,13 @@ internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposab
     internal bool IsDeclaredDead => Volatile.Read(ref _declaredDead) == 1;
 
     /// <summary>Completed probe rounds (test accessor: lets fake-time tests wait for a round to finish).</summary>
-    internal long ProbeRoundsCompleted => Interlocked.Read(ref _probeRounds);
+    internal long ProbeRoundsCompleted => Interlocked.Read(ref _iterations[ProbeLoop]);
 
     /// <summary>Completed periodic table refreshes (test accessor).</summary>
-    internal long RefreshesCompleted => Interlocked.Read(ref _refreshes);
+    internal long RefreshesCompleted => Interlocked.Read(ref _iterations[RefreshLoop]);
 
     /// <summary>Completed heartbeats (test accessor).</summary>
-    internal long HeartbeatsCompleted => Interlocked.Read(ref _heartbeats);
+    internal long HeartbeatsCompleted => Interlocked.Read(ref _iterations[HeartbeatLoop]);
 
     public async Task RefreshAsync(CancellationToken cancellationToken) => await ReadAndPublishAsync(cancellationToken);
 
@@ -115,9 +119,9 @@ internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposab
         {
             CancellationToken loops = _loopsCancellation.Token;
             _loops = Task.WhenAll(
-                RunLoopAsync("heartbeat", _options.IAmAlivePeriod, HeartbeatAsync, loops),
-                RunLoopAsync("refresh", _options.TableRefreshPeriod, RefreshLoopBodyAsync, loops),
-                RunLoopAsync("probe", _options.ProbePeriod, ProbeRoundAsync, loops));
+                RunLoopAsync(HeartbeatLoop, _options.IAmAlivePeriod, HeartbeatAsync, loops),
+                RunLoopAsync(RefreshLoop, _options.TableRefreshPeriod, RefreshLoopBodyAsync, loops),
+                RunLoopAsync(ProbeLoop, _options.ProbePeriod, ProbeRoundAsync, loops));
             LogJoined(LocalSilo, Current.Version);
         }
     }
