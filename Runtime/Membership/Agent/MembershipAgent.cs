@@ -37,7 +37,7 @@ internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposab
     private Task _loops = Task.CompletedTask;
     private int _state = StateCreated;
     private int _declaredDead;
-    private bool _inserted;
+    private volatile bool _inserted;
     private static readonly string[] LoopNames = ["heartbeat", "refresh", "probe"];
     private const int HeartbeatLoop = 0, RefreshLoop = 1, ProbeLoop = 2;
 
