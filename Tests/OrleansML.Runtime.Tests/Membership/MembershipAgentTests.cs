@@ -185,7 +185,7 @@ public sealed class MembershipAgentTests
             await Task.WhenAny(join, Task.Delay(20));
         }
 
-        await join;
+        await join.WaitAsync(TimeSpan.FromSeconds(10));
         MembershipSnapshot table = await cluster.InMemory.ReadAllAsync(default);
         Assert.Equal(SiloStatus.Dead, table.Find(b.LocalSilo)!.Status);
         Assert.Equal(SiloStatus.Active, table.Find(c.LocalSilo)!.Status);
@@ -210,7 +210,7 @@ public sealed class MembershipAgentTests
             await Task.WhenAny(join, Task.Delay(20));
         }
 
-        var error = await Assert.ThrowsAsync<ClusterJoinException>(() => join);
+        var error = await Assert.ThrowsAsync<ClusterJoinException>(() => join.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains(b.LocalSilo.ToString(), error.Message, StringComparison.Ordinal);
         Assert.Contains("JoinTimeout", error.Message, StringComparison.Ordinal);
         MembershipSnapshot table = await cluster.InMemory.ReadAllAsync(default);
