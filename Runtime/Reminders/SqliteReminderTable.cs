@@ -29,13 +29,29 @@ internal sealed class SqliteReminderTable : IReminderTable
 
     public SqliteReminderTable(SqliteClusteringOptions options) => _database = new SqliteDatabase(options);
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    // As in SqliteMembershipTable: the provider is synchronous underneath, so calls run on the pool.
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        Task.Run(() => InitializeCoreAsync(cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<ReminderEntry>> ReadRangeAsync(uint beginExclusive, uint endInclusive, CancellationToken cancellationToken) =>
+        Task.Run(() => ReadRangeCoreAsync(beginExclusive, endInclusive, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<ReminderEntry>> ReadGrainAsync(GrainId grainId, CancellationToken cancellationToken) =>
+        Task.Run(() => ReadGrainCoreAsync(grainId, cancellationToken), cancellationToken);
+
+    public Task<string> UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken) =>
+        Task.Run(() => UpsertCoreAsync(entry, cancellationToken), cancellationToken);
+
+    public Task<bool> RemoveAsync(GrainId grainId, string reminderName, string? etag, CancellationToken cancellationToken) =>
+        Task.Run(() => RemoveCoreAsync(grainId, reminderName, etag, cancellationToken), cancellationToken);
+
+    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);
         await SqliteDatabase.ExecuteAsync(connection, null, Schema, cancellationToken);
     }
 
-    public Task<IReadOnlyList<ReminderEntry>> ReadRangeAsync(uint beginExclusive, uint endInclusive, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<ReminderEntry>> ReadRangeCoreAsync(uint beginExclusive, uint endInclusive, CancellationToken cancellationToken)
     {
         // Hashes are stored as non-negative integers (uint fits in SQLite's int64), so the wrap is two comparisons.
         string range = beginExclusive < endInclusive
@@ -45,11 +61,11 @@ internal sealed class SqliteReminderTable : IReminderTable
             ("@cluster", _database.ClusterId), ("@begin", (long)beginExclusive), ("@end", (long)endInclusive));
     }
 
-    public Task<IReadOnlyList<ReminderEntry>> ReadGrainAsync(GrainId grainId, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyList<ReminderEntry>> ReadGrainCoreAsync(GrainId grainId, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM reminders WHERE cluster_id = @cluster AND grain_id = @grain;", cancellationToken,
             ("@cluster", _database.ClusterId), ("@grain", grainId.ToString()));
 
-    public async Task<string> UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken)
+    private async Task<string> UpsertCoreAsync(ReminderEntry entry, CancellationToken cancellationToken)
     {
         ReminderValidation.ThrowIfInvalid(entry);
         string etag = Guid.NewGuid().ToString("N");
@@ -64,7 +80,7 @@ internal sealed class SqliteReminderTable : IReminderTable
         return etag;
     }
 
-    public async Task<bool> RemoveAsync(GrainId grainId, string reminderName, string? etag, CancellationToken cancellationToken)
+    private async Task<bool> RemoveCoreAsync(GrainId grainId, string reminderName, string? etag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reminderName);
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);

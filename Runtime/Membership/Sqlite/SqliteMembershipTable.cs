@@ -42,7 +42,28 @@ internal sealed class SqliteMembershipTable : IMembershipTable
         _time = time ?? TimeProvider.System;
     }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    // Microsoft.Data.Sqlite runs synchronously (its async methods complete on the calling thread) and a
+    // write may wait up to the busy timeout for another process's lock, so every call moves to the pool
+    // rather than blocking its caller.
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        Task.Run(() => InitializeCoreAsync(cancellationToken), cancellationToken);
+
+    public Task<MembershipSnapshot> ReadAllAsync(CancellationToken cancellationToken) =>
+        Task.Run(() => ReadAllCoreAsync(cancellationToken), cancellationToken);
+
+    public Task<bool> InsertAsync(MembershipEntry entry, long expectedVersion, CancellationToken cancellationToken) =>
+        Task.Run(() => InsertCoreAsync(entry, expectedVersion, cancellationToken), cancellationToken);
+
+    public Task<bool> UpdateAsync(MembershipEntry entry, long expectedVersion, CancellationToken cancellationToken) =>
+        Task.Run(() => UpdateCoreAsync(entry, expectedVersion, cancellationToken), cancellationToken);
+
+    public Task UpdateIAmAliveAsync(SiloAddress silo, DateTimeOffset time, CancellationToken cancellationToken) =>
+        Task.Run(() => UpdateIAmAliveCoreAsync(silo, time, cancellationToken), cancellationToken);
+
+    public Task CleanupDefunctEntriesAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        Task.Run(() => CleanupDefunctEntriesCoreAsync(olderThan, cancellationToken), cancellationToken);
+
+    private async Task InitializeCoreAsync(CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
@@ -53,7 +74,7 @@ internal sealed class SqliteMembershipTable : IMembershipTable
         transaction.Commit();
     }
 
-    public async Task<MembershipSnapshot> ReadAllAsync(CancellationToken cancellationToken)
+    private async Task<MembershipSnapshot> ReadAllCoreAsync(CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);
 
@@ -87,7 +108,7 @@ internal sealed class SqliteMembershipTable : IMembershipTable
         return new MembershipSnapshot(version, entries);
     }
 
-    public async Task<bool> InsertAsync(MembershipEntry entry, long expectedVersion, CancellationToken cancellationToken)
+    private async Task<bool> InsertCoreAsync(MembershipEntry entry, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);
@@ -108,7 +129,7 @@ internal sealed class SqliteMembershipTable : IMembershipTable
         return true;
     }
 
-    public async Task<bool> UpdateAsync(MembershipEntry entry, long expectedVersion, CancellationToken cancellationToken)
+    private async Task<bool> UpdateCoreAsync(MembershipEntry entry, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);
@@ -134,7 +155,7 @@ internal sealed class SqliteMembershipTable : IMembershipTable
         return true;
     }
 
-    public async Task UpdateIAmAliveAsync(SiloAddress silo, DateTimeOffset time, CancellationToken cancellationToken)
+    private async Task UpdateIAmAliveCoreAsync(SiloAddress silo, DateTimeOffset time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(silo);
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);
@@ -142,7 +163,7 @@ internal sealed class SqliteMembershipTable : IMembershipTable
             [.. KeyParameters(silo), ("@time", time.UtcTicks)]);
     }
 
-    public async Task CleanupDefunctEntriesAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    private async Task CleanupDefunctEntriesCoreAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await _database.OpenAsync(cancellationToken);
         await SqliteDatabase.ExecuteAsync(connection, null,

@@ -29,6 +29,20 @@ public sealed class MembershipAgentTests
     }
 
     [Fact]
+    public async Task A_throwing_changed_handler_does_not_stop_the_agent()
+    {
+        await using var cluster = new AgentCluster(AgentCluster.TestOptions());
+        MembershipAgent a = await cluster.JoinAsync(1);
+        int calls = 0;
+        a.Changed += _ => { Interlocked.Increment(ref calls); throw new InvalidOperationException("handler bug"); };
+        await cluster.JoinAsync(2);
+        await cluster.StepAsync(4);
+        Assert.Equal(1, calls); // one version change seen (b joined); later refreshes see no change
+        Assert.Equal(4, a.HeartbeatsCompleted);
+        Assert.Equal(2, a.Current.ActiveSilos.Count);
+    }
+
+    [Fact]
     public async Task Heartbeats_move_iamalive_without_bumping_the_version()
     {
         await using var cluster = new AgentCluster(AgentCluster.TestOptions());
@@ -153,6 +167,24 @@ public sealed class MembershipAgentTests
         Assert.Equal(heartbeats, b.HeartbeatsCompleted);
         Assert.Equal([a.LocalSilo], (await recording.ReadAllAsync(default)).ActiveSilos);
         Assert.Empty((await recording.ReadAllAsync(default)).Find(a.LocalSilo)!.Suspicions);
+    }
+
+    [Fact]
+    public async Task Refreshes_delete_dead_rows_past_their_expiration()
+    {
+        MembershipOptions options = AgentCluster.TestOptions();
+        options.DefunctSiloExpiration = TimeSpan.FromSeconds(5);
+        options.DefunctSiloCleanupPeriod = TimeSpan.FromSeconds(2);
+        await using var cluster = new AgentCluster(options);
+        MembershipAgent a = await cluster.JoinAsync(1);
+        MembershipAgent b = await cluster.JoinAsync(2);
+        await cluster.LeaveAsync(b);
+        await cluster.StepAsync(4);
+        Assert.Equal(SiloStatus.Dead, (await cluster.RowAsync(b)).Status); // not yet expired
+        await cluster.StepAsync(4);
+        MembershipSnapshot table = await cluster.InMemory.ReadAllAsync(default);
+        Assert.Null(table.Find(b.LocalSilo));
+        Assert.Equal([a.LocalSilo], table.ActiveSilos);
     }
 
     [Fact]

@@ -42,6 +42,30 @@ public sealed class SqliteMembershipTableTests : MembershipTableContractTests, I
     }
 
     [Fact]
+    public async Task A_writer_waits_for_another_connections_write_lock_up_to_the_busy_timeout()
+    {
+        SqliteMembershipTable patient = await OpenAsync("cluster-a");
+        var impatient = new SqliteMembershipTable(new SqliteClusteringOptions { DatabasePath = DatabasePath, ClusterId = "cluster-a", Pooling = false, BusyTimeout = TimeSpan.FromMilliseconds(50) });
+
+        // Another connection (as another process would) holds the write lock for a while.
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await holder.OpenAsync();
+        using (var transaction = holder.BeginTransaction(deferred: false))
+        {
+            var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => impatient.InsertAsync(Entry(1), 0, default));
+            Assert.Equal(5, error.SqliteErrorCode); // SQLITE_BUSY after the 50 ms timeout
+
+            Task<bool> waiting = patient.InsertAsync(Entry(1), 0, default);
+            await Task.Delay(300);
+            Assert.False(waiting.IsCompleted);
+            transaction.Commit();
+            Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal(1, (await impatient.ReadAllAsync(default)).Version);
+    }
+
+    [Fact]
     public async Task Clusters_sharing_a_file_are_isolated()
     {
         SqliteMembershipTable a = await OpenAsync("cluster-a");
