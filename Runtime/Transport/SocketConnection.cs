@@ -144,6 +144,16 @@ internal sealed class SocketConnection
         }
 
         _socket.Dispose();
+
+        // The send loop waits on the pipe, not the socket: wake it so it sees the abort and ends.
+        try
+        {
+            _output.Reader.CancelPendingRead();
+        }
+        catch (InvalidOperationException)
+        {
+            // The send loop already ended and completed the reader.
+        }
     }
 
     private async Task ReceiveLoopAsync()

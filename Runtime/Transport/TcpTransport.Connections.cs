@@ -320,7 +320,8 @@ internal sealed partial class TcpTransport
 
         _metrics.ConnectionRejected();
         LogHandshakeFailed(_logger, remote, connection.InitiatedLocally ? "outbound" : "inbound", reason);
-        connection.Abort();
+        // Close in order (not reset), so a Reject record already written reaches the peer before the FIN.
+        _ = connection.CloseAsync();
         Debug.Assert(connection.Peer is null, "no frame was read from a connection that failed its handshake");
         throw new SiloUnavailableException(char.ToUpperInvariant(reason[0]) + reason[1..] + ".", failure);
     }

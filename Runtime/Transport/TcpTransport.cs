@@ -71,6 +71,18 @@ internal sealed partial class TcpTransport : ITransport
     /// <summary>This silo's identity (null in client mode, or before <see cref="StartAsync"/>).</summary>
     public SiloAddress? LocalSilo { get; private set; }
 
+    /// <summary>Live connections, authenticated or not yet retired (diagnostics and tests).</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public event Action<PeerId, Exception?>? ConnectionClosed;
 
