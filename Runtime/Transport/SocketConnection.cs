@@ -23,6 +23,10 @@ internal sealed class SocketConnection
     // Linux accepts up to 1024 iovecs per sendmsg; 256 x 64 KiB segments already cover the 16 MiB default queue.
     private const int MaxSegmentsPerSend = 256;
 
+    // While reads keep filling the whole buffer (bulk transfer), the next read asks for twice as much, up to this:
+    // a 4 MiB tensor then takes a handful of receive calls instead of 64. Any short read drops back to the base size.
+    private const int MaxReceiveChunk = 4 * 1024 * 1024;
+
     private readonly Socket _socket;
     private readonly Pipe _input;
     private readonly Pipe _output;
@@ -162,14 +166,17 @@ internal sealed class SocketConnection
         PipeWriter writer = _input.Writer;
         try
         {
+            int chunk = _receiveSegment;
             while (true)
             {
-                Memory<byte> memory = writer.GetMemory(_receiveSegment);
+                Memory<byte> memory = writer.GetMemory(chunk);
                 int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // The peer sent FIN.
                 }
+
+                chunk = received == memory.Length ? Math.Min(chunk * 2, Math.Max(MaxReceiveChunk, _receiveSegment)) : _receiveSegment;
 
                 writer.Advance(received);
                 _metrics.BytesReceived(received);

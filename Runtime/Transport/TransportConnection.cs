@@ -21,6 +21,10 @@ namespace OrleansML.Runtime.Transport;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim holds no OS handle unless AvailableWaitHandle is read, which it never is.")]
 internal sealed partial class TransportConnection
 {
+    // Frames up to this size are written into one contiguous pipe buffer. A power of two, because ArrayPool rounds
+    // up to one: a larger cap would hold 8 MiB arrays for 4 MiB tensors.
+    private const int MaxContiguousFrameBytes = 4 * 1024 * 1024;
+
     private readonly SocketConnection _socket;
     private readonly TransportOptions _options;
     private readonly ILogger _logger;
@@ -97,6 +101,10 @@ internal sealed partial class TransportConnection
             PipeWriter output = _socket.Output;
             int header = frame.HeaderLength;
             int body = frame.BodyLength;
+
+            // Ask for room for the whole frame (up to a cap) first, so a large body is copied into one contiguous
+            // pooled buffer and leaves in few iovecs, instead of 64 KiB pieces.
+            output.GetSpan((int)Math.Min(FrameCodec.PrefixLength + (long)header + body, MaxContiguousFrameBytes));
             FrameCodec.WritePrefix(output, header, body);
             _counter.Reset(output);
             try
