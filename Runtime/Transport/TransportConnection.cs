@@ -31,7 +31,7 @@ internal sealed partial class TransportConnection
     private readonly TransportMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly CountingWriter _counter = new();
+    private readonly CountingBufferWriter _counter = new();
     private Task<FlushResult>? _pendingFlush; // Guarded by _writeLock.
     private bool _outputCompleted; // Guarded by _writeLock.
     private volatile bool _retired;
@@ -177,10 +177,17 @@ internal sealed partial class TransportConnection
     private async Task CompleteOutputAsync()
     {
         // A sender stuck on backpressure holds the lock; after CloseTimeout, abort instead of waiting for it.
-        if (!await _writeLock.WaitAsync(_options.CloseTimeout).ConfigureAwait(false))
+        using (var timeout = new CancellationTokenSource(_options.CloseTimeout, _time))
         {
-            Abort();
-            return;
+            try
+            {
+                await _writeLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Abort();
+                return;
+            }
         }
 
         try
@@ -295,30 +302,6 @@ internal sealed partial class TransportConnection
         {
             LogHandlerFailed(_logger, frame.From, ex);
         }
-    }
-
-    /// <summary>Counts what a frame writes, to catch a frame whose declared lengths lie.</summary>
-    private sealed class CountingWriter : IBufferWriter<byte>
-    {
-        private IBufferWriter<byte>? _inner;
-
-        public long Written { get; private set; }
-
-        public void Reset(IBufferWriter<byte> inner)
-        {
-            _inner = inner;
-            Written = 0;
-        }
-
-        public void Advance(int count)
-        {
-            _inner!.Advance(count);
-            Written += count;
-        }
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => _inner!.GetMemory(sizeHint);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => _inner!.GetSpan(sizeHint);
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Protocol error from {Peer} at {EndPoint}: {Reason}. Closing that connection.")]
