@@ -56,6 +56,20 @@ internal static class FrameCodec
         output.Advance(PrefixLength);
     }
 
+    /// <summary>Bytes missing to complete the frame at the front of an incomplete buffer (0 until its prefix is in).</summary>
+    public static long MissingBytes(ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < PrefixLength)
+        {
+            return 0;
+        }
+
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        buffer.Slice(0, PrefixLength).CopyTo(prefix);
+        long total = PrefixLength + (long)BinaryPrimitives.ReadInt32LittleEndian(prefix) + BinaryPrimitives.ReadInt32LittleEndian(prefix[4..]);
+        return Math.Max(0, total - buffer.Length);
+    }
+
     /// <summary>
     /// Reads one frame from the front of <paramref name="buffer"/> and slices it off (no copy). On
     /// <see cref="ReadStatus.Invalid"/>, <paramref name="error"/> says why.

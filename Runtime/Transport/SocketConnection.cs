@@ -23,8 +23,7 @@ internal sealed class SocketConnection
     // Linux accepts up to 1024 iovecs per sendmsg; 256 x 64 KiB segments already cover the 16 MiB default queue.
     private const int MaxSegmentsPerSend = 256;
 
-    // While reads keep filling the whole buffer (bulk transfer), the next read asks for twice as much, up to this:
-    // a 4 MiB tensor then takes a handful of receive calls instead of 64. Any short read drops back to the base size.
+    // The largest single read: a 4 MiB tensor then takes a few receive calls instead of 64 (see ReceiveHint).
     private const int MaxReceiveChunk = 4 * 1024 * 1024;
 
     private readonly Socket _socket;
@@ -36,6 +35,7 @@ internal sealed class SocketConnection
     private Task _receiveLoop = Task.CompletedTask;
     private Task _sendLoop = Task.CompletedTask;
     private int _aborted;
+    private int _receiveHint;
 
     public SocketConnection(Socket socket, TransportOptions options, TransportMetrics metrics)
     {
@@ -75,6 +75,16 @@ internal sealed class SocketConnection
 
     /// <summary>The peer's endpoint.</summary>
     public IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>
+    /// Bytes the reader still needs to complete the frame it is waiting for (0 when none). The next read asks for
+    /// that much (capped), so a large body arrives in few large reads, while small frames keep small buffers.
+    /// </summary>
+    public int ReceiveHint
+    {
+        get => Volatile.Read(ref _receiveHint);
+        set => Volatile.Write(ref _receiveHint, value);
+    }
 
     /// <summary>Completes when both loops have ended.</summary>
     public Task Completion => Task.WhenAll(_receiveLoop, _sendLoop);
@@ -166,17 +176,15 @@ internal sealed class SocketConnection
         PipeWriter writer = _input.Writer;
         try
         {
-            int chunk = _receiveSegment;
             while (true)
             {
-                Memory<byte> memory = writer.GetMemory(chunk);
+                Memory<byte> memory = writer.GetMemory(Math.Clamp(ReceiveHint, _receiveSegment, Math.Max(MaxReceiveChunk, _receiveSegment)));
                 int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // The peer sent FIN.
                 }
 
-                chunk = received == memory.Length ? Math.Min(chunk * 2, Math.Max(MaxReceiveChunk, _receiveSegment)) : _receiveSegment;
 
                 writer.Advance(received);
                 _metrics.BytesReceived(received);

@@ -236,6 +236,7 @@ internal sealed partial class TransportConnection
                         await DeliverAsync(onFrame, new IncomingFrame(peer, header, body)).ConfigureAwait(false);
                     }
 
+                    _socket.ReceiveHint = status == FrameCodec.ReadStatus.Incomplete ? (int)Math.Min(FrameCodec.MissingBytes(buffer), int.MaxValue) : 0;
                     if (status == FrameCodec.ReadStatus.Invalid)
                     {
                         _metrics.ProtocolError();
