@@ -35,6 +35,31 @@ public class TransportFailureTests
     }
 
     [Fact]
+    public async Task Graceful_dispose_sends_every_queued_frame_before_closing()
+    {
+        await using var b = await TransportNode.StartAsync();
+        var a = await TransportNode.StartAsync();
+        const int count = 40;
+        for (int i = 0; i < count; i++)
+        {
+            // SendAsync completes once queued; most of these are still in the pipe when DisposeAsync starts.
+            await a.Transport.SendAsync(b.Id, new BytesFrame([(byte)i], new byte[512 * 1024]), CancellationToken.None);
+        }
+
+        await a.DisposeAsync();
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(new byte[] { (byte)i }, (await b.ReceiveAsync()).Header);
+        }
+
+        (PeerId peer, _) = await b.NextClosedAsync();
+        Assert.Equal(a.Id, peer);
+        Assert.False(a.Closed.Reader.TryRead(out _)); // Dispose raises no events on its own side.
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => a.Transport.SendAsync(b.Id, new BytesFrame([], []), CancellationToken.None).AsTask());
+    }
+
+    [Fact]
     public async Task Disconnect_closes_and_the_next_send_reconnects()
     {
         await using var a = await TransportNode.StartAsync();
