@@ -1,0 +1,121 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace OrleansML.Learning.Data.Readers;
+
+/// <summary>
+/// Reads the bytes of an IDX file, plain or gzipped, tracking the (decompressed) byte offset so that every
+/// error can say where it happened. Truncation and gzip corruption become <see cref="DataFormatException"/>.
+/// </summary>
+internal sealed class IdxStream : IDisposable
+{
+    private const byte GzipFirstByte = 0x1f;
+    private const byte GzipSecondByte = 0x8b;
+    private readonly Stream _source;
+    private readonly Stream _data;
+    private readonly bool _ownsSource;
+
+    public IdxStream(Stream source, string displayName, bool ownsSource)
+    {
+        DisplayName = displayName;
+        _ownsSource = ownsSource;
+        if (!source.CanSeek)
+        {
+            // The gzip sniff needs to look ahead; copying a non-seekable stream is the simple, rare path.
+            var copy = new MemoryStream();
+            source.CopyTo(copy);
+            copy.Position = 0;
+            if (ownsSource)
+            {
+                source.Dispose();
+            }
+
+            source = copy;
+            _ownsSource = true;
+        }
+
+        _source = source;
+        long start = source.Position;
+        int first = source.ReadByte();
+        int second = source.ReadByte();
+        source.Position = start;
+        IsGzip = first == GzipFirstByte && second == GzipSecondByte;
+        _data = IsGzip ? new GZipStream(source, CompressionMode.Decompress, leaveOpen: true) : source;
+    }
+
+    public string DisplayName { get; }
+
+    public bool IsGzip { get; }
+
+    /// <summary>Bytes consumed so far (of the decompressed data when gzipped).</summary>
+    public long Offset { get; private set; }
+
+    public DataFormatException Error(long byteOffset, string reason) =>
+        new(DisplayName, byteOffset, 0, $"at byte offset {byteOffset}: {reason}");
+
+    /// <summary>Fills <paramref name="buffer"/> or throws a located error when the data ends early or is corrupt.</summary>
+    public void ReadExactly(Span<byte> buffer)
+    {
+        int done = 0;
+        try
+        {
+            while (done < buffer.Length)
+            {
+                int read = _data.Read(buffer[done..]);
+                if (read == 0)
+                {
+                    throw Error(Offset + done, $"the file is truncated: {buffer.Length - done} more byte(s) expected{(IsGzip ? " (decompressed)" : string.Empty)}");
+                }
+
+                done += read;
+            }
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
+        {
+            throw new DataFormatException(DisplayName, Offset + done, 0,
+                $"at byte offset {Offset + done}: the gzip data is corrupt or truncated ({exception.Message})", exception);
+        }
+
+        Offset += done;
+    }
+
+    public int ReadBigEndianInt32()
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        ReadExactly(bytes);
+        return BinaryPrimitives.ReadInt32BigEndian(bytes);
+    }
+
+    /// <summary>Throws when bytes remain after the declared data: a wrong header would otherwise go unnoticed.</summary>
+    public void ExpectEnd()
+    {
+        Span<byte> probe = stackalloc byte[1];
+        int read;
+        try
+        {
+            read = _data.Read(probe);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
+        {
+            throw new DataFormatException(DisplayName, Offset, 0, $"at byte offset {Offset}: the gzip data is corrupt ({exception.Message})", exception);
+        }
+
+        if (read != 0)
+        {
+            throw Error(Offset, "unexpected bytes after the data the header declares");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (IsGzip)
+        {
+            _data.Dispose();
+        }
+
+        if (_ownsSource)
+        {
+            _source.Dispose();
+        }
+    }
+}
