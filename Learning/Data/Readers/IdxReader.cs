@@ -88,10 +88,10 @@ public static class IdxReader
 
         var pixels = new float[total];
         Span<float> table = stackalloc float[256];
-        float scale = options.ScaleToUnitRange ? 1f / 255f : 1f;
         for (int i = 0; i < table.Length; i++)
         {
-            table[i] = i * scale;
+            // Division, not multiplication by 1/255, so that every value is the correctly rounded quotient.
+            table[i] = options.ScaleToUnitRange ? i / 255f : i;
         }
 
         // Convert chunk by chunk: no second full-size byte buffer.
