@@ -28,10 +28,11 @@ public static class CsvReader
         int labelColumn = options.LabelColumnIndex;
         float[] rowBuffer = [];
         long lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        var lines = new LineReader(reader);
+        while (lines.TryReadLine(out ReadOnlySpan<char> line))
         {
             lineNumber++;
-            if (line.AsSpan().IsWhiteSpace())
+            if (line.IsWhiteSpace())
             {
                 continue;
             }
@@ -73,7 +74,7 @@ public static class CsvReader
 
     private static int CountFields(ReadOnlySpan<char> line, char delimiter) => line.Count(delimiter) + 1;
 
-    private static int ResolveLabelColumn(string firstLine, long lineNumber, int fieldCount, string displayName, CsvReaderOptions options)
+    private static int ResolveLabelColumn(ReadOnlySpan<char> firstLine, long lineNumber, int fieldCount, string displayName, CsvReaderOptions options)
     {
         if (options.LabelColumnName is { } name)
         {
@@ -83,9 +84,9 @@ public static class CsvReader
             }
 
             int index = 0;
-            foreach (Range range in firstLine.AsSpan().Split(options.Delimiter))
+            foreach (Range range in firstLine.Split(options.Delimiter))
             {
-                if (firstLine.AsSpan(range).Trim().Trim('"').SequenceEqual(name))
+                if (firstLine[range].Trim().Trim('"').SequenceEqual(name))
                 {
                     return index;
                 }
@@ -104,9 +105,8 @@ public static class CsvReader
         return options.LabelColumnIndex;
     }
 
-    private static string? ParseRow(string text, CsvReaderOptions options, int fieldCount, int labelColumn, float[] row, out float label, out long column)
+    private static string? ParseRow(ReadOnlySpan<char> line, CsvReaderOptions options, int fieldCount, int labelColumn, float[] row, out float label, out long column)
     {
-        ReadOnlySpan<char> line = text;
         label = 0f;
         int field = 0;
         int feature = 0;

@@ -87,13 +87,6 @@ public static class IdxReader
         }
 
         var pixels = new float[total];
-        Span<float> table = stackalloc float[256];
-        for (int i = 0; i < table.Length; i++)
-        {
-            // Division, not multiplication by 1/255, so that every value is the correctly rounded quotient.
-            table[i] = options.ScaleToUnitRange ? i / 255f : i;
-        }
-
         // Convert chunk by chunk: no second full-size byte buffer.
         byte[] chunk = new byte[(int)Math.Min(ChunkBytes, Math.Max(total, 1))];
         long done = 0;
@@ -102,11 +95,7 @@ public static class IdxReader
             int length = (int)Math.Min(chunk.Length, total - done);
             Span<byte> bytes = chunk.AsSpan(0, length);
             stream.ReadExactly(bytes);
-            Span<float> target = pixels.AsSpan((int)done, length);
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                target[i] = table[bytes[i]];
-            }
+            PixelConversion.ToFloat(bytes, pixels.AsSpan((int)done, length), options.ScaleToUnitRange);
 
             done += length;
         }

@@ -64,6 +64,11 @@ internal sealed class IdxStream : IDisposable
                 int read = _data.Read(buffer[done..]);
                 if (read == 0)
                 {
+                    if (Offset + done == 0)
+                    {
+                        throw Error(0, "the file is empty (truncated before the header)");
+                    }
+
                     throw Error(Offset + done, $"the file is truncated: {buffer.Length - done} more byte(s) expected{(IsGzip ? " (decompressed)" : string.Empty)}");
                 }
 

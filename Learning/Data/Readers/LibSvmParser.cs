@@ -36,7 +36,8 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
     public DataReadResult<SparseDataset<TIndex>> Read(TextReader reader)
     {
         long lineNumber = 0;
-        while (reader.ReadLine() is { } text)
+        var lines = new LineReader(reader);
+        while (lines.TryReadLine(out ReadOnlySpan<char> text))
         {
             lineNumber++;
             ReadOnlySpan<char> line = TextTokens.StripComment(text);
