@@ -9,6 +9,7 @@ namespace OrleansML.Learning.Data;
 /// with a seeded 64-bit mixing hash that is stable across processes, machines and runtime versions (it
 /// never uses <see cref="string.GetHashCode()"/>). With sign hashing, each id also gets a pseudo-random
 /// sign, which makes collisions cancel in expectation instead of biasing the weights upwards.
+/// Instances are immutable and safe to share between threads.
 /// </summary>
 public sealed class FeatureHasher
 {

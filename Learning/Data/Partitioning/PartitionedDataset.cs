@@ -27,7 +27,7 @@ public static class PartitionedDataset
             entries[p] = new PartitionEntry(file, boundaries[p], part.RowCount, part.Features.Length, checksum);
         }
 
-        var manifest = new DatasetManifest(1, name, PartitionKind.Dense, 0, dataset.RowCount, dataset.ColumnCount,
+        var manifest = new DatasetManifest((int)PartitionFileHeader.CurrentVersion, name, PartitionKind.Dense, 0, dataset.RowCount, dataset.ColumnCount,
             dataset.Features.Length, entries);
         WriteManifest(directory, manifest);
         return manifest;
@@ -49,7 +49,7 @@ public static class PartitionedDataset
             entries[p] = new PartitionEntry(file, boundaries[p], part.RowCount, part.NonzeroCount, checksum);
         }
 
-        var manifest = new DatasetManifest(1, name, PartitionKind.Sparse, PartitionFile.IndexWidth<TIndex>(), dataset.RowCount,
+        var manifest = new DatasetManifest((int)PartitionFileHeader.CurrentVersion, name, PartitionKind.Sparse, PartitionFile.IndexWidth<TIndex>(), dataset.RowCount,
             dataset.FeatureCount, dataset.NonzeroCount, entries);
         WriteManifest(directory, manifest);
         return manifest;
@@ -76,6 +76,11 @@ public static class PartitionedDataset
         if (manifest is null || manifest.Partitions is null || manifest.Name != name)
         {
             throw new DataFormatException(path, 0, 0, $"the manifest does not describe dataset '{name}'");
+        }
+
+        if (manifest.FormatVersion != PartitionFileHeader.CurrentVersion)
+        {
+            throw new DataFormatException(path, 0, 0, $"format version {manifest.FormatVersion} is not supported (this build reads version {PartitionFileHeader.CurrentVersion})");
         }
 
         return manifest;

@@ -190,6 +190,22 @@ public sealed class PartitionTests : IDisposable
     }
 
     [Fact]
+    public void Broken_or_future_manifests_are_data_format_errors()
+    {
+        PartitionedDataset.Write(_directory, "m", DatasetOperationsTests.NumberedDense(4), 2);
+        string path = Path.Combine(_directory, "m" + PartitionedDataset.ManifestSuffix);
+        string json = File.ReadAllText(path);
+
+        File.WriteAllText(path, json.Replace("\"formatVersion\": 1", "\"formatVersion\": 99", StringComparison.Ordinal));
+        Assert.Contains("format version 99", Assert.Throws<DataFormatException>(() => PartitionedDataset.OpenManifest(_directory, "m")).Reason, StringComparison.Ordinal);
+
+        File.WriteAllText(path, json[..(json.Length / 2)]);
+        DataFormatException truncated = Assert.Throws<DataFormatException>(() => PartitionedDataset.OpenManifest(_directory, "m"));
+        Assert.Equal(path, truncated.FilePath);
+        Assert.StartsWith("invalid manifest", truncated.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dataset_names_with_path_parts_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => PartitionedDataset.Write(_directory, "../escape", DatasetOperationsTests.NumberedDense(2), 1));
