@@ -226,4 +226,32 @@ public sealed class PartitionTests : IDisposable
             Assert.Equal(0xE3069283u, Crc32C.AppendHardware(0, check));
         }
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(12_287)]
+    [InlineData(12_288)]
+    [InlineData(12_289)]
+    [InlineData(100_003)]
+    public void Three_lane_hardware_crc_equals_the_table_crc(int length)
+    {
+        byte[] data = new byte[length];
+        new Random(length).NextBytes(data);
+
+        Assert.Equal(Crc32C.AppendTable(0x12345678u, data), Crc32C.Append(0x12345678u, data));
+        if (System.Runtime.Intrinsics.X86.Sse42.X64.IsSupported)
+        {
+            Assert.Equal(Crc32C.AppendTable(0, data), Crc32C.AppendHardware(0, data));
+        }
+    }
+
+    [Fact]
+    public void Polynomial_multiplication_has_one_as_identity_and_commutes()
+    {
+        const uint One = 1u << 31;
+
+        Assert.Equal(0xDEADBEEFu, Crc32C.MultiplyModPolynomial(0xDEADBEEFu, One));
+        Assert.Equal(Crc32C.MultiplyModPolynomial(0x0BADF00Du, 0xCAFEBABEu), Crc32C.MultiplyModPolynomial(0xCAFEBABEu, 0x0BADF00Du));
+    }
 }
