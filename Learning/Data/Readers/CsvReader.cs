@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Learning.Data.Readers;
 
 /// <summary>
@@ -136,7 +134,7 @@ public static class CsvReader
                     return "empty field (missing value)";
                 }
 
-                if (!float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+                if (!FastNumberParser.TryParseFloat(token, out float value))
                 {
                     return $"field '{token}' is not a number";
                 }

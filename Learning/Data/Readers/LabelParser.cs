@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Learning.Data.Readers;
 
 /// <summary>Parses and validates one label token according to the options' <see cref="LabelMode"/>.</summary>
@@ -8,7 +6,7 @@ internal static class LabelParser
     /// <summary>Returns null on success (with the mapped label), else the reason the token is not a valid label.</summary>
     public static string? TryParse(ReadOnlySpan<char> token, TextReaderOptions options, out float label)
     {
-        if (!float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out label))
+        if (!FastNumberParser.TryParseFloat(token, out label))
         {
             return $"label '{token}' is not a number";
         }

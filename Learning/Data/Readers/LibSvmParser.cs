@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -104,7 +103,7 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
             }
 
             ReadOnlySpan<char> idText = token[..colon];
-            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out long rawId))
+            if (!FastNumberParser.TryParseNonNegativeInt64(idText, out long rawId))
             {
                 reason = $"feature id '{idText}' is not a non-negative integer";
                 return false;
@@ -117,7 +116,7 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
             }
 
             ReadOnlySpan<char> valueText = token[(colon + 1)..];
-            if (!float.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+            if (!FastNumberParser.TryParseFloat(valueText, out float value))
             {
                 column += colon + 1;
                 reason = $"value '{valueText}' is not a number";
