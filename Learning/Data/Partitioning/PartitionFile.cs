@@ -18,11 +18,7 @@ public static class PartitionFile
     public static uint Write(string path, DenseDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        EnsureLittleEndian();
-        long rows = dataset.RowCount;
-        long values = rows * dataset.ColumnCount;
-        return WriteAtomically(path, PartitionKind.Dense, 0, rows, dataset.ColumnCount, values,
-            stream => WriteArray(stream, dataset.Features, WriteArray(stream, dataset.Labels, 0)));
+        return WriteRows(path, dataset, 0, dataset.RowCount);
     }
 
     /// <summary>Writes a sparse dataset (32- or 64-bit ids); returns the payload checksum (CRC-32C).</summary>
@@ -30,15 +26,39 @@ public static class PartitionFile
         where TIndex : unmanaged, IBinaryInteger<TIndex>
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        return WriteRows(path, dataset, 0, dataset.RowCount);
+    }
+
+    /// <summary>Writes rows [start, start + count) straight from the source arrays: no copy of the partition.</summary>
+    internal static uint WriteRows(string path, DenseDataset dataset, int start, int count)
+    {
+        EnsureLittleEndian();
+        long values = (long)count * dataset.ColumnCount;
+        return WriteAtomically(path, PartitionKind.Dense, 0, count, dataset.ColumnCount, values,
+            stream => WriteArray(stream, dataset.Rows(start, count), WriteArray(stream, dataset.Labels.Slice(start, count), 0)));
+    }
+
+    /// <summary>Writes rows [start, start + count); only the row pointers are rebased into a small new array.</summary>
+    internal static uint WriteRows<TIndex>(string path, SparseDataset<TIndex> dataset, int start, int count)
+        where TIndex : unmanaged, IBinaryInteger<TIndex>
+    {
         EnsureLittleEndian();
         int width = IndexWidth<TIndex>();
-        return WriteAtomically(path, PartitionKind.Sparse, width, dataset.RowCount, dataset.FeatureCount, dataset.NonzeroCount,
+        int first = dataset.RowPointers[start];
+        int end = dataset.RowPointers[start + count];
+        int[] pointers = new int[count + 1];
+        for (int r = 0; r <= count; r++)
+        {
+            pointers[r] = dataset.RowPointers[start + r] - first;
+        }
+
+        return WriteAtomically(path, PartitionKind.Sparse, width, count, dataset.FeatureCount, end - first,
             stream =>
             {
-                uint crc = WriteArray(stream, dataset.Labels, 0);
-                crc = WriteArray(stream, dataset.RowPointers, crc);
-                crc = WriteArray(stream, dataset.Indices, crc);
-                return WriteArray(stream, dataset.Values, crc);
+                uint crc = WriteArray(stream, dataset.Labels.Slice(start, count), 0);
+                crc = WriteArray<int>(stream, pointers, crc);
+                crc = WriteArray(stream, dataset.Indices[first..end], crc);
+                return WriteArray(stream, dataset.Values[first..end], crc);
             });
     }
 

@@ -21,10 +21,10 @@ public static class PartitionedDataset
         var entries = new PartitionEntry[partitionCount];
         for (int p = 0; p < partitionCount; p++)
         {
-            DenseDataset part = DatasetOperations.TakeRows(dataset, boundaries[p]..boundaries[p + 1]);
+            int rows = boundaries[p + 1] - boundaries[p];
             string file = PartitionFileName(name, p);
-            uint checksum = PartitionFile.Write(Path.Combine(directory, file), part);
-            entries[p] = new PartitionEntry(file, boundaries[p], part.RowCount, part.Features.Length, checksum);
+            uint checksum = PartitionFile.WriteRows(Path.Combine(directory, file), dataset, boundaries[p], rows);
+            entries[p] = new PartitionEntry(file, boundaries[p], rows, (long)rows * dataset.ColumnCount, checksum);
         }
 
         var manifest = new DatasetManifest((int)PartitionFileHeader.CurrentVersion, name, PartitionKind.Dense, 0, dataset.RowCount, dataset.ColumnCount,
@@ -43,10 +43,11 @@ public static class PartitionedDataset
         var entries = new PartitionEntry[partitionCount];
         for (int p = 0; p < partitionCount; p++)
         {
-            SparseDataset<TIndex> part = DatasetOperations.TakeRows(dataset, boundaries[p]..boundaries[p + 1]);
+            int rows = boundaries[p + 1] - boundaries[p];
             string file = PartitionFileName(name, p);
-            uint checksum = PartitionFile.Write(Path.Combine(directory, file), part);
-            entries[p] = new PartitionEntry(file, boundaries[p], part.RowCount, part.NonzeroCount, checksum);
+            uint checksum = PartitionFile.WriteRows(Path.Combine(directory, file), dataset, boundaries[p], rows);
+            long nonzeros = dataset.RowPointers[boundaries[p + 1]] - dataset.RowPointers[boundaries[p]];
+            entries[p] = new PartitionEntry(file, boundaries[p], rows, nonzeros, checksum);
         }
 
         var manifest = new DatasetManifest((int)PartitionFileHeader.CurrentVersion, name, PartitionKind.Sparse, PartitionFile.IndexWidth<TIndex>(), dataset.RowCount,

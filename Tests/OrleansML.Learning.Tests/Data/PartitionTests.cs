@@ -163,14 +163,19 @@ public sealed class PartitionTests : IDisposable
         string json = File.ReadAllText(Path.Combine(_directory, "clicks.manifest.json"), Encoding.UTF8);
         Assert.Contains("\"kind\": \"Sparse\"", json, StringComparison.Ordinal);
         var rows = new List<float>();
+        var ids = new List<int>();
         for (int p = 0; p < manifest.Partitions.Count; p++)
         {
             SparseDataset<int> part = PartitionedDataset.ReadSparsePartition<int>(_directory, manifest, p);
             Assert.Equal(manifest.Partitions[p].FirstRow, rows.Count);
+            Assert.Equal(manifest.Partitions[p].NonzeroCount, part.NonzeroCount);
+            Assert.Equal(data.RowPointers[rows.Count + part.RowCount] - data.RowPointers[rows.Count], part.RowPointers[^1]);
             rows.AddRange(part.Labels.ToArray());
+            ids.AddRange(part.Indices.ToArray());
         }
 
         Assert.Equal(data.Labels.ToArray(), rows);
+        Assert.Equal(data.Indices.ToArray(), ids);
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
     }
 
