@@ -121,7 +121,6 @@ public static class SyntheticData
         values.AsSpan().Fill(1f);
         int[] itemOrder = new int[options.ItemCount];
         var noise = new Normal(0, options.NoiseStandardDeviation, random);
-        var result = new SyntheticRatings(null!, users, items, options.UserCount, options.ItemCount, rank);
         int row = 0;
         for (int u = 0; u < options.UserCount; u++)
         {
@@ -138,7 +137,7 @@ public static class SyntheticData
                 int item = itemOrder[k];
                 indices[2 * row] = u;
                 indices[(2 * row) + 1] = options.UserCount + item;
-                double rating = result.TrueRating(u, item);
+                double rating = System.Numerics.Tensors.TensorPrimitives.Dot(users.AsSpan(u * rank, rank), items.AsSpan(item * rank, rank));
                 labels[row] = (float)(options.NoiseStandardDeviation > 0 ? rating + noise.Sample() : rating);
                 row++;
                 pointers[row] = 2 * row;
@@ -146,7 +145,7 @@ public static class SyntheticData
         }
 
         var dataset = new SparseDataset<int>(pointers, indices, values, labels, (long)options.UserCount + options.ItemCount);
-        return result with { Dataset = dataset };
+        return new SyntheticRatings(dataset, users, items, options.UserCount, options.ItemCount, rank);
     }
 
     /// <summary>
