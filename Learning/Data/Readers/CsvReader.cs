@@ -7,14 +7,14 @@ namespace OrleansML.Learning.Data.Readers;
 public static class CsvReader
 {
     /// <summary>Reads a CSV file.</summary>
-    public static DataReadResult<DenseDataset> Read(string filePath, CsvReaderOptions? options = null)
+    public static DataReadResult<DenseDataset> Read(string filePath, CsvReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         using StreamReader reader = LibSvmReader.OpenText(filePath);
-        return Read(reader, filePath, options);
+        return Read(reader, filePath, options, cancellationToken);
     }
 
     /// <summary>Reads CSV text; <paramref name="displayName"/> names the source in errors.</summary>
-    public static DataReadResult<DenseDataset> Read(TextReader reader, string displayName, CsvReaderOptions? options = null)
+    public static DataReadResult<DenseDataset> Read(TextReader reader, string displayName, CsvReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(displayName);
@@ -30,6 +30,11 @@ public static class CsvReader
         while (lines.TryReadLine(out ReadOnlySpan<char> line))
         {
             lineNumber++;
+            if ((lineNumber & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (line.IsWhiteSpace())
             {
                 continue;

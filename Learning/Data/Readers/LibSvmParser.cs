@@ -32,13 +32,18 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
         _maxRawId = typeof(TIndex) == typeof(int) ? int.MaxValue : long.MaxValue;
     }
 
-    public DataReadResult<SparseDataset<TIndex>> Read(TextReader reader)
+    public DataReadResult<SparseDataset<TIndex>> Read(TextReader reader, CancellationToken cancellationToken)
     {
         long lineNumber = 0;
         var lines = new LineReader(reader);
         while (lines.TryReadLine(out ReadOnlySpan<char> text))
         {
             lineNumber++;
+            if ((lineNumber & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             ReadOnlySpan<char> line = TextTokens.StripComment(text);
             if (line.IsWhiteSpace())
             {

@@ -6,6 +6,11 @@ public abstract class TextReaderOptions
     private int _maxRecordedSkips = 10;
     private int? _classCount;
 
+    /// <summary>Only the readers' own option types derive from this class.</summary>
+    private protected TextReaderOptions()
+    {
+    }
+
     /// <summary>How labels are interpreted. Default <see cref="LabelMode.AsIs"/>.</summary>
     public LabelMode LabelMode { get; set; } = LabelMode.AsIs;
 

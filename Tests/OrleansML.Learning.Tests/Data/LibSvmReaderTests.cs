@@ -235,4 +235,15 @@ public class LibSvmReaderTests
         Assert.Equal("ClassCount", Assert.Throws<ArgumentOutOfRangeException>(() => new LibSvmReaderOptions { ClassCount = -1 }).ParamName);
         Assert.Equal("MaxRecordedSkips", Assert.Throws<ArgumentOutOfRangeException>(() => new LibSvmReaderOptions { MaxRecordedSkips = -1 }).ParamName);
     }
+
+    [Fact]
+    public void Cancellation_stops_a_long_read()
+    {
+        string text = string.Concat(Enumerable.Repeat("1 1:1\n", 10_000));
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => LibSvmReader.Read(new StringReader(text), "long.svm", null, cancellation.Token));
+        Assert.Throws<OperationCanceledException>(() => CsvReader.Read(new StringReader("y,x\n" + text.Replace(' ', ',').Replace(":", "", StringComparison.Ordinal)), "long.csv", null, cancellation.Token));
+    }
 }
