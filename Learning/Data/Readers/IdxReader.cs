@@ -86,6 +86,7 @@ public static class IdxReader
             throw stream.Error(4, $"{count} x {height} x {width} pixels do not fit one array");
         }
 
+        stream.EnsureAvailable(total);
         var pixels = new float[total];
         // Convert chunk by chunk: no second full-size byte buffer.
         byte[] chunk = new byte[(int)Math.Min(ChunkBytes, Math.Max(total, 1))];
@@ -108,6 +109,7 @@ public static class IdxReader
     {
         ExpectMagic(stream, LabelMagic, "IDX1 unsigned-byte labels");
         int count = ReadDimension(stream, "label count");
+        stream.EnsureAvailable(count);
         byte[] labels = new byte[count];
         stream.ReadExactly(labels);
         stream.ExpectEnd();

@@ -14,6 +14,7 @@ internal sealed class IdxStream : IDisposable
     private readonly Stream _source;
     private readonly Stream _data;
     private readonly bool _ownsSource;
+    private readonly long _sourceStart;
 
     public IdxStream(Stream source, string displayName, bool ownsSource)
     {
@@ -36,12 +37,16 @@ internal sealed class IdxStream : IDisposable
 
         _source = source;
         long start = source.Position;
+        _sourceStart = start;
         int first = source.ReadByte();
         int second = source.ReadByte();
         source.Position = start;
         IsGzip = first == GzipFirstByte && second == GzipSecondByte;
         _data = IsGzip ? new GZipStream(source, CompressionMode.Decompress, leaveOpen: true) : source;
     }
+
+    /// <summary>Deflate expands at most about 1032:1, which bounds the decompressed size of a gzip member.</summary>
+    private const long MaxDeflateRatio = 1032;
 
     public string DisplayName { get; }
 
@@ -82,6 +87,31 @@ internal sealed class IdxStream : IDisposable
         }
 
         Offset += done;
+    }
+
+    /// <summary>
+    /// Fails before a large allocation when the input cannot hold <paramref name="byteCount"/> more bytes, so that a
+    /// corrupt header cannot make the reader allocate gigabytes for a small file.
+    /// </summary>
+    public void EnsureAvailable(long byteCount)
+    {
+        if (!IsGzip)
+        {
+            long remaining = _source.Length - _source.Position;
+            if (byteCount > remaining)
+            {
+                throw Error(Offset + remaining, $"the file is truncated: {byteCount - remaining} more byte(s) expected");
+            }
+
+            return;
+        }
+
+        // The gzip reader buffers ahead, so only the whole compressed size gives a sound bound.
+        long bound = ((_source.Length - _sourceStart) * MaxDeflateRatio) - Offset;
+        if (byteCount > bound)
+        {
+            throw Error(Offset, $"the file is truncated: the header declares {byteCount} data bytes but {_source.Length - _sourceStart} compressed bytes cannot hold them");
+        }
     }
 
     public int ReadBigEndianInt32()

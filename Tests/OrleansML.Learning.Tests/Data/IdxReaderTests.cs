@@ -161,6 +161,18 @@ public class IdxReaderTests
     }
 
     [Fact]
+    public void A_header_declaring_more_data_than_the_file_can_hold_fails_before_allocating()
+    {
+        DataFormatException plain = ImagesFail(ImagesFile(60_000, 100, 100, [1, 2, 3]));
+        DataFormatException gzipped = ImagesFail(Gzip(ImagesFile(60_000, 100, 100, [1, 2, 3])));
+
+        Assert.Equal(19, plain.Line);
+        Assert.Contains($"truncated: {600_000_000 - 3} more byte(s) expected", plain.Reason, StringComparison.Ordinal);
+        Assert.Equal(16, gzipped.Line);
+        Assert.Contains("cannot hold", gzipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Empty_file_is_a_truncation_error()
     {
         DataFormatException error = ImagesFail([]);
