@@ -1,11 +1,5 @@
 namespace OrleansML.Learning.Data.Synthetic;
 
-/// <summary>A generated dense dataset and the true linear model behind it.</summary>
-/// <param name="Dataset">The rows.</param>
-/// <param name="Weights">True weights, one per column.</param>
-/// <param name="Bias">True intercept.</param>
-public sealed record SyntheticDenseProblem(DenseDataset Dataset, float[] Weights, float Bias);
-
 /// <summary>A generated sparse binary-classification dataset and the true logistic model behind it.</summary>
 /// <param name="Dataset">The rows; feature id k is the k-th most frequent by construction.</param>
 /// <param name="Weights">True weights, one per feature id.</param>
