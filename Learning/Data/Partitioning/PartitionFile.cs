@@ -75,8 +75,9 @@ public static class PartitionFile
     {
         using SafeFileHandle handle = OpenForRead(path);
         PartitionFileHeader header = ReadHeader(handle, path, PartitionKind.Dense, 0);
-        var labels = new float[header.RowCount];
-        var features = new float[header.ValueCount];
+        // The arrays are filled completely by the reads below (or the read throws): no zeroing pass needed.
+        float[] labels = GC.AllocateUninitializedArray<float>((int)header.RowCount);
+        float[] features = GC.AllocateUninitializedArray<float>((int)header.ValueCount);
         long offset = PartitionFileHeader.Size;
         uint crc = 0;
         crc = ReadArray(handle, path, labels.AsSpan(), ref offset, crc);
@@ -91,10 +92,10 @@ public static class PartitionFile
     {
         using SafeFileHandle handle = OpenForRead(path);
         PartitionFileHeader header = ReadHeader(handle, path, PartitionKind.Sparse, IndexWidth<TIndex>());
-        var labels = new float[header.RowCount];
-        var pointers = new int[header.RowCount + 1];
-        var indices = new TIndex[header.ValueCount];
-        var values = new float[header.ValueCount];
+        float[] labels = GC.AllocateUninitializedArray<float>((int)header.RowCount);
+        int[] pointers = GC.AllocateUninitializedArray<int>((int)header.RowCount + 1);
+        TIndex[] indices = GC.AllocateUninitializedArray<TIndex>((int)header.ValueCount);
+        float[] values = GC.AllocateUninitializedArray<float>((int)header.ValueCount);
         long offset = PartitionFileHeader.Size;
         uint crc = 0;
         crc = ReadArray(handle, path, labels.AsSpan(), ref offset, crc);

@@ -87,7 +87,8 @@ public static class IdxReader
         }
 
         stream.EnsureAvailable(total);
-        var pixels = new float[total];
+        // Every element is written below (or the read throws), so skipping the zeroing pass is safe.
+        float[] pixels = GC.AllocateUninitializedArray<float>((int)total);
         // Convert chunk by chunk: no second full-size byte buffer.
         byte[] chunk = new byte[(int)Math.Min(ChunkBytes, Math.Max(total, 1))];
         long done = 0;
