@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace OrleansML.Learning.Kernels;
+
+/// <summary>
+/// C += Gᵀ·A, with G (rows x outputs), A (rows x depth) and C (outputs x depth) row-major: the weight
+/// gradient of a layer whose weights are stored one row per output (G holds the output gradients).
+/// </summary>
+/// <remarks>
+/// Register tile: 5 rows of C x 16 columns (two 8-float chunks), ten accumulators that stay in registers
+/// while every row of the block is folded in, so each load and store of C is amortised over all rows.
+/// Per row the tile needs 2 loads of A and 5 broadcasts of G for 10 FMAs. The column loop is outermost so
+/// the 16-column strip of A being read stays in L1 across the output groups.
+/// </remarks>
+internal static class TransposedProductAccumulator
+{
+    private const int OutputsPerTile = 5;
+    private const int ColumnsPerTile = 2 * VectorMath.Width;
+
+    /// <summary>Adds Gᵀ·A to <paramref name="c"/>.</summary>
+    public static void Accumulate(ReadOnlySpan<float> g, ReadOnlySpan<float> a, Span<float> c, int rows, int outputs, int depth)
+    {
+        Debug.Assert(rows >= 0 && outputs > 0 && depth > 0);
+        Debug.Assert(g.Length >= rows * outputs && a.Length >= rows * depth && c.Length >= outputs * depth);
+        ref float gStart = ref MemoryMarshal.GetReference(g);
+        ref float aStart = ref MemoryMarshal.GetReference(a);
+        ref float cStart = ref MemoryMarshal.GetReference(c);
+        int column = 0;
+        if (VectorMath.UseVectors)
+        {
+            for (; column + ColumnsPerTile <= depth; column += ColumnsPerTile)
+            {
+                int output = 0;
+                for (; output + OutputsPerTile <= outputs; output += OutputsPerTile)
+                {
+                    Tile5x16(ref Unsafe.Add(ref gStart, output), ref Unsafe.Add(ref aStart, column),
+                        ref Unsafe.Add(ref cStart, (output * depth) + column), rows, outputs, depth);
+                }
+
+                for (; output < outputs; output++)
+                {
+                    Tile1xChunks(ref Unsafe.Add(ref gStart, output), ref Unsafe.Add(ref aStart, column),
+                        ref Unsafe.Add(ref cStart, (output * depth) + column), rows, outputs, depth, twoChunks: true);
+                }
+            }
+
+            if (column + VectorMath.Width <= depth)
+            {
+                for (int output = 0; output < outputs; output++)
+                {
+                    Tile1xChunks(ref Unsafe.Add(ref gStart, output), ref Unsafe.Add(ref aStart, column),
+                        ref Unsafe.Add(ref cStart, (output * depth) + column), rows, outputs, depth, twoChunks: false);
+                }
+
+                column += VectorMath.Width;
+            }
+        }
+
+        for (int output = 0; output < outputs; output++)
+        {
+            for (int tailColumn = column; tailColumn < depth; tailColumn++)
+            {
+                float sum = 0f;
+                for (int row = 0; row < rows; row++)
+                {
+                    sum += Unsafe.Add(ref gStart, (row * outputs) + output) * Unsafe.Add(ref aStart, (row * depth) + tailColumn);
+                }
+
+                Unsafe.Add(ref cStart, (output * depth) + tailColumn) += sum;
+            }
+        }
+    }
+
+    /// <summary>Adds the column sums of G (rows x outputs) to <paramref name="sums"/>: the bias gradient.</summary>
+    public static void AccumulateColumnSums(ReadOnlySpan<float> g, Span<float> sums, int rows, int outputs)
+    {
+        Debug.Assert(g.Length >= rows * outputs && sums.Length >= outputs);
+        Span<float> target = sums[..outputs];
+        for (int row = 0; row < rows; row++)
+        {
+            ReadOnlySpan<float> source = g.Slice(row * outputs, outputs);
+            for (int output = 0; output < target.Length; output++)
+            {
+                target[output] += source[output];
+            }
+        }
+    }
+
+    private static void Tile5x16(ref float g0, ref float a0, ref float c0, int rows, int outputs, int depth)
+    {
+        ref float c1 = ref Unsafe.Add(ref c0, depth);
+        ref float c2 = ref Unsafe.Add(ref c1, depth);
+        ref float c3 = ref Unsafe.Add(ref c2, depth);
+        ref float c4 = ref Unsafe.Add(ref c3, depth);
+        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
+        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
+        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
+        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
+        Vector256<float> s40 = Vector256.LoadUnsafe(ref c4), s41 = Vector256.LoadUnsafe(ref c4, 8);
+        for (int row = 0; row < rows; row++)
+        {
+            ref float x = ref Unsafe.Add(ref a0, row * depth);
+            ref float gradient = ref Unsafe.Add(ref g0, row * outputs);
+            Vector256<float> x0 = Vector256.LoadUnsafe(ref x);
+            Vector256<float> x1 = Vector256.LoadUnsafe(ref x, 8);
+            Vector256<float> d = Vector256.Create(gradient);
+            s00 = VectorMath.MultiplyAdd(d, x0, s00);
+            s01 = VectorMath.MultiplyAdd(d, x1, s01);
+            d = Vector256.Create(Unsafe.Add(ref gradient, 1));
+            s10 = VectorMath.MultiplyAdd(d, x0, s10);
+            s11 = VectorMath.MultiplyAdd(d, x1, s11);
+            d = Vector256.Create(Unsafe.Add(ref gradient, 2));
+            s20 = VectorMath.MultiplyAdd(d, x0, s20);
+            s21 = VectorMath.MultiplyAdd(d, x1, s21);
+            d = Vector256.Create(Unsafe.Add(ref gradient, 3));
+            s30 = VectorMath.MultiplyAdd(d, x0, s30);
+            s31 = VectorMath.MultiplyAdd(d, x1, s31);
+            d = Vector256.Create(Unsafe.Add(ref gradient, 4));
+            s40 = VectorMath.MultiplyAdd(d, x0, s40);
+            s41 = VectorMath.MultiplyAdd(d, x1, s41);
+        }
+
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 8);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 8);
+        s20.StoreUnsafe(ref c2);
+        s21.StoreUnsafe(ref c2, 8);
+        s30.StoreUnsafe(ref c3);
+        s31.StoreUnsafe(ref c3, 8);
+        s40.StoreUnsafe(ref c4);
+        s41.StoreUnsafe(ref c4, 8);
+    }
+
+    private static void Tile1xChunks(ref float g0, ref float a0, ref float c0, int rows, int outputs, int depth, bool twoChunks)
+    {
+        // Two independent chains per chunk pair; a single output row is the rare leftover case.
+        Vector256<float> s0 = Vector256.LoadUnsafe(ref c0);
+        Vector256<float> s1 = twoChunks ? Vector256.LoadUnsafe(ref c0, 8) : default;
+        for (int row = 0; row < rows; row++)
+        {
+            ref float x = ref Unsafe.Add(ref a0, row * depth);
+            Vector256<float> d = Vector256.Create(Unsafe.Add(ref g0, row * outputs));
+            s0 = VectorMath.MultiplyAdd(d, Vector256.LoadUnsafe(ref x), s0);
+            if (twoChunks)
+            {
+                s1 = VectorMath.MultiplyAdd(d, Vector256.LoadUnsafe(ref x, 8), s1);
+            }
+        }
+
+        s0.StoreUnsafe(ref c0);
+        if (twoChunks)
+        {
+            s1.StoreUnsafe(ref c0, 8);
+        }
+    }
+}
