@@ -46,7 +46,9 @@ internal static class FusedSoftmaxGradientKernel
             Span<float> logits = logitsScratch[..(count * classes)];
             ProductWithTransposed.Compute(block, weights, bias, logits, count, classes, depth);
             loss += SoftmaxCrossEntropyKernel.LossAndGradientInPlace(logits, labels.Slice(start, count), count, classes);
-            TransposedProductAccumulator.Accumulate(logits, block, weightGradient, count, classes, depth);
+            int next = start + count;
+            ReadOnlySpan<float> nextBlock = features.Slice(next * depth, Math.Min(blockRows, rows - next) * depth);
+            TransposedProductAccumulator.Accumulate(logits, block, weightGradient, count, classes, depth, nextBlock);
             TransposedProductAccumulator.AccumulateColumnSums(logits, biasGradient, count, classes);
         }
 

@@ -63,10 +63,27 @@ internal static class ProductWithTransposed
 
         if (!bias.IsEmpty)
         {
-            for (int row = 0; row < rows; row++)
+            AddBias(bias[..columns], c, rows, columns);
+        }
+    }
+
+    private static void AddBias(ReadOnlySpan<float> bias, Span<float> c, int rows, int columns)
+    {
+        // A library call per row costs more than it saves when rows are short (K = 10 logits).
+        bool shortRows = columns < 4 * VectorMath.Width;
+        for (int row = 0; row < rows; row++)
+        {
+            Span<float> output = c.Slice(row * columns, columns);
+            if (shortRows)
             {
-                Span<float> output = c.Slice(row * columns, columns);
-                System.Numerics.Tensors.TensorPrimitives.Add(output, bias[..columns], output);
+                for (int column = 0; column < output.Length; column++)
+                {
+                    output[column] += bias[column];
+                }
+            }
+            else
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(output, bias, output);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace OrleansML.Learning.Kernels;
 
@@ -21,8 +22,21 @@ internal static class TransposedProductAccumulator
     private const int ColumnsPerTile = 2 * VectorMath.Width;
 
     /// <summary>Adds Gᵀ·A to <paramref name="c"/>.</summary>
-    public static void Accumulate(ReadOnlySpan<float> g, ReadOnlySpan<float> a, Span<float> c, int rows, int outputs, int depth)
+    /// <param name="g">Output gradients, rows x outputs.</param>
+    /// <param name="a">Inputs, rows x depth.</param>
+    /// <param name="c">Accumulated product, outputs x depth.</param>
+    /// <param name="rows">Rows of G and A.</param>
+    /// <param name="outputs">Columns of G, rows of C.</param>
+    /// <param name="depth">Columns of A and C.</param>
+    /// <param name="prefetchRows">
+    /// Optional rows (x depth, same layout as A) that the caller reads next. While this compute-bound pass
+    /// runs, each 16-column strip also prefetches the same strip of these rows, spreading the memory
+    /// requests evenly so the next block arrives from RAM without stalling the forward pass.
+    /// </param>
+    public static void Accumulate(
+        ReadOnlySpan<float> g, ReadOnlySpan<float> a, Span<float> c, int rows, int outputs, int depth, ReadOnlySpan<float> prefetchRows = default)
     {
+        int prefetchCount = prefetchRows.Length / depth;
         Debug.Assert(rows >= 0 && outputs > 0 && depth > 0);
         Debug.Assert(g.Length >= rows * outputs && a.Length >= rows * depth && c.Length >= outputs * depth);
         ref float gStart = ref MemoryMarshal.GetReference(g);
@@ -33,6 +47,7 @@ internal static class TransposedProductAccumulator
         {
             for (; column + ColumnsPerTile <= depth; column += ColumnsPerTile)
             {
+                Prefetch(prefetchRows, prefetchCount, column, depth);
                 int output = 0;
                 for (; output + OutputsPerTile <= outputs; output += OutputsPerTile)
                 {
@@ -89,6 +104,23 @@ internal static class TransposedProductAccumulator
         }
     }
 
+    private static unsafe void Prefetch(ReadOnlySpan<float> rows, int count, int column, int depth)
+    {
+        if (!Sse.IsSupported || count == 0)
+        {
+            return;
+        }
+
+        // One 64-byte line per row: a 16-float strip.
+        fixed (float* start = rows)
+        {
+            for (int row = 0; row < count; row++)
+            {
+                Sse.Prefetch0(start + (row * depth) + column);
+            }
+        }
+    }
+
     private static void Tile5x16(ref float g0, ref float a0, ref float c0, int rows, int outputs, int depth)
     {
         ref float c1 = ref Unsafe.Add(ref c0, depth);
@@ -100,10 +132,11 @@ internal static class TransposedProductAccumulator
         Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
         Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
         Vector256<float> s40 = Vector256.LoadUnsafe(ref c4), s41 = Vector256.LoadUnsafe(ref c4, 8);
-        for (int row = 0; row < rows; row++)
+        // Walk both matrices by pointer bumps rather than multiplying the row index each time.
+        ref float x = ref a0;
+        ref float gradient = ref g0;
+        for (int row = 0; row < rows; row++, x = ref Unsafe.Add(ref x, depth), gradient = ref Unsafe.Add(ref gradient, outputs))
         {
-            ref float x = ref Unsafe.Add(ref a0, row * depth);
-            ref float gradient = ref Unsafe.Add(ref g0, row * outputs);
             Vector256<float> x0 = Vector256.LoadUnsafe(ref x);
             Vector256<float> x1 = Vector256.LoadUnsafe(ref x, 8);
             Vector256<float> d = Vector256.Create(gradient);
