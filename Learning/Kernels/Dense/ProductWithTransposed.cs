@@ -13,7 +13,7 @@ namespace OrleansML.Learning.Kernels;
 /// <remarks>
 /// Register tile: 2 rows of A x 5 rows of B, ten 8-float accumulators. Each loaded A chunk feeds 5 FMAs and
 /// each B chunk 2, so the loop needs 7 loads per 10 FMAs and stays under the two load ports, with 13 of
-/// the 16 ymm registers live. Leftover B rows use a 2x1 tile, a leftover A row a 1x5 and a 1x1 tile.
+/// the 16 ymm registers live. Leftover B rows use a 2x1 tile and a leftover A row single dot products.
 /// </remarks>
 internal static class ProductWithTransposed
 {
@@ -33,30 +33,42 @@ internal static class ProductWithTransposed
             ref float aStart = ref MemoryMarshal.GetReference(a);
             ref float bStart = ref MemoryMarshal.GetReference(b);
             ref float cStart = ref MemoryMarshal.GetReference(c);
-            int row = 0;
-            for (; row + 2 <= rows; row += 2)
+
+            // Output groups outermost: a group's 5 rows of B (5 x depth floats, 15 KiB at depth 784) stay in
+            // L1 while every row of A streams past, so the 5 B loads per step hit L1 and only the 2 A loads
+            // may go to L2.
+            int column = 0;
+            for (; column + 5 <= columns; column += 5)
             {
-                ref float a0 = ref Unsafe.Add(ref aStart, row * depth);
-                ref float c0 = ref Unsafe.Add(ref cStart, row * columns);
-                int column = 0;
-                for (; column + 5 <= columns; column += 5)
+                ref float b0 = ref Unsafe.Add(ref bStart, column * depth);
+                int row = 0;
+                for (; row + 2 <= rows; row += 2)
                 {
-                    Tile2x5(ref a0, ref Unsafe.Add(ref bStart, column * depth), ref Unsafe.Add(ref c0, column), depth, columns);
+                    Tile2x5(ref Unsafe.Add(ref aStart, row * depth), ref b0, ref Unsafe.Add(ref cStart, (row * columns) + column), depth, columns);
                 }
 
-                for (; column < columns; column++)
+                if (row < rows)
                 {
-                    Tile2x1(ref a0, ref Unsafe.Add(ref bStart, column * depth), ref Unsafe.Add(ref c0, column), depth, columns);
+                    ref float a0 = ref Unsafe.Add(ref aStart, row * depth);
+                    for (int output = column; output < column + 5; output++)
+                    {
+                        Unsafe.Add(ref cStart, (row * columns) + output) = Dot(ref a0, ref Unsafe.Add(ref bStart, output * depth), depth);
+                    }
                 }
             }
 
-            if (row < rows)
+            for (; column < columns; column++)
             {
-                ref float a0 = ref Unsafe.Add(ref aStart, row * depth);
-                ref float c0 = ref Unsafe.Add(ref cStart, row * columns);
-                for (int column = 0; column < columns; column++)
+                ref float b0 = ref Unsafe.Add(ref bStart, column * depth);
+                int row = 0;
+                for (; row + 2 <= rows; row += 2)
                 {
-                    Unsafe.Add(ref c0, column) = Dot(ref a0, ref Unsafe.Add(ref bStart, column * depth), depth);
+                    Tile2x1(ref Unsafe.Add(ref aStart, row * depth), ref b0, ref Unsafe.Add(ref cStart, (row * columns) + column), depth, columns);
+                }
+
+                if (row < rows)
+                {
+                    Unsafe.Add(ref cStart, (row * columns) + column) = Dot(ref Unsafe.Add(ref aStart, row * depth), ref b0, depth);
                 }
             }
         }
