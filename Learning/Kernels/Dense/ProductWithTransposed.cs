@@ -164,10 +164,23 @@ internal static class ProductWithTransposed
 
     private static void Tile2x1(ref float a0, ref float b0, ref float c0, int depth, int columns)
     {
+        // Leftover output: two accumulators per row (even and odd chunks) keep four FMA chains in flight.
         ref float a1 = ref Unsafe.Add(ref a0, depth);
-        Vector256<float> s0 = default, s1 = default;
+        Vector256<float> s0 = default, s1 = default, t0 = default, t1 = default;
         nuint end = (nuint)(depth & ~(VectorMath.Width - 1));
-        for (nuint t = 0; t < end; t += VectorMath.Width)
+        nuint pairEnd = (nuint)(depth & ~((2 * VectorMath.Width) - 1));
+        nuint t = 0;
+        for (; t < pairEnd; t += 2 * VectorMath.Width)
+        {
+            Vector256<float> w = Vector256.LoadUnsafe(ref b0, t);
+            Vector256<float> v = Vector256.LoadUnsafe(ref b0, t + 8);
+            s0 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref a0, t), w, s0);
+            s1 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref a1, t), w, s1);
+            t0 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref a0, t + 8), v, t0);
+            t1 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref a1, t + 8), v, t1);
+        }
+
+        for (; t < end; t += VectorMath.Width)
         {
             Vector256<float> w = Vector256.LoadUnsafe(ref b0, t);
             s0 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref a0, t), w, s0);
@@ -175,8 +188,8 @@ internal static class ProductWithTransposed
         }
 
         int tail = (int)end;
-        c0 = Vector256.Sum(s0) + VectorMath.TailDot(ref a0, ref b0, tail, depth);
-        Unsafe.Add(ref c0, columns) = Vector256.Sum(s1) + VectorMath.TailDot(ref a1, ref b0, tail, depth);
+        c0 = Vector256.Sum(s0 + t0) + VectorMath.TailDot(ref a0, ref b0, tail, depth);
+        Unsafe.Add(ref c0, columns) = Vector256.Sum(s1 + t1) + VectorMath.TailDot(ref a1, ref b0, tail, depth);
     }
 
     private static float Dot(ref float a0, ref float b0, int depth)

@@ -170,24 +170,41 @@ internal static class TransposedProductAccumulator
 
     private static void Tile1xChunks(ref float g0, ref float a0, ref float c0, int rows, int outputs, int depth, bool twoChunks)
     {
-        // Two independent chains per chunk pair; a single output row is the rare leftover case.
-        Vector256<float> s0 = Vector256.LoadUnsafe(ref c0);
-        Vector256<float> s1 = twoChunks ? Vector256.LoadUnsafe(ref c0, 8) : default;
-        for (int row = 0; row < rows; row++)
+        // The leftover single output: even and odd rows feed separate accumulators so two FMA chains per
+        // chunk are in flight instead of one latency-bound chain.
+        Vector256<float> even0 = Vector256.LoadUnsafe(ref c0), odd0 = default;
+        Vector256<float> even1 = twoChunks ? Vector256.LoadUnsafe(ref c0, 8) : default, odd1 = default;
+        int row = 0;
+        for (; row + 2 <= rows; row += 2)
         {
             ref float x = ref Unsafe.Add(ref a0, row * depth);
-            Vector256<float> d = Vector256.Create(Unsafe.Add(ref g0, row * outputs));
-            s0 = VectorMath.MultiplyAdd(d, Vector256.LoadUnsafe(ref x), s0);
+            ref float y = ref Unsafe.Add(ref x, depth);
+            Vector256<float> d0 = Vector256.Create(Unsafe.Add(ref g0, row * outputs));
+            Vector256<float> d1 = Vector256.Create(Unsafe.Add(ref g0, (row + 1) * outputs));
+            even0 = VectorMath.MultiplyAdd(d0, Vector256.LoadUnsafe(ref x), even0);
+            odd0 = VectorMath.MultiplyAdd(d1, Vector256.LoadUnsafe(ref y), odd0);
             if (twoChunks)
             {
-                s1 = VectorMath.MultiplyAdd(d, Vector256.LoadUnsafe(ref x, 8), s1);
+                even1 = VectorMath.MultiplyAdd(d0, Vector256.LoadUnsafe(ref x, 8), even1);
+                odd1 = VectorMath.MultiplyAdd(d1, Vector256.LoadUnsafe(ref y, 8), odd1);
             }
         }
 
-        s0.StoreUnsafe(ref c0);
+        if (row < rows)
+        {
+            ref float x = ref Unsafe.Add(ref a0, row * depth);
+            Vector256<float> d0 = Vector256.Create(Unsafe.Add(ref g0, row * outputs));
+            even0 = VectorMath.MultiplyAdd(d0, Vector256.LoadUnsafe(ref x), even0);
+            if (twoChunks)
+            {
+                even1 = VectorMath.MultiplyAdd(d0, Vector256.LoadUnsafe(ref x, 8), even1);
+            }
+        }
+
+        (even0 + odd0).StoreUnsafe(ref c0);
         if (twoChunks)
         {
-            s1.StoreUnsafe(ref c0, 8);
+            (even1 + odd1).StoreUnsafe(ref c0, 8);
         }
     }
 }
