@@ -5,7 +5,7 @@ using OrleansML.Benchmarks.Kernels;
 // machine-readable line. Unknown commands are a usage error (exit code 2).
 var commands = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
 {
-    ["kernels"] = ("memory bandwidth, FMA peak and the fused softmax gradient (options: --block-rows N)", KernelsBenchmark.Run),
+    ["kernels"] = ("memory bandwidth, FMA peak and the fused softmax gradient (options: --block-rows N, --rounds N)", KernelsBenchmark.Run),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -3,59 +3,87 @@ using OrleansML.Learning.Kernels;
 
 namespace OrleansML.Benchmarks.Kernels;
 
-/// <summary>The fused softmax gradient over a full pass of a 60000 x 784 matrix with 10 classes.</summary>
-public static class SoftmaxGradientBenchmark
+/// <summary>The fused softmax gradient over full passes of a 60000 x 784 matrix with 10 classes.</summary>
+public sealed class SoftmaxGradientBenchmark
 {
-    /// <summary>Timed full passes over the 60000 rows (about 30 ms each); the fastest is reported.</summary>
-    public const int FullPasses = 10;
-
     /// <summary>Classes of Fashion-MNIST.</summary>
     public const int Classes = 10;
+
+    /// <summary>Timed full passes per round (about 30 ms each); the fastest is kept.</summary>
+    public const int FullPasses = 10;
+
+    private readonly float[] _features;
+    private readonly float[] _labels;
+    private readonly float[] _weights;
+    private readonly float[] _bias = new float[Classes];
+    private readonly float[] _weightGradient;
+    private readonly float[] _biasGradient = new float[Classes];
+    private readonly float[] _scratch;
+    private readonly float[] _logits = new float[Classes];
+    private readonly int _blockRows;
+    private readonly string _source;
+    private double _loss;
+    private double _bestFused;
+    private double _bestBaseline;
+
+    /// <summary>Loads Fashion-MNIST (or random data of its shape) and random small weights.</summary>
+    public SoftmaxGradientBenchmark(int blockRows)
+    {
+        _blockRows = blockRows;
+        (_features, _labels, Columns, _source) = LoadData();
+        var random = new Random(17);
+        _weights = new float[Classes * Columns];
+        for (int i = 0; i < _weights.Length; i++)
+        {
+            _weights[i] = (float)((random.NextDouble() - 0.5) * 0.02);
+        }
+
+        _weightGradient = new float[Classes * Columns];
+        _scratch = new float[blockRows * Classes];
+    }
+
+    /// <summary>Features per row (D).</summary>
+    public int Columns { get; }
+
+    /// <summary>Best rows per second of the fused kernel so far.</summary>
+    public double RowsPerSecond => _bestFused;
 
     /// <summary>
     /// FLOPs per row: forward logits 2·D·K, backward gradW 2·D·K, and per class a bias add, a maximum, a
     /// subtract, an exponential, a sum, a normalise and a bias-gradient add (7·K, each counted as one).
     /// </summary>
-    public static double FlopsPerRow(int columns) => (4.0 * columns * Classes) + (7.0 * Classes);
+    public double FlopsPerRow => (4.0 * Columns * Classes) + (7.0 * Classes);
 
     /// <summary>Bytes per row streamed from RAM: the features and the label.</summary>
-    public static double BytesPerRow(int columns) => (columns + 1) * sizeof(float);
+    public double BytesPerRow => (Columns + 1) * sizeof(float);
 
-    /// <summary>Measures and prints; returns rows per second of the fused kernel and the column count.</summary>
-    public static (double RowsPerSecond, int Columns) Run(int blockRows)
+    /// <summary>Runs one round: the fused kernel over full passes, then the per-row library baseline.</summary>
+    public void MeasureRound()
     {
-        var (features, labels, columns, source) = LoadData();
-        int rows = labels.Length;
-        var random = new Random(17);
-        float[] weights = new float[Classes * columns];
-        for (int i = 0; i < weights.Length; i++)
-        {
-            weights[i] = (float)((random.NextDouble() - 0.5) * 0.02);
-        }
+        int rows = _labels.Length;
+        double fusedSeconds = Measurement.BestSeconds(
+            () =>
+            {
+                Array.Clear(_weightGradient);
+                Array.Clear(_biasGradient);
+                _loss = FusedSoftmaxGradientKernel.Accumulate(
+                    _features, _labels, rows, Columns, _weights, _bias, Classes, _weightGradient, _biasGradient, _scratch, _blockRows);
+            },
+            repetitions: FullPasses);
 
-        float[] bias = new float[Classes];
-        float[] weightGradient = new float[Classes * columns];
-        float[] biasGradient = new float[Classes];
-        float[] scratch = new float[blockRows * Classes];
-        double loss = 0;
-        double fusedSeconds = Measurement.BestSeconds(() =>
-        {
-            Array.Clear(weightGradient);
-            Array.Clear(biasGradient);
-            loss = FusedSoftmaxGradientKernel.Accumulate(features, labels, rows, columns, weights, bias, Classes, weightGradient, biasGradient, scratch, blockRows);
-        }, repetitions: FullPasses);
-
-        // Baseline: the same computation with one TensorPrimitives call per (row, class), measured on a
-        // tenth of the rows because it is several times slower.
+        // Baseline: the same computation with one TensorPrimitives call per (row, class), on a tenth of
+        // the rows because it is several times slower.
         int baselineRows = rows / 10;
-        float[] logits = new float[Classes];
-        double baselineSeconds = Measurement.BestSeconds(
-            () => LibraryPerRow(features, labels, baselineRows, columns, weights, bias, weightGradient, biasGradient, logits),
-            repetitions: 3);
+        double baselineSeconds = Measurement.BestSeconds(() => LibraryPerRow(baselineRows), repetitions: 3);
+        _bestFused = Math.Max(_bestFused, rows / fusedSeconds);
+        _bestBaseline = Math.Max(_bestBaseline, baselineRows / baselineSeconds);
+    }
 
-        Console.WriteLine($"softmax data: {source}, {rows} x {columns}, K={Classes}, block {blockRows} rows, mean loss {loss / rows:F4}");
-        Measurement.Report("fused softmax gradient", rows / fusedSeconds / 1e6, "M rows/s", "TensorPrimitives per row", baselineRows / baselineSeconds / 1e6);
-        return (rows / fusedSeconds, columns);
+    /// <summary>Prints the best figures.</summary>
+    public void Report()
+    {
+        Console.WriteLine($"softmax data: {_source}, {_labels.Length} x {Columns}, K={Classes}, block {_blockRows} rows, mean loss {_loss / _labels.Length:F4}");
+        Measurement.Report("fused softmax gradient", _bestFused / 1e6, "M rows/s", "TensorPrimitives per row", _bestBaseline / 1e6);
     }
 
     private static (float[] Features, float[] Labels, int Columns, string Source) LoadData()
@@ -83,24 +111,23 @@ public static class SoftmaxGradientBenchmark
         return (features, labels, columns, "random [0,1) (Fashion-MNIST not found)");
     }
 
-    private static void LibraryPerRow(
-        float[] features, float[] labels, int rows, int columns, float[] weights, float[] bias, float[] weightGradient, float[] biasGradient, float[] logits)
+    private void LibraryPerRow(int rows)
     {
         for (int row = 0; row < rows; row++)
         {
-            ReadOnlySpan<float> x = features.AsSpan(row * columns, columns);
+            ReadOnlySpan<float> x = _features.AsSpan(row * Columns, Columns);
             for (int k = 0; k < Classes; k++)
             {
-                logits[k] = TensorPrimitives.Dot(x, weights.AsSpan(k * columns, columns)) + bias[k];
+                _logits[k] = TensorPrimitives.Dot(x, _weights.AsSpan(k * Columns, Columns)) + _bias[k];
             }
 
-            TensorPrimitives.SoftMax(logits, logits);
-            logits[(int)labels[row]] -= 1f;
+            TensorPrimitives.SoftMax(_logits, _logits);
+            _logits[(int)_labels[row]] -= 1f;
             for (int k = 0; k < Classes; k++)
             {
-                Span<float> gradientRow = weightGradient.AsSpan(k * columns, columns);
-                TensorPrimitives.MultiplyAdd(x, logits[k], gradientRow, gradientRow);
-                biasGradient[k] += logits[k];
+                Span<float> gradientRow = _weightGradient.AsSpan(k * Columns, Columns);
+                TensorPrimitives.MultiplyAdd(x, _logits[k], gradientRow, gradientRow);
+                _biasGradient[k] += _logits[k];
             }
         }
     }
