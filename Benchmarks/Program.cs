@@ -1,1 +1,32 @@
-Console.WriteLine("benchmarks");
+using OrleansML.Benchmarks;
+using OrleansML.Benchmarks.Kernels;
+
+// Each benchmark prints its figures next to a baseline measured in the same run, and ends with one
+// machine-readable line. Unknown commands are a usage error (exit code 2).
+var commands = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
+{
+    ["kernels"] = ("memory bandwidth, FMA peak and the fused softmax gradient (options: --block-rows N, --rounds N)", KernelsBenchmark.Run),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine(args.Length == 0 ? "No benchmark named." : $"Unknown benchmark '{args[0]}'.");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project Benchmarks -- <benchmark> [options]");
+    Console.Error.WriteLine("Benchmarks:");
+    foreach (var (name, (description, _)) in commands)
+    {
+        Console.Error.WriteLine($"  {name,-10} {description}");
+    }
+
+    return 2;
+}
+
+try
+{
+    return command.Run(args[1..]);
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}

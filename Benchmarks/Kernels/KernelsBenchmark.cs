@@ -1,0 +1,70 @@
+using System.Globalization;
+using OrleansML.Learning.Kernels;
+
+namespace OrleansML.Benchmarks.Kernels;
+
+/// <summary>
+/// The <c>kernels</c> command: measures the machine's single-core limits and the fused softmax gradient,
+/// and reports how close the kernel runs to the roofline bound min(bandwidth, FMA peak) per row.
+/// </summary>
+/// <remarks>
+/// The three measurements run in interleaved rounds and each keeps its best, so a burst of load from
+/// other processes cannot depress the bound in one round and the kernel in another.
+/// </remarks>
+public static class KernelsBenchmark
+{
+    /// <summary>Rounds unless --rounds says otherwise.</summary>
+    public const int DefaultRounds = 3;
+
+    /// <summary>Runs the benchmark with the given options; returns the process exit code.</summary>
+    public static int Run(string[] options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int blockRows = FusedSoftmaxGradientKernel.DefaultBlockRows;
+        int rounds = DefaultRounds;
+        for (int i = 0; i < options.Length; i += 2)
+        {
+            string name = options[i];
+            if (i + 1 >= options.Length || !int.TryParse(options[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+            {
+                throw new ArgumentException($"kernels: option '{name}' needs an integer value.");
+            }
+
+            switch (name)
+            {
+                case "--block-rows" when value is > 0 and <= 4096:
+                    blockRows = value;
+                    break;
+                case "--rounds" when value is > 0 and <= 100:
+                    rounds = value;
+                    break;
+                default:
+                    throw new ArgumentException($"kernels: unknown or out-of-range option '{name} {options[i + 1]}' (--block-rows 1..4096, --rounds 1..100).");
+            }
+        }
+
+        var bandwidth = new MemoryBandwidthBenchmark();
+        var fma = new FmaPeakBenchmark();
+        var softmax = new SoftmaxGradientBenchmark(blockRows);
+        for (int round = 0; round < rounds; round++)
+        {
+            bandwidth.MeasureRound();
+            fma.MeasureRound();
+            softmax.MeasureRound();
+        }
+
+        bandwidth.Report();
+        fma.Report();
+        softmax.Report();
+        double memoryBound = bandwidth.BytesPerSecond / softmax.BytesPerRow;
+        double computeBound = fma.FlopsPerSecond / softmax.FlopsPerRow;
+        double bound = Math.Min(memoryBound, computeBound);
+        double rowsPerSecond = softmax.RowsPerSecond;
+        Console.WriteLine($"bound per row: memory {memoryBound / 1e6:N2} M rows/s ({softmax.BytesPerRow} B/row), "
+            + $"compute {computeBound / 1e6:N2} M rows/s ({softmax.FlopsPerRow} FLOP/row); best of {rounds} interleaved rounds");
+        Measurement.Report("fused softmax vs roofline", rowsPerSecond / 1e6, "M rows/s", "bound", bound / 1e6);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"kernels softmax_grad_rows_per_s={rowsPerSecond:F0} bound_rows_per_s={bound:F0} efficiency={rowsPerSecond / bound:F3}"));
+        return 0;
+    }
+}

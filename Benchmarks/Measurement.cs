@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace OrleansML.Benchmarks;
+
+/// <summary>Warm-up then best-of-N wall-clock timing, the discipline every benchmark here follows.</summary>
+public static class Measurement
+{
+    /// <summary>Seconds of repeated runs before timing, so tiered JIT has produced optimised code.</summary>
+    public const double DefaultWarmupSeconds = 0.5;
+
+    /// <summary>Timed runs; the best is reported because noise on a shared machine only ever adds time.</summary>
+    public const int DefaultRepetitions = 5;
+
+    /// <summary>Runs <paramref name="action"/> for at least the warm-up time, then returns the fastest of the timed runs in seconds.</summary>
+    public static double BestSeconds(Action action, double warmupSeconds = DefaultWarmupSeconds, int repetitions = DefaultRepetitions)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmupSeconds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repetitions);
+        var warmup = Stopwatch.StartNew();
+        do
+        {
+            action();
+        }
+        while (warmup.Elapsed.TotalSeconds < warmupSeconds);
+
+        double best = double.MaxValue;
+        for (int repetition = 0; repetition < repetitions; repetition++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        return best;
+    }
+
+    /// <summary>Prints one figure with its baseline and the ratio between them.</summary>
+    public static void Report(string name, double value, string unit, string baselineName, double baseline)
+    {
+        Console.WriteLine($"{name,-34} {value,14:N2} {unit,-8} baseline {baselineName}: {baseline:N2}  ratio {value / baseline:F2}");
+    }
+}
