@@ -20,7 +20,7 @@ namespace OrleansML.Learning.Models;
 /// <see cref="ModelTask.BinaryClassification"/> applies a sigmoid to ŷ and uses log-loss (labels in [0, 1]);
 /// <see cref="ModelTask.Regression"/> predicts ŷ with half squared error. Repeated ids in a row are treated
 /// as separate nonzeros sharing parameters; the gradient stays exact for that function.
-/// The instance owns k-length scratch vectors, so it must not be used by two threads at once.
+/// The instance owns scratch (k-length vectors, the key sorter's buffers), so it must not be used by two threads at once.
 /// </para>
 /// </remarks>
 public sealed class FactorizationMachine : ISparseModel
@@ -34,6 +34,7 @@ public sealed class FactorizationMachine : ISparseModel
     private readonly float[] _sums;
     private readonly float[] _squareSums;
     private readonly float[] _partials;
+    private readonly GradientKeySorter _keySorter = new();
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -130,7 +131,7 @@ public sealed class FactorizationMachine : ISparseModel
         gradient.Clear();
         var sink = new SparseGradientSink(gradient);
         float loss = Backward(parameters, dataset, batch, ref sink);
-        gradient.SortByKey();
+        _keySorter.Sort(gradient);
         return loss;
     }
 

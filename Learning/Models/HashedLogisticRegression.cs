@@ -12,13 +12,14 @@ namespace OrleansML.Learning.Models;
 /// Parameter layout (length 2^HashBits + 1): <c>[w_0 .. w_{F-1}, b]</c>, F = <see cref="FeatureCount"/>;
 /// the bias sits at <see cref="BiasIndex"/> = F. Labels are in [0, 1] (0 or 1 for hard labels; soft labels
 /// are accepted because the cross-entropy is defined for them). Loss is the mean log-loss, computed as
-/// softplus(z) − y·z so that it stays finite for any logit. The model holds no scratch: every method is
-/// allocation-free, and one instance may even be shared, although the <see cref="IModel"/> contract does
-/// not promise that.
+/// softplus(z) − y·z so that it stays finite for any logit. The instance owns the scratch that sorts sparse
+/// gradients by key, so it must not be used by two threads at once.
 /// </remarks>
 public sealed class HashedLogisticRegression : ISparseModel
 {
     private const string ModelName = "hashed-logistic-regression";
+
+    private readonly GradientKeySorter _keySorter = new();
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -113,7 +114,7 @@ public sealed class HashedLogisticRegression : ISparseModel
         }
 
         gradient.Add(BiasIndex, biasGradient);
-        gradient.SortByKey();
+        _keySorter.Sort(gradient);
         return (float)(lossSum * inverseCount);
     }
 

@@ -17,7 +17,9 @@ namespace OrleansML.Learning.Kernels;
 /// parameters per feature (factorization machines) lay them out; the plain forms are offset 0, stride 1.
 /// Every access is bounds-checked (span indexing in the scalar loops, a vector compare before each gather):
 /// a dataset's id arrays are shared with whoever built it, so range checks done at construction cannot be
-/// trusted to still hold, and a corrupt id must fail loudly instead of reading foreign memory.
+/// trusted to still hold, and a corrupt id must fail loudly instead of reading foreign memory: an
+/// <see cref="IndexOutOfRangeException"/> from the scalar loops, an <see cref="ArgumentOutOfRangeException"/>
+/// from the vector check.
 /// <para>
 /// Gather or scalar? Measured on this machine's AMD EPYC (AVX2, 2 vCPU) with
 /// <c>dotnet run -c Release --project Benchmarks</c> (<see cref="DotGather"/> vs <see cref="DotScalar"/>, 40 ids
@@ -29,7 +31,7 @@ namespace OrleansML.Learning.Kernels;
 internal static class SparseRowKernels
 {
     /// <summary>Whether <see cref="Dot"/> uses the AVX2 gather; decided by measurement (see remarks).</summary>
-    internal static bool UseGather => false;
+    internal static bool UseGather => Avx2.IsSupported;
 
     /// <summary>Σ values[j] · weights[indices[j]].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
