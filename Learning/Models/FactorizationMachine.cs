@@ -20,7 +20,7 @@ namespace OrleansML.Learning.Models;
 /// <see cref="ModelTask.BinaryClassification"/> applies a sigmoid to ŷ and uses log-loss (labels in [0, 1]);
 /// <see cref="ModelTask.Regression"/> predicts ŷ with half squared error. Repeated ids in a row are treated
 /// as separate nonzeros sharing parameters; the gradient stays exact for that function.
-/// The instance owns scratch (k-length vectors, the key sorter's buffers), so it must not be used by two threads at once.
+/// The instance owns scratch (k-length vectors, a per-feature gradient accumulator), so it must not be used by two threads at once.
 /// </para>
 /// </remarks>
 public sealed class FactorizationMachine : ISparseModel
@@ -33,8 +33,7 @@ public sealed class FactorizationMachine : ISparseModel
     private readonly float _initialFactorStandardDeviation;
     private readonly float[] _sums;
     private readonly float[] _squareSums;
-    private readonly float[] _partials;
-    private readonly GradientKeySorter _keySorter = new();
+    private readonly FeatureBlockAccumulator _accumulator;
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -48,7 +47,7 @@ public sealed class FactorizationMachine : ISparseModel
         _initialFactorStandardDeviation = options.InitialFactorStandardDeviation;
         _sums = new float[FactorCount];
         _squareSums = new float[FactorCount];
-        _partials = new float[FactorCount];
+        _accumulator = new FeatureBlockAccumulator(FeatureCount, FeatureStride);
     }
 
     /// <summary>Feature ids lie in [0, FeatureCount).</summary>
@@ -120,7 +119,9 @@ public sealed class FactorizationMachine : ISparseModel
         SparseModelChecks.RequireLength(gradient.Length, ParameterCount, nameof(gradient));
         gradient.Clear();
         var sink = new DenseGradientSink(gradient);
-        return Backward(parameters, dataset, batch, ref sink);
+        float loss = Backward(parameters, dataset, batch, ref sink, out float biasGradient);
+        gradient[GlobalBiasIndex] = biasGradient;
+        return loss;
     }
 
     /// <inheritdoc/>
@@ -129,9 +130,18 @@ public sealed class FactorizationMachine : ISparseModel
         SparseDataset<int> dataset = Check(parameters, batch);
         SparseModelChecks.RequireParameterCount(gradient, ParameterCount, nameof(gradient));
         gradient.Clear();
-        var sink = new SparseGradientSink(gradient);
-        float loss = Backward(parameters, dataset, batch, ref sink);
-        _keySorter.Sort(gradient);
+        // A previous call that threw part-way (a bad label) may have left blocks behind.
+        _accumulator.Reset();
+        var sink = new SparseGradientSink(_accumulator);
+        float loss = Backward(parameters, dataset, batch, ref sink, out float biasGradient);
+        if (batch.Count > 0)
+        {
+            // Key 0 first, then the features' blocks in ascending order: SortByKey meets sorted keys.
+            gradient.Add(GlobalBiasIndex, biasGradient);
+            _accumulator.FlushTo(gradient, 1, FeatureStride);
+        }
+
+        gradient.SortByKey();
         return loss;
     }
 
@@ -147,10 +157,14 @@ public sealed class FactorizationMachine : ISparseModel
 
         keys.Add(GlobalBiasIndex, 0f);
         ReadOnlySpan<int> rowPointers = dataset.RowPointers;
-        ReadOnlySpan<int> ids = dataset.Indices[rowPointers[batch.Start]..rowPointers[batch.Start + batch.Count]];
-        for (int offset = 1; offset <= FeatureStride; offset++)
+        foreach (int feature in dataset.Indices[rowPointers[batch.Start]..rowPointers[batch.Start + batch.Count]])
         {
-            SparseRowKernels.CollectKeys(ids, keys, offset, FeatureStride);
+            // A feature's keys are adjacent, so adding them together touches one or two lines of the key map.
+            int firstKey = LinearWeightIndex(feature);
+            for (int offset = 0; offset < FeatureStride; offset++)
+            {
+                keys.Add(firstKey + offset, 0f);
+            }
         }
     }
 
@@ -186,10 +200,14 @@ public sealed class FactorizationMachine : ISparseModel
         }
     }
 
-    /// <summary>Adds the gradient of the batch's mean loss to <paramref name="sink"/> and returns that loss.</summary>
-    private float Backward<TSink>(ReadOnlySpan<float> parameters, SparseDataset<int> dataset, DataBatch batch, ref TSink sink)
+    /// <summary>
+    /// Adds the gradient of the batch's mean loss with respect to every feature's parameters to
+    /// <paramref name="sink"/>, returns that loss, and the gradient of w0 in <paramref name="biasGradient"/>.
+    /// </summary>
+    private float Backward<TSink>(ReadOnlySpan<float> parameters, SparseDataset<int> dataset, DataBatch batch, ref TSink sink, out float biasGradient)
         where TSink : IGradientSink, allows ref struct
     {
+        biasGradient = 0f;
         if (batch.Count == 0)
         {
             return 0f;
@@ -197,7 +215,6 @@ public sealed class FactorizationMachine : ISparseModel
 
         float inverseCount = 1f / batch.Count;
         double lossSum = 0d;
-        float biasGradient = 0f;
         for (int row = batch.Start; row < batch.Start + batch.Count; row++)
         {
             ReadOnlySpan<int> indices = dataset.RowIndices(row);
@@ -209,15 +226,15 @@ public sealed class FactorizationMachine : ISparseModel
             biasGradient += scale;
             for (int j = 0; j < indices.Length; j++)
             {
-                int linearIndex = 1 + (indices[j] * FeatureStride);
+                int feature = indices[j];
                 float x = values[j];
-                sink.Add(linearIndex, scale * x);
-                FactorKernels.FactorPartials(parameters.Slice(linearIndex + 1, FactorCount), x, _sums, scale, _partials);
-                sink.AddRange(linearIndex + 1, _partials);
+                Span<float> block = sink.FeatureBlock(feature, 1, FeatureStride, FeatureStride);
+                block[0] += scale * x;
+                ReadOnlySpan<float> factors = parameters.Slice(2 + (feature * FeatureStride), FactorCount);
+                FactorKernels.AddFactorPartials(factors, x, _sums, scale, block[1..]);
             }
         }
 
-        sink.Add(GlobalBiasIndex, biasGradient);
         return (float)(lossSum * inverseCount);
     }
 

@@ -12,14 +12,14 @@ namespace OrleansML.Learning.Models;
 /// Parameter layout (length 2^HashBits + 1): <c>[w_0 .. w_{F-1}, b]</c>, F = <see cref="FeatureCount"/>;
 /// the bias sits at <see cref="BiasIndex"/> = F. Labels are in [0, 1] (0 or 1 for hard labels; soft labels
 /// are accepted because the cross-entropy is defined for them). Loss is the mean log-loss, computed as
-/// softplus(z) − y·z so that it stays finite for any logit. The instance owns the scratch that sorts sparse
-/// gradients by key, so it must not be used by two threads at once.
+/// softplus(z) − y·z so that it stays finite for any logit. The instance owns the scratch that accumulates sparse
+/// gradients in key order, so it must not be used by two threads at once.
 /// </remarks>
 public sealed class HashedLogisticRegression : ISparseModel
 {
     private const string ModelName = "hashed-logistic-regression";
 
-    private readonly GradientKeySorter _keySorter = new();
+    private readonly FeatureBlockAccumulator _accumulator;
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -28,6 +28,7 @@ public sealed class HashedLogisticRegression : ISparseModel
         options ??= new HashedLogisticRegressionOptions();
         options.Validate();
         FeatureCount = 1 << options.HashBits;
+        _accumulator = new FeatureBlockAccumulator(FeatureCount, 1);
     }
 
     /// <summary>Number of weight buckets, 2^HashBits; feature ids lie in [0, FeatureCount).</summary>
@@ -93,6 +94,8 @@ public sealed class HashedLogisticRegression : ISparseModel
         SparseDataset<int> dataset = Check(parameters, batch);
         SparseModelChecks.RequireParameterCount(gradient, ParameterCount, nameof(gradient));
         gradient.Clear();
+        // A previous call that threw part-way (a bad label) may have left blocks behind.
+        _accumulator.Reset();
         if (batch.Count == 0)
         {
             gradient.SortByKey();
@@ -109,12 +112,14 @@ public sealed class HashedLogisticRegression : ISparseModel
             ReadOnlySpan<int> indices = dataset.RowIndices(row);
             ReadOnlySpan<float> values = dataset.RowValues(row);
             float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
-            SparseRowKernels.AccumulateScaled(indices, values, residual, gradient);
+            SparseRowKernels.AccumulateScaled(indices, values, residual, _accumulator);
             biasGradient += residual;
         }
 
+        // The weights' keys ascend out of the accumulator and the bias is the last key: SortByKey meets sorted keys.
+        _accumulator.FlushTo(gradient, 0, 1);
         gradient.Add(BiasIndex, biasGradient);
-        _keySorter.Sort(gradient);
+        gradient.SortByKey();
         return (float)(lossSum * inverseCount);
     }
 

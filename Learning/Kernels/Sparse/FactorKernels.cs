@@ -77,10 +77,10 @@ internal static class FactorKernels
     }
 
     /// <summary>
-    /// Writes partials[f] = scale · (x · sums[f] − x² · factors[f]): scale times the derivative of the row's
+    /// Adds scale · (x · sums[f] − x² · factors[f]) to partials[f]: scale times the derivative of the row's
     /// prediction with respect to factor f of a feature with value x.
     /// </summary>
-    public static void FactorPartials(ReadOnlySpan<float> factors, float x, ReadOnlySpan<float> sums, float scale, Span<float> partials)
+    public static void AddFactorPartials(ReadOnlySpan<float> factors, float x, ReadOnlySpan<float> sums, float scale, Span<float> partials)
     {
         int factorCount = partials.Length;
         factors = factors[..factorCount];
@@ -100,14 +100,14 @@ internal static class FactorKernels
                 Vector256<float> result = Vector256.FusedMultiplyAdd(
                     square,
                     Vector256.LoadUnsafe(ref factorBase, (nuint)f),
-                    linear * Vector256.LoadUnsafe(ref sumBase, (nuint)f));
+                    Vector256.FusedMultiplyAdd(linear, Vector256.LoadUnsafe(ref sumBase, (nuint)f), Vector256.LoadUnsafe(ref partialBase, (nuint)f)));
                 result.StoreUnsafe(ref partialBase, (nuint)f);
             }
         }
 
         for (; f < factorCount; f++)
         {
-            partials[f] = (squareScale * factors[f]) + (linearScale * sums[f]);
+            partials[f] += (squareScale * factors[f]) + (linearScale * sums[f]);
         }
     }
 }

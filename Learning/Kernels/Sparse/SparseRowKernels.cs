@@ -10,7 +10,7 @@ namespace OrleansML.Learning.Kernels;
 
 /// <summary>
 /// Kernels over one CSR row (parallel spans of feature ids and values) against a flat parameter vector:
-/// gather (dot), scatter (axpy into a dense vector) and accumulation into a <see cref="SparseGradient"/>.
+/// gather (dot), scatter (axpy into a dense vector) and accumulation of a sparse gradient.
 /// </summary>
 /// <remarks>
 /// The strided forms address parameter <c>offset + id * stride</c>, which is how models with several
@@ -153,21 +153,15 @@ internal static class SparseRowKernels
         }
     }
 
-    /// <summary>Adds scale · values[j] at key offset + indices[j] · stride of a sparse gradient.</summary>
-    public static void AccumulateScaled(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale, SparseGradient gradient, int offset = 0, int stride = 1)
+    /// <summary>Adds scale · values[j] to the one-float block of feature indices[j].</summary>
+    public static void AccumulateScaled(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale, FeatureBlockAccumulator accumulator)
     {
         Debug.Assert(indices.Length == values.Length, "a row has as many ids as values");
+        Debug.Assert(accumulator.BlockLength == 1, "one float per feature");
         values = values[..indices.Length];
-        int limit = gradient.ParameterCount;
         for (int j = 0; j < indices.Length; j++)
         {
-            int key = checked(offset + (indices[j] * stride));
-            if ((uint)key >= (uint)limit)
-            {
-                ThrowKeyOutOfRange(indices[j], key, limit, nameof(indices));
-            }
-
-            gradient.Add(key, scale * values[j]);
+            accumulator.Add(indices[j], scale * values[j]);
         }
     }
 

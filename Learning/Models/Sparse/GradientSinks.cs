@@ -1,18 +1,18 @@
-using System.Numerics.Tensors;
+using OrleansML.Learning.Kernels;
 
 namespace OrleansML.Learning.Models.Sparse;
 
 /// <summary>
-/// Where a model's backward pass adds gradient entries, so that one generic routine (specialised by the JIT
-/// for each sink) serves both the dense and the sparse gradient without a virtual call per entry.
+/// Where a model's backward pass adds a feature's gradient, so that one generic routine (specialised by the
+/// JIT for each sink) serves both the dense and the sparse gradient without a virtual call per nonzero.
 /// </summary>
 internal interface IGradientSink
 {
-    /// <summary>Adds <paramref name="value"/> at parameter <paramref name="key"/>.</summary>
-    void Add(int key, float value);
-
-    /// <summary>Adds values[i] at parameter firstKey + i.</summary>
-    void AddRange(int firstKey, ReadOnlySpan<float> values);
+    /// <summary>
+    /// The span to add the gradient of <paramref name="feature"/>'s parameters into: the
+    /// <paramref name="length"/> parameters starting at firstKey + feature · stride.
+    /// </summary>
+    Span<float> FeatureBlock(int feature, int firstKey, int stride, int length);
 }
 
 /// <summary>Adds into a full-length dense gradient buffer.</summary>
@@ -20,27 +20,21 @@ internal readonly ref struct DenseGradientSink(Span<float> gradient) : IGradient
 {
     private readonly Span<float> _gradient = gradient;
 
-    public void Add(int key, float value) => _gradient[key] += value;
-
-    public void AddRange(int firstKey, ReadOnlySpan<float> values)
-    {
-        Span<float> target = _gradient.Slice(firstKey, values.Length);
-        TensorPrimitives.Add(target, values, target);
-    }
+    public Span<float> FeatureBlock(int feature, int firstKey, int stride, int length) =>
+        _gradient.Slice(checked(firstKey + (feature * stride)), length);
 }
 
-/// <summary>Adds into a <see cref="SparseGradient"/>, creating keys on first touch.</summary>
-internal readonly struct SparseGradientSink(SparseGradient gradient) : IGradientSink
+/// <summary>
+/// Adds into a <see cref="FeatureBlockAccumulator"/>, which the model then flushes into its
+/// <see cref="SparseGradient"/> in key order.
+/// </summary>
+internal readonly struct SparseGradientSink(FeatureBlockAccumulator accumulator) : IGradientSink
 {
-    private readonly SparseGradient _gradient = gradient;
+    private readonly FeatureBlockAccumulator _accumulator = accumulator;
 
-    public void Add(int key, float value) => _gradient.Add(key, value);
-
-    public void AddRange(int firstKey, ReadOnlySpan<float> values)
+    public Span<float> FeatureBlock(int feature, int firstKey, int stride, int length)
     {
-        for (int i = 0; i < values.Length; i++)
-        {
-            _gradient.Add(firstKey + i, values[i]);
-        }
+        System.Diagnostics.Debug.Assert(length == _accumulator.BlockLength, "the accumulator was sized for this block");
+        return _accumulator.Block(feature);
     }
 }

@@ -61,18 +61,18 @@ public class FactorKernelsTests
     [InlineData(1)]
     [InlineData(8)]
     [InlineData(11)]
-    public void Factor_partials_are_scale_times_x_sum_minus_x_squared_factor(int factorCount)
+    public void Factor_partials_add_scale_times_x_sum_minus_x_squared_factor(int factorCount)
     {
         var random = new Random(factorCount);
         float[] factors = Enumerable.Range(0, factorCount).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         float[] sums = Enumerable.Range(0, factorCount).Select(_ => (float)(random.NextDouble() * 3)).ToArray();
-        float[] partials = new float[factorCount];
+        float[] partials = Enumerable.Range(0, factorCount).Select(f => (float)f).ToArray();
         const float X = 1.5f;
         const float Scale = -0.25f;
-        FactorKernels.FactorPartials(factors, X, sums, Scale, partials);
+        FactorKernels.AddFactorPartials(factors, X, sums, Scale, partials);
         for (int f = 0; f < factorCount; f++)
         {
-            Assert.Equal(Scale * ((X * sums[f]) - (X * X * factors[f])), partials[f], 1e-5);
+            Assert.Equal(f + (Scale * ((X * sums[f]) - (X * X * factors[f]))), partials[f], 1e-5);
         }
     }
 }

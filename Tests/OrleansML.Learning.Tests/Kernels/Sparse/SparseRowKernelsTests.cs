@@ -147,12 +147,13 @@ public class SparseRowKernelsTests
     }
 
     [Fact]
-    public void Accumulate_scaled_adds_into_a_sparse_gradient_and_collect_keys_adds_zeros()
+    public void Accumulate_scaled_adds_into_one_float_blocks_and_collect_keys_adds_zeros()
     {
+        var accumulator = new FeatureBlockAccumulator(10, 1);
+        SparseRowKernels.AccumulateScaled([3, 1, 3], [1f, 2f, 4f], 2f, accumulator);
         var gradient = new SparseGradient(10);
-        SparseRowKernels.AccumulateScaled([3, 1, 3], [1f, 2f, 4f], 2f, gradient, offset: 1, stride: 2);
-        gradient.SortByKey();
-        Assert.Equal([3, 7], gradient.Keys.ToArray());
+        accumulator.FlushTo(gradient, 0, 1);
+        Assert.Equal([1, 3], gradient.Keys.ToArray());
         Assert.Equal([4f, 10f], gradient.Values.ToArray());
 
         var keys = new SparseGradient(10);
@@ -163,10 +164,10 @@ public class SparseRowKernelsTests
     }
 
     [Fact]
-    public void Accumulate_scaled_rejects_a_key_outside_the_gradient()
+    public void Collect_keys_rejects_a_key_outside_the_gradient()
     {
         var gradient = new SparseGradient(4);
-        Assert.Throws<ArgumentOutOfRangeException>(() => SparseRowKernels.AccumulateScaled([4], [1f], 1f, gradient));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseRowKernels.CollectKeys([4], gradient));
         Assert.Throws<ArgumentOutOfRangeException>(() => SparseRowKernels.CollectKeys([1], gradient, offset: 2, stride: 2));
     }
 }

@@ -137,4 +137,16 @@ public class HashedLogisticRegressionTests
         var dense = new DenseDataset(new float[4], new float[2], 2);
         Assert.Throws<ArgumentException>(() => model.ComputeLoss(parameters, DataBatch.All(dense)));
     }
+
+    [Fact]
+    public void A_batch_that_failed_half_way_leaves_nothing_behind_for_the_next_one()
+    {
+        var model = Model(3);
+        float[] parameters = SparseTestData.RandomParameters(1, model.ParameterCount, 0.2f);
+        var bad = new SparseDataset<int>([0, 2, 3], [5, 6, 7], [1f, 1f, 1f], [1f, 3f], 8);
+        var gradient = new SparseGradient(model.ParameterCount);
+        Assert.Throws<ArgumentException>(() => model.ComputeSparseGradient(parameters, DataBatch.All(bad), gradient));
+        var good = SparseTestData.Random(seed: 2, rowCount: 10, model.FeatureCount, 8, 4, binaryLabels: true);
+        SparseTestData.AssertSparseMatchesDense(model, parameters, DataBatch.All(good));
+    }
 }
