@@ -9,26 +9,25 @@ namespace OrleansML.Learning.Kernels;
 /// feature, and then writes it into a <see cref="SparseGradient"/> in ascending key order.
 /// </summary>
 /// <remarks>
-/// Why not add straight into the <see cref="SparseGradient"/>? Measured here on CTR-like batches (1024 rows,
-/// 40 ids a row, 2^20 features): adding in row order leaves keys unsorted, and
-/// <see cref="SparseGradient.SortByKey"/> (a comparison sort) then cost most of the gradient: 1.2 ms of
-/// 1.5 ms for 21.5 k random keys, against 0.1 ms for keys that already ascend. Here each nonzero costs one
-/// lookup in a per-feature slot map (4 bytes per feature, not per parameter, so a factorization machine's
-/// map is k+1 times smaller than the gradient's) and a contiguous block add; the touched features are then
-/// ordered by a least-significant-digit radix sort (O(features)), and the gradient's own slot map is walked
-/// in ascending order. Invariant: _slotOfFeature[_features[i]] == i + 1 for i &lt; count, 0 elsewhere.
+/// Why not add straight into the <see cref="SparseGradient"/>? Adding in row order leaves keys unsorted, and
+/// <see cref="SparseGradient.SortByKey"/> (a comparison sort) then dominated the gradient: measured here on a
+/// CTR-like batch (1024 rows, 40 ids a row, 2^20 features, 21.5 k distinct keys), 1.2 ms of 1.5 ms for keys in
+/// random order, against 0.1 ms for keys that already ascend. Here each nonzero costs one lookup in a
+/// per-feature slot map (4 bytes per feature, not per parameter, so a factorization machine's map is k+1
+/// times smaller than the gradient's) and a contiguous block add. The touched features are also marked in a
+/// two-level bitmap (one bit per feature, one summary bit per 64-feature word), so the flush walks them in
+/// ascending order in O(features / 4096 + touched) without sorting: a radix sort of the 29 k features of such
+/// a batch took 0.4 ms, the walk a few microseconds. The gradient's own slot map is then filled in ascending
+/// order. Invariants: _slotOfFeature[_features[i]] == i + 1 for i &lt; count and 0 elsewhere; a feature's bit
+/// is set exactly when its slot is nonzero; a summary bit is set exactly when its word is nonzero.
 /// Scratch grows to the largest batch seen and is then reused: one accumulator per model instance.
 /// </remarks>
 internal sealed class FeatureBlockAccumulator
 {
-    private const int MaximumDigitBits = 11;
-
     private readonly int[] _slotOfFeature;
-    private readonly int[] _histogram = new int[1 << MaximumDigitBits];
+    private readonly ulong[] _touchedBits;
+    private readonly ulong[] _touchedWords;
     private int[] _features = new int[1024];
-    private int[] _order = new int[1024];
-    private int[] _swapFeatures = new int[1024];
-    private int[] _swapOrder = new int[1024];
     private float[] _blocks;
     private int _count;
 
@@ -38,6 +37,8 @@ internal sealed class FeatureBlockAccumulator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockLength);
         _slotOfFeature = new int[featureCount];
+        _touchedBits = new ulong[(featureCount + 63) / 64];
+        _touchedWords = new ulong[(_touchedBits.Length + 63) / 64];
         BlockLength = blockLength;
         _blocks = new float[1024 * blockLength];
     }
@@ -79,20 +80,38 @@ internal sealed class FeatureBlockAccumulator
     public void FlushTo(SparseGradient gradient, int firstKey, int stride)
     {
         Debug.Assert(stride >= BlockLength, "blocks of consecutive features must not overlap");
-        SortTouchedFeatures();
-        for (int i = 0; i < _count; i++)
+        int flushed = 0;
+        for (int summaryIndex = 0; summaryIndex < _touchedWords.Length; summaryIndex++)
         {
-            int feature = _features[i];
-            int key = checked(firstKey + (feature * stride));
-            ReadOnlySpan<float> block = _blocks.AsSpan(_order[i] * BlockLength, BlockLength);
-            for (int b = 0; b < block.Length; b++)
+            ulong summary = _touchedWords[summaryIndex];
+            while (summary != 0)
             {
-                gradient.Add(key + b, block[b]);
+                int wordIndex = (summaryIndex << 6) + BitOperations.TrailingZeroCount(summary);
+                summary &= summary - 1;
+                ulong word = _touchedBits[wordIndex];
+                _touchedBits[wordIndex] = 0;
+                while (word != 0)
+                {
+                    int feature = (wordIndex << 6) + BitOperations.TrailingZeroCount(word);
+                    word &= word - 1;
+                    int slot = _slotOfFeature[feature];
+                    Debug.Assert(slot > 0, "a feature's bit is set only while it holds a block");
+                    _slotOfFeature[feature] = 0;
+                    int key = checked(firstKey + (feature * stride));
+                    ReadOnlySpan<float> block = _blocks.AsSpan((slot - 1) * BlockLength, BlockLength);
+                    for (int b = 0; b < block.Length; b++)
+                    {
+                        gradient.Add(key + b, block[b]);
+                    }
+
+                    flushed++;
+                }
             }
 
-            _slotOfFeature[feature] = 0;
+            _touchedWords[summaryIndex] = 0;
         }
 
+        Debug.Assert(flushed == _count, "every touched feature was marked exactly once");
         _count = 0;
     }
 
@@ -101,7 +120,10 @@ internal sealed class FeatureBlockAccumulator
     {
         for (int i = 0; i < _count; i++)
         {
-            _slotOfFeature[_features[i]] = 0;
+            int feature = _features[i];
+            _slotOfFeature[feature] = 0;
+            _touchedBits[feature >> 6] = 0;
+            _touchedWords[feature >> 12] = 0;
         }
 
         _count = 0;
@@ -111,68 +133,16 @@ internal sealed class FeatureBlockAccumulator
     {
         if (_count == _features.Length)
         {
-            int capacity = _features.Length * 2;
-            Array.Resize(ref _features, capacity);
-            Array.Resize(ref _order, capacity);
-            Array.Resize(ref _blocks, capacity * BlockLength);
-            _swapFeatures = new int[capacity];
-            _swapOrder = new int[capacity];
+            Array.Resize(ref _features, _features.Length * 2);
+            Array.Resize(ref _blocks, _features.Length * BlockLength);
         }
 
         _blocks.AsSpan(_count * BlockLength, BlockLength).Clear();
         _features[_count] = feature;
         _count++;
         _slotOfFeature[feature] = _count;
+        _touchedBits[feature >> 6] |= 1UL << feature;
+        _touchedWords[feature >> 12] |= 1UL << (feature >> 6);
         return _count;
-    }
-
-    /// <summary>Sorts _features ascending, carrying in _order each feature's block index.</summary>
-    private void SortTouchedFeatures()
-    {
-        for (int i = 0; i < _count; i++)
-        {
-            _order[i] = i;
-        }
-
-        int keyBits = 32 - BitOperations.LeadingZeroCount((uint)Math.Max(1, _slotOfFeature.Length - 1));
-        int passes = (keyBits + MaximumDigitBits - 1) / MaximumDigitBits;
-        int digitBits = (keyBits + passes - 1) / passes;
-        for (int pass = 0; pass < passes; pass++)
-        {
-            SortByDigit(pass * digitBits, digitBits);
-            (_features, _swapFeatures) = (_swapFeatures, _features);
-            (_order, _swapOrder) = (_swapOrder, _order);
-        }
-    }
-
-    /// <summary>One stable counting-sort pass on bits [shift, shift + bits) into the swap arrays.</summary>
-    private void SortByDigit(int shift, int bits)
-    {
-        int mask = (1 << bits) - 1;
-        Span<int> histogram = _histogram.AsSpan(0, 1 << bits);
-        histogram.Clear();
-        ReadOnlySpan<int> features = _features.AsSpan(0, _count);
-        ReadOnlySpan<int> order = _order.AsSpan(0, _count);
-        foreach (int feature in features)
-        {
-            histogram[(feature >> shift) & mask]++;
-        }
-
-        int running = 0;
-        for (int digit = 0; digit < histogram.Length; digit++)
-        {
-            int digitCount = histogram[digit];
-            histogram[digit] = running;
-            running += digitCount;
-        }
-
-        Span<int> targetFeatures = _swapFeatures.AsSpan(0, _count);
-        Span<int> targetOrder = _swapOrder.AsSpan(0, _count);
-        for (int i = 0; i < features.Length; i++)
-        {
-            int position = histogram[(features[i] >> shift) & mask]++;
-            targetFeatures[position] = features[i];
-            targetOrder[position] = order[i];
-        }
     }
 }
