@@ -33,7 +33,8 @@ public sealed class FactorizationMachine : ISparseModel
     private readonly float _initialFactorStandardDeviation;
     private readonly float[] _sums;
     private readonly float[] _squareSums;
-    private readonly FeatureBlockAccumulator _accumulator;
+    // Created on the first sparse gradient: a model used only to predict should not pay 4 bytes per feature.
+    private FeatureBlockAccumulator? _accumulator;
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -47,7 +48,6 @@ public sealed class FactorizationMachine : ISparseModel
         _initialFactorStandardDeviation = options.InitialFactorStandardDeviation;
         _sums = new float[FactorCount];
         _squareSums = new float[FactorCount];
-        _accumulator = new FeatureBlockAccumulator(FeatureCount, FeatureStride);
     }
 
     /// <summary>Feature ids lie in [0, FeatureCount).</summary>
@@ -131,14 +131,15 @@ public sealed class FactorizationMachine : ISparseModel
         SparseModelChecks.RequireParameterCount(gradient, ParameterCount, nameof(gradient));
         gradient.Clear();
         // A previous call that threw part-way (a bad label) may have left blocks behind.
-        _accumulator.Reset();
-        var sink = new SparseGradientSink(_accumulator);
+        FeatureBlockAccumulator accumulator = _accumulator ??= new FeatureBlockAccumulator(FeatureCount, FeatureStride);
+        accumulator.Reset();
+        var sink = new SparseGradientSink(accumulator);
         float loss = Backward(parameters, dataset, batch, ref sink, out float biasGradient);
         if (batch.Count > 0)
         {
             // Key 0 first, then the features' blocks in ascending order: SortByKey meets sorted keys.
             gradient.Add(GlobalBiasIndex, biasGradient);
-            _accumulator.FlushTo(gradient, 1, FeatureStride);
+            accumulator.FlushTo(gradient, 1, FeatureStride);
         }
 
         gradient.SortByKey();

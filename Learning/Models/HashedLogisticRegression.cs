@@ -19,7 +19,8 @@ public sealed class HashedLogisticRegression : ISparseModel
 {
     private const string ModelName = "hashed-logistic-regression";
 
-    private readonly FeatureBlockAccumulator _accumulator;
+    // Created on the first sparse gradient: it costs 4 bytes per bucket, which a model used only to predict should not pay.
+    private FeatureBlockAccumulator? _accumulator;
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -28,7 +29,6 @@ public sealed class HashedLogisticRegression : ISparseModel
         options ??= new HashedLogisticRegressionOptions();
         options.Validate();
         FeatureCount = 1 << options.HashBits;
-        _accumulator = new FeatureBlockAccumulator(FeatureCount, 1);
     }
 
     /// <summary>Number of weight buckets, 2^HashBits; feature ids lie in [0, FeatureCount).</summary>
@@ -95,7 +95,8 @@ public sealed class HashedLogisticRegression : ISparseModel
         SparseModelChecks.RequireParameterCount(gradient, ParameterCount, nameof(gradient));
         gradient.Clear();
         // A previous call that threw part-way (a bad label) may have left blocks behind.
-        _accumulator.Reset();
+        FeatureBlockAccumulator accumulator = _accumulator ??= new FeatureBlockAccumulator(FeatureCount, 1);
+        accumulator.Reset();
         if (batch.Count == 0)
         {
             gradient.SortByKey();
@@ -112,12 +113,12 @@ public sealed class HashedLogisticRegression : ISparseModel
             ReadOnlySpan<int> indices = dataset.RowIndices(row);
             ReadOnlySpan<float> values = dataset.RowValues(row);
             float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
-            SparseRowKernels.AccumulateScaled(indices, values, residual, _accumulator);
+            SparseRowKernels.AccumulateScaled(indices, values, residual, accumulator);
             biasGradient += residual;
         }
 
         // The weights' keys ascend out of the accumulator and the bias is the last key: SortByKey meets sorted keys.
-        _accumulator.FlushTo(gradient, 0, 1);
+        accumulator.FlushTo(gradient, 0, 1);
         gradient.Add(BiasIndex, biasGradient);
         gradient.SortByKey();
         return (float)(lossSum * inverseCount);
