@@ -130,7 +130,7 @@ internal static class SparseGradientBenchmark
         return total;
     }
 
-    private static double LossPass(ISparseModel model, float[] parameters, SparseDataset<int> data, int batchSize)
+    private static double LossPass(HashedLogisticRegression model, float[] parameters, SparseDataset<int> data, int batchSize)
     {
         double loss = 0d;
         for (int start = 0; start < data.RowCount; start += batchSize)
