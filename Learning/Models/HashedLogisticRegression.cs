@@ -20,7 +20,7 @@ public sealed class HashedLogisticRegression : ISparseModel
     private const string ModelName = "hashed-logistic-regression";
 
     // Created on the first sparse gradient: it costs 4 bytes per bucket, which a model used only to predict should not pay.
-    private FeatureBlockAccumulator? _accumulator;
+    private FeatureValueAccumulator? _accumulator;
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -95,7 +95,7 @@ public sealed class HashedLogisticRegression : ISparseModel
         SparseModelChecks.RequireParameterCount(gradient, ParameterCount, nameof(gradient));
         gradient.Clear();
         // A previous call that threw part-way (a bad label) may have left blocks behind.
-        FeatureBlockAccumulator accumulator = _accumulator ??= new FeatureBlockAccumulator(FeatureCount, 1);
+        FeatureValueAccumulator accumulator = _accumulator ??= new FeatureValueAccumulator(FeatureCount);
         accumulator.Reset();
         if (batch.Count == 0)
         {
@@ -113,12 +113,12 @@ public sealed class HashedLogisticRegression : ISparseModel
             ReadOnlySpan<int> indices = dataset.RowIndices(row);
             ReadOnlySpan<float> values = dataset.RowValues(row);
             float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
-            SparseRowKernels.AccumulateScaled(indices, values, residual, accumulator);
+            accumulator.AddScaledRow(indices, values, residual);
             biasGradient += residual;
         }
 
         // The weights' keys ascend out of the accumulator and the bias is the last key: SortByKey meets sorted keys.
-        accumulator.FlushTo(gradient, 0, 1);
+        accumulator.FlushTo(gradient, 0);
         gradient.Add(BiasIndex, biasGradient);
         gradient.SortByKey();
         return (float)(lossSum * inverseCount);

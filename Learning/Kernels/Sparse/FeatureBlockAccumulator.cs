@@ -61,18 +61,6 @@ internal sealed class FeatureBlockAccumulator
         return _blocks.AsSpan((slot - 1) * BlockLength, BlockLength);
     }
 
-    /// <summary>Adds <paramref name="value"/> to the first float of the feature's block (blocks of one).</summary>
-    public void Add(int feature, float value)
-    {
-        int slot = _slotOfFeature[feature];
-        if (slot == 0)
-        {
-            slot = Append(feature);
-        }
-
-        _blocks[(slot - 1) * BlockLength] += value;
-    }
-
     /// <summary>
     /// Adds every block to <paramref name="gradient"/> at keys firstKey + feature · stride + b, in ascending
     /// key order (features ascending, b ascending), and empties the accumulator.

@@ -155,18 +155,6 @@ internal static class SparseRowKernels
         }
     }
 
-    /// <summary>Adds scale · values[j] to the one-float block of feature indices[j].</summary>
-    public static void AccumulateScaled(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale, FeatureBlockAccumulator accumulator)
-    {
-        Debug.Assert(indices.Length == values.Length, "a row has as many ids as values");
-        Debug.Assert(accumulator.BlockLength == 1, "one float per feature");
-        values = values[..indices.Length];
-        for (int j = 0; j < indices.Length; j++)
-        {
-            accumulator.Add(indices[j], scale * values[j]);
-        }
-    }
-
     /// <summary>Adds key offset + indices[j] · stride (value zero) for every id of a row.</summary>
     public static void CollectKeys(ReadOnlySpan<int> indices, SparseGradient keys, int offset = 0, int stride = 1)
     {

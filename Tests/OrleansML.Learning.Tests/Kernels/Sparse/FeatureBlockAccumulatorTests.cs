@@ -53,10 +53,10 @@ public class FeatureBlockAccumulatorTests
 
         accumulator.FlushTo(new SparseGradient(4000), 0, 2);
         Assert.Equal([0f, 0f], accumulator.Block(7).ToArray());
-        accumulator.Add(7, 3f);
+        accumulator.Block(7)[0] += 3f;
         accumulator.Reset();
         Assert.Equal(0, accumulator.Count);
-        accumulator.Add(7, 1f);
+        accumulator.Block(7)[0] += 1f;
         var gradient = new SparseGradient(4000);
         accumulator.FlushTo(gradient, 0, 2);
         Assert.Equal([14, 15], gradient.Keys.ToArray());

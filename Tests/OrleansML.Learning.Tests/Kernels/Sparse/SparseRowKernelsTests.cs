@@ -147,15 +147,8 @@ public class SparseRowKernelsTests
     }
 
     [Fact]
-    public void Accumulate_scaled_adds_into_one_float_blocks_and_collect_keys_adds_zeros()
+    public void Collect_keys_adds_each_key_once_with_zero_values()
     {
-        var accumulator = new FeatureBlockAccumulator(10, 1);
-        SparseRowKernels.AccumulateScaled([3, 1, 3], [1f, 2f, 4f], 2f, accumulator);
-        var gradient = new SparseGradient(10);
-        accumulator.FlushTo(gradient, 0, 1);
-        Assert.Equal([1, 3], gradient.Keys.ToArray());
-        Assert.Equal([4f, 10f], gradient.Values.ToArray());
-
         var keys = new SparseGradient(10);
         SparseRowKernels.CollectKeys([4, 2, 4], keys);
         keys.SortByKey();
