@@ -17,7 +17,7 @@ namespace OrleansML.Learning.Kernels;
 /// times smaller than the gradient's) and a contiguous block add. The touched features are also marked in a
 /// two-level bitmap (one bit per feature, one summary bit per 64-feature word), so the flush walks them in
 /// ascending order in O(features / 4096 + touched) without sorting: a radix sort of the 29 k features of such
-/// a batch took 0.4 ms, the walk a few microseconds. The gradient's own slot map is then filled in ascending
+/// a batch took 0.4 ms, while the walk reads only 256 summary words for 2^20 features plus the marked words. The gradient's own slot map is then filled in ascending
 /// order. Invariants: _slotOfFeature[_features[i]] == i + 1 for i &lt; count and 0 elsewhere; a feature's bit
 /// is set exactly when its slot is nonzero; a summary bit is set exactly when its word is nonzero.
 /// Scratch grows to the largest batch seen and is then reused: one accumulator per model instance.

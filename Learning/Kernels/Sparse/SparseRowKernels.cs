@@ -10,7 +10,7 @@ namespace OrleansML.Learning.Kernels;
 
 /// <summary>
 /// Kernels over one CSR row (parallel spans of feature ids and values) against a flat parameter vector:
-/// gather (dot), scatter (axpy into a dense vector) and accumulation of a sparse gradient.
+/// gather (dot), scatter (axpy into a dense vector) and collection of the parameter keys a row reads.
 /// </summary>
 /// <remarks>
 /// The strided forms address parameter <c>offset + id * stride</c>, which is how models with several
@@ -23,10 +23,11 @@ namespace OrleansML.Learning.Kernels;
 /// <para>
 /// Gather or scalar? Measured by <c>Benchmarks/Kernels/SparseGradientBenchmark.cs</c> (CTR-like rows, 40 ids
 /// per row, power-law ids over 2^20 floats = 4 MiB of weights, 8 M nonzeros, 0.5 s warm-up) on this build
-/// machine's AMD EPYC (AVX2 + FMA, 2 vCPU), scalar with four accumulators vs <c>vgatherdps</c>: 292 vs 448 M
-/// nonzeros/s (gather 1.53x) in one 1.5 s run on a quiet machine; 202 vs 266 M (1.31x) as the best of 5
-/// rounds with other builds running (a single run under heavy load once gave 197 vs 158). Gathers are slow on older AMD cores, but here the random loads dominate
-/// and the gather issues eight of them at once, so <see cref="Dot"/> uses the gather wherever AVX2 exists;
+/// machine's AMD EPYC (AVX2 + FMA, 2 vCPU), scalar with four accumulators vs <c>vgatherdps</c>, M nonzeros/s:
+/// 292 vs 448 (gather 1.53x) on a quiet machine; with other builds running, as the best of 5 rounds, 202 vs 266
+/// (1.31x), 243 vs 372 (1.53x) and 184 vs 304 (1.65x). (One early single-round run under heavy load gave 197
+/// vs 158.) Gathers are slow on older AMD cores, but here the random loads dominate and one gather keeps eight
+/// of them in flight, so <see cref="Dot"/> uses the gather wherever AVX2 exists;
 /// the scalar loop stays as the fallback and the reference the tests compare with.
 /// </para>
 /// </remarks>
