@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using OrleansML.Learning.Data;
+using OrleansML.Learning.Kernels;
+using OrleansML.Learning.Models.Sparse;
+
+namespace OrleansML.Learning.Models;
+
+/// <summary>
+/// A degree-2 factorization machine over sparse input (Rendle, 2010):
+/// ŷ(x) = w0 + Σ_i w_i x_i + Σ_{i&lt;j} ⟨v_i, v_j⟩ x_i x_j, computed in O(k · nnz) as
+/// w0 + Σ_i w_i x_i + ½ Σ_f [(Σ_i v_{i,f} x_i)² − Σ_i v_{i,f}² x_i²].
+/// </summary>
+/// <remarks>
+/// Parameter layout (length 1 + F·(k+1), F = <see cref="FeatureCount"/>, k = <see cref="FactorCount"/>):
+/// <c>[w0, w_0, v_0[0..k-1], w_1, v_1[0..k-1], …, w_{F-1}, v_{F-1}[0..k-1]]</c>. Each feature's linear
+/// weight and factors are adjacent (stride k+1), so one feature costs one or two cache lines to read, and a
+/// parameter shard that splits the vector into key ranges keeps a feature's parameters together.
+/// <see cref="LinearWeightIndex"/> and <see cref="FactorIndex"/> compute positions.
+/// <para>
+/// <see cref="ModelTask.BinaryClassification"/> applies a sigmoid to ŷ and uses log-loss (labels in [0, 1]);
+/// <see cref="ModelTask.Regression"/> predicts ŷ with half squared error. Repeated ids in a row are treated
+/// as separate nonzeros sharing parameters; the gradient stays exact for that function.
+/// The instance owns scratch (k-length vectors, a per-feature gradient accumulator), so it must not be used by two threads at once.
+/// </para>
+/// </remarks>
+public sealed class FactorizationMachine : ISparseModel
+{
+    /// <summary>Index of the global bias w0.</summary>
+    public const int GlobalBiasIndex = 0;
+
+    private const string ModelName = "factorization-machine";
+
+    private readonly float _initialFactorStandardDeviation;
+    private readonly float[] _sums;
+    private readonly float[] _squareSums;
+    // Created on the first sparse gradient: a model used only to predict should not pay 4 bytes per feature.
+    private FeatureBlockAccumulator? _accumulator;
+
+    /// <summary>Creates a model with the given settings (defaults when null).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
+    public FactorizationMachine(FactorizationMachineOptions? options = null)
+    {
+        options ??= new FactorizationMachineOptions();
+        options.Validate();
+        FeatureCount = options.FeatureCount;
+        FactorCount = options.FactorCount;
+        Task = options.Task;
+        _initialFactorStandardDeviation = options.InitialFactorStandardDeviation;
+        _sums = new float[FactorCount];
+        _squareSums = new float[FactorCount];
+    }
+
+    /// <summary>Feature ids lie in [0, FeatureCount).</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>Length k of each feature's factor vector.</summary>
+    public int FactorCount { get; }
+
+    /// <summary>Distance between consecutive features' blocks: k + 1.</summary>
+    public int FeatureStride => FactorCount + 1;
+
+    /// <inheritdoc/>
+    public string Name => ModelName;
+
+    /// <inheritdoc/>
+    public ModelInput Input => ModelInput.Sparse;
+
+    /// <inheritdoc/>
+    public ModelTask Task { get; }
+
+    /// <inheritdoc/>
+    public int ParameterCount => 1 + (FeatureCount * FeatureStride);
+
+    /// <inheritdoc/>
+    public int OutputsPerRow => 1;
+
+    /// <summary>Position of the linear weight w_feature.</summary>
+    public int LinearWeightIndex(int feature)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(feature);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(feature, FeatureCount);
+        return 1 + (feature * FeatureStride);
+    }
+
+    /// <summary>Position of factor <paramref name="factor"/> of v_feature.</summary>
+    public int FactorIndex(int feature, int factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(factor);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(factor, FactorCount);
+        return LinearWeightIndex(feature) + 1 + factor;
+    }
+
+    /// <summary>
+    /// Zeroes w0 and the linear weights and draws each factor from N(0, InitialFactorStandardDeviation²),
+    /// deterministically for <paramref name="seed"/>; the nonzero factors break the symmetry that would keep
+    /// every factor's gradient at zero.
+    /// </summary>
+    public void InitializeParameters(Span<float> parameters, int seed)
+    {
+        SparseModelChecks.RequireLength(parameters.Length, ParameterCount, nameof(parameters));
+        parameters.Clear();
+        var random = new Random(seed);
+        for (int feature = 0; feature < FeatureCount; feature++)
+        {
+            Span<float> factors = parameters.Slice(2 + (feature * FeatureStride), FactorCount);
+            for (int f = 0; f < factors.Length; f++)
+            {
+                // Box-Muller: 1 - NextDouble() lies in (0, 1], so the logarithm is finite.
+                double radius = Math.Sqrt(-2d * Math.Log(1d - random.NextDouble()));
+                factors[f] = (float)(radius * Math.Cos(2d * Math.PI * random.NextDouble()) * _initialFactorStandardDeviation);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        SparseModelChecks.RequireLength(gradient.Length, ParameterCount, nameof(gradient));
+        gradient.Clear();
+        var sink = new DenseGradientSink(gradient);
+        float loss = Backward(parameters, dataset, batch, ref sink, out float biasGradient);
+        gradient[GlobalBiasIndex] = biasGradient;
+        return loss;
+    }
+
+    /// <inheritdoc/>
+    public float ComputeSparseGradient(ReadOnlySpan<float> parameters, DataBatch batch, SparseGradient gradient)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        SparseModelChecks.RequireParameterCount(gradient, ParameterCount, nameof(gradient));
+        gradient.Clear();
+        // A previous call that threw part-way (a bad label) may have left blocks behind.
+        FeatureBlockAccumulator accumulator = _accumulator ??= new FeatureBlockAccumulator(FeatureCount, FeatureStride);
+        accumulator.Reset();
+        var sink = new SparseGradientSink(accumulator);
+        float loss = Backward(parameters, dataset, batch, ref sink, out float biasGradient);
+        if (batch.Count > 0)
+        {
+            // Key 0 first, then the features' blocks in ascending order: SortByKey meets sorted keys.
+            gradient.Add(GlobalBiasIndex, biasGradient);
+            accumulator.FlushTo(gradient, 1, FeatureStride);
+        }
+
+        gradient.SortByKey();
+        return loss;
+    }
+
+    /// <inheritdoc/>
+    public void CollectTouchedParameters(DataBatch batch, SparseGradient keys)
+    {
+        SparseDataset<int> dataset = SparseModelChecks.RequireSparse(batch, ModelName, FeatureCount);
+        SparseModelChecks.RequireParameterCount(keys, ParameterCount, nameof(keys));
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        keys.Add(GlobalBiasIndex, 0f);
+        ReadOnlySpan<int> rowPointers = dataset.RowPointers;
+        foreach (int feature in dataset.Indices[rowPointers[batch.Start]..rowPointers[batch.Start + batch.Count]])
+        {
+            // A feature's keys are adjacent, so adding them together touches one or two lines of the key map.
+            int firstKey = LinearWeightIndex(feature);
+            for (int offset = 0; offset < FeatureStride; offset++)
+            {
+                keys.Add(firstKey + offset, 0f);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public float ComputeLoss(ReadOnlySpan<float> parameters, DataBatch batch)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        if (batch.Count == 0)
+        {
+            return 0f;
+        }
+
+        double lossSum = 0d;
+        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
+        {
+            float raw = RawPrediction(parameters, dataset.RowIndices(row), dataset.RowValues(row));
+            lossSum += RowLoss(raw, dataset.Labels[row], row, out _);
+        }
+
+        return (float)(lossSum / batch.Count);
+    }
+
+    /// <inheritdoc/>
+    public void Predict(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> outputs)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        SparseModelChecks.RequireOutputs(outputs.Length, batch.Count, nameof(outputs));
+        for (int i = 0; i < batch.Count; i++)
+        {
+            int row = batch.Start + i;
+            float raw = RawPrediction(parameters, dataset.RowIndices(row), dataset.RowValues(row));
+            outputs[i] = Task == ModelTask.BinaryClassification ? LogisticMath.Sigmoid(raw) : raw;
+        }
+    }
+
+    /// <summary>
+    /// Adds the gradient of the batch's mean loss with respect to every feature's parameters to
+    /// <paramref name="sink"/>, returns that loss, and the gradient of w0 in <paramref name="biasGradient"/>.
+    /// </summary>
+    private float Backward<TSink>(ReadOnlySpan<float> parameters, SparseDataset<int> dataset, DataBatch batch, ref TSink sink, out float biasGradient)
+        where TSink : IGradientSink, allows ref struct
+    {
+        biasGradient = 0f;
+        if (batch.Count == 0)
+        {
+            return 0f;
+        }
+
+        float inverseCount = 1f / batch.Count;
+        double lossSum = 0d;
+        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
+        {
+            ReadOnlySpan<int> indices = dataset.RowIndices(row);
+            ReadOnlySpan<float> values = dataset.RowValues(row);
+            // RawPrediction leaves the row's factor sums in _sums, which every factor partial needs.
+            float raw = RawPrediction(parameters, indices, values);
+            lossSum += RowLoss(raw, dataset.Labels[row], row, out float lossSlope);
+            float scale = lossSlope * inverseCount;
+            biasGradient += scale;
+            for (int j = 0; j < indices.Length; j++)
+            {
+                int feature = indices[j];
+                float x = values[j];
+                Span<float> block = sink.FeatureBlock(feature, 1, FeatureStride, FeatureStride);
+                block[0] += scale * x;
+                ReadOnlySpan<float> factors = parameters.Slice(2 + (feature * FeatureStride), FactorCount);
+                FactorKernels.AddFactorPartials(factors, x, _sums, scale, block[1..]);
+            }
+        }
+
+        return (float)(lossSum * inverseCount);
+    }
+
+    /// <summary>ŷ for one row; leaves Σ_i v_{i,f} x_i in <see cref="_sums"/>.</summary>
+    private float RawPrediction(ReadOnlySpan<float> parameters, ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        float linear = SparseRowKernels.DotStrided(indices, values, parameters, 1, FeatureStride);
+        FactorKernels.AccumulateFactorSums(indices, values, parameters, 2, FeatureStride, _sums, _squareSums);
+        return parameters[GlobalBiasIndex] + linear + FactorKernels.PairwiseInteraction(_sums, _squareSums);
+    }
+
+    /// <summary>The row's loss at prediction <paramref name="raw"/>, and dLoss/dŷ in <paramref name="slope"/>.</summary>
+    private float RowLoss(float raw, float label, int row, out float slope)
+    {
+        if (Task == ModelTask.BinaryClassification)
+        {
+            LogisticMath.CheckBinaryLabel(label, row, ModelName);
+            slope = LogisticMath.Sigmoid(raw) - label;
+            return LogisticMath.LogLoss(raw, label);
+        }
+
+        Debug.Assert(Task == ModelTask.Regression, "options allow only binary classification and regression");
+        LogisticMath.CheckRegressionLabel(label, row, ModelName);
+        slope = raw - label;
+        return 0.5f * slope * slope;
+    }
+
+    private SparseDataset<int> Check(ReadOnlySpan<float> parameters, DataBatch batch)
+    {
+        SparseModelChecks.RequireLength(parameters.Length, ParameterCount, nameof(parameters));
+        return SparseModelChecks.RequireSparse(batch, ModelName, FeatureCount);
+    }
+}

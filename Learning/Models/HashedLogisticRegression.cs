@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using OrleansML.Learning.Data;
+using OrleansML.Learning.Kernels;
+using OrleansML.Learning.Models.Sparse;
+
+namespace OrleansML.Learning.Models;
+
+/// <summary>
+/// Binary logistic regression over hashed sparse features: P(y=1 | x) = σ(Σ_j x_j · w[id_j] + b).
+/// </summary>
+/// <remarks>
+/// Parameter layout (length 2^HashBits + 1): <c>[w_0 .. w_{F-1}, b]</c>, F = <see cref="FeatureCount"/>;
+/// the bias sits at <see cref="BiasIndex"/> = F. Labels are in [0, 1] (0 or 1 for hard labels; soft labels
+/// are accepted because the cross-entropy is defined for them). Loss is the mean log-loss, computed as
+/// softplus(z) − y·z so that it stays finite for any logit. The instance owns the scratch that accumulates sparse
+/// gradients in key order, so it must not be used by two threads at once.
+/// </remarks>
+public sealed class HashedLogisticRegression : ISparseModel
+{
+    private const string ModelName = "hashed-logistic-regression";
+
+    // Created on the first sparse gradient: it costs 4 bytes per bucket, which a model used only to predict should not pay.
+    private FeatureValueAccumulator? _accumulator;
+
+    /// <summary>Creates a model with the given settings (defaults when null).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
+    public HashedLogisticRegression(HashedLogisticRegressionOptions? options = null)
+    {
+        options ??= new HashedLogisticRegressionOptions();
+        options.Validate();
+        FeatureCount = 1 << options.HashBits;
+    }
+
+    /// <summary>Number of weight buckets, 2^HashBits; feature ids lie in [0, FeatureCount).</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>Index of the bias in the parameter vector (the last one).</summary>
+    public int BiasIndex => FeatureCount;
+
+    /// <inheritdoc/>
+    public string Name => ModelName;
+
+    /// <inheritdoc/>
+    public ModelInput Input => ModelInput.Sparse;
+
+    /// <inheritdoc/>
+    public ModelTask Task => ModelTask.BinaryClassification;
+
+    /// <inheritdoc/>
+    public int ParameterCount => FeatureCount + 1;
+
+    /// <inheritdoc/>
+    public int OutputsPerRow => 1;
+
+    /// <summary>Writes zeros: the loss is convex, so no symmetry needs breaking and the seed is not used.</summary>
+    public void InitializeParameters(Span<float> parameters, int seed)
+    {
+        SparseModelChecks.RequireLength(parameters.Length, ParameterCount, nameof(parameters));
+        parameters.Clear();
+    }
+
+    /// <inheritdoc/>
+    public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        SparseModelChecks.RequireLength(gradient.Length, ParameterCount, nameof(gradient));
+        gradient.Clear();
+        if (batch.Count == 0)
+        {
+            return 0f;
+        }
+
+        ReadOnlySpan<float> weights = parameters[..FeatureCount];
+        float bias = parameters[BiasIndex];
+        float inverseCount = 1f / batch.Count;
+        double lossSum = 0d;
+        float biasGradient = 0f;
+        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
+        {
+            ReadOnlySpan<int> indices = dataset.RowIndices(row);
+            ReadOnlySpan<float> values = dataset.RowValues(row);
+            float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
+            SparseRowKernels.ScatterAdd(indices, values, residual, gradient);
+            biasGradient += residual;
+        }
+
+        gradient[BiasIndex] = biasGradient;
+        return (float)(lossSum * inverseCount);
+    }
+
+    /// <inheritdoc/>
+    public float ComputeSparseGradient(ReadOnlySpan<float> parameters, DataBatch batch, SparseGradient gradient)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        SparseModelChecks.RequireParameterCount(gradient, ParameterCount, nameof(gradient));
+        gradient.Clear();
+        // A previous call that threw part-way (a bad label) may have left blocks behind.
+        FeatureValueAccumulator accumulator = _accumulator ??= new FeatureValueAccumulator(FeatureCount);
+        accumulator.Reset();
+        if (batch.Count == 0)
+        {
+            gradient.SortByKey();
+            return 0f;
+        }
+
+        ReadOnlySpan<float> weights = parameters[..FeatureCount];
+        float bias = parameters[BiasIndex];
+        float inverseCount = 1f / batch.Count;
+        double lossSum = 0d;
+        float biasGradient = 0f;
+        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
+        {
+            ReadOnlySpan<int> indices = dataset.RowIndices(row);
+            ReadOnlySpan<float> values = dataset.RowValues(row);
+            float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
+            accumulator.AddScaledRow(indices, values, residual);
+            biasGradient += residual;
+        }
+
+        // The weights' keys ascend out of the accumulator and the bias is the last key: SortByKey meets sorted keys.
+        accumulator.FlushTo(gradient, 0);
+        gradient.Add(BiasIndex, biasGradient);
+        gradient.SortByKey();
+        return (float)(lossSum * inverseCount);
+    }
+
+    /// <inheritdoc/>
+    public void CollectTouchedParameters(DataBatch batch, SparseGradient keys)
+    {
+        SparseDataset<int> dataset = SparseModelChecks.RequireSparse(batch, ModelName, FeatureCount);
+        SparseModelChecks.RequireParameterCount(keys, ParameterCount, nameof(keys));
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        ReadOnlySpan<int> rowPointers = dataset.RowPointers;
+        SparseRowKernels.CollectKeys(dataset.Indices[rowPointers[batch.Start]..rowPointers[batch.Start + batch.Count]], keys);
+        keys.Add(BiasIndex, 0f);
+    }
+
+    /// <inheritdoc/>
+    public float ComputeLoss(ReadOnlySpan<float> parameters, DataBatch batch)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        if (batch.Count == 0)
+        {
+            return 0f;
+        }
+
+        ReadOnlySpan<float> weights = parameters[..FeatureCount];
+        float bias = parameters[BiasIndex];
+        double lossSum = 0d;
+        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
+        {
+            RowResidual(weights, bias, dataset.RowIndices(row), dataset.RowValues(row), dataset.Labels[row], row, ref lossSum);
+        }
+
+        return (float)(lossSum / batch.Count);
+    }
+
+    /// <inheritdoc/>
+    public void Predict(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> outputs)
+    {
+        SparseDataset<int> dataset = Check(parameters, batch);
+        SparseModelChecks.RequireOutputs(outputs.Length, batch.Count, nameof(outputs));
+        ReadOnlySpan<float> weights = parameters[..FeatureCount];
+        float bias = parameters[BiasIndex];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            int row = batch.Start + i;
+            float logit = SparseRowKernels.Dot(dataset.RowIndices(row), dataset.RowValues(row), weights) + bias;
+            outputs[i] = LogisticMath.Sigmoid(logit);
+        }
+    }
+
+    /// <summary>Adds the row's log-loss to <paramref name="lossSum"/> and returns dLoss/dLogit = σ(z) − y.</summary>
+    private static float RowResidual(ReadOnlySpan<float> weights, float bias, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float label, int row, ref double lossSum)
+    {
+        LogisticMath.CheckBinaryLabel(label, row, ModelName);
+        float logit = SparseRowKernels.Dot(indices, values, weights) + bias;
+        lossSum += LogisticMath.LogLoss(logit, label);
+        float residual = LogisticMath.Sigmoid(logit) - label;
+        Debug.Assert(residual is >= -1f and <= 1f || float.IsNaN(logit), "a probability minus a label in [0, 1]");
+        return residual;
+    }
+
+    private SparseDataset<int> Check(ReadOnlySpan<float> parameters, DataBatch batch)
+    {
+        SparseModelChecks.RequireLength(parameters.Length, ParameterCount, nameof(parameters));
+        return SparseModelChecks.RequireSparse(batch, ModelName, FeatureCount);
+    }
+}
