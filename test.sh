@@ -53,7 +53,7 @@ for p in $projects; do
   dotnet test "$p" -c Release --no-build --nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
     --results-directory "$results" --blame-hang-timeout 10m 2>&1 | tee "$results/$name.log" \
-    | grep -E '^\s+(Failed|Skipped) |^(Passed|Failed)!|error' || true
+    | grep -E '^\s+(Failed|Skipped) |^(Passed|Failed)!|error (CS|MSB)|Test Run Aborted' || true
   trx="$results/$name.trx"
   counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null | head -1)
   if [ -z "$counters" ]; then

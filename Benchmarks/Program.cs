@@ -1,11 +1,17 @@
 using OrleansML.Benchmarks;
 using OrleansML.Benchmarks.Kernels;
+using OrleansML.Benchmarks.Transport;
 
 // Each benchmark prints its figures next to a baseline measured in the same run, and ends with one
 // machine-readable line. Unknown commands are a usage error (exit code 2).
 var commands = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
 {
-    ["kernels"] = ("memory bandwidth, FMA peak and the fused softmax gradient (options: --block-rows N, --rounds N)", KernelsBenchmark.Run),
+    ["kernels"] = ("memory bandwidth, FMA peak, the fused softmax gradient and sparse gradient throughput (options: --block-rows N, --rounds N)", KernelsBenchmark.Run),
+    ["transport-micro"] = ("TCP transport vs raw TCP in one process: round trip, echoes/s, 4 MiB bulk (option: --quick)", options =>
+    {
+        TransportBenchmark.RunTransportMicroAsync(Console.Out, quick: options.Contains("--quick")).GetAwaiter().GetResult();
+        return 0;
+    }),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -15,7 +21,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine("Benchmarks:");
     foreach (var (name, (description, _)) in commands)
     {
-        Console.Error.WriteLine($"  {name,-10} {description}");
+        Console.Error.WriteLine($"  {name,-16} {description}");
     }
 
     return 2;

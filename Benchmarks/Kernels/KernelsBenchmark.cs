@@ -60,9 +60,12 @@ public static class KernelsBenchmark
         double computeBound = fma.FlopsPerSecond / softmax.FlopsPerRow;
         double bound = Math.Min(memoryBound, computeBound);
         double rowsPerSecond = softmax.RowsPerSecond;
+        SparseGradientResult sparse = SparseGradientBenchmark.Run(Console.Out);
         Console.WriteLine($"bound per row: memory {memoryBound / 1e6:N2} M rows/s ({softmax.BytesPerRow} B/row), "
             + $"compute {computeBound / 1e6:N2} M rows/s ({softmax.FlopsPerRow} FLOP/row); best of {rounds} interleaved rounds");
         Measurement.Report("fused softmax vs roofline", rowsPerSecond / 1e6, "M rows/s", "bound", bound / 1e6);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sparse gradient (hashed logistic regression): {sparse.LogisticSparseGradient:F0} nonzeros/s, CSR streaming bound {sparse.CsrStreaming:F0} nonzeros/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"kernels softmax_grad_rows_per_s={rowsPerSecond:F0} bound_rows_per_s={bound:F0} efficiency={rowsPerSecond / bound:F3}"));
         return 0;

@@ -138,7 +138,7 @@ public sealed class FactorizationMachine : ISparseModel
         if (batch.Count > 0)
         {
             // Key 0 first, then the features' blocks in ascending order: SortByKey meets sorted keys.
-            gradient.Add(GlobalBiasIndex, biasGradient);
+            gradient.AppendAscending(GlobalBiasIndex, biasGradient);
             accumulator.FlushTo(gradient, 1, FeatureStride);
         }
 

@@ -119,7 +119,7 @@ public sealed class HashedLogisticRegression : ISparseModel
 
         // The weights' keys ascend out of the accumulator and the bias is the last key: SortByKey meets sorted keys.
         accumulator.FlushTo(gradient, 0);
-        gradient.Add(BiasIndex, biasGradient);
+        gradient.AppendAscending(BiasIndex, biasGradient);
         gradient.SortByKey();
         return (float)(lossSum * inverseCount);
     }

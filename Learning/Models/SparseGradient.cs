@@ -10,8 +10,12 @@ namespace OrleansML.Learning.Models;
 /// A dense slot map (one int per parameter) makes <see cref="Add"/> O(1) with no hashing, and
 /// <see cref="Clear"/> resets only the slots used, so a batch costs O(touched keys), not O(parameters).
 /// The map costs as much memory as one copy of the parameters, which a worker holds anyway.
-/// Invariant: for every i &lt; Count, <c>_slotOfKey[_keys[i]] == i + 1</c> while unsorted; after
-/// <see cref="SortByKey"/> keys ascend and the map is rebuilt lazily by the next <see cref="Clear"/>.
+/// Producers that already emit keys in strictly ascending order (the sparse models' ordered flush) use
+/// <see cref="AppendAscending"/> instead, which never touches the map: measured on hashed logistic
+/// regression, the map writes and the sort were more than half of the gradient's time.
+/// Invariant: for every i &lt; Count added by <see cref="Add"/>, <c>_slotOfKey[_keys[i]] == i + 1</c> until
+/// <see cref="SortByKey"/>; the map holds nonzero slots only for keys held, so <see cref="Clear"/> can reset
+/// exactly those.
 /// </remarks>
 public sealed class SparseGradient
 {
@@ -19,6 +23,8 @@ public sealed class SparseGradient
     private int[] _keys;
     private float[] _values;
     private bool _sorted;
+    private bool _usedSlotMap;
+    private bool _appendedAscending;
 
     /// <summary>Creates an accumulator for parameter indices in [0, <paramref name="parameterCount"/>).</summary>
     public SparseGradient(int parameterCount, int initialCapacity = 1024)
@@ -48,24 +54,30 @@ public sealed class SparseGradient
     /// <summary>Removes every key, in time proportional to the number held.</summary>
     public void Clear()
     {
-        for (int i = 0; i < Count; i++)
+        if (_usedSlotMap)
         {
-            _slotOfKey[_keys[i]] = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                _slotOfKey[_keys[i]] = 0;
+            }
         }
 
         Count = 0;
         _sorted = false;
+        _usedSlotMap = false;
+        _appendedAscending = false;
     }
 
     /// <summary>Adds <paramref name="value"/> to the entry of <paramref name="key"/>, creating it at zero.</summary>
     public void Add(int key, float value)
     {
         Debug.Assert((uint)key < (uint)_slotOfKey.Length, "key out of range");
-        if (_sorted)
+        if (_sorted || _appendedAscending)
         {
-            throw new InvalidOperationException("The gradient was sorted; Clear it before adding again.");
+            throw new InvalidOperationException("The gradient was sorted or appended in order; Clear it before adding again.");
         }
 
+        _usedSlotMap = true;
         int slot = _slotOfKey[key];
         if (slot != 0)
         {
@@ -85,13 +97,46 @@ public sealed class SparseGradient
         _slotOfKey[key] = Count;
     }
 
+    /// <summary>
+    /// Appends a key greater than every key held, without the slot map. For producers that emit each key
+    /// once, in ascending order; the result is sorted without <see cref="SortByKey"/> doing any work.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The key does not ascend, or <see cref="Add"/> was used since the last Clear.</exception>
+    public void AppendAscending(int key, float value)
+    {
+        if ((uint)key >= (uint)_slotOfKey.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(key), $"key {key} is outside [0, {_slotOfKey.Length}).");
+        }
+
+        if (_usedSlotMap || _sorted || (Count > 0 && _keys[Count - 1] >= key))
+        {
+            throw new InvalidOperationException($"key {key} does not ascend after {(Count > 0 ? _keys[Count - 1] : -1)}, or the gradient already holds unordered keys.");
+        }
+
+        if (Count == _keys.Length)
+        {
+            Array.Resize(ref _keys, _keys.Length * 2);
+            Array.Resize(ref _values, _values.Length * 2);
+        }
+
+        _keys[Count] = key;
+        _values[Count] = value;
+        Count++;
+        _appendedAscending = true;
+    }
+
     /// <summary>Multiplies every value by <paramref name="factor"/> (e.g. 1/batch size).</summary>
     public void Scale(float factor) => System.Numerics.Tensors.TensorPrimitives.Multiply(Values, factor, Values);
 
     /// <summary>Sorts entries by ascending key so that they can be split into key ranges.</summary>
     public void SortByKey()
     {
-        Array.Sort(_keys, _values, 0, Count);
+        if (!_appendedAscending)
+        {
+            Array.Sort(_keys, _values, 0, Count);
+        }
+
         // The slot map no longer matches positions; it is only needed again after Clear, which
         // zeroes exactly the keys held, whatever their order.
         _sorted = true;

@@ -89,7 +89,7 @@ internal sealed class FeatureBlockAccumulator
                     ReadOnlySpan<float> block = _blocks.AsSpan((slot - 1) * BlockLength, BlockLength);
                     for (int b = 0; b < block.Length; b++)
                     {
-                        gradient.Add(key + b, block[b]);
+                        gradient.AppendAscending(key + b, block[b]);
                     }
 
                     flushed++;

@@ -82,7 +82,7 @@ internal sealed class FeatureValueAccumulator
                 {
                     int feature = (wordIndex << 6) + BitOperations.TrailingZeroCount(word);
                     word &= word - 1;
-                    gradient?.Add(checked(firstKey + feature), _values[feature]);
+                    gradient?.AppendAscending(checked(firstKey + feature), _values[feature]);
                     _values[feature] = 0f;
                 }
             }
