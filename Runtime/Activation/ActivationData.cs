@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OrleansML.Runtime.Directory;
+using OrleansML.Runtime.Invocation;
+using OrleansML.Runtime.Messaging;
+using OrleansML.Runtime.Persistence;
+using OrleansML.Runtime.Timers;
+
+namespace OrleansML.Runtime.Activation;
+
+/// <summary>
+/// One activation: its grain, its mailbox and admission rules, and its lifecycle
+/// (Creating → Activating → Valid → Deactivating → Invalid). All mutable state is guarded by one lock;
+/// grain code runs outside it, on the activation's own scheduler.
+/// </summary>
+/// <remarks>
+/// Invariants (asserted): requests run only while Valid; a non-reentrant activation runs more than one
+/// request at a time only for read-only pairs, always-interleave methods or the same call chain; once
+/// Deactivating, nothing new is admitted.
+/// </remarks>
+internal sealed partial class ActivationData : IGrainContext
+{
+    private readonly ActivationServices _shared;
+    private readonly Catalog _catalog;
+    private readonly Lock _gate = new();
+    private readonly Queue<ActivationWorkItem> _waiting = new();
+    private readonly List<ActivationWorkItem> _running = [];
+    private readonly List<GrainTimer> _timers = [];
+    private readonly List<Func<CancellationToken, Task>> _stateLoaders = [];
+    private readonly ActivationTaskScheduler _scheduler = new();
+    private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Grain? _grain;
+    private bool _deactivationRequested;
+    private DeactivationReason _deactivationReason;
+
+    public ActivationData(GrainId grainId, GrainClassMetadata grainClass, ActivationServices shared, Catalog catalog)
+    {
+        GrainId = grainId;
+        GrainClass = grainClass;
+        _shared = shared;
+        _catalog = catalog;
+        Address = new GrainAddress(grainId, shared.LocalSilo.SiloAddress, Guid.NewGuid());
+        LastActive = shared.Time.GetTimestamp();
+    }
+
+    public GrainId GrainId { get; }
+
+    public GrainClassMetadata GrainClass { get; }
+
+    public GrainAddress Address { get; }
+
+    public ActivationState State { get; private set; } = ActivationState.Creating;
+
+    /// <summary>The directory owner this activation last registered with (re-registration on ring changes).</summary>
+    public SiloAddress? RegisteredOwner { get; private set; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> of the last request admitted or completed.</summary>
+    public long LastActive { get; private set; }
+
+    /// <summary>Completes when the activation is Invalid.</summary>
+    public Task Deactivated => _deactivated.Task;
+
+    public int QueueLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return State == ActivationState.Valid && _running.Count == 0 && _waiting.Count == 0 && !_deactivationRequested;
+            }
+        }
+    }
+
+    SiloAddress IGrainContext.Silo => Address.Silo;
+
+    public IGrainFactory GrainFactory => _shared.RuntimeClient.GrainFactory;
+
+    public IServiceProvider Services => _shared.Services;
+
+    /// <summary>Queues a request; false when the activation is already Invalid (the caller re-dispatches).</summary>
+    public bool Enqueue(Message message) => Enqueue(ActivationWorkItem.ForRequest(message), countsAsActivity: true);
+
+    public bool EnqueueTimerTick(GrainTimer timer) => Enqueue(ActivationWorkItem.ForTimer(timer), countsAsActivity: false);
+
+    private bool Enqueue(ActivationWorkItem item, bool countsAsActivity)
+    {
+        lock (_gate)
+        {
+            if (State == ActivationState.Invalid)
+            {
+                return false;
+            }
+
+            if (countsAsActivity)
+            {
+                LastActive = _shared.Time.GetTimestamp();
+            }
+
+            bool mayBypassQueue = _waiting.Count == 0 || item.IsAlwaysInterleave || IsInRunningChain(item);
+            if (State == ActivationState.Valid && !_deactivationRequested && mayBypassQueue && MayRunNow(item))
+            {
+                Start(item);
+            }
+            else if (item.Message is not null || State is ActivationState.Valid)
+            {
+                _waiting.Enqueue(item);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The admission predicate (call with the lock held).</summary>
+    private bool MayRunNow(ActivationWorkItem item)
+    {
+        if (_running.Count == 0 || GrainClass.IsReentrant || item.IsAlwaysInterleave || IsInRunningChain(item))
+        {
+            return true;
+        }
+
+        return item.IsReadOnly && _running.TrueForAll(r => r.IsReadOnly);
+    }
+
+    private bool IsInRunningChain(ActivationWorkItem item) =>
+        item.CallChainId != Guid.Empty && _running.Exists(r => r.CallChainId == item.CallChainId);
+
+    private void Start(ActivationWorkItem item)
+    {
+        Debug.Assert(State == ActivationState.Valid, "requests run only while Valid");
+        _running.Add(item);
+        _ = Task.Factory.StartNew(static state => ((ActivationWorkItemRun)state!).RunAsync(), new ActivationWorkItemRun(this, item), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+    }
+
+    private void Pump()
+    {
+        while (_waiting.Count > 0 && !_deactivationRequested && MayRunNow(_waiting.Peek()))
+        {
+            Start(_waiting.Dequeue());
+        }
+    }
+
+    private async Task RunItemAsync(ActivationWorkItem item)
+    {
+        try
+        {
+            if (item.Timer is not null)
+            {
+                await RunTimerAsync(item.Timer);
+            }
+            else
+            {
+                await InvokeRequestAsync(item.Message!);
+            }
+        }
+        finally
+        {
+            OnCompleted(item);
+        }
+    }
+
+    private async Task RunTimerAsync(GrainTimer timer)
+    {
+        try
+        {
+            await timer.RunAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogTimerFailed(_shared.Logger, GrainId, e);
+            if (e is InconsistentStateException)
+            {
+                RequestDeactivation(DeactivationReason.InconsistentState);
+            }
+        }
+    }
+
+    private async Task InvokeRequestAsync(Message message)
+    {
+        RequestContext.CallChainId = message.Header.CallChainId;
+        long deadline = message.Header.DeadlineUtcTicks;
+        TimeSpan remaining = deadline == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(deadline - _shared.Time.GetUtcNow().UtcTicks);
+        if (deadline != 0 && remaining <= TimeSpan.Zero)
+        {
+            // The caller has already timed out: running the call now would only waste the turn.
+            LogExpired(_shared.Logger, GrainId, message.Request.MethodName);
+            return;
+        }
+
+        using var callCancellation = new CancellationTokenSource(remaining, _shared.Time);
+        try
+        {
+            object? result;
+            if (_shared.IncomingFilters.Length == 0)
+            {
+                result = await message.Request.InvokeAsync(_grain!, callCancellation.Token);
+            }
+            else
+            {
+                var context = new IncomingCallContext(_shared.IncomingFilters, _grain!, GrainId, message.Request, callCancellation.Token);
+                await context.Invoke();
+                result = context.Result;
+            }
+
+            if ((message.Request.Flags & InvokeMethodOptions.Stream) != 0)
+            {
+                result = await StreamResults.CollectAsync(result, message.Request);
+            }
+
+            _shared.MessageCenter.SendSuccess(message, result);
+        }
+        catch (Exception e)
+        {
+            if (e is InconsistentStateException)
+            {
+                // A newer copy of the state exists elsewhere: this activation must not keep serving stale state.
+                RequestDeactivation(DeactivationReason.InconsistentState);
+            }
+
+            _shared.MessageCenter.SendError(message, e);
+        }
+    }
+
+    private void OnCompleted(ActivationWorkItem item)
+    {
+        bool deactivateNow = false;
+        lock (_gate)
+        {
+            bool removed = _running.Remove(item);
+            Debug.Assert(removed, "a completed item was running");
+            if (item.Message is not null)
+            {
+                LastActive = _shared.Time.GetTimestamp();
+            }
+
+            if (_deactivationRequested && _running.Count == 0 && State == ActivationState.Valid)
+            {
+                State = ActivationState.Deactivating;
+                deactivateNow = true;
+            }
+            else
+            {
+                Pump();
+            }
+        }
+
+        if (deactivateNow)
+        {
+            _ = DeactivateAsync();
+        }
+    }
+
+    private sealed class ActivationWorkItemRun(ActivationData activation, ActivationWorkItem item)
+    {
+        public Task RunAsync() => activation.RunItemAsync(item);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A timer of {Grain} failed")]
+    private static partial void LogTimerFailed(ILogger logger, GrainId grain, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped an expired {Method} request to {Grain}")]
+    private static partial void LogExpired(ILogger logger, GrainId grain, string method);
+}
