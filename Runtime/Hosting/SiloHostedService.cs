@@ -128,8 +128,10 @@ internal sealed partial class SiloHostedService(
         }
     }
 
-    private void OnMembershipChanged(MembershipSnapshot snapshot)
+    private void OnMembershipChanged(MembershipSnapshot changed)
     {
+        // Change events may arrive out of order: act on the newest view.
+        MembershipSnapshot snapshot = membership.Current.Version >= changed.Version ? membership.Current : changed;
         foreach (MembershipEntry entry in snapshot.Entries)
         {
             if (entry.Status == SiloStatus.Dead && entry.Silo != localSilo.SiloAddress)

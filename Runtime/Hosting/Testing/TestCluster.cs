@@ -82,6 +82,7 @@ public sealed class TestCluster : IAsyncDisposable
         IHost host = builder.Build();
         var silo = new TestSilo(instance, host);
         await host.StartAsync(cancellationToken);
+        _ = silo.Address; // cached while the container is alive
         lock (_gate)
         {
             _silos.Add(silo);
@@ -195,9 +196,11 @@ public sealed class TestCluster : IAsyncDisposable
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 await StopSiloAsync(silo, timeout.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
             {
-                await KillSiloAsync(silo);
+                // A stop that hangs must not hang the test run: the silo is already marked down, kill it.
+                await silo.Services.GetRequiredService<SiloHostedService>().KillAsync();
+                await DisposeHostAsync(silo.Host);
             }
         }
     }

@@ -18,7 +18,7 @@ public sealed class TestSilo
     public int InstanceNumber { get; }
 
     /// <summary>The silo's address (known once started).</summary>
-    public SiloAddress Address => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+    public SiloAddress Address => _address ??= Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
 
     /// <summary>The silo's services.</summary>
     public IServiceProvider Services => Host.Services;
@@ -30,6 +30,8 @@ public sealed class TestSilo
     public IGrainFactory GrainFactory => Services.GetRequiredService<IGrainFactory>();
 
     internal IHost Host { get; }
+
+    private SiloAddress? _address;
 
     internal RuntimeClient RuntimeClient => Services.GetRequiredService<RuntimeClient>();
 
