@@ -61,7 +61,20 @@ public sealed class ManualTimeProvider : TimeProvider
 
         public TimeSpan? Period { get; private set; }
 
-        public void Fire() => callback(state);
+        // Real timers fire on the thread pool, with no synchronization context: so must these.
+        public void Fire()
+        {
+            SynchronizationContext? previous = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try
+            {
+                callback(state);
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(previous);
+            }
+        }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
