@@ -4,49 +4,53 @@ using OrleansML.Runtime.Membership;
 
 namespace OrleansML.Runtime.Directory;
 
-/// <summary>The current consistent-hash ring over the Active silos of this silo's membership view.</summary>
+/// <summary>
+/// The consistent-hash ring over the Active silos of this silo's newest membership view. It is rebuilt on
+/// read whenever the view's version moved, so directory and placement never act on a ring older than the
+/// view (membership change events arrive late and out of order; the view itself does not).
+/// </summary>
 internal sealed class RingProvider(IClusterMembershipView membership, IOptions<SiloOptions> options)
 {
     private readonly Lock _gate = new();
     private ConsistentHashRing? _ring;
     private long _version = -1;
+    private IReadOnlyList<SiloAddress> _notifiedSilos = [];
 
     public ConsistentHashRing Current
     {
         get
         {
-            ConsistentHashRing? ring = Volatile.Read(ref _ring);
-            if (ring is null)
+            MembershipSnapshot view = membership.Current;
+            lock (_gate)
             {
-                Update(membership.Current);
-                ring = Volatile.Read(ref _ring)!;
-            }
+                if (_ring is null || view.Version > _version)
+                {
+                    IReadOnlyList<SiloAddress> active = view.ActiveSilos;
+                    if (_ring is null || !_ring.Silos.SequenceEqual(active))
+                    {
+                        _ring = new ConsistentHashRing(active, options.Value.VirtualNodesPerSilo);
+                    }
 
-            return ring;
+                    _version = view.Version;
+                }
+
+                return _ring;
+            }
         }
     }
 
-    /// <summary>Rebuilds the ring from <paramref name="snapshot"/>; true when its silos changed. Snapshots
-    /// older than the last one applied are ignored (change events may arrive out of order).</summary>
-    public bool Update(MembershipSnapshot snapshot)
+    /// <summary>True once per change of the ring's silos (for the work a ring change triggers).</summary>
+    public bool TakeChange()
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
+        ConsistentHashRing ring = Current;
         lock (_gate)
         {
-            if (snapshot.Version < _version)
+            if (ring.Silos.SequenceEqual(_notifiedSilos))
             {
                 return false;
             }
 
-            _version = snapshot.Version;
-            IReadOnlyList<SiloAddress> active = snapshot.ActiveSilos;
-            ConsistentHashRing? previous = _ring;
-            if (previous is not null && previous.Silos.SequenceEqual(active))
-            {
-                return false;
-            }
-
-            Volatile.Write(ref _ring, new ConsistentHashRing(active, options.Value.VirtualNodesPerSilo));
+            _notifiedSilos = ring.Silos;
             return true;
         }
     }

@@ -141,7 +141,7 @@ internal sealed partial class SiloHostedService(
         }
 
         locator.ForgetSilosNotActive();
-        if (ring.Update(snapshot))
+        if (ring.TakeChange())
         {
             directory.Partition.Prune(id => directory.GetOwner(id) == localSilo.SiloAddress);
             _ = catalog.OnRingChangedAsync(_lifetime.Token);

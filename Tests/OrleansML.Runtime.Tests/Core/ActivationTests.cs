@@ -61,6 +61,9 @@ public sealed class ActivationTests
         await grain.Echo("wake");
         Catalog catalog = cluster.Silos[0].Services.GetRequiredService<Catalog>();
 
+        // The response can arrive before the turn has fully ended; idle time counts from the turn's end.
+        await WaitUntilAsync(() => catalog.Find(new GrainId("probe", key))?.IsIdle == true);
+
         // Minute by minute (one collection quantum per step), so the deactivation's own timeout timer,
         // created by the last scan, is not fired by the same Advance.
         for (int minute = 1; minute <= 14; minute++)

@@ -27,11 +27,11 @@ public sealed class TestMembershipAgent : IMembershipAgent, IAsyncDisposable
         _oracle.Changed += OnOracleChanged;
     }
 
-    public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
-    public int MissesToDeclareDead { get; init; } = 2;
+    public int MissesToDeclareDead { get; init; } = 3;
 
     public SiloAddress LocalSilo => _local.SiloAddress;
 
