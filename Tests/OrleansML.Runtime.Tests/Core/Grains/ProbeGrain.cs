@@ -22,6 +22,9 @@ public interface IProbeGrain : IGrainWithStringKey
     Task<int> DeactivateSoon(int unused);
 
     Task<int> StartTimer(int periodMilliseconds);
+
+    /// <summary>Overwrites its argument's first element and returns the sum it saw.</summary>
+    Task<int> Scribble(int[] values);
 }
 
 public sealed class CustomGrainException(string message) : Exception(message);
@@ -86,6 +89,13 @@ public sealed class ProbeGrain : Grain, IProbeGrain
             TimeSpan.FromMilliseconds(periodMilliseconds),
             TimeSpan.FromMilliseconds(periodMilliseconds));
         return Task.FromResult(periodMilliseconds);
+    }
+
+    public Task<int> Scribble(int[] values)
+    {
+        int sum = values.Sum();
+        values[0] = -1;
+        return Task.FromResult(sum);
     }
 
     internal const string Interface = "OrleansML.Runtime.Tests.Core.Grains.IProbeGrain";
@@ -160,6 +170,13 @@ public sealed class ProbeGrain : Grain, IProbeGrain
         protected override Task<int> Invoke(IProbeGrain grain, int arg, CancellationToken cancellationToken) => grain.StartTimer(arg);
     }
 
+    internal sealed class ScribbleRequest : Request<int[], int>
+    {
+        public override string MethodName => nameof(Scribble);
+
+        protected override Task<int> Invoke(IProbeGrain grain, int[] arg, CancellationToken cancellationToken) => grain.Scribble(arg);
+    }
+
     internal sealed class Proxy(IGrainCallInvoker invoker, GrainId id) : GrainReference(invoker, id), IProbeGrain
     {
         public override string InterfaceName => Interface;
@@ -181,12 +198,14 @@ public sealed class ProbeGrain : Grain, IProbeGrain
         public Task<int> DeactivateSoon(int unused) => InvokeAsync<int>(new DeactivateSoonRequest { Arg = unused });
 
         public Task<int> StartTimer(int periodMilliseconds) => InvokeAsync<int>(new StartTimerRequest { Arg = periodMilliseconds });
+
+        public Task<int> Scribble(int[] values) => InvokeAsync<int>(new ScribbleRequest { Arg = values });
     }
 
     internal static void Register()
     {
         GeneratedCodeRegistry.RegisterInterface(new GrainInterfaceMetadata(typeof(IProbeGrain), false, (i, id) => new Proxy(i, id),
-            [new EchoRequest(), new EchoBytesRequest(), new FailRequest(), new HangRequest(), new WhereRequest(), new CallBackThroughRequest(), new CallMeRequest(), new DeactivateSoonRequest(), new StartTimerRequest()]));
+            [new EchoRequest(), new EchoBytesRequest(), new FailRequest(), new HangRequest(), new WhereRequest(), new CallBackThroughRequest(), new CallMeRequest(), new DeactivateSoonRequest(), new StartTimerRequest(), new ScribbleRequest()]));
         GeneratedCodeRegistry.RegisterGrainClass(new GrainClassMetadata(typeof(ProbeGrain), "probe", [typeof(IProbeGrain)], PlacementStrategy.Random, false,
             (services, context) => GrainConstructionScope.Construct(context, () => new ProbeGrain())));
     }
