@@ -35,6 +35,7 @@ internal sealed partial class SiloHostedService(
     ILogger<SiloHostedService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SiloAddress, byte> _disconnected = new();
     private int _state; // 0 new, 1 started, 2 stopping or stopped, 3 killed
 
     public bool IsKilled => Volatile.Read(ref _state) == 3;
@@ -137,6 +138,10 @@ internal sealed partial class SiloHostedService(
             if (entry.Status == SiloStatus.Dead && entry.Silo != localSilo.SiloAddress)
             {
                 calls.FailCallsTo(entry.Silo, "was declared dead");
+                if (_disconnected.TryAdd(entry.Silo, 0))
+                {
+                    transport.Disconnect(PeerId.ForSilo(entry.Silo));
+                }
             }
         }
 

@@ -25,6 +25,9 @@ public interface IProbeGrain : IGrainWithStringKey
 
     /// <summary>Overwrites its argument's first element and returns the sum it saw.</summary>
     Task<int> Scribble(int[] values);
+
+    /// <summary>A stream method: yields "0".."n-1".</summary>
+    IAsyncEnumerable<string> Count(int n);
 }
 
 public sealed class CustomGrainException(string message) : Exception(message);
@@ -98,7 +101,42 @@ public sealed class ProbeGrain : Grain, IProbeGrain
         return Task.FromResult(sum);
     }
 
+    public async IAsyncEnumerable<string> Count(int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            await Task.Yield();
+            yield return i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     internal const string Interface = "OrleansML.Runtime.Tests.Core.Grains.IProbeGrain";
+
+    /// <summary>A stream method's request: InvokeAsync returns the sequence; results are single items.</summary>
+    internal sealed class CountRequest : GrainRequest
+    {
+        public int N { get; set; }
+
+        public override string InterfaceName => Interface;
+
+        public override string MethodName => nameof(Count);
+
+        public override uint MethodId => StableHashing.Hash("Count(System.Int32)");
+
+        public override InvokeMethodOptions Flags => InvokeMethodOptions.Stream | InvokeMethodOptions.ImmutableArguments;
+
+        public override void WriteArguments(ref Serialization.BodyWriter writer) => writer.WriteInt32(N);
+
+        public override void ReadArguments(ref Serialization.BodyReader reader) => N = reader.ReadInt32();
+
+        public override ValueTask<object?> InvokeAsync(object grain, CancellationToken callCancellation) => ValueTask.FromResult<object?>(((IProbeGrain)grain).Count(N));
+
+        public override void WriteResult(ref Serialization.BodyWriter writer, object? result) => writer.WriteString((string?)result);
+
+        public override object? ReadResult(ref Serialization.BodyReader reader) => reader.ReadString();
+
+        public override GrainRequest CreateEmpty() => new CountRequest();
+    }
 
     internal abstract class Request<TArg, TResult> : TestRequest<IProbeGrain, TArg, TResult>
     {
@@ -200,12 +238,14 @@ public sealed class ProbeGrain : Grain, IProbeGrain
         public Task<int> StartTimer(int periodMilliseconds) => InvokeAsync<int>(new StartTimerRequest { Arg = periodMilliseconds });
 
         public Task<int> Scribble(int[] values) => InvokeAsync<int>(new ScribbleRequest { Arg = values });
+
+        public IAsyncEnumerable<string> Count(int n) => InvokeStreamAsync<string>(new CountRequest { N = n });
     }
 
     internal static void Register()
     {
         GeneratedCodeRegistry.RegisterInterface(new GrainInterfaceMetadata(typeof(IProbeGrain), false, (i, id) => new Proxy(i, id),
-            [new EchoRequest(), new EchoBytesRequest(), new FailRequest(), new HangRequest(), new WhereRequest(), new CallBackThroughRequest(), new CallMeRequest(), new DeactivateSoonRequest(), new StartTimerRequest(), new ScribbleRequest()]));
+            [new EchoRequest(), new EchoBytesRequest(), new FailRequest(), new HangRequest(), new WhereRequest(), new CallBackThroughRequest(), new CallMeRequest(), new DeactivateSoonRequest(), new StartTimerRequest(), new ScribbleRequest(), new CountRequest()]));
         GeneratedCodeRegistry.RegisterGrainClass(new GrainClassMetadata(typeof(ProbeGrain), "probe", [typeof(IProbeGrain)], PlacementStrategy.Random, false,
             (services, context) => GrainConstructionScope.Construct(context, () => new ProbeGrain())));
     }
