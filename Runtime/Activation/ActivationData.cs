@@ -88,23 +88,18 @@ internal sealed partial class ActivationData : IGrainContext
 
     public IServiceProvider Services => _shared.Services;
 
-    /// <summary>Queues a request; false when the activation is already Invalid (the caller re-dispatches).</summary>
-    public bool Enqueue(Message message) => Enqueue(ActivationWorkItem.ForRequest(message), countsAsActivity: true);
+    /// <summary>Queues a request (the caller re-dispatches when the activation is already Invalid).</summary>
+    public EnqueueResult Enqueue(Message message) => Enqueue(ActivationWorkItem.ForRequest(message), countsAsActivity: true);
 
-    public bool EnqueueTimerTick(GrainTimer timer) => Enqueue(ActivationWorkItem.ForTimer(timer), countsAsActivity: false);
+    public bool EnqueueTimerTick(GrainTimer timer) => Enqueue(ActivationWorkItem.ForTimer(timer), countsAsActivity: false) == EnqueueResult.Accepted;
 
-    private bool Enqueue(ActivationWorkItem item, bool countsAsActivity)
+    private EnqueueResult Enqueue(ActivationWorkItem item, bool countsAsActivity)
     {
         lock (_gate)
         {
             if (State == ActivationState.Invalid)
             {
-                return false;
-            }
-
-            if (countsAsActivity)
-            {
-                LastActive = _shared.Time.GetTimestamp();
+                return EnqueueResult.Invalid;
             }
 
             bool mayBypassQueue = _waiting.Count == 0 || item.IsAlwaysInterleave || IsInRunningChain(item);
@@ -112,12 +107,26 @@ internal sealed partial class ActivationData : IGrainContext
             {
                 Start(item);
             }
-            else if (item.Message is not null || State is ActivationState.Valid)
+            else if (item.Message is null && State != ActivationState.Valid)
+            {
+                return EnqueueResult.Invalid; // a timer tick while not serving is dropped
+            }
+            else if (item.Message is not null && _waiting.Count >= _shared.Options.MaxQueuedRequestsPerActivation)
+            {
+                // Only requests that would wait count against the limit; one that runs now never does.
+                return EnqueueResult.Overloaded;
+            }
+            else
             {
                 _waiting.Enqueue(item);
             }
 
-            return true;
+            if (countsAsActivity)
+            {
+                LastActive = _shared.Time.GetTimestamp();
+            }
+
+            return EnqueueResult.Accepted;
         }
     }
 

@@ -23,6 +23,19 @@ internal enum ActivationState
     Invalid,
 }
 
+/// <summary>What became of a request handed to an activation.</summary>
+internal enum EnqueueResult
+{
+    /// <summary>Running or waiting in the mailbox.</summary>
+    Accepted,
+
+    /// <summary>The activation is Invalid: deliver to a new one.</summary>
+    Invalid,
+
+    /// <summary>The mailbox is full (<c>SiloOptions.MaxQueuedRequestsPerActivation</c>).</summary>
+    Overloaded,
+}
+
 /// <summary>One entry of an activation's mailbox: a request or a timer tick.</summary>
 internal sealed class ActivationWorkItem
 {

@@ -33,8 +33,15 @@ internal sealed partial class Catalog(ActivationServices shared, ILogger<Catalog
         {
             if (_activations.TryGetValue(grainId, out ActivationData? existing))
             {
-                if (existing.Enqueue(message))
+                EnqueueResult result = existing.Enqueue(message);
+                if (result == EnqueueResult.Accepted)
                 {
+                    return;
+                }
+
+                if (result == EnqueueResult.Overloaded)
+                {
+                    shared.MessageCenter.SendRejection(message.Header, RejectionKind.Overloaded, $"{grainId} has {shared.Options.MaxQueuedRequestsPerActivation} requests waiting (SiloOptions.MaxQueuedRequestsPerActivation).");
                     return;
                 }
 
@@ -59,8 +66,8 @@ internal sealed partial class Catalog(ActivationServices shared, ILogger<Catalog
             var created = new ActivationData(grainId, grainClass, shared, this);
             if (_activations.TryAdd(grainId, created))
             {
-                bool queued = created.Enqueue(message);
-                System.Diagnostics.Debug.Assert(queued, "a new activation accepts requests while Creating");
+                EnqueueResult queued = created.Enqueue(message);
+                System.Diagnostics.Debug.Assert(queued == EnqueueResult.Accepted, "a new activation accepts requests while Creating");
                 _ = created.ActivateAsync();
                 return;
             }

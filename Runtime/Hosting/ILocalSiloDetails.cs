@@ -28,6 +28,9 @@ internal sealed class LocalSiloDetails(Microsoft.Extensions.Options.IOptions<Sil
 
     public bool IsKnown => Volatile.Read(ref _address) is not null;
 
+    /// <summary>True from the start of a graceful stop (or a kill): placement stops choosing this silo.</summary>
+    public bool IsStopping { get; set; }
+
     public void Set(SiloAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);

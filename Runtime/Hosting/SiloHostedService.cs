@@ -49,6 +49,24 @@ internal sealed partial class SiloHostedService(
         metrics.ObserveQueueLength(catalog.TotalQueueLength);
         metrics.ObservePendingCalls(() => calls.PendingCount);
 
+        try
+        {
+            await StartServingAsync(settings, cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A silo that failed to start must not keep its endpoint open or half a membership row alive.
+            LogStartFailed(logger, settings.SiloName, e);
+            await KillAsync();
+            throw;
+        }
+
+        Volatile.Write(ref _state, 1);
+        LogStarted(logger, settings.SiloName, localSilo.SiloAddress, settings.ClusterId);
+    }
+
+    private async Task StartServingAsync(SiloOptions settings, CancellationToken cancellationToken)
+    {
         await messageCenter.StartAsync(dispatcher.Dispatch, cancellationToken);
         IPEndPoint endpoint = transport.SiloEndPoint
             ?? throw new InvalidOperationException("The transport started without a silo endpoint.");
@@ -63,8 +81,6 @@ internal sealed partial class SiloHostedService(
 
         collector.Start();
         await reminders.StartAsync(cancellationToken);
-        Volatile.Write(ref _state, 1);
-        LogStarted(logger, settings.SiloName, localSilo.SiloAddress, settings.ClusterId);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -75,6 +91,7 @@ internal sealed partial class SiloHostedService(
         }
 
         LogStopping(logger, localSilo.SiloAddress);
+        localSilo.IsStopping = true;
         collector.Dispose();
         reminders.Dispose();
         await catalog.DeactivateAllAsync(options.Value.ShutdownTimeout, time);
@@ -101,6 +118,7 @@ internal sealed partial class SiloHostedService(
         }
 
         LogKilled(logger, localSilo.IsKnown ? localSilo.SiloAddress : null);
+        localSilo.IsStopping = true;
         collector.Dispose();
         reminders.Dispose();
         Shutdown("the silo was killed");
@@ -162,6 +180,9 @@ internal sealed partial class SiloHostedService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Name} started as {Silo} in cluster {ClusterId}")]
     private static partial void LogStarted(ILogger logger, string name, SiloAddress silo, string clusterId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Silo {Name} failed to start")]
+    private static partial void LogStartFailed(ILogger logger, string name, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Silo} is stopping")]
     private static partial void LogStopping(ILogger logger, SiloAddress silo);

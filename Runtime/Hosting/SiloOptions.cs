@@ -23,6 +23,10 @@ public sealed class SiloOptions
     /// <summary>How long a caller waits for a response before <see cref="GrainCallTimeoutException"/>. Default 30 s.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Requests an activation may hold waiting; beyond it new requests are rejected as
+    /// <see cref="RejectionKind.Overloaded"/> (bounds memory when one grain is hot). Default 100,000.</summary>
+    public int MaxQueuedRequestsPerActivation { get; set; } = 100_000;
+
     /// <summary>How many times a message may be forwarded to a new location before it is rejected. Default 2.</summary>
     public int MaxForwardCount { get; set; } = 2;
 

@@ -16,6 +16,12 @@ internal sealed class PlacementService(IClusterMembershipView membership, RingPr
     public SiloAddress Place(GrainId grainId, GrainClassMetadata grainClass)
     {
         IReadOnlyList<SiloAddress> active = membership.Current.ActiveSilos;
+        if (localSilo.IsStopping && localSilo.IsKnown)
+        {
+            // Membership still says Active until the stop leaves; new activations must go elsewhere.
+            active = [.. active.Where(s => s != localSilo.SiloAddress)];
+        }
+
         if (active.Count == 0)
         {
             throw new SiloUnavailableException($"No silo is active to place {grainId} on.");

@@ -78,3 +78,28 @@ public sealed class ReentrancyTests : IAsyncLifetime
         Assert.True(await blocked, "Release interleaved with Block and released it");
     }
 }
+
+[Collection(CoreTestGroup.Name)]
+public sealed class OverloadTests
+{
+    [Fact]
+    public async Task Requests_beyond_the_mailbox_limit_are_rejected_as_Overloaded()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(1, o => o.MaxQueuedRequestsPerActivation = 2);
+        await cluster.DeployAsync();
+        IOverlapGrain grain = cluster.Client.GetGrain<IOverlapGrain>($"hot-{Guid.NewGuid():N}");
+        Task<bool> running = grain.Block(5000);
+        await Task.Delay(50);
+        Task<bool>[] waiting = [grain.Block(5000), grain.Block(5000)];
+        await Task.Delay(50);
+
+        var rejected = await Assert.ThrowsAsync<GrainCallRejectedException>(() => grain.Block(5000));
+        Assert.Equal(RejectionKind.Overloaded, rejected.Kind);
+
+        // An always-interleave call runs at once, so the full mailbox does not refuse it.
+        await grain.Release(0);
+        Assert.True(await running);
+        bool[] released = await Task.WhenAll(waiting);
+        Assert.Equal([true, true], released);
+    }
+}
