@@ -36,8 +36,7 @@ internal sealed partial class ActivationData
                 State = ActivationState.Activating;
             }
 
-            await Task.Factory.StartNew(() => ConstructAndActivateAsync(timeout.Token), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler)
-                .Unwrap()
+            await RunOnScheduler(() => ConstructAndActivateAsync(timeout.Token))
                 .WaitAsync(_shared.Options.ActivationTimeout, _shared.Time);
             lock (_gate)
             {
@@ -122,8 +121,7 @@ internal sealed partial class ActivationData
         try
         {
             using var timeout = new CancellationTokenSource(_shared.Options.DeactivationTimeout, _shared.Time);
-            await Task.Factory.StartNew(() => _grain!.OnDeactivateAsync(_deactivationReason, timeout.Token), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler)
-                .Unwrap()
+            await RunOnScheduler(() => _grain!.OnDeactivateAsync(_deactivationReason, timeout.Token))
                 .WaitAsync(_shared.Options.DeactivationTimeout, _shared.Time);
         }
         catch (Exception e)

@@ -148,7 +148,20 @@ internal sealed partial class ActivationData : IGrainContext
     {
         Debug.Assert(State == ActivationState.Valid, "requests run only while Valid");
         _running.Add(item);
-        _ = Task.Factory.StartNew(static state => ((ActivationWorkItemRun)state!).RunAsync(), new ActivationWorkItemRun(this, item), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+        _ = RunOnScheduler(new ActivationWorkItemRun(this, item).RunAsync);
+    }
+
+    /// <summary>
+    /// Runs grain code on the activation's scheduler. The caller's execution context does not flow: work is
+    /// often started by another activation's turn (a local call, a completed request), and its call chain
+    /// must not leak into this activation's turns or the calls they make.
+    /// </summary>
+    private Task RunOnScheduler(Func<Task> work)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+        }
     }
 
     private void Pump()

@@ -77,3 +77,25 @@ public sealed class ClusterCallTests
         Assert.Equal($"{bKey} got {aKey}:back", result);
     }
 }
+
+[Collection(CoreTestGroup.Name)]
+public sealed class SiloStartTests
+{
+    [Fact]
+    public async Task A_silo_with_invalid_options_fails_to_start_naming_the_option()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(1, o => o.VirtualNodesPerSilo = 0);
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => cluster.DeployAsync());
+        Assert.Contains("SiloOptions.VirtualNodesPerSilo", error.Message, StringComparison.Ordinal);
+        Assert.Empty(cluster.Silos);
+    }
+
+    [Fact]
+    public async Task A_silo_without_a_transport_fails_with_a_clear_error()
+    {
+        var options = new TestClusterOptions { InitialSiloCount = 1 };
+        await using var cluster = new TestCluster(options);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.DeployAsync());
+        Assert.Contains("ITransport", error.Message, StringComparison.Ordinal);
+    }
+}
