@@ -26,6 +26,7 @@ internal sealed partial class SiloHostedService(
     GrainDirectory directory,
     RingProvider ring,
     GrainLocator locator,
+    RuntimeClient runtimeClient,
     ActivationCollector collector,
     ReminderService reminders,
     LocalSiloDetails localSilo,
@@ -143,7 +144,9 @@ internal sealed partial class SiloHostedService(
         if (peer.Silo is not null)
         {
             // Whatever was in flight on that connection may or may not have run: fail it now (at-most-once).
-            calls.FailCallsTo(peer.Silo, error is null ? "closed its connection" : $"lost its connection ({error.Message})");
+            string reason = error is null ? "closed its connection" : $"lost its connection ({error.Message})";
+            calls.FailCallsTo(peer.Silo, reason);
+            runtimeClient.FailForwardedTo(peer.Silo, reason);
         }
     }
 
@@ -156,6 +159,7 @@ internal sealed partial class SiloHostedService(
             if (entry.Status == SiloStatus.Dead && entry.Silo != localSilo.SiloAddress)
             {
                 calls.FailCallsTo(entry.Silo, "was declared dead");
+                runtimeClient.FailForwardedTo(entry.Silo, "was declared dead");
                 if (_disconnected.TryAdd(entry.Silo, 0))
                 {
                     transport.Disconnect(PeerId.ForSilo(entry.Silo));

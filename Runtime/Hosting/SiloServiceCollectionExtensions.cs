@@ -66,6 +66,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<GrainDirectory>();
         services.TryAddSingleton<PlacementService>();
         services.TryAddSingleton<GrainLocator>();
+        services.TryAddSingleton<ForwardedCalls>();
         services.TryAddSingleton<RuntimeClient>();
         services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<RuntimeClient>());
         services.TryAddSingleton(sp => sp.GetRequiredService<RuntimeClient>().GrainFactory);

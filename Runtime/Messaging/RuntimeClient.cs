@@ -17,6 +17,7 @@ internal sealed partial class RuntimeClient(
     CallManager calls,
     MessageCenter messageCenter,
     GrainLocator locator,
+    ForwardedCalls forwardedCalls,
     IClusterMembershipView membership,
     IEnumerable<IOutgoingGrainCallFilter> outgoingFilters,
     RuntimeMetrics metrics,
@@ -171,6 +172,11 @@ internal sealed partial class RuntimeClient(
             }
 
             LogForwarding(logger, message.Header.TargetGrain, silo, reason);
+            if (silo != messageCenter.LocalSilo)
+            {
+                forwardedCalls.Record(message.Header, silo);
+            }
+
             await messageCenter.SendRequestAsync(message, silo, CancellationToken.None);
         }
         catch (GrainCallRejectedException e)
@@ -180,6 +186,15 @@ internal sealed partial class RuntimeClient(
         catch (Exception e) when (e is FrameTooLargeException or ObjectDisposedException or IOException)
         {
             messageCenter.SendRejection(message.Header, e is FrameTooLargeException ? RejectionKind.MessageTooLarge : RejectionKind.SiloUnavailable, e.Message);
+        }
+    }
+
+    /// <summary>Fails, at their callers, the requests this silo forwarded to <paramref name="silo"/>, which died.</summary>
+    public void FailForwardedTo(SiloAddress silo, string reason)
+    {
+        foreach (MessageHeader request in forwardedCalls.TakeForwardedTo(silo))
+        {
+            messageCenter.SendRejection(request, RejectionKind.SiloUnavailable, $"{request.InterfaceName} call to {request.TargetGrain} was forwarded to silo {silo}, which {reason}; it may or may not have run.");
         }
     }
 

@@ -65,6 +65,31 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_call_forwarded_through_another_silo_fails_when_the_silo_it_was_forwarded_to_dies()
+    {
+        var factory = new CoreClusterFactory();
+        factory.Hub.NotifyPeersOnClose = false;
+        await using TestCluster cluster = factory.Create(3, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
+        await cluster.DeployAsync();
+        TestSilo caller = cluster.Silos[0], stale = cluster.Silos[1], victim = cluster.Silos[2];
+        string key = Key("forwarded");
+        IProbeGrain grain = caller.GrainFactory.GetGrain<IProbeGrain>(key);
+        cluster.PinGrain(grain, victim);
+        await grain.Echo("up");
+
+        // The caller's hint is wrong: its call goes to `stale`, which forwards it to the activation on `victim`.
+        caller.Services.GetRequiredService<Directory.GrainLocator>().Remember(new GrainId("probe", key), stale.Address);
+        Task<int> pending = grain.Hang(20_000);
+        await ActivationTests.WaitUntilAsync(() => stale.Services.GetRequiredService<Messaging.ForwardedCalls>().Count == 1);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.KillSiloAsync(victim);
+
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => pending.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15));
+        Assert.Equal(1, ProbeGrain.Constructions[key]);
+    }
+
+    [Fact]
     public async Task Pending_calls_fail_at_once_when_the_connection_to_their_silo_closes()
     {
         await using TestCluster cluster = new CoreClusterFactory().Create(2, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
