@@ -24,7 +24,8 @@ internal sealed partial class IncomingDispatcher(Catalog catalog, MessageCenter 
 
     private async Task RunSystemRequestAsync(Message message)
     {
-        if (!_systemTargets.TryGetValue(message.Header.TargetGrain.Type, out object? target))
+        // System targets (directory, pings, reminders) serve silos only, never external clients.
+        if (message.Header.SendingSilo is null || !_systemTargets.TryGetValue(message.Header.TargetGrain.Type, out object? target))
         {
             messageCenter.SendRejection(message.Header, RejectionKind.UnknownGrain, $"no system target '{message.Header.TargetGrain.Type}'.");
             return;

@@ -195,6 +195,13 @@ internal sealed partial class MessageCenter(
             return ValueTask.CompletedTask;
         }
 
+        if (frame.From.ClientId is not null && (header.SendingSilo is not null || header.SendingClient != frame.From.ClientId))
+        {
+            // A client speaks only for itself: a header claiming another sender could misroute responses.
+            LogSpoofedSender(logger, frame.From, header.SendingSilo?.ToString() ?? header.SendingClient ?? "(none)");
+            return ValueTask.CompletedTask;
+        }
+
         ReadOnlySpan<byte> body = frame.Body.IsSingleSegment ? frame.Body.FirstSpan : frame.Body.ToArray();
         if (header.Direction == MessageDirection.Response)
         {
@@ -247,6 +254,9 @@ internal sealed partial class MessageCenter(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not send the response to call #{CallId} to {Peer}: {Reason}")]
     private static partial void LogResponseLost(ILogger logger, long callId, PeerId peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a frame from {Peer} that claims to come from {Claimed}")]
+    private static partial void LogSpoofedSender(ILogger logger, PeerId peer, string claimed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a frame from {Peer} with an unreadable header: {Reason}")]
     private static partial void LogBadHeader(ILogger logger, PeerId peer, string reason);
