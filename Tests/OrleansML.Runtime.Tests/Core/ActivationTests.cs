@@ -101,6 +101,32 @@ public sealed class ActivationTests
     }
 
     [Fact]
+    public async Task A_failed_activation_rejects_its_calls_and_the_next_call_activates_afresh()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(2);
+        await cluster.DeployAsync();
+        string key = Key("broken");
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
+
+        var rejected = await Assert.ThrowsAsync<GrainCallRejectedException>(() => grain.Echo("first"));
+        Assert.Equal(RejectionKind.ActivationFailed, rejected.Kind);
+        Assert.Contains("OnActivateAsync refused", rejected.Message, StringComparison.Ordinal);
+
+        Assert.Equal($"{key}:second", await WaitForAsync(async () =>
+        {
+            try
+            {
+                return await grain.Echo("second");
+            }
+            catch (GrainCallRejectedException)
+            {
+                return "";
+            }
+        }, r => r.Length > 0));
+        Assert.Equal(2, ProbeGrain.Constructions[key]);
+    }
+
+    [Fact]
     public async Task Timers_tick_as_grain_turns_and_stop_with_the_activation()
     {
         await using TestCluster cluster = new CoreClusterFactory().Create(1);

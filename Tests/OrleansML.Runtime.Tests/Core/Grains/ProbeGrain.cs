@@ -41,6 +41,12 @@ public sealed class ProbeGrain : Grain, IProbeGrain
 
     public ProbeGrain() => Constructions.AddOrUpdate(GetPrimaryKeyString(), 1, (_, n) => n + 1);
 
+    /// <summary>Keys starting "broken" fail to activate the first time (the second attempt succeeds).</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        GetPrimaryKeyString().StartsWith("broken", StringComparison.Ordinal) && Constructions[GetPrimaryKeyString()] == 1
+            ? throw new InvalidOperationException("OnActivateAsync refused")
+            : Task.CompletedTask;
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Deactivations.GetOrAdd(GetPrimaryKeyString(), _ => new()).Enqueue(reason);
