@@ -15,6 +15,7 @@ namespace OrleansML.Runtime.Directory;
 internal sealed class GrainLocator(GrainDirectory directory, PlacementService placement, IClusterMembershipView membership, IOptions<SiloOptions> options)
 {
     private readonly ConcurrentDictionary<GrainId, SiloAddress> _cache = new();
+    private readonly ConcurrentDictionary<GrainId, Task<SiloAddress>> _resolving = new();
 
     public async ValueTask<SiloAddress> ResolveAsync(GrainId grainId, GrainClassMetadata grainClass, CancellationToken cancellationToken)
     {
@@ -23,14 +24,43 @@ internal sealed class GrainLocator(GrainDirectory directory, PlacementService pl
             return cached;
         }
 
-        GrainAddress? address = await directory.LookupAsync(grainId, cancellationToken);
-        if (address is not null)
+        // Concurrent first calls to one grain share one directory lookup and one placement decision, so a
+        // burst of N calls costs one round trip to the directory owner and sends all N to one silo.
+        var mine = new TaskCompletionSource<SiloAddress>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<SiloAddress> resolving = _resolving.GetOrAdd(grainId, mine.Task);
+        if (resolving == mine.Task)
         {
-            Remember(grainId, address.Silo);
-            return address.Silo;
+            // Started only after the entry is in the table, so its removal can never precede its insertion.
+            _ = ResolveUncachedAsync(grainId, grainClass, mine);
         }
 
-        return placement.Place(grainId, grainClass);
+        return await resolving.WaitAsync(cancellationToken);
+    }
+
+    private async Task ResolveUncachedAsync(GrainId grainId, GrainClassMetadata grainClass, TaskCompletionSource<SiloAddress> result)
+    {
+        try
+        {
+            // Not a caller's token: the lookup is shared, and one caller giving up must not fail the others.
+            GrainAddress? address = await directory.LookupAsync(grainId, CancellationToken.None);
+            if (address is not null)
+            {
+                Remember(grainId, address.Silo);
+                result.SetResult(address.Silo);
+            }
+            else
+            {
+                result.SetResult(placement.Place(grainId, grainClass));
+            }
+        }
+        catch (Exception e)
+        {
+            result.SetException(e);
+        }
+        finally
+        {
+            _resolving.TryRemove(new KeyValuePair<GrainId, Task<SiloAddress>>(grainId, result.Task));
+        }
     }
 
     /// <summary>Records where a grain answered from.</summary>

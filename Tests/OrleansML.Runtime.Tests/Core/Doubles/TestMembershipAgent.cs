@@ -27,9 +27,9 @@ public sealed class TestMembershipAgent : IMembershipAgent, IAsyncDisposable
         _oracle.Changed += OnOracleChanged;
     }
 
-    public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan ProbePeriod { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     public int MissesToDeclareDead { get; init; } = 3;
 
