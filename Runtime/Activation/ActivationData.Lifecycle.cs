@@ -137,6 +137,17 @@ internal sealed partial class ActivationData
         }
     }
 
+    /// <summary>Drops the activation without running grain code (kill): timers stop, queued requests are discarded.</summary>
+    public void Abort()
+    {
+        foreach (GrainTimer timer in TakeTimers())
+        {
+            timer.Dispose();
+        }
+
+        Invalidate();
+    }
+
     /// <summary>Re-registers with a new directory owner after a ring change; deactivates if another activation won meanwhile.</summary>
     public async Task ReRegisterIfOwnerChangedAsync(CancellationToken cancellationToken)
     {

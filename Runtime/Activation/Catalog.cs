@@ -134,6 +134,16 @@ internal sealed partial class Catalog(ActivationServices shared, ILogger<Catalog
         }
     }
 
+    /// <summary>Kill: every activation is dropped at once, running no grain code (turns already running finish on their own).</summary>
+    public void AbortAll()
+    {
+        _stopping = true;
+        foreach (ActivationData activation in _activations.Values)
+        {
+            activation.Abort();
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collecting {Count} activations idle for {Age}")]
     private static partial void LogCollected(ILogger logger, int count, TimeSpan age);
 

@@ -105,6 +105,7 @@ internal sealed partial class SiloHostedService(
             LogLeaveFailed(logger, e.Message);
         }
 
+        catalog.AbortAll(); // activations that outlived ShutdownTimeout
         Shutdown("the silo stopped");
         await transport.DisposeAsync();
         LogStopped(logger, localSilo.SiloAddress);
@@ -123,6 +124,7 @@ internal sealed partial class SiloHostedService(
         collector.Dispose();
         reminders.Dispose();
         Shutdown("the silo was killed");
+        catalog.AbortAll();
         await transport.DisposeAsync();
     }
 

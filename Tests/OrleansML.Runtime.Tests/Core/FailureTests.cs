@@ -90,6 +90,27 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_killed_silo_runs_no_more_grain_code_no_timers_and_no_deactivation()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(2);
+        await cluster.DeployAsync();
+        string key = Key("killed-timer");
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
+        TestSilo victim = cluster.Silos[1];
+        cluster.PinGrain(grain, victim);
+        await grain.StartTimer(20);
+        await ActivationTests.WaitUntilAsync(() => ProbeGrain.TimerTicks.GetValueOrDefault(key) >= 2);
+
+        await cluster.KillSiloAsync(victim);
+        await Task.Delay(100);
+        int ticks = ProbeGrain.TimerTicks[key];
+        await Task.Delay(300);
+
+        Assert.Equal(ticks, ProbeGrain.TimerTicks[key]);
+        Assert.False(ProbeGrain.Deactivations.ContainsKey(key), "a crash runs no OnDeactivateAsync");
+    }
+
+    [Fact]
     public async Task Pending_calls_fail_at_once_when_the_connection_to_their_silo_closes()
     {
         await using TestCluster cluster = new CoreClusterFactory().Create(2, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
