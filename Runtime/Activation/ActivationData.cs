@@ -148,6 +148,7 @@ internal sealed partial class ActivationData : IGrainContext
     {
         Debug.Assert(State == ActivationState.Valid, "requests run only while Valid");
         _running.Add(item);
+        AssertInvariants();
         _ = RunOnScheduler(new ActivationWorkItemRun(this, item).RunAsync);
     }
 
@@ -280,6 +281,23 @@ internal sealed partial class ActivationData : IGrainContext
         {
             _ = DeactivateAsync();
         }
+    }
+
+    /// <summary>Checks the admission invariant with the lock held: on a non-reentrant grain, running items
+    /// share a call chain, or are all read-only, or the extra ones are always-interleave.</summary>
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_gate.IsHeldByCurrentThread, "invariants are checked under the lock");
+        if (GrainClass.IsReentrant || _running.Count <= 1)
+        {
+            return;
+        }
+
+        int ordinary = _running.Count(r => !r.IsAlwaysInterleave);
+        bool allReadOnly = _running.TrueForAll(r => r.IsReadOnly || r.IsAlwaysInterleave);
+        bool oneChain = _running.Where(r => !r.IsAlwaysInterleave).Select(r => r.CallChainId).Distinct().Count() <= 1;
+        Debug.Assert(ordinary <= 1 || allReadOnly || oneChain, "a non-reentrant activation runs two writing requests of different call chains");
     }
 
     private sealed class ActivationWorkItemRun(ActivationData activation, ActivationWorkItem item)
