@@ -59,6 +59,26 @@ public sealed class ReminderAndPlacementTests
     }
 
     [Fact]
+    public async Task PreferLocal_places_on_the_calling_silo_and_HashBased_on_the_ring_owner()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(3);
+        await cluster.DeployAsync();
+        long key = Random.Shared.NextInt64(1, long.MaxValue / 4);
+        for (int i = 0; i < 3; i++)
+        {
+            TestSilo caller = cluster.Silos[i];
+            Assert.Equal(caller.Address.ToString(), await caller.GrainFactory.GetGrain<ILocalPlacedGrain>(key + i).WhereAmI(0));
+        }
+
+        var directory = cluster.Silos[0].Services.GetRequiredService<Directory.GrainDirectory>();
+        for (long k = key; k < key + 12; k++)
+        {
+            SiloAddress owner = directory.GetOwner(new GrainId("hash-placed", k.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+            Assert.Equal(owner.ToString(), await cluster.Silos[(int)(k % 3)].GrainFactory.GetGrain<IHashPlacedGrain>(k).WhereAmI(0));
+        }
+    }
+
+    [Fact]
     public async Task A_placement_pin_decides_where_a_new_activation_goes_but_never_moves_a_live_one()
     {
         await using TestCluster cluster = new CoreClusterFactory().Create(3);

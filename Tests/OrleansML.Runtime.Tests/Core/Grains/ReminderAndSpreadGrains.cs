@@ -119,6 +119,7 @@ internal static class TestGrainRegistration
         OverlapRegistration.Register();
         ReminderGrain.Register();
         SpreadGrain.Register();
+        PlacementGrainRegistration.Register();
         Serialization.JsonSerializationRegistry.Add(TestJsonContext.Default);
     }
 }
