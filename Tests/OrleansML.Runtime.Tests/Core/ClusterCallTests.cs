@@ -1,0 +1,101 @@
+using OrleansML.Runtime.Testing;
+using OrleansML.Runtime.Tests.Core.Doubles;
+using OrleansML.Runtime.Tests.Core.Grains;
+
+namespace OrleansML.Runtime.Tests.Core;
+
+[Collection(CoreTestGroup.Name)]
+public sealed class ClusterCallTests
+{
+    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Calls_return_results_across_three_silos()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(3);
+        await cluster.DeployAsync();
+        Assert.Equal(3, cluster.Silos.Count);
+
+        // One grain pinned to each silo, called from every silo: 9 caller/callee pairs, local and remote.
+        var grains = new List<(IProbeGrain Grain, TestSilo Host)>();
+        foreach (TestSilo silo in cluster.Silos)
+        {
+            IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("pinned"));
+            cluster.PinGrain(grain, silo);
+            grains.Add((grain, silo));
+        }
+
+        foreach (TestSilo caller in cluster.Silos)
+        {
+            foreach ((IProbeGrain target, TestSilo host) in grains)
+            {
+                IProbeGrain viaCaller = caller.GrainFactory.GetGrain<IProbeGrain>(((Invocation.GrainReference)target).GrainId.Key);
+                Assert.Equal($"{((Invocation.GrainReference)target).GrainId.Key}:hi", await viaCaller.Echo("hi"));
+                Assert.Equal(host.Address.ToString(), await viaCaller.WhereAmI(""));
+            }
+        }
+
+        foreach ((IProbeGrain grain, TestSilo host) in grains)
+        {
+            Assert.Equal(host.Address, await cluster.GetSiloHostingAsync(grain));
+        }
+    }
+
+    [Fact]
+    public async Task Exceptions_come_back_as_their_type_or_as_RemoteGrainException()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(2);
+        await cluster.DeployAsync();
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("thrower"));
+        cluster.PinGrain(grain, cluster.Silos[1]);
+
+        var argument = await Assert.ThrowsAsync<ArgumentException>(() => grain.Fail("argument"));
+        Assert.Equal("bad argument from the grain", argument.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Fail("other"));
+        var remote = await Assert.ThrowsAsync<RemoteGrainException>(() => grain.Fail("custom"));
+        Assert.Equal(typeof(CustomGrainException).FullName, remote.ExceptionType);
+        Assert.Contains("custom failure", remote.Message, StringComparison.Ordinal);
+
+        // The grain survived its exceptions.
+        Assert.StartsWith("thrower", await grain.Echo("still here"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_chain_back_into_a_non_reentrant_grain_is_admitted()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(2);
+        await cluster.DeployAsync();
+        IProbeGrain a = cluster.Client.GetGrain<IProbeGrain>(Key("a"));
+        IProbeGrain b = cluster.Client.GetGrain<IProbeGrain>(Key("b"));
+        cluster.PinGrain(a, cluster.Silos[0]);
+        cluster.PinGrain(b, cluster.Silos[1]);
+        string bKey = ((Invocation.GrainReference)b).GrainId.Key;
+        string aKey = ((Invocation.GrainReference)a).GrainId.Key;
+
+        string result = await a.CallBackThrough(bKey).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal($"{bKey} got {aKey}:back", result);
+    }
+}
+
+[Collection(CoreTestGroup.Name)]
+public sealed class SiloStartTests
+{
+    [Fact]
+    public async Task A_silo_with_invalid_options_fails_to_start_naming_the_option()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(1, o => o.VirtualNodesPerSilo = 0);
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => cluster.DeployAsync());
+        Assert.Contains("SiloOptions.VirtualNodesPerSilo", error.Message, StringComparison.Ordinal);
+        Assert.Empty(cluster.Silos);
+    }
+
+    [Fact]
+    public async Task A_silo_without_a_transport_fails_with_a_clear_error()
+    {
+        var options = new TestClusterOptions { InitialSiloCount = 1 };
+        await using var cluster = new TestCluster(options);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.DeployAsync());
+        Assert.Contains("ITransport", error.Message, StringComparison.Ordinal);
+    }
+}

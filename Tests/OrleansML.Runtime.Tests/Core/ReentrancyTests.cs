@@ -1,0 +1,105 @@
+using OrleansML.Runtime.Testing;
+using OrleansML.Runtime.Tests.Core.Doubles;
+using OrleansML.Runtime.Tests.Core.Grains;
+
+namespace OrleansML.Runtime.Tests.Core;
+
+/// <summary>Admission rules, measured with counters and rendezvous (a deadlock shows as a false, never a hang).</summary>
+[Collection(CoreTestGroup.Name)]
+public sealed class ReentrancyTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = new CoreClusterFactory().Create(2);
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Non_reentrant_turns_never_overlap()
+    {
+        string key = Key("serial");
+        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(key);
+
+        // 40 concurrent writing calls from both silos, each awaiting 3 times inside the grain.
+        int[] maxima = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            _cluster.Silos[i % 2].GrainFactory.GetGrain<IOverlapGrain>(key).Work(3)));
+
+        Assert.All(maxima, m => Assert.Equal(1, m));
+        Assert.Equal(1, OverlapGrainBase.Stats[key].MaxInside);
+        Assert.Equal(0, OverlapGrainBase.Stats[key].WriterOverlaps);
+        Assert.False(await grain.Rendezvous(2), "a lone call cannot meet a second one");
+    }
+
+    [Fact]
+    public async Task Non_reentrant_grains_do_not_interleave_two_writing_calls()
+    {
+        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(Key("no-meet"));
+        bool[] met = await Task.WhenAll(grain.Rendezvous(2), grain.Rendezvous(2));
+
+        // The first waits alone and times out; only then does the second run (and wait alone too).
+        Assert.Equal([false, false], met);
+    }
+
+    [Fact]
+    public async Task Reentrant_grains_interleave_writing_calls()
+    {
+        IReentrantOverlapGrain grain = _cluster.Client.GetGrain<IReentrantOverlapGrain>(Key("reentrant"));
+        bool[] met = await Task.WhenAll(grain.Rendezvous(2), grain.Rendezvous(2));
+        Assert.Equal([true, true], met);
+    }
+
+    [Fact]
+    public async Task ReadOnly_calls_interleave_with_each_other_but_not_with_writers()
+    {
+        string key = Key("readers");
+        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(key);
+        bool[] met = await Task.WhenAll(grain.ReadRendezvous(2), grain.ReadRendezvous(2));
+        Assert.Equal([true, true], met);
+
+        // Readers and writers mixed: readers overlap each other, writers always run alone.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => i % 4 == 0 ? grain.Work(3) : grain.ReadWork(3)));
+        Assert.True(OverlapGrainBase.Stats[key].MaxInside > 1, "read-only calls overlapped");
+        Assert.Equal(0, OverlapGrainBase.Stats[key].WriterOverlaps);
+    }
+
+    [Fact]
+    public async Task AlwaysInterleave_methods_run_while_a_writing_call_waits()
+    {
+        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(Key("interleave"));
+        Task<bool> blocked = grain.Block(5000);
+        await Task.Delay(50);
+        await grain.Release(0);
+        Assert.True(await blocked, "Release interleaved with Block and released it");
+    }
+}
+
+[Collection(CoreTestGroup.Name)]
+public sealed class OverloadTests
+{
+    [Fact]
+    public async Task Requests_beyond_the_mailbox_limit_are_rejected_as_Overloaded()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(1, o => o.MaxQueuedRequestsPerActivation = 2);
+        await cluster.DeployAsync();
+        IOverlapGrain grain = cluster.Client.GetGrain<IOverlapGrain>($"hot-{Guid.NewGuid():N}");
+        Task<bool> running = grain.Block(5000);
+        await Task.Delay(50);
+        Task<bool>[] waiting = [grain.Block(5000), grain.Block(5000)];
+        await Task.Delay(50);
+
+        var rejected = await Assert.ThrowsAsync<GrainCallRejectedException>(() => grain.Block(5000));
+        Assert.Equal(RejectionKind.Overloaded, rejected.Kind);
+
+        // An always-interleave call runs at once, so the full mailbox does not refuse it.
+        await grain.Release(0);
+        Assert.True(await running);
+        bool[] released = await Task.WhenAll(waiting);
+        Assert.Equal([true, true], released);
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansML.Runtime.Testing;
+using OrleansML.Runtime.Tests.Core.Doubles;
+using OrleansML.Runtime.Tests.Core.Grains;
+
+namespace OrleansML.Runtime.Tests.Core;
+
+[Collection(CoreTestGroup.Name)]
+public sealed class ReminderAndPlacementTests
+{
+    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task A_reminder_fires_and_fires_again_after_its_silo_is_killed()
+    {
+        var factory = new CoreClusterFactory();
+        await using TestCluster cluster = factory.Create(3, o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(100));
+        await cluster.DeployAsync();
+        string key = Key("remind");
+        IReminderGrain grain = cluster.Client.GetGrain<IReminderGrain>(key);
+        await grain.Start(200);
+        await ActivationTests.WaitUntilAsync(() => ReminderGrain.Ticks.TryGetValue(key, out var t) && t.Count >= 2);
+
+        // Kill the silo that fires the reminder (the ring owner of the grain) and the one hosting the grain.
+        var owner = cluster.Silos[0].Services.GetRequiredService<Directory.GrainDirectory>().GetOwner(new GrainId("reminder", key));
+        SiloAddress? hosting = await cluster.GetSiloHostingAsync(grain);
+        foreach (TestSilo silo in cluster.Silos.Where(s => s.Address == owner || s.Address == hosting).ToList())
+        {
+            await cluster.KillSiloAsync(silo);
+        }
+
+        await cluster.WaitForLivenessToStabilizeAsync();
+        int before = ReminderGrain.Ticks[key].Count;
+        await ActivationTests.WaitUntilAsync(() => ReminderGrain.Ticks[key].Count >= before + 2);
+        string lastSilo = ReminderGrain.Ticks[key].Last();
+        Assert.Contains(cluster.Silos, s => s.Address.ToString() == lastSilo);
+
+        await grain.Cancel(0);
+        await Task.Delay(300);
+        int afterCancel = ReminderGrain.Ticks[key].Count;
+        await Task.Delay(500);
+        Assert.Equal(afterCancel, ReminderGrain.Ticks[key].Count);
+    }
+
+    [Fact]
+    public async Task Spread_placement_puts_name_0_to_N_minus_1_on_distinct_silos()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(3);
+        await cluster.DeployAsync();
+        string name = Key("shard");
+        string[] where = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.Client.GetGrain<ISpreadGrain>($"{name}/{i}").WhereAmI(0)));
+
+        Assert.Equal(3, where.Distinct().Count());
+        string[] ordered = [.. cluster.Silos.Select(s => s.Address).Order(Comparer<SiloAddress>.Create(SiloAddress.Compare)).Select(a => a.ToString())];
+        Assert.Equal(ordered, where);
+
+        // Round-robin: shard 3 goes where shard 0 is.
+        Assert.Equal(where[0], await cluster.Client.GetGrain<ISpreadGrain>($"{name}/3").WhereAmI(0));
+    }
+
+    [Fact]
+    public async Task PreferLocal_places_on_the_calling_silo_and_HashBased_on_the_ring_owner()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(3);
+        await cluster.DeployAsync();
+        long key = Random.Shared.NextInt64(1, long.MaxValue / 4);
+        for (int i = 0; i < 3; i++)
+        {
+            TestSilo caller = cluster.Silos[i];
+            Assert.Equal(caller.Address.ToString(), await caller.GrainFactory.GetGrain<ILocalPlacedGrain>(key + i).WhereAmI(0));
+        }
+
+        var directory = cluster.Silos[0].Services.GetRequiredService<Directory.GrainDirectory>();
+        for (long k = key; k < key + 12; k++)
+        {
+            SiloAddress owner = directory.GetOwner(new GrainId("hash-placed", k.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+            Assert.Equal(owner.ToString(), await cluster.Silos[(int)(k % 3)].GrainFactory.GetGrain<IHashPlacedGrain>(k).WhereAmI(0));
+        }
+    }
+
+    [Fact]
+    public async Task A_placement_pin_decides_where_a_new_activation_goes_but_never_moves_a_live_one()
+    {
+        await using TestCluster cluster = new CoreClusterFactory().Create(3);
+        await cluster.DeployAsync();
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("pinned"));
+        cluster.PinGrain(grain, cluster.Silos[1]);
+        Assert.Equal(cluster.Silos[1].Address.ToString(), await grain.WhereAmI(""));
+
+        cluster.PinGrain(grain, cluster.Silos[2]);
+        Assert.Equal(cluster.Silos[1].Address.ToString(), await grain.WhereAmI(""));
+        Assert.Equal(cluster.Silos[1].Address, await cluster.GetSiloHostingAsync(grain));
+    }
+}
