@@ -41,7 +41,7 @@ internal sealed class SqliteDatabase
         string? directory = Path.GetDirectoryName(Path.GetFullPath(DatabasePath));
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(directory);
         }
 
         var connection = new SqliteConnection(_connectionString);

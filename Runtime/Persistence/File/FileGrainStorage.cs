@@ -26,7 +26,7 @@ internal sealed partial class FileGrainStorage : IGrainStorage
         _options = options;
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        Directory.CreateDirectory(options.DirectoryPath);
+        System.IO.Directory.CreateDirectory(options.DirectoryPath);
     }
 
     /// <summary>Records locked in this process right now (test accessor).</summary>

@@ -43,7 +43,7 @@ public sealed class ActivationTests
 
         // Another writer changes the record: this activation's ETag is now stale.
         factory.Storage.Tamper("counter", new GrainId("counter", key));
-        await Assert.ThrowsAsync<Persistence.InconsistentStateException>(() => counter.Increment(1));
+        await Assert.ThrowsAsync<global::OrleansML.Runtime.Persistence.InconsistentStateException>(() => counter.Increment(1));
 
         // The runtime deactivated the stale activation; the next call activates a new one from storage.
         Assert.Equal(6, await WaitForAsync(() => counter.Increment(1), v => v == 6));

@@ -79,7 +79,7 @@ public sealed class MessagingUnitTests
 
         Assert.IsType<ArgumentException>(RoundTrip(new ArgumentException("a")));
         Assert.Equal("gone", Assert.IsType<KeyNotFoundException>(RoundTrip(new KeyNotFoundException("gone"))).Message);
-        Assert.IsType<Persistence.InconsistentStateException>(RoundTrip(new Persistence.InconsistentStateException("stale")));
+        Assert.IsType<global::OrleansML.Runtime.Persistence.InconsistentStateException>(RoundTrip(new global::OrleansML.Runtime.Persistence.InconsistentStateException("stale")));
         var remote = Assert.IsType<RemoteGrainException>(RoundTrip(new Grains.CustomGrainException("boom")));
         Assert.Equal(typeof(Grains.CustomGrainException).FullName, remote.ExceptionType);
 

@@ -6,7 +6,7 @@ public sealed class TempDirectory : IDisposable
     public TempDirectory()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "orleansml-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
+        System.IO.Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
@@ -16,7 +16,7 @@ public sealed class TempDirectory : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(Path, recursive: true);
+            System.IO.Directory.Delete(Path, recursive: true);
         }
         catch (IOException)
         {

@@ -27,8 +27,8 @@ public sealed class FileGrainStorageTests : GrainStorageContractTests, IDisposab
         StoredRecord? read = await Create().ReadAsync("state", Grain, default);
         Assert.Equal(etag, read!.Etag);
         Assert.Equal(new byte[] { 9 }, read.Data.ToArray());
-        Assert.Empty(Directory.GetFiles(_directory.Path, "*.tmp"));
-        Assert.Single(Directory.GetFiles(_directory.Path, "*.state"));
+        Assert.Empty(System.IO.Directory.GetFiles(_directory.Path, "*.tmp"));
+        Assert.Single(System.IO.Directory.GetFiles(_directory.Path, "*.state"));
         Assert.Equal(0, _storage.LockedRecords);
     }
 
@@ -59,7 +59,7 @@ public sealed class FileGrainStorageTests : GrainStorageContractTests, IDisposab
             Assert.Equal(i, (await _storage.ReadAsync("state", grains[i], default))!.Data.Span[0]);
         }
 
-        string[] names = [.. Directory.GetFiles(_directory.Path, "*.state").Select(Path.GetFileName)!];
+        string[] names = [.. System.IO.Directory.GetFiles(_directory.Path, "*.state").Select(Path.GetFileName)!];
         Assert.Equal(grains.Length, names.Length);
         Assert.All(names, n => Assert.Matches("^[a-z0-9_.~-]+$", n));
         Assert.All(names, n => Assert.True(n.Length <= StateFileName.MaxLength + StateFileName.Extension.Length, n));
@@ -69,7 +69,7 @@ public sealed class FileGrainStorageTests : GrainStorageContractTests, IDisposab
     public async Task A_corrupt_file_is_a_clear_error_naming_the_file()
     {
         await _storage.WriteAsync("state", Grain, new byte[] { 1, 2, 3, 4 }, null, default);
-        string path = Directory.GetFiles(_directory.Path, "*.state").Single();
+        string path = System.IO.Directory.GetFiles(_directory.Path, "*.state").Single();
         byte[] bytes = await File.ReadAllBytesAsync(path);
         await File.WriteAllBytesAsync(path, bytes[..^2]);
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => _storage.ReadAsync("state", Grain, default));
@@ -85,7 +85,7 @@ public sealed class FileGrainStorageTests : GrainStorageContractTests, IDisposab
     public async Task A_held_lock_file_times_out_with_the_option_name()
     {
         string etag = await _storage.WriteAsync("state", Grain, new byte[] { 1 }, null, default);
-        string lockPath = Directory.GetFiles(_directory.Path, "*.lock").Single();
+        string lockPath = System.IO.Directory.GetFiles(_directory.Path, "*.lock").Single();
         var impatient = new FileGrainStorage(
             new FileGrainStorageOptions { DirectoryPath = _directory.Path, LockTimeout = TimeSpan.FromMilliseconds(100) },
             TimeProvider.System, NullLogger<FileGrainStorage>.Instance);
