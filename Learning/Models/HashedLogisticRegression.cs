@@ -70,22 +70,10 @@ public sealed class HashedLogisticRegression : ISparseModel
             return 0f;
         }
 
-        ReadOnlySpan<float> weights = parameters[..FeatureCount];
-        float bias = parameters[BiasIndex];
-        float inverseCount = 1f / batch.Count;
-        double lossSum = 0d;
-        float biasGradient = 0f;
-        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
-        {
-            ReadOnlySpan<int> indices = dataset.RowIndices(row);
-            ReadOnlySpan<float> values = dataset.RowValues(row);
-            float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
-            SparseRowKernels.ScatterAdd(indices, values, residual, gradient);
-            biasGradient += residual;
-        }
-
+        var sink = new DenseRowGradientSink(gradient);
+        float loss = Backward(parameters, dataset, batch, ref sink, out float biasGradient);
         gradient[BiasIndex] = biasGradient;
-        return (float)(lossSum * inverseCount);
+        return loss;
     }
 
     /// <inheritdoc/>
@@ -103,25 +91,14 @@ public sealed class HashedLogisticRegression : ISparseModel
             return 0f;
         }
 
-        ReadOnlySpan<float> weights = parameters[..FeatureCount];
-        float bias = parameters[BiasIndex];
-        float inverseCount = 1f / batch.Count;
-        double lossSum = 0d;
-        float biasGradient = 0f;
-        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
-        {
-            ReadOnlySpan<int> indices = dataset.RowIndices(row);
-            ReadOnlySpan<float> values = dataset.RowValues(row);
-            float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
-            accumulator.AddScaledRow(indices, values, residual);
-            biasGradient += residual;
-        }
+        var sink = new SparseRowGradientSink(accumulator);
+        float loss = Backward(parameters, dataset, batch, ref sink, out float biasGradient);
 
         // The weights' keys ascend out of the accumulator and the bias is the last key: SortByKey meets sorted keys.
         accumulator.FlushTo(gradient, 0);
         gradient.AppendAscending(BiasIndex, biasGradient);
         gradient.SortByKey();
-        return (float)(lossSum * inverseCount);
+        return loss;
     }
 
     /// <inheritdoc/>
@@ -172,6 +149,31 @@ public sealed class HashedLogisticRegression : ISparseModel
             float logit = SparseRowKernels.Dot(dataset.RowIndices(row), dataset.RowValues(row), weights) + bias;
             outputs[i] = LogisticMath.Sigmoid(logit);
         }
+    }
+
+    /// <summary>
+    /// Adds (σ(z) − y) / n · x of every row into <paramref name="sink"/>, returns the mean log-loss and the bias's
+    /// gradient. The dense and the sparse gradient both run this loop, which is what keeps them equal.
+    /// </summary>
+    private float Backward<TSink>(ReadOnlySpan<float> parameters, SparseDataset<int> dataset, DataBatch batch, ref TSink sink, out float biasGradient)
+        where TSink : IRowGradientSink, allows ref struct
+    {
+        Debug.Assert(batch.Count > 0, "callers return early on an empty batch");
+        ReadOnlySpan<float> weights = parameters[..FeatureCount];
+        float bias = parameters[BiasIndex];
+        float inverseCount = 1f / batch.Count;
+        double lossSum = 0d;
+        biasGradient = 0f;
+        for (int row = batch.Start; row < batch.Start + batch.Count; row++)
+        {
+            ReadOnlySpan<int> indices = dataset.RowIndices(row);
+            ReadOnlySpan<float> values = dataset.RowValues(row);
+            float residual = RowResidual(weights, bias, indices, values, dataset.Labels[row], row, ref lossSum) * inverseCount;
+            sink.AddScaledRow(indices, values, residual);
+            biasGradient += residual;
+        }
+
+        return (float)(lossSum * inverseCount);
     }
 
     /// <summary>Adds the row's log-loss to <paramref name="lossSum"/> and returns dLoss/dLogit = σ(z) − y.</summary>

@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Kernels;
 using OrleansML.Learning.Models.Dense;
 
 namespace OrleansML.Learning.Models;
@@ -17,7 +14,7 @@ public sealed class LinearRegression : IModel
     /// <summary>Default rows per block: large enough to amortise the gradient loads and stores, small enough for L2.</summary>
     public const int DefaultBlockRows = 64;
 
-    private readonly float[] _residuals;
+    private readonly DenseLinearModel<IdentityLink> _body;
 
     /// <summary>Creates the model for rows of <paramref name="featureCount"/> features.</summary>
     /// <param name="featureCount">Features per row (D), at least 1.</param>
@@ -26,16 +23,14 @@ public sealed class LinearRegression : IModel
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         DenseModelChecks.RequireBlockRows(blockRows, nameof(blockRows));
-        FeatureCount = featureCount;
-        BlockRows = blockRows;
-        _residuals = new float[blockRows];
+        _body = new DenseLinearModel<IdentityLink>(featureCount, blockRows);
     }
 
     /// <summary>Features per row (D).</summary>
-    public int FeatureCount { get; }
+    public int FeatureCount => _body.FeatureCount;
 
     /// <summary>Rows per kernel block.</summary>
-    public int BlockRows { get; }
+    public int BlockRows => _body.BlockRows;
 
     /// <inheritdoc/>
     public string Name => "linear";
@@ -47,87 +42,22 @@ public sealed class LinearRegression : IModel
     public ModelTask Task => ModelTask.Regression;
 
     /// <inheritdoc/>
-    public int ParameterCount => FeatureCount + 1;
+    public int ParameterCount => _body.ParameterCount;
 
     /// <inheritdoc/>
     public int OutputsPerRow => 1;
 
     /// <inheritdoc/>
     /// <remarks>All zeros: the loss is convex, so no symmetry needs breaking and every seed gives the same start.</remarks>
-    public void InitializeParameters(Span<float> parameters, int seed)
-    {
-        DenseModelChecks.RequireParameterLength(this, parameters.Length, nameof(parameters));
-        parameters.Clear();
-    }
+    public void InitializeParameters(Span<float> parameters, int seed) => DenseLinearModel<IdentityLink>.InitializeParameters(this, parameters);
 
     /// <inheritdoc/>
-    public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient)
-    {
-        DenseDataset dataset = Prepare(parameters, batch);
-        DenseModelChecks.RequireGradientLength(this, gradient.Length, nameof(gradient));
-        gradient.Clear();
-        int d = FeatureCount;
-        ReadOnlySpan<float> labels = batch.Labels;
-        double loss = 0, biasGradient = 0;
-        for (int start = 0; start < batch.Count; start += BlockRows)
-        {
-            int count = Math.Min(BlockRows, batch.Count - start);
-            ReadOnlySpan<float> rows = dataset.Rows(batch.Start + start, count);
-            Span<float> residuals = _residuals.AsSpan(0, count);
-            ProductWithTransposed.Compute(rows, parameters[..d], parameters.Slice(d, 1), residuals, count, 1, d);
-            for (int row = 0; row < count; row++)
-            {
-                float residual = residuals[row] - labels[start + row];
-                residuals[row] = residual;
-                loss += 0.5 * residual * residual;
-                biasGradient += residual;
-            }
-
-            TransposedProductAccumulator.Accumulate(residuals, rows, gradient, count, 1, d);
-        }
-
-        float scale = 1f / batch.Count;
-        TensorPrimitives.Multiply(gradient[..d], scale, gradient[..d]);
-        gradient[d] = (float)(biasGradient / batch.Count);
-        return (float)(loss / batch.Count);
-    }
+    public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient) =>
+        _body.ComputeGradient(this, parameters, batch, gradient);
 
     /// <inheritdoc/>
-    public float ComputeLoss(ReadOnlySpan<float> parameters, DataBatch batch)
-    {
-        DenseDataset dataset = Prepare(parameters, batch);
-        int d = FeatureCount;
-        ReadOnlySpan<float> labels = batch.Labels;
-        double loss = 0;
-        for (int start = 0; start < batch.Count; start += BlockRows)
-        {
-            int count = Math.Min(BlockRows, batch.Count - start);
-            Span<float> predictions = _residuals.AsSpan(0, count);
-            ProductWithTransposed.Compute(dataset.Rows(batch.Start + start, count), parameters[..d], parameters.Slice(d, 1), predictions, count, 1, d);
-            for (int row = 0; row < count; row++)
-            {
-                double residual = predictions[row] - labels[start + row];
-                loss += 0.5 * residual * residual;
-            }
-        }
-
-        return (float)(loss / batch.Count);
-    }
+    public float ComputeLoss(ReadOnlySpan<float> parameters, DataBatch batch) => _body.ComputeLoss(this, parameters, batch);
 
     /// <inheritdoc/>
-    public void Predict(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> outputs)
-    {
-        DenseDataset dataset = DenseModelChecks.RequireBatch(this, FeatureCount, parameters, batch);
-        DenseModelChecks.RequireOutputLength(this, batch, outputs.Length, nameof(outputs));
-        int d = FeatureCount;
-        ProductWithTransposed.Compute(dataset.Rows(batch.Start, batch.Count), parameters[..d], parameters.Slice(d, 1), outputs, batch.Count, 1, d);
-    }
-
-    private DenseDataset Prepare(ReadOnlySpan<float> parameters, DataBatch batch)
-    {
-        DenseDataset dataset = DenseModelChecks.RequireBatch(this, FeatureCount, parameters, batch);
-        DenseModelChecks.RequireNonEmpty(this, batch);
-        DenseModelChecks.RequireFiniteLabels(this, batch);
-        return dataset;
-    }
+    public void Predict(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> outputs) => _body.Predict(this, parameters, batch, outputs);
 }

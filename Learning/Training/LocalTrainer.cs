@@ -35,12 +35,12 @@ public sealed class LocalTrainer
     public TrainingResult Train(DenseDataset train, DenseDataset? test = null, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        RequireInput(ModelInput.Dense, train.RowCount);
+        RequireInput(ModelInput.Dense, train.RowCount, nameof(train));
         DenseDataset shuffled = DatasetOperations.Shuffle(train, _options.Seed);
         return Run(
             shuffled.RowCount,
             epoch => _options.ReshuffleRowsEachEpoch && epoch > 1 ? shuffled = DatasetOperations.Shuffle(shuffled, _options.Seed + epoch) : shuffled,
-            (source, start, count) => DataBatch.Of((DenseDataset)source, start, count),
+            DataBatch.Of,
             test is null ? null : DataBatch.All(test),
             progress,
             cancellationToken);
@@ -50,21 +50,21 @@ public sealed class LocalTrainer
     public TrainingResult Train(SparseDataset<int> train, SparseDataset<int>? test = null, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        RequireInput(ModelInput.Sparse, train.RowCount);
+        RequireInput(ModelInput.Sparse, train.RowCount, nameof(train));
         SparseDataset<int> shuffled = DatasetOperations.Shuffle(train, _options.Seed);
         return Run(
             shuffled.RowCount,
             epoch => _options.ReshuffleRowsEachEpoch && epoch > 1 ? shuffled = DatasetOperations.Shuffle(shuffled, _options.Seed + epoch) : shuffled,
-            (source, start, count) => DataBatch.Of((SparseDataset<int>)source, start, count),
+            DataBatch.Of,
             test is null ? null : DataBatch.All(test),
             progress,
             cancellationToken);
     }
 
-    private TrainingResult Run(
+    private TrainingResult Run<TSource>(
         int rowCount,
-        Func<int, object> sourceForEpoch,
-        Func<object, int, int, DataBatch> batchOf,
+        Func<int, TSource> sourceForEpoch,
+        Func<TSource, int, int, DataBatch> batchOf,
         DataBatch? test,
         IProgress<EpochReport>? progress,
         CancellationToken cancellationToken)
@@ -90,7 +90,7 @@ public sealed class LocalTrainer
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
-            object source = sourceForEpoch(epoch);
+            TSource source = sourceForEpoch(epoch);
             for (int b = 0; b < batchCount; b++)
             {
                 batchOrder[b] = b;
@@ -147,16 +147,16 @@ public sealed class LocalTrainer
         return new TrainingResult(parameters, reports, stoppedEarly);
     }
 
-    private void RequireInput(ModelInput input, int rowCount)
+    private void RequireInput(ModelInput input, int rowCount, string parameterName)
     {
         if (_model.Input != input)
         {
-            throw new ArgumentException($"model '{_model.Name}' takes {_model.Input} input, but the training set is {input}.", nameof(input));
+            throw new ArgumentException($"model '{_model.Name}' takes {_model.Input} input, but the training set is {input}.", parameterName);
         }
 
         if (rowCount == 0)
         {
-            throw new ArgumentException("the training set has no rows.", nameof(rowCount));
+            throw new ArgumentException("the training set has no rows.", parameterName);
         }
     }
 }

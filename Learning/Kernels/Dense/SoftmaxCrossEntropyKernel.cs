@@ -17,19 +17,8 @@ internal static class SoftmaxCrossEntropyKernel
     /// </summary>
     public static double LossAndGradientInPlace(Span<float> logits, ReadOnlySpan<float> labels, int rows, int classes)
     {
-        Debug.Assert(logits.Length >= rows * classes && labels.Length >= rows);
         Span<float> block = logits[..(rows * classes)];
-        double loss = 0;
-        for (int row = 0; row < rows; row++)
-        {
-            Span<float> values = block.Slice(row * classes, classes);
-            ShiftByMaximum(values);
-            int label = (int)labels[row];
-            Debug.Assert((uint)label < (uint)classes);
-            loss -= values[label];
-        }
-
-        TensorPrimitives.Exp(block, block);
+        double loss = ExponentiateShifted(block, labels, rows, classes);
         for (int row = 0; row < rows; row++)
         {
             Span<float> values = block.Slice(row * classes, classes);
@@ -44,17 +33,8 @@ internal static class SoftmaxCrossEntropyKernel
     /// <summary>Returns the summed log-loss of the block; the logits are overwritten with scratch values.</summary>
     public static double Loss(Span<float> logits, ReadOnlySpan<float> labels, int rows, int classes)
     {
-        Debug.Assert(logits.Length >= rows * classes && labels.Length >= rows);
         Span<float> block = logits[..(rows * classes)];
-        double loss = 0;
-        for (int row = 0; row < rows; row++)
-        {
-            Span<float> values = block.Slice(row * classes, classes);
-            ShiftByMaximum(values);
-            loss -= values[(int)labels[row]];
-        }
-
-        TensorPrimitives.Exp(block, block);
+        double loss = ExponentiateShifted(block, labels, rows, classes);
         for (int row = 0; row < rows; row++)
         {
             loss += Math.Log(Sum(block.Slice(row * classes, classes)));
@@ -78,6 +58,27 @@ internal static class SoftmaxCrossEntropyKernel
         {
             SumAndNormalize(block.Slice(row * classes, classes));
         }
+    }
+
+    /// <summary>
+    /// Shifts each row by its maximum, replaces the block with the exponentials of the shifted logits, and
+    /// returns minus the sum of the shifted label logits: the first term of each row's log-loss.
+    /// </summary>
+    private static double ExponentiateShifted(Span<float> block, ReadOnlySpan<float> labels, int rows, int classes)
+    {
+        Debug.Assert(block.Length == rows * classes && labels.Length >= rows);
+        double loss = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            Span<float> values = block.Slice(row * classes, classes);
+            ShiftByMaximum(values);
+            int label = (int)labels[row];
+            Debug.Assert((uint)label < (uint)classes);
+            loss -= values[label];
+        }
+
+        TensorPrimitives.Exp(block, block);
+        return loss;
     }
 
     private static void ShiftByMaximum(Span<float> values)

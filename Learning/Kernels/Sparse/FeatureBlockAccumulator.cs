@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
 using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Kernels;
@@ -15,18 +14,17 @@ namespace OrleansML.Learning.Kernels;
 /// random order, against 0.1 ms for keys that already ascend. Here each nonzero costs one lookup in a
 /// per-feature slot map (4 bytes per feature, not per parameter, so a factorization machine's map is k+1
 /// times smaller than the gradient's) and a contiguous block add. The touched features are also marked in a
-/// two-level bitmap (one bit per feature, one summary bit per 64-feature word), so the flush walks them in
-/// ascending order in O(features / 4096 + touched) without sorting: a radix sort of the 29 k features of such
-/// a batch took 0.4 ms, while the walk reads only 256 summary words for 2^20 features plus the marked words. The gradient's own slot map is then filled in ascending
-/// order. Invariants: _slotOfFeature[_features[i]] == i + 1 for i &lt; count and 0 elsewhere; a feature's bit
-/// is set exactly when its slot is nonzero; a summary bit is set exactly when its word is nonzero.
+/// <see cref="TouchedFeatureBitmap"/>, so the flush walks them in ascending order without sorting: a radix sort
+/// of the 29 k features of such a batch took 0.4 ms, while the walk reads only 256 summary words for 2^20
+/// features plus the marked words. The gradient's own slot map is then filled in ascending order.
+/// Invariants: _slotOfFeature[_features[i]] == i + 1 for i &lt; count and 0 elsewhere; a feature is marked
+/// exactly when its slot is nonzero.
 /// Scratch grows to the largest batch seen and is then reused: one accumulator per model instance.
 /// </remarks>
 internal sealed class FeatureBlockAccumulator
 {
     private readonly int[] _slotOfFeature;
-    private readonly ulong[] _touchedBits;
-    private readonly ulong[] _touchedWords;
+    private readonly TouchedFeatureBitmap _touched;
     private int[] _features = new int[1024];
     private float[] _blocks;
     private int _count;
@@ -37,8 +35,7 @@ internal sealed class FeatureBlockAccumulator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockLength);
         _slotOfFeature = new int[featureCount];
-        _touchedBits = new ulong[(featureCount + 63) / 64];
-        _touchedWords = new ulong[(_touchedBits.Length + 63) / 64];
+        _touched = new TouchedFeatureBitmap(featureCount);
         BlockLength = blockLength;
         _blocks = new float[1024 * blockLength];
     }
@@ -68,38 +65,9 @@ internal sealed class FeatureBlockAccumulator
     public void FlushTo(SparseGradient gradient, int firstKey, int stride)
     {
         Debug.Assert(stride >= BlockLength, "blocks of consecutive features must not overlap");
-        int flushed = 0;
-        for (int summaryIndex = 0; summaryIndex < _touchedWords.Length; summaryIndex++)
-        {
-            ulong summary = _touchedWords[summaryIndex];
-            while (summary != 0)
-            {
-                int wordIndex = (summaryIndex << 6) + BitOperations.TrailingZeroCount(summary);
-                summary &= summary - 1;
-                ulong word = _touchedBits[wordIndex];
-                _touchedBits[wordIndex] = 0;
-                while (word != 0)
-                {
-                    int feature = (wordIndex << 6) + BitOperations.TrailingZeroCount(word);
-                    word &= word - 1;
-                    int slot = _slotOfFeature[feature];
-                    Debug.Assert(slot > 0, "a feature's bit is set only while it holds a block");
-                    _slotOfFeature[feature] = 0;
-                    int key = checked(firstKey + (feature * stride));
-                    ReadOnlySpan<float> block = _blocks.AsSpan((slot - 1) * BlockLength, BlockLength);
-                    for (int b = 0; b < block.Length; b++)
-                    {
-                        gradient.AppendAscending(key + b, block[b]);
-                    }
-
-                    flushed++;
-                }
-            }
-
-            _touchedWords[summaryIndex] = 0;
-        }
-
-        Debug.Assert(flushed == _count, "every touched feature was marked exactly once");
+        var flush = new Flush(_slotOfFeature, _blocks, BlockLength, gradient, firstKey, stride);
+        _touched.DrainAscending(ref flush);
+        Debug.Assert(flush.Flushed == _count, "every touched feature was marked exactly once");
         _count = 0;
     }
 
@@ -110,8 +78,7 @@ internal sealed class FeatureBlockAccumulator
         {
             int feature = _features[i];
             _slotOfFeature[feature] = 0;
-            _touchedBits[feature >> 6] = 0;
-            _touchedWords[feature >> 12] = 0;
+            _touched.ClearWordsOf(feature);
         }
 
         _count = 0;
@@ -129,8 +96,28 @@ internal sealed class FeatureBlockAccumulator
         _features[_count] = feature;
         _count++;
         _slotOfFeature[feature] = _count;
-        _touchedBits[feature >> 6] |= 1UL << feature;
-        _touchedWords[feature >> 12] |= 1UL << (feature >> 6);
+        _touched.Mark(feature);
         return _count;
+    }
+
+    /// <summary>Appends a touched feature's block to the gradient and frees its slot.</summary>
+    private struct Flush(int[] slotOfFeature, float[] blocks, int blockLength, SparseGradient gradient, int firstKey, int stride) : ITouchedFeatureVisitor
+    {
+        public int Flushed { get; private set; }
+
+        public void Visit(int feature)
+        {
+            int slot = slotOfFeature[feature];
+            Debug.Assert(slot > 0, "a feature is marked only while it holds a block");
+            slotOfFeature[feature] = 0;
+            int key = checked(firstKey + (feature * stride));
+            ReadOnlySpan<float> block = blocks.AsSpan((slot - 1) * blockLength, blockLength);
+            for (int b = 0; b < block.Length; b++)
+            {
+                gradient.AppendAscending(key + b, block[b]);
+            }
+
+            Flushed++;
+        }
     }
 }

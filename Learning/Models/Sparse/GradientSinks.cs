@@ -38,3 +38,34 @@ internal readonly struct SparseGradientSink(FeatureBlockAccumulator accumulator)
         return _accumulator.Block(feature);
     }
 }
+
+/// <summary>
+/// Where a linear model's backward pass adds scale · x for a whole row x, so that one generic row loop
+/// (specialised by the JIT for each sink) serves both the dense and the sparse gradient.
+/// </summary>
+internal interface IRowGradientSink
+{
+    /// <summary>For every j, adds scale · values[j] to the gradient of feature indices[j].</summary>
+    void AddScaledRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale);
+}
+
+/// <summary>Adds rows into a full-length dense gradient buffer.</summary>
+internal readonly ref struct DenseRowGradientSink(Span<float> gradient) : IRowGradientSink
+{
+    private readonly Span<float> _gradient = gradient;
+
+    public void AddScaledRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale) =>
+        SparseRowKernels.ScatterAdd(indices, values, scale, _gradient);
+}
+
+/// <summary>
+/// Adds rows into a <see cref="FeatureValueAccumulator"/>, which the model then flushes into its
+/// <see cref="SparseGradient"/> in key order.
+/// </summary>
+internal readonly struct SparseRowGradientSink(FeatureValueAccumulator accumulator) : IRowGradientSink
+{
+    private readonly FeatureValueAccumulator _accumulator = accumulator;
+
+    public void AddScaledRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale) =>
+        _accumulator.AddScaledRow(indices, values, scale);
+}

@@ -59,11 +59,7 @@ public class CsvReaderTests
     [InlineData("y,a,b\ninf,2,3\n", 2, 1, "label 'inf' is not")]
     public void Bad_rows_name_line_column_and_reason(string text, int line, int column, string reason)
     {
-        DataFormatException error = ReadFails(text);
-
-        Assert.Equal("inline.csv", error.FilePath);
-        Assert.Equal((line, column), (error.Line, error.Column));
-        Assert.StartsWith(reason, error.Reason, StringComparison.Ordinal);
+        DataFormatAssert.PointsAt(ReadFails(text), "inline.csv", line, column, reason);
     }
 
     [Fact]

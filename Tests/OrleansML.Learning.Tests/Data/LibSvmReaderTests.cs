@@ -100,13 +100,7 @@ public class LibSvmReaderTests
     [InlineData("NaN 1:1\n", 1, 1, "label 'NaN' is not finite")]
     public void Bad_tokens_name_line_column_and_reason(string text, int line, int column, string reason)
     {
-        DataFormatException error = ReadFails(text);
-
-        Assert.Equal("inline.svm", error.FilePath);
-        Assert.Equal(line, error.Line);
-        Assert.Equal(column, error.Column);
-        Assert.StartsWith(reason, error.Reason, StringComparison.Ordinal);
-        Assert.Contains($"inline.svm:{line}:{column}:", error.Message, StringComparison.Ordinal);
+        DataFormatAssert.PointsAt(ReadFails(text), "inline.svm", line, column, reason);
     }
 
     [Fact]

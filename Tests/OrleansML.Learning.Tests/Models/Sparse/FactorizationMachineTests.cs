@@ -93,16 +93,7 @@ public class FactorizationMachineTests
         var data = SparseTestData.Random(seed: 27, rowCount: 150, model.FeatureCount, usedFeatures: 64, maximumRowLength: 8, binaryLabels: task == ModelTask.BinaryClassification);
         float[] parameters = new float[model.ParameterCount];
         model.InitializeParameters(parameters, seed: 28);
-        var batch = DataBatch.All(data);
-        var gradient = new SparseGradient(model.ParameterCount);
-        float before = model.ComputeSparseGradient(parameters, batch, gradient);
-        for (int i = 0; i < gradient.Count; i++)
-        {
-            parameters[gradient.Keys[i]] -= 0.05f * gradient.Values[i];
-        }
-
-        float after = model.ComputeLoss(parameters, batch);
-        Assert.True(after < before - 1e-5, $"loss {before} -> {after}");
+        SparseTestData.AssertSparseStepLowersLoss(model, parameters, DataBatch.All(data), stepSize: 0.05f, minimumDecrease: 1e-5);
     }
 
     [Fact]

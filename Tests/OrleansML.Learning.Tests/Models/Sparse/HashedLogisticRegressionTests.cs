@@ -82,17 +82,7 @@ public class HashedLogisticRegressionTests
     {
         var model = Model(7);
         var data = SparseTestData.Random(seed: 7, rowCount: 200, model.FeatureCount, usedFeatures: 128, maximumRowLength: 10, binaryLabels: true);
-        float[] parameters = new float[model.ParameterCount];
-        var batch = DataBatch.All(data);
-        var gradient = new SparseGradient(model.ParameterCount);
-        float before = model.ComputeSparseGradient(parameters, batch, gradient);
-        for (int i = 0; i < gradient.Count; i++)
-        {
-            parameters[gradient.Keys[i]] -= 0.5f * gradient.Values[i];
-        }
-
-        float after = model.ComputeLoss(parameters, batch);
-        Assert.True(after < before - 1e-4, $"loss {before} -> {after}");
+        SparseTestData.AssertSparseStepLowersLoss(model, new float[model.ParameterCount], DataBatch.All(data), stepSize: 0.5f, minimumDecrease: 1e-4);
     }
 
     [Fact]

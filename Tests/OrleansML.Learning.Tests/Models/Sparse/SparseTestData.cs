@@ -102,4 +102,21 @@ internal static class SparseTestData
             }
         }
     }
+
+    /// <summary>
+    /// Takes one step of <paramref name="stepSize"/> along the sparse gradient and asserts that the loss falls by
+    /// more than <paramref name="minimumDecrease"/>.
+    /// </summary>
+    public static void AssertSparseStepLowersLoss(ISparseModel model, float[] parameters, DataBatch batch, float stepSize, double minimumDecrease)
+    {
+        var gradient = new SparseGradient(model.ParameterCount);
+        float before = model.ComputeSparseGradient(parameters, batch, gradient);
+        for (int i = 0; i < gradient.Count; i++)
+        {
+            parameters[gradient.Keys[i]] -= stepSize * gradient.Values[i];
+        }
+
+        float after = model.ComputeLoss(parameters, batch);
+        Assert.True(after < before - minimumDecrease, $"loss {before} -> {after}");
+    }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OrleansML.Learning.Models.Sparse;
+namespace OrleansML.Learning.Models;
 
 /// <summary>Numerically stable sigmoid and log-loss for a logit z and a label y in [0, 1].</summary>
 internal static class LogisticMath
