@@ -157,7 +157,7 @@ public sealed class FailureTests
         var runtime = cluster.Silos[0].Services.GetRequiredService<Messaging.RuntimeClient>();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-            await runtime.InvokeAsync(invoker.GrainId, new ProbeGrain.HangRequest { Arg = 3000 }, cancel.Token));
+            await runtime.InvokeAsync(invoker.GrainId, new OrleansML.Generated.GrainInterface_OrleansML_Runtime_Tests_Core_Grains_IProbeGrain.HangRequest(3000), cancel.Token));
     }
 
     [Fact]

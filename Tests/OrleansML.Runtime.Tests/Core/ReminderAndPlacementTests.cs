@@ -91,4 +91,20 @@ public sealed class ReminderAndPlacementTests
         Assert.Equal(cluster.Silos[1].Address.ToString(), await grain.WhereAmI(""));
         Assert.Equal(cluster.Silos[1].Address, await cluster.GetSiloHostingAsync(grain));
     }
+
+    [Fact]
+    public void The_runtime_and_the_generator_agree_on_ReceiveReminder()
+    {
+        // The generated request for the inherited method lives under the grain interface's own name...
+        Invocation.GrainInterfaceMetadata generated = Invocation.GeneratedCodeRegistry.FindInterface(typeof(IReminderGrain).FullName!)!;
+        Invocation.GrainRequest inherited = Assert.Single(generated.Methods, m => m.MethodName == nameof(IRemindable.ReceiveReminder));
+        Assert.Equal(typeof(IReminderGrain).FullName, inherited.InterfaceName);
+        Assert.Equal(global::OrleansML.Runtime.Reminders.ReceiveReminderRequest.Id, inherited.MethodId);
+
+        // ...while the reminder service's call is addressed to IRemindable, found only among the runtime's own requests.
+        Assert.Null(Invocation.GeneratedCodeRegistry.FindInterface(typeof(IRemindable).FullName!));
+        var prototypes = new Messaging.RequestPrototypes([new global::OrleansML.Runtime.Reminders.ReceiveReminderRequest()]);
+        Assert.IsType<global::OrleansML.Runtime.Reminders.ReceiveReminderRequest>(prototypes.CreateEmpty(typeof(IRemindable).FullName!, global::OrleansML.Runtime.Reminders.ReceiveReminderRequest.Id));
+        Assert.Equal(generated.Methods.Count, generated.Methods.Select(m => m.MethodId).Distinct().Count());
+    }
 }
