@@ -36,9 +36,23 @@ public sealed class ReminderAndPlacementTests
         Assert.Contains(cluster.Silos, s => s.Address.ToString() == lastSilo);
 
         await grain.Cancel(0);
-        await Task.Delay(300);
+        Assert.Empty(await cluster.ReminderTable.ReadGrainAsync(new GrainId("reminder", key), default));
+
+        // A tick dispatched before the cancel may still land (however slow the machine): wait until the count
+        // holds still for two periods and more, then no further tick may come.
         int afterCancel = ReminderGrain.Ticks[key].Count;
-        await Task.Delay(500);
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        for (int seen = afterCancel; quiet.Elapsed < TimeSpan.FromSeconds(10); seen = afterCancel)
+        {
+            await Task.Delay(500);
+            afterCancel = ReminderGrain.Ticks[key].Count;
+            if (afterCancel == seen)
+            {
+                break;
+            }
+        }
+
+        await Task.Delay(600);
         Assert.Equal(afterCancel, ReminderGrain.Ticks[key].Count);
     }
 

@@ -58,8 +58,11 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
 
     public Task<bool> ReadRendezvous(int parties) => MeetAsync(parties);
 
+    /// <summary>Counts itself in <see cref="OverlapStats.Inside"/> while waiting, so tests can wait until it runs.</summary>
     public async Task<bool> Block(int milliseconds)
     {
+        OverlapStats stats = MyStats;
+        Interlocked.Increment(ref stats.Inside);
         try
         {
             await _released.Task.WaitAsync(TimeSpan.FromMilliseconds(milliseconds));
@@ -68,6 +71,10 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
         catch (TimeoutException)
         {
             return false;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref stats.Inside);
         }
     }
 
