@@ -123,9 +123,11 @@ public sealed class FailureTests
         await grain.Echo("up");
 
         Task<int> pending = grain.Hang(20_000);
-        await Task.Delay(100);
+        await ActivationTests.WaitUntilAsync(() => victim.Services.GetRequiredService<Activation.Catalog>().Find(new GrainId("probe", ((Invocation.GrainReference)grain).GrainId.Key))?.IsIdle == false);
         await cluster.KillSiloAsync(victim);
 
+        // A kill writes nothing: the victim's row is still Active (detection takes MissedProbesLimit probe periods).
+        Assert.Equal(SiloStatus.Active, (await cluster.MembershipTable.ReadAllAsync(default)).Find(victim.Address)?.Status);
         await Assert.ThrowsAsync<SiloUnavailableException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
 
         // The reset only ended the calls; membership still has to detect the death (nothing was written by the victim).
