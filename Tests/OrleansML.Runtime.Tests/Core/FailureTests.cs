@@ -40,8 +40,9 @@ public sealed class FailureTests
     public async Task Pending_calls_to_a_silent_killed_silo_fail_with_SiloUnavailable_once_membership_declares_it_dead()
     {
         // No connection reset: the dead silo just goes quiet, so only membership can end the calls.
-        var factory = new CoreClusterFactory();
-        factory.Hub.NotifyPeersOnClose = false;
+        // The in-memory hub: a killed TCP silo always resets its sockets, so only the hub can make a dead
+        // silo go silent (a hung host) and leave membership as the only way to end the calls.
+        var factory = new CoreClusterFactory { Hub = new InMemoryTransportHub { NotifyPeersOnClose = false } };
         await using TestCluster cluster = factory.Create(3, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
         await cluster.DeployAsync();
         TestSilo victim = cluster.Silos[2];
@@ -67,8 +68,9 @@ public sealed class FailureTests
     [Fact]
     public async Task A_call_forwarded_through_another_silo_fails_when_the_silo_it_was_forwarded_to_dies()
     {
-        var factory = new CoreClusterFactory();
-        factory.Hub.NotifyPeersOnClose = false;
+        // The in-memory hub: a killed TCP silo always resets its sockets, so only the hub can make a dead
+        // silo go silent (a hung host) and leave membership as the only way to end the calls.
+        var factory = new CoreClusterFactory { Hub = new InMemoryTransportHub { NotifyPeersOnClose = false } };
         await using TestCluster cluster = factory.Create(3, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
         await cluster.DeployAsync();
         TestSilo caller = cluster.Silos[0], stale = cluster.Silos[1], victim = cluster.Silos[2];
@@ -121,10 +123,16 @@ public sealed class FailureTests
         await grain.Echo("up");
 
         Task<int> pending = grain.Hang(20_000);
-        await Task.Delay(100);
+        await ActivationTests.WaitUntilAsync(() => victim.Services.GetRequiredService<Activation.Catalog>().Find(new GrainId("probe", ((Invocation.GrainReference)grain).GrainId.Key))?.IsIdle == false);
         await cluster.KillSiloAsync(victim);
 
+        // A kill writes nothing: the victim's row is still Active (detection takes MissedProbesLimit probe periods).
+        Assert.Equal(SiloStatus.Active, (await cluster.MembershipTable.ReadAllAsync(default)).Find(victim.Address)?.Status);
         await Assert.ThrowsAsync<SiloUnavailableException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // The reset only ended the calls; membership still has to detect the death (nothing was written by the victim).
+        await cluster.WaitForLivenessToStabilizeAsync();
+        Assert.Equal(SiloStatus.Dead, (await cluster.MembershipTable.ReadAllAsync(default)).Find(victim.Address)?.Status);
     }
 
     [Fact]
@@ -155,25 +163,31 @@ public sealed class FailureTests
         var runtime = cluster.Silos[0].Services.GetRequiredService<Messaging.RuntimeClient>();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-            await runtime.InvokeAsync(invoker.GrainId, new ProbeGrain.HangRequest { Arg = 3000 }, cancel.Token));
+            await runtime.InvokeAsync(invoker.GrainId, new OrleansML.Generated.GrainInterface_OrleansML_Runtime_Tests_Core_Grains_IProbeGrain.HangRequest(3000), cancel.Token));
     }
 
     [Fact]
     public async Task An_oversize_message_fails_only_its_call_and_the_next_call_succeeds()
     {
-        var factory = new CoreClusterFactory();
-        factory.Hub.MaxFrameBytes = 64 * 1024;
+        var factory = new CoreClusterFactory { ConfigureTransport = t => t.MaxBodyBytes = 64 * 1024 };
         await using TestCluster cluster = factory.Create(2);
         await cluster.DeployAsync();
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("big"));
         cluster.PinGrain(grain, cluster.Silos[1]);
         await grain.Echo("warm");
+        var transport = cluster.Silos[0].Services.GetRequiredService<global::OrleansML.Runtime.Transport.TcpTransport>();
+        int connections = transport.ConnectionCount;
+        int closed = 0;
+        transport.ConnectionClosed += (_, _) => Interlocked.Increment(ref closed);
 
         var rejected = await Assert.ThrowsAsync<GrainCallRejectedException>(() => grain.EchoBytes(new byte[128 * 1024]));
         Assert.Equal(RejectionKind.MessageTooLarge, rejected.Kind);
 
+        // The same TCP connection carries the next calls: nothing closed, nothing reconnected.
         Assert.Equal(1024, await grain.EchoBytes(new byte[1024]));
         Assert.Equal($"{((Invocation.GrainReference)grain).GrainId.Key}:after", await grain.Echo("after"));
+        Assert.Equal(0, Volatile.Read(ref closed));
+        Assert.Equal(connections, transport.ConnectionCount);
     }
 
     [Fact]

@@ -8,6 +8,9 @@ using OrleansML.Runtime.Transport;
 namespace OrleansML.Runtime.Tests.Core.Doubles;
 
 /// <summary>
+/// Used only where TCP cannot produce a failure deterministically: a killed TCP silo always resets its
+/// sockets, so its peers learn of the death at once; with <see cref="NotifyPeersOnClose"/> off, a dead silo
+/// here goes silent like a hung host, and only membership can end the calls to it.
 /// Connects in-memory transports in one process, honouring the ITransport contract: frames are delivered
 /// in order per connection (one channel and one reader per sender→receiver pair), an oversize frame throws
 /// <see cref="FrameTooLargeException"/> before anything is queued, and a disposed (killed) transport drops
