@@ -127,13 +127,21 @@ internal sealed partial class MessageCenter(
             return;
         }
 
-        if (response.TargetSilo == localSilo.SiloAddress)
+        PeerId peer;
+        if (response.SendingClient is not null && (response.TargetSilo is null || response.TargetSilo == localSilo.SiloAddress))
+        {
+            peer = PeerId.ForClient(response.SendingClient); // this silo is the client's gateway
+        }
+        else if (response.TargetSilo == localSilo.SiloAddress)
         {
             calls.HandleResponse(response, body.Span);
             return;
         }
+        else
+        {
+            peer = PeerId.ForSilo(response.TargetSilo!); // a silo caller, or the gateway of a client caller
+        }
 
-        PeerId peer = response.TargetSilo is not null ? PeerId.ForSilo(response.TargetSilo) : PeerId.ForClient(response.SendingClient!);
         _ = SendResponseAsync(peer, response, body);
     }
 
@@ -195,11 +203,22 @@ internal sealed partial class MessageCenter(
             return ValueTask.CompletedTask;
         }
 
-        if (frame.From.ClientId is not null && (header.SendingSilo is not null || header.SendingClient != frame.From.ClientId))
+        bool fromClient = frame.From.ClientId is not null;
+        if (fromClient)
         {
-            // A client speaks only for itself: a header claiming another sender could misroute responses.
-            LogSpoofedSender(logger, frame.From, header.SendingSilo?.ToString() ?? header.SendingClient ?? "(none)");
-            return ValueTask.CompletedTask;
+            if (header.SendingSilo is not null || header.SendingClient != frame.From.ClientId || header.Direction == MessageDirection.Response)
+            {
+                // A client speaks only for itself and only sends requests: a header claiming another sender could misroute responses.
+                LogSpoofedSender(logger, frame.From, header.SendingSilo?.ToString() ?? header.SendingClient ?? "(none)");
+                return ValueTask.CompletedTask;
+            }
+
+            header = header.ViaGateway(localSilo.SiloAddress);
+        }
+        else if (header.Direction == MessageDirection.Response && header.SendingClient is not null)
+        {
+            // The response to a client's call that this silo (its gateway) routed elsewhere: pass it on unchanged.
+            return RelayToClientAsync(header, frame);
         }
 
         ReadOnlySpan<byte> body = frame.Body.IsSingleSegment ? frame.Body.FirstSpan : frame.Body.ToArray();
@@ -227,8 +246,33 @@ internal sealed partial class MessageCenter(
             return ValueTask.CompletedTask;
         }
 
-        Deliver(new Message(header, request));
+        Deliver(new Message(header, request) { FromClient = fromClient });
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Delivers a request to this silo's grains without copying it (it was decoded from the wire).</summary>
+    public void DeliverLocal(Message message)
+    {
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        message.Header.TargetSilo = localSilo.SiloAddress;
+        Deliver(new Message(message.Header, message.Request));
+    }
+
+    private async ValueTask RelayToClientAsync(MessageHeader header, IncomingFrame frame)
+    {
+        // Awaited inside the frame handler: the frame's memory stays valid until the relay has written it.
+        var peer = PeerId.ForClient(header.SendingClient!);
+        try
+        {
+            var relay = new RelayFrame(frame.Header, frame.Body);
+            await transport.SendAsync(peer, relay, CancellationToken.None);
+            metrics.BytesSent.Add(relay.HeaderLength + relay.BodyLength);
+        }
+        catch (Exception e) when (e is SiloUnavailableException or ObjectDisposedException or OperationCanceledException or IOException or FrameTooLargeException)
+        {
+            // The client is gone (it fails its own calls when its connection closes): at-most-once.
+            LogResponseLost(logger, header.CallId, peer, e.Message);
+        }
     }
 
     private void Deliver(Message message)
