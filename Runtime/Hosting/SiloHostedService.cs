@@ -71,8 +71,16 @@ internal sealed partial class SiloHostedService(
         await messageCenter.StartAsync(dispatcher.Dispatch, cancellationToken);
         IPEndPoint endpoint = transport.SiloEndPoint
             ?? throw new InvalidOperationException("The transport started without a silo endpoint.");
-        string host = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? settings.AdvertisedHost : endpoint.Address.ToString();
-        localSilo.Set(new SiloAddress(host, endpoint.Port, SiloAddress.NewGeneration(time)));
+        if (transport is TcpTransport { LocalSilo: { } bound })
+        {
+            // The TCP handshake proves this exact address (generation included) to peers: use it, never a second one.
+            localSilo.Set(bound);
+        }
+        else
+        {
+            string host = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? settings.AdvertisedHost : endpoint.Address.ToString();
+            localSilo.Set(new SiloAddress(host, endpoint.Port, SiloAddress.NewGeneration(time)));
+        }
 
         transport.ConnectionClosed += OnConnectionClosed;
         membership.Changed += OnMembershipChanged;
@@ -125,7 +133,19 @@ internal sealed partial class SiloHostedService(
         reminders.Dispose();
         Shutdown("the silo was killed");
         catalog.AbortAll();
-        await transport.DisposeAsync();
+        if (transport is TcpTransport tcp)
+        {
+            tcp.Abort(); // every socket reset: peers see what a crash looks like
+        }
+        else
+        {
+            await transport.DisposeAsync();
+        }
+
+        if (membership is IAsyncDisposable agent)
+        {
+            await agent.DisposeAsync(); // stops its loops and writes nothing: the others must detect the death
+        }
     }
 
     private void Shutdown(string reason)

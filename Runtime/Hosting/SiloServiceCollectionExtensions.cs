@@ -29,9 +29,10 @@ public interface ISiloBuilder
 public static class SiloServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the silo runtime. The transport (<c>ITransport</c>) and membership (<see cref="IMembershipAgent"/>)
-    /// are pluggable and must be registered too; grain storage is registered as keyed
-    /// <see cref="IGrainStorage"/> services and reminders need an <see cref="IReminderTable"/>.
+    /// Adds the silo runtime. The transport and membership must be chosen too: the defaults are
+    /// <see cref="SiloBuilderExtensions.UseTcpTransport"/> and <see cref="SiloBuilderExtensions.UseInMemoryClustering"/> or
+    /// <see cref="SiloBuilderExtensions.UseSqliteClustering"/> (which also bring the reminder table); grain
+    /// storage is added by name (<see cref="SiloBuilderExtensions.AddMemoryGrainStorage"/>, <see cref="SiloBuilderExtensions.AddFileGrainStorage"/>).
     /// </summary>
     public static ISiloBuilder AddOrleansMLSilo(this IServiceCollection services, Action<SiloOptions>? configure = null)
     {
@@ -49,6 +50,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<ILocalSiloDetails>(sp => sp.GetRequiredService<LocalSiloDetails>());
         services.TryAddSingleton<IClusterMembershipView>(sp => sp.GetRequiredService<IMembershipAgent>());
         services.TryAddSingleton<PlacementHints>();
+        services.TryAddSingleton<IGrainStorageResolver, GrainStorageResolver>();
         services.TryAddSingleton<IPersistentStateFactory, StoragePersistentStateFactory>();
         services.TryAddSingleton<RuntimeMetrics>();
         services.TryAddSingleton<ISerializationContext, SerializationContext>();

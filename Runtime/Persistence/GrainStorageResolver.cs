@@ -22,16 +22,3 @@ internal sealed class GrainStorageResolver(IServiceProvider services) : IGrainSt
                 $"No grain storage provider named '{storageName}' is registered. Register one with services.AddMemoryGrainStorage(\"{storageName}\"), services.AddFileGrainStorage(\"{storageName}\", directory) or services.AddKeyedSingleton<IGrainStorage>(\"{storageName}\", ...).");
     }
 }
-
-/// <summary>Creates the <see cref="IPersistentState{TState}"/> a grain constructor asks for.</summary>
-internal sealed class PersistentStateFactory(IGrainStorageResolver resolver)
-{
-    private readonly IGrainStorageResolver _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
-
-    /// <summary>A state bridge for <paramref name="grainId"/>, not yet read (the runtime reads it before activation).</summary>
-    public IPersistentState<TState> Create<TState>(GrainId grainId, PersistentStateAttribute attribute) where TState : new()
-    {
-        ArgumentNullException.ThrowIfNull(attribute);
-        return new PersistentState<TState>(attribute.StateName, grainId, _resolver.GetStorage(attribute.StorageName));
-    }
-}

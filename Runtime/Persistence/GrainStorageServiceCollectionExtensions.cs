@@ -40,6 +40,6 @@ public static class GrainStorageServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IGrainStorageResolver, GrainStorageResolver>();
-        services.TryAddSingleton<PersistentStateFactory>();
+        services.TryAddSingleton<IPersistentStateFactory, StoragePersistentStateFactory>();
     }
 }

@@ -5,14 +5,20 @@ using OrleansML.Runtime.Directory;
 using OrleansML.Runtime.Hosting;
 using OrleansML.Runtime.Invocation;
 using OrleansML.Runtime.Membership;
+using OrleansML.Runtime.Persistence;
 using OrleansML.Runtime.Placement;
+using OrleansML.Runtime.Reminders;
+using OrleansML.Runtime.Transport;
 
 namespace OrleansML.Runtime.Testing;
 
 /// <summary>
-/// N silos in one process, each with its own host and DI container, over whatever transport and membership
-/// <see cref="TestClusterOptions.ConfigureSilo"/> plugs in. <see cref="StopSiloAsync"/> is a graceful
-/// stop; <see cref="KillSiloAsync"/> is a crash: no grain, membership or host shutdown code runs.
+/// N silos in one process, each with its own host and DI container, on the real stack by default: TCP on
+/// loopback (port 0), the membership agent over one shared <see cref="InMemoryMembershipTable"/> (failure
+/// detection per <see cref="TestClusterOptions.Membership"/>), one shared <see cref="InMemoryReminderTable"/>
+/// and one shared memory grain storage named "Default". <see cref="TestClusterOptions.ConfigureSilo"/> may
+/// replace any of them. <see cref="StopSiloAsync"/> is a graceful stop; <see cref="KillSiloAsync"/> is a
+/// crash: sockets are reset, no grain, membership or host shutdown code runs.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
@@ -34,6 +40,15 @@ public sealed class TestCluster : IAsyncDisposable
             GeneratedCodeRegistry.EnsureLoaded(assembly);
         }
     }
+
+    /// <summary>The membership table the silos share (unless <see cref="TestClusterOptions.ConfigureSilo"/> brought its own membership).</summary>
+    public InMemoryMembershipTable MembershipTable { get; } = new();
+
+    /// <summary>The reminder table the silos share.</summary>
+    public InMemoryReminderTable ReminderTable { get; } = new();
+
+    /// <summary>The grain storage the silos share as "Default": state outlives the silo that wrote it.</summary>
+    public IGrainStorage Storage { get; } = new MemoryGrainStorage();
 
     /// <summary>Placement pins shared by every silo.</summary>
     public PlacementHints PlacementHints { get; } = new();
@@ -71,24 +86,50 @@ public sealed class TestCluster : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddSingleton(PlacementHints);
-        builder.Services.AddOrleansMLSilo(o =>
+        ISiloBuilder silo = builder.Services.AddOrleansMLSilo(o =>
         {
             TestClusterOptions.ApplyTestDefaults(o);
             o.ClusterId = _options.ClusterId;
+            o.ClusterSecret = _options.ClusterSecret;
             o.SiloName = $"silo-{instance}";
             _options.ConfigureOptions?.Invoke(o);
         });
         _options.ConfigureSilo?.Invoke(instance, builder.Services);
+        AddDefaults(silo);
         IHost host = builder.Build();
-        var silo = new TestSilo(instance, host);
+        var testSilo = new TestSilo(instance, host);
         await host.StartAsync(cancellationToken);
-        _ = silo.Address; // cached while the container is alive
+        _ = testSilo.Address; // cached while the container is alive
         lock (_gate)
         {
-            _silos.Add(silo);
+            _silos.Add(testSilo);
         }
 
-        return silo;
+        return testSilo;
+    }
+
+    private void AddDefaults(ISiloBuilder silo)
+    {
+        IServiceCollection services = silo.Services;
+        if (!services.Any(d => d.ServiceType == typeof(ITransport)))
+        {
+            silo.UseTcpTransport(_options.ConfigureTransport);
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(IMembershipAgent)))
+        {
+            silo.UseInMemoryClustering(MembershipTable, ReminderTable);
+            silo.ConfigureMembership(_options.Membership.CopyTo);
+        }
+        else if (!services.Any(d => d.ServiceType == typeof(IReminderTable)))
+        {
+            services.AddSingleton<IReminderTable>(ReminderTable);
+        }
+
+        if (!services.Any(d => d.IsKeyedService && d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, "Default")))
+        {
+            silo.AddGrainStorage("Default", Storage);
+        }
     }
 
     /// <summary>Stops a silo gracefully: its grains deactivate, it leaves the cluster.</summary>
@@ -122,8 +163,9 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public async Task WaitForLivenessToStabilizeAsync(CancellationToken cancellationToken = default)
     {
+        TimeSpan limit = _options.EffectiveStabilizationTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.StabilizationTimeout);
+        timeout.CancelAfter(limit);
         string last = "";
         while (true)
         {
@@ -156,12 +198,35 @@ public sealed class TestCluster : IAsyncDisposable
 
             try
             {
-                await Task.Delay(50, timeout.Token);
+                await Task.Delay(100, timeout.Token);
+                foreach (TestSilo silo in live)
+                {
+                    // Read the table now rather than at the next periodic refresh: a death another silo has
+                    // already written becomes visible at once (detection itself still takes its window).
+                    await RefreshQuietlyAsync(silo, timeout.Token);
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"Liveness did not stabilise within {_options.StabilizationTimeout}: {last}.");
+                throw new TimeoutException($"Liveness did not stabilise within {limit}: {last}.");
             }
+        }
+    }
+
+    private static async Task RefreshQuietlyAsync(TestSilo silo, CancellationToken cancellationToken)
+    {
+        if (!silo.IsAlive || silo.Services.GetService<IMembershipAgent>() is not { } agent)
+        {
+            return;
+        }
+
+        try
+        {
+            await agent.RefreshAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // The silo went down while we looked: the next round skips it.
         }
     }
 

@@ -15,8 +15,10 @@ namespace OrleansML.Runtime.Membership;
 /// </summary>
 /// <remarks>
 /// Invariants: the agent never writes a Dead row back to another status; once it has seen itself Dead it
-/// writes nothing more (self-fencing) and raises <see cref="DeclaredDead"/> exactly once. The host creates
-/// it with the silo's bound address, e.g. <c>ActivatorUtilities.CreateInstance&lt;MembershipAgent&gt;(services, siloAddress)</c>.
+/// writes nothing more (self-fencing) and raises <see cref="DeclaredDead"/> exactly once. A silo's address
+/// exists only once its transport has bound, after the container built the agent, so the hosting wiring
+/// passes a function (reading <c>ILocalSiloDetails</c>) that is first called by <see cref="JoinAsync"/>.
+/// Disposal is idempotent: a container disposes the agent once per registration that hands it out.
 /// </remarks>
 internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposable
 {
@@ -44,20 +46,32 @@ internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposab
     // Completed iterations per loop (test accessors below).
     private readonly long[] _iterations = new long[3];
 
+    private readonly Func<SiloAddress> _resolveLocalSilo;
+    private SiloAddress? _localSilo;
+    private int _disposed;
+
+    /// <summary>Creates an agent for a silo whose address is already known.</summary>
     public MembershipAgent(SiloAddress localSilo, IMembershipTable table, ISiloProber prober, IOptions<MembershipOptions> options,
         TimeProvider timeProvider, ILogger<MembershipAgent> logger, IMeterFactory? meterFactory = null)
+        : this(AddressOf(localSilo), table, prober, options, timeProvider, logger, meterFactory)
     {
-        LocalSilo = localSilo ?? throw new ArgumentNullException(nameof(localSilo));
+    }
+
+    /// <summary>Creates an agent that reads its silo's address when it first needs it (at the join).</summary>
+    public MembershipAgent(Func<SiloAddress> localSilo, IMembershipTable table, ISiloProber prober, IOptions<MembershipOptions> options,
+        TimeProvider timeProvider, ILogger<MembershipAgent> logger, IMeterFactory? meterFactory = null)
+    {
+        _resolveLocalSilo = localSilo ?? throw new ArgumentNullException(nameof(localSilo));
         _table = table ?? throw new ArgumentNullException(nameof(table));
         _prober = prober ?? throw new ArgumentNullException(nameof(prober));
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
         _options.Validate();
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _instruments = new MembershipInstruments(localSilo, meterFactory);
+        _instruments = new MembershipInstruments(() => LocalSilo, meterFactory);
     }
 
-    public SiloAddress LocalSilo { get; }
+    public SiloAddress LocalSilo => Volatile.Read(ref _localSilo) ?? ResolveLocalSilo();
 
     public MembershipSnapshot Current => Volatile.Read(ref _current);
 
@@ -149,10 +163,29 @@ internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposab
     /// <summary>Stops the loops without writing to the table (an abrupt stop; the others will detect it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Volatile.Write(ref _state, StateStopped);
         await StopLoopsAsync();
         _loopsCancellation.Dispose();
         _instruments.Dispose();
+    }
+
+    private static Func<SiloAddress> AddressOf(SiloAddress localSilo)
+    {
+        ArgumentNullException.ThrowIfNull(localSilo);
+        return () => localSilo;
+    }
+
+    private SiloAddress ResolveLocalSilo()
+    {
+        SiloAddress address = _resolveLocalSilo() ?? throw new InvalidOperationException("The membership agent's silo address resolved to null.");
+        SiloAddress? previous = Interlocked.CompareExchange(ref _localSilo, address, null);
+        Debug.Assert(previous is null || previous == address, "a silo's address never changes");
+        return previous ?? address;
     }
 
     private async Task InsertSelfAsync(string siloName, int gatewayPort, DateTimeOffset started, CancellationToken cancellationToken)

@@ -8,13 +8,15 @@ internal sealed class MembershipInstruments : IDisposable
     public const string MeterName = "OrleansML.Runtime.Membership";
 
     private readonly Meter? _ownedMeter;
-    private readonly KeyValuePair<string, object?> _siloTag;
+    private readonly Lazy<KeyValuePair<string, object?>> _siloTag;
 
-    public MembershipInstruments(SiloAddress localSilo, IMeterFactory? meterFactory)
+    /// <param name="localSilo">Read at the first count, when the silo's address is known (it binds after construction).</param>
+    /// <param name="meterFactory">The host's meter factory, or null for a meter of its own.</param>
+    public MembershipInstruments(Func<SiloAddress> localSilo, IMeterFactory? meterFactory)
     {
         ArgumentNullException.ThrowIfNull(localSilo);
         Meter meter = meterFactory?.Create(MeterName) ?? (_ownedMeter = new Meter(MeterName));
-        _siloTag = new KeyValuePair<string, object?>("silo", localSilo.ToString());
+        _siloTag = new(() => new KeyValuePair<string, object?>("silo", localSilo().ToString()));
         ProbesSent = meter.CreateCounter<long>("orleansml.membership.probes.sent", description: "Probes sent to peers.");
         ProbesFailed = meter.CreateCounter<long>("orleansml.membership.probes.failed", description: "Probes that timed out or failed.");
         VotesCast = meter.CreateCounter<long>("orleansml.membership.votes.cast", description: "Suspicion votes written to the table.");
@@ -29,7 +31,7 @@ internal sealed class MembershipInstruments : IDisposable
 
     public Counter<long> SilosDeclaredDead { get; }
 
-    public void Add(Counter<long> counter) => counter.Add(1, _siloTag);
+    public void Add(Counter<long> counter) => counter.Add(1, _siloTag.Value);
 
     public void Dispose() => _ownedMeter?.Dispose();
 }

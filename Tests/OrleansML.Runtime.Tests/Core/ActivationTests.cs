@@ -34,15 +34,16 @@ public sealed class ActivationTests
     [Fact]
     public async Task An_InconsistentStateException_deactivates_the_grain_and_the_next_call_reloads_state()
     {
-        var factory = new CoreClusterFactory();
-        await using TestCluster cluster = factory.Create(2);
+        await using TestCluster cluster = new CoreClusterFactory().Create(2);
         await cluster.DeployAsync();
         string key = Key("stale");
         ICounterGrain counter = cluster.Client.GetGrain<ICounterGrain>(key);
         Assert.Equal(5, await counter.Increment(5));
 
         // Another writer changes the record: this activation's ETag is now stale.
-        factory.Storage.Tamper("counter", new GrainId("counter", key));
+        var id = new GrainId("counter", key);
+        global::OrleansML.Runtime.Persistence.StoredRecord record = (await cluster.Storage.ReadAsync("counter", id, default))!;
+        await cluster.Storage.WriteAsync("counter", id, record.Data, record.Etag, default);
         await Assert.ThrowsAsync<global::OrleansML.Runtime.Persistence.InconsistentStateException>(() => counter.Increment(1));
 
         // The runtime deactivated the stale activation; the next call activates a new one from storage.

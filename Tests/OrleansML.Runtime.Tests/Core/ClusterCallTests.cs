@@ -1,3 +1,5 @@
+using OrleansML.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Runtime.Testing;
 using OrleansML.Runtime.Tests.Core.Doubles;
 using OrleansML.Runtime.Tests.Core.Grains;
@@ -93,9 +95,36 @@ public sealed class SiloStartTests
     [Fact]
     public async Task A_silo_without_a_transport_fails_with_a_clear_error()
     {
-        var options = new TestClusterOptions { InitialSiloCount = 1 };
-        await using var cluster = new TestCluster(options);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.DeployAsync());
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new() { DisableDefaults = true });
+        builder.Services.AddLogging();
+        builder.Services.AddOrleansMLSilo(o => o.ClusterSecret = "a-secret-of-sixteen-bytes")
+            .UseInMemoryClustering(new global::OrleansML.Runtime.Membership.InMemoryMembershipTable());
+        using Microsoft.Extensions.Hosting.IHost host = builder.Build();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
         Assert.Contains("ITransport", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_transport_takes_the_cluster_id_and_secret_from_the_silo_options_and_refuses_a_second_value()
+    {
+        var silo = new SiloOptions { ClusterId = "prod", ClusterSecret = "a-secret-of-sixteen-bytes" };
+        global::OrleansML.Runtime.Transport.TransportOptions options = SiloBuilderExtensions.CreateTransportOptions(silo, t => t.SiloPort = 0);
+        Assert.Equal("prod", options.ClusterId);
+        Assert.Equal(silo.ClusterSecret, options.ClusterSecret);
+        Assert.Equal(System.Net.IPAddress.Loopback, options.ListenAddress);
+
+        var wildcard = SiloBuilderExtensions.CreateTransportOptions(
+            new SiloOptions { ClusterId = "prod", ClusterSecret = silo.ClusterSecret, AdvertisedHost = "10.1.2.3" },
+            t => t.ListenAddress = System.Net.IPAddress.Any);
+        Assert.Equal(System.Net.IPAddress.Parse("10.1.2.3"), wildcard.AdvertisedAddress);
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            SiloBuilderExtensions.CreateTransportOptions(silo, t => t.ClusterId = "other"));
+        Assert.Contains("SiloOptions.ClusterId", error.Message, StringComparison.Ordinal);
+
+        // The secret lives in SiloOptions only: a missing one fails the transport, naming its option.
+        var missing = Assert.Throws<ArgumentException>(() =>
+            SiloBuilderExtensions.CreateTransportOptions(new SiloOptions { ClusterId = "prod" }, null));
+        Assert.Contains("ClusterSecret", missing.Message, StringComparison.Ordinal);
     }
 }

@@ -40,8 +40,9 @@ public sealed class FailureTests
     public async Task Pending_calls_to_a_silent_killed_silo_fail_with_SiloUnavailable_once_membership_declares_it_dead()
     {
         // No connection reset: the dead silo just goes quiet, so only membership can end the calls.
-        var factory = new CoreClusterFactory();
-        factory.Hub.NotifyPeersOnClose = false;
+        // The in-memory hub: a killed TCP silo always resets its sockets, so only the hub can make a dead
+        // silo go silent (a hung host) and leave membership as the only way to end the calls.
+        var factory = new CoreClusterFactory { Hub = new InMemoryTransportHub { NotifyPeersOnClose = false } };
         await using TestCluster cluster = factory.Create(3, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
         await cluster.DeployAsync();
         TestSilo victim = cluster.Silos[2];
@@ -67,8 +68,9 @@ public sealed class FailureTests
     [Fact]
     public async Task A_call_forwarded_through_another_silo_fails_when_the_silo_it_was_forwarded_to_dies()
     {
-        var factory = new CoreClusterFactory();
-        factory.Hub.NotifyPeersOnClose = false;
+        // The in-memory hub: a killed TCP silo always resets its sockets, so only the hub can make a dead
+        // silo go silent (a hung host) and leave membership as the only way to end the calls.
+        var factory = new CoreClusterFactory { Hub = new InMemoryTransportHub { NotifyPeersOnClose = false } };
         await using TestCluster cluster = factory.Create(3, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
         await cluster.DeployAsync();
         TestSilo caller = cluster.Silos[0], stale = cluster.Silos[1], victim = cluster.Silos[2];
@@ -161,8 +163,7 @@ public sealed class FailureTests
     [Fact]
     public async Task An_oversize_message_fails_only_its_call_and_the_next_call_succeeds()
     {
-        var factory = new CoreClusterFactory();
-        factory.Hub.MaxFrameBytes = 64 * 1024;
+        var factory = new CoreClusterFactory { ConfigureTransport = t => t.MaxBodyBytes = 64 * 1024 };
         await using TestCluster cluster = factory.Create(2);
         await cluster.DeployAsync();
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("big"));

@@ -101,15 +101,15 @@ public sealed class PersistentStateTests
             .AddMemoryGrainStorage("Default")
             .AddMemoryGrainStorage("Other")
             .BuildServiceProvider();
-        var factory = services.GetRequiredService<PersistentStateFactory>();
-        IPersistentState<CounterState> state = factory.Create<CounterState>(Grain, new PersistentStateAttribute("counter"));
+        var factory = (StoragePersistentStateFactory)services.GetRequiredService<IPersistentStateFactory>();
+        IPersistentState<CounterState> state = factory.Create<CounterState>(Grain, "counter", "Default");
         state.State.Value = 3;
         await state.WriteStateAsync();
         var resolver = services.GetRequiredService<IGrainStorageResolver>();
         Assert.NotNull(await resolver.GetStorage("Default").ReadAsync("counter", Grain, default));
         Assert.Null(await resolver.GetStorage("Other").ReadAsync("counter", Grain, default));
 
-        var error = Assert.Throws<InvalidOperationException>(() => factory.Create<CounterState>(Grain, new PersistentStateAttribute("counter", "Blob")));
+        var error = Assert.Throws<InvalidOperationException>(() => factory.Create<CounterState>(Grain, "counter", "Blob"));
         Assert.Contains("'Blob'", error.Message, StringComparison.Ordinal);
         Assert.Contains("AddMemoryGrainStorage", error.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddMemoryGrainStorage("x").AddFileGrainStorage("x", Path.GetTempPath()));

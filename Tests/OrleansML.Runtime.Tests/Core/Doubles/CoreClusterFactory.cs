@@ -1,29 +1,29 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Runtime.Hosting;
-using OrleansML.Runtime.Membership;
-using OrleansML.Runtime.Persistence;
-using OrleansML.Runtime.Reminders;
 using OrleansML.Runtime.Testing;
 using OrleansML.Runtime.Transport;
 
 namespace OrleansML.Runtime.Tests.Core.Doubles;
 
-/// <summary>Builds test clusters over the in-memory hub, the membership double, memory storage and a memory reminder table.</summary>
+/// <summary>
+/// Builds test clusters on the real stack (TestCluster's defaults: TCP on loopback, the membership agent
+/// over an in-memory table, the in-memory reminder table, shared memory grain storage). Only a test that
+/// needs a failure TCP cannot produce deterministically sets <see cref="Hub"/>.
+/// </summary>
 public sealed class CoreClusterFactory
 {
-    public InMemoryTransportHub Hub { get; } = new();
+    /// <summary>When set, silos talk through this in-memory hub instead of TCP (everything else stays real).</summary>
+    public InMemoryTransportHub? Hub { get; init; }
 
-    public TestMembershipOracle Membership { get; } = new();
-
-    public MemoryGrainStorage Storage { get; } = new();
-
-    public MemoryReminderTable Reminders { get; } = new();
-
+    /// <summary>When set, every silo uses this clock.</summary>
     public TimeProvider? Time { get; init; }
+
+    /// <summary>Adjusts the silos' TCP transport.</summary>
+    public Action<TransportOptions>? ConfigureTransport { get; init; }
 
     public TestCluster Create(int silos, Action<SiloOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
-        var options = new TestClusterOptions { InitialSiloCount = silos, ConfigureOptions = configure };
+        var options = new TestClusterOptions { InitialSiloCount = silos, ConfigureOptions = configure, ConfigureTransport = ConfigureTransport };
         options.ConfigureSilo = (_, s) =>
         {
             if (Time is not null)
@@ -31,10 +31,11 @@ public sealed class CoreClusterFactory
                 s.AddSingleton(Time);
             }
 
-            s.AddSingleton<ITransport>(sp => Hub.CreateTransport(sp.GetRequiredService<ILocalSiloDetails>()));
-            s.AddSingleton<IMembershipAgent>(sp => new TestMembershipAgent(Membership, sp.GetRequiredService<ILocalSiloDetails>(), sp.GetRequiredService<ISiloProber>()));
-            s.AddKeyedSingleton<IGrainStorage>("Default", Storage);
-            s.AddSingleton<IReminderTable>(Reminders);
+            if (Hub is { } hub)
+            {
+                s.AddSingleton<ITransport>(sp => hub.CreateTransport(sp.GetRequiredService<ILocalSiloDetails>()));
+            }
+
             services?.Invoke(s);
         };
         return new TestCluster(options);
