@@ -29,11 +29,13 @@ public sealed class DriverGrain(Hosting.ILocalSiloDetails silo) : Grain, IDriver
     }
 
     /// <inheritdoc/>
-    public async Task<double> PingConcurrentAsync(string echoPrefix, int calls, int inFlight)
+    public async Task<double> PingConcurrentAsync(string echoKeys, int calls, int inFlight)
     {
+        ArgumentException.ThrowIfNullOrEmpty(echoKeys);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(calls);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFlight);
-        IEchoGrain[] echoes = [.. Enumerable.Range(0, inFlight).Select(i => GrainFactory.GetGrain<IEchoGrain>($"{echoPrefix}/{i}"))];
+        string[] keys = echoKeys.Split(',');
+        IEchoGrain[] echoes = [.. Enumerable.Range(0, inFlight).Select(i => GrainFactory.GetGrain<IEchoGrain>(keys[i % keys.Length]))];
         int next = -1;
         long start = Stopwatch.GetTimestamp();
         await Task.WhenAll(echoes.Select(async echo =>

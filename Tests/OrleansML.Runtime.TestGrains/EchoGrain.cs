@@ -2,7 +2,7 @@ namespace OrleansML.Runtime.TestGrains;
 
 /// <summary>See <see cref="IEchoGrain"/>. Reentrant: echoes share no state, so calls need not queue.</summary>
 [Reentrant]
-public sealed class EchoGrain : Grain, IEchoGrain
+public sealed class EchoGrain(Hosting.ILocalSiloDetails silo) : Grain, IEchoGrain
 {
     /// <inheritdoc/>
     public Task<int> PingAsync(int value) => Task.FromResult(value);
@@ -22,4 +22,7 @@ public sealed class EchoGrain : Grain, IEchoGrain
 
     /// <inheritdoc/>
     public Task<float[]> EchoAsync(float[] values) => Task.FromResult(values);
+
+    /// <inheritdoc/>
+    public Task<string> WhereAsync() => Task.FromResult($"{silo.SiloAddress} {silo.SiloName}");
 }

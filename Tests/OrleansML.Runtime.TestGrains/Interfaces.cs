@@ -24,6 +24,9 @@ public interface IEchoGrain : IGrainWithStringKey
 
     /// <summary>Returns <paramref name="values"/> unchanged (both directions carry the array).</summary>
     Task<float[]> EchoAsync(float[] values);
+
+    /// <summary>The hosting silo, as <see cref="IWhereAmIGrain.WhereAsync"/>.</summary>
+    Task<string> WhereAsync();
 }
 
 /// <summary>Says which silo runs it.</summary>
@@ -44,8 +47,8 @@ public interface IDriverGrain : IGrainWithStringKey
     Task<double[]> PingSequentialAsync(string echoKey, int calls);
 
     /// <summary>Makes <paramref name="calls"/> ping calls with <paramref name="inFlight"/> outstanding at a time, spread
-    /// over echo grains <c>{echoPrefix}/0..inFlight-1</c>; returns the elapsed seconds.</summary>
-    Task<double> PingConcurrentAsync(string echoPrefix, int calls, int inFlight);
+    /// over the echo grains named in <paramref name="echoKeys"/> (comma-separated); returns the elapsed seconds.</summary>
+    Task<double> PingConcurrentAsync(string echoKeys, int calls, int inFlight);
 
     /// <summary>Sends <paramref name="count"/> arrays of <paramref name="floats"/> floats to <paramref name="echoKey"/>
     /// (<see cref="IEchoGrain.SumAsync"/>), <paramref name="inFlight"/> at a time; returns the elapsed seconds.</summary>
