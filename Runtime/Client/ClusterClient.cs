@@ -169,10 +169,10 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker
         };
         try
         {
-            var body = new ArrayBufferWriter<byte>(256);
+            using var body = new PooledBody();
             var writer = new BodyWriter(body);
             request.WriteArguments(ref writer);
-            await _transport.SendAsync(PeerId.ForSilo(gateway), new MessageFrame(MessageHeaderCodec.Encode(header), body.WrittenMemory), cancellationToken);
+            await _transport.SendAsync(PeerId.ForSilo(gateway), new PooledMessageFrame(MessageHeaderCodec.Encode(header), body), cancellationToken);
         }
         catch (Exception e) when (e is FrameTooLargeException or SiloUnavailableException or ObjectDisposedException or IOException or OperationCanceledException)
         {

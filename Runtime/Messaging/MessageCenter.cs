@@ -53,11 +53,11 @@ internal sealed partial class MessageCenter(
             return;
         }
 
-        var body = new ArrayBufferWriter<byte>(256);
+        using var body = new PooledBody();
         var writer = new BodyWriter(body);
         message.Request.WriteArguments(ref writer);
-        var frame = new MessageFrame(MessageHeaderCodec.Encode(message.Header), body.WrittenMemory);
-        await transport.SendAsync(PeerId.ForSilo(target), frame, cancellationToken);
+        var frame = new PooledMessageFrame(MessageHeaderCodec.Encode(message.Header), body);
+        await transport.SendAsync(PeerId.ForSilo(target), frame, cancellationToken); // copies the body into the pipe
         metrics.BytesSent.Add(frame.HeaderLength + frame.BodyLength);
     }
 
@@ -221,18 +221,48 @@ internal sealed partial class MessageCenter(
             return RelayToClientAsync(header, frame);
         }
 
-        ReadOnlySpan<byte> body = frame.Body.IsSingleSegment ? frame.Body.FirstSpan : frame.Body.ToArray();
+        // A body split over receive segments is joined in a pooled buffer (decoding copies out everything it keeps).
+        byte[]? joined = null;
+        try
+        {
+            ReadOnlySpan<byte> body;
+            if (frame.Body.IsSingleSegment)
+            {
+                body = frame.Body.FirstSpan;
+            }
+            else
+            {
+                joined = ArrayPool<byte>.Shared.Rent(checked((int)frame.Body.Length));
+                frame.Body.CopyTo(joined);
+                body = joined.AsSpan(0, (int)frame.Body.Length);
+            }
+
+            ReceiveBody(header, body, fromClient);
+        }
+        finally
+        {
+            if (joined is not null)
+            {
+                ArrayPool<byte>.Shared.Return(joined);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void ReceiveBody(MessageHeader header, ReadOnlySpan<byte> body, bool fromClient)
+    {
         if (header.Direction == MessageDirection.Response)
         {
             calls.HandleResponse(header, body);
-            return ValueTask.CompletedTask;
+            return;
         }
 
         GrainRequest? request = prototypes.CreateEmpty(header.InterfaceName, header.MethodId);
         if (request is null)
         {
             SendRejection(header, RejectionKind.UnknownGrain, $"silo {localSilo.SiloAddress} has no method #{header.MethodId} of interface {header.InterfaceName}.");
-            return ValueTask.CompletedTask;
+            return;
         }
 
         try
@@ -243,11 +273,10 @@ internal sealed partial class MessageCenter(
         catch (Exception e) when (e is MessageFormatException or FormatException or NotSupportedException or InvalidCastException)
         {
             SendRejection(header, RejectionKind.UnknownGrain, $"the arguments of {header.InterfaceName}.{request.MethodName} could not be read: {e.Message}");
-            return ValueTask.CompletedTask;
+            return;
         }
 
         Deliver(new Message(header, request) { FromClient = fromClient });
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Delivers a request to this silo's grains without copying it (it was decoded from the wire).</summary>
