@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Diagnostics;
 using OrleansML.Runtime.Client;
 using OrleansML.Runtime.TestGrains;
@@ -5,7 +6,7 @@ using OrleansML.Runtime.TestGrains;
 namespace OrleansML.Runtime.ProcessTests;
 
 /// <summary>Three silo processes, one SQLite membership file, file grain storage; a silo is SIGKILLed.</summary>
-public sealed class FailoverTests
+public sealed class FailoverTests(ITestOutputHelper output)
 {
     private const int Dead = 4;
     private const int Active = 2;
@@ -45,6 +46,7 @@ public sealed class FailoverTests
         }
 
         TimeSpan detected = clock.Elapsed;
+        output.WriteLine($"{victim.Address} Dead in the table {detected.TotalSeconds:0.00} s after SIGKILL (window {ProcessCluster.DeathWindow.TotalSeconds:0.0} s); {moved.Length} counters moved");
         Dictionary<string, int> rows = cluster.ReadMembership();
         Assert.All(cluster.Silos.Where(s => s != victim), s => Assert.Equal(Active, rows[s.Address]));
 
@@ -87,6 +89,7 @@ public sealed class FailoverTests
         gateway.Kill();
         await Assert.ThrowsAsync<SiloUnavailableException>(() => inFlight.WaitAsync(TimeSpan.FromSeconds(15)));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the in-flight call failed after {clock.Elapsed}, not at the connection loss");
+        output.WriteLine($"in-flight call failed {clock.Elapsed.TotalMilliseconds:0} ms after the gateway was killed");
 
         // The next call goes through the other gateway.
         string answer = await RetryUnavailableAsync(() => client.GetGrain<IWhereAmIGrain>("after").WhereAsync());

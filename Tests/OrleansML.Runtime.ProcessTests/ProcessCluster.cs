@@ -38,13 +38,29 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    /// <summary>Starts silos one after another (each joins the ones before it).</summary>
+    /// <summary>
+    /// Starts silos one after another (each joins the ones before it), then waits until every one is Active in
+    /// the table and two table refreshes have passed, so that every silo's view (and placement) holds all of them.
+    /// </summary>
     public async Task StartSilosAsync(int count)
     {
         for (int i = 0; i < count; i++)
         {
             _silos.Add(await SiloProcess.StartAsync(SiloArguments($"silo{_silos.Count}"), TimeSpan.FromSeconds(30)));
         }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!_silos.All(s => ReadMembership().GetValueOrDefault(s.Address) == 2))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                throw new TimeoutException($"Not every silo is Active after {clock.Elapsed}: {string.Join(", ", ReadMembership())}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // TableRefreshPeriod (0.5 s) twice
     }
 
     public string[] SiloArguments(string name) =>
