@@ -4,10 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansML.Runtime;
 using OrleansML.Runtime.Hosting;
+using OrleansML.Runtime.Membership;
 using OrleansML.Runtime.Transport;
 using OrleansML.Silo;
 
-// The OrleansML silo host. Exit codes: 0 stopped normally, 1 the silo failed to start or crashed,
+// The OrleansML silo host. Exit codes: 0 stopped normally, 1 the silo failed to start or was declared dead,
 // 2 the configuration is invalid (the message names the setting). Stdout carries two lines only:
 // "silo ready <address> gateway <port|none> name <name>" once serving, and "silo stopped" at the end.
 SiloHostSettings settings;
@@ -42,6 +43,16 @@ using (host)
         return 1;
     }
 
+    // A silo the cluster declared dead has fenced itself (it serves nothing): end the process, so that a
+    // supervisor sees it and starts a new incarnation.
+    bool declaredDead = false;
+    IHostApplicationLifetime lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+    host.Services.GetRequiredService<IMembershipAgent>().DeclaredDead += () =>
+    {
+        declaredDead = true;
+        lifetime.StopApplication();
+    };
+
     SiloAddress address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
     int? gateway = host.Services.GetRequiredService<ITransport>().GatewayEndPoint?.Port;
     Console.Out.WriteLine($"silo ready {address} gateway {gateway?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} name {settings.Name}");
@@ -49,6 +60,6 @@ using (host)
 
     // SIGTERM and Ctrl+C stop the host gracefully (the silo deactivates its grains and leaves the cluster).
     await host.WaitForShutdownAsync();
-    Console.Out.WriteLine("silo stopped");
-    return 0;
+    Console.Out.WriteLine(declaredDead ? "silo stopped (declared dead by the cluster)" : "silo stopped");
+    return declaredDead ? 1 : 0;
 }

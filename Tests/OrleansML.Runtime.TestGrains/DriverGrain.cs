@@ -57,16 +57,21 @@ public sealed class DriverGrain(Hosting.ILocalSiloDetails silo) : Grain, IDriver
         IEchoGrain echo = GrainFactory.GetGrain<IEchoGrain>(echoKey);
         float[] payload = [.. Enumerable.Range(0, floats).Select(i => (float)(i % 7))];
         double expected = payload.Sum(v => (double)v);
+        if (await echo.SumAsync(payload) != expected)
+        {
+            throw new InvalidOperationException("the bulk payload arrived changed");
+        }
+
         int next = -1;
         long start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
         {
             while (Interlocked.Increment(ref next) < count)
             {
-                double sum = await echo.SumAsync(payload);
-                if (sum != expected)
+                int received = await echo.SinkAsync(payload);
+                if (received != floats)
                 {
-                    throw new InvalidOperationException($"bulk sum {sum}, expected {expected}");
+                    throw new InvalidOperationException($"the echo grain received {received} floats, expected {floats}");
                 }
             }
         }));

@@ -21,6 +21,9 @@ public sealed class EchoGrain(Hosting.ILocalSiloDetails silo) : Grain, IEchoGrai
     }
 
     /// <inheritdoc/>
+    public Task<int> SinkAsync(float[] values) => Task.FromResult(values?.Length ?? -1);
+
+    /// <inheritdoc/>
     public Task<float[]> EchoAsync(float[] values) => Task.FromResult(values);
 
     /// <inheritdoc/>

@@ -22,6 +22,10 @@ public interface IEchoGrain : IGrainWithStringKey
     /// <summary>Returns the sum of <paramref name="values"/> (the argument travels, the result is small).</summary>
     Task<double> SumAsync(float[] values);
 
+    /// <summary>Takes <paramref name="values"/> and returns their count: the argument travels, the grain does no work
+    /// with it (the bulk benchmark, comparable to raw TCP's sink).</summary>
+    Task<int> SinkAsync(float[] values);
+
     /// <summary>Returns <paramref name="values"/> unchanged (both directions carry the array).</summary>
     Task<float[]> EchoAsync(float[] values);
 
@@ -51,7 +55,7 @@ public interface IDriverGrain : IGrainWithStringKey
     Task<double> PingConcurrentAsync(string echoKeys, int calls, int inFlight);
 
     /// <summary>Sends <paramref name="count"/> arrays of <paramref name="floats"/> floats to <paramref name="echoKey"/>
-    /// (<see cref="IEchoGrain.SumAsync"/>), <paramref name="inFlight"/> at a time; returns the elapsed seconds.</summary>
+    /// (<see cref="IEchoGrain.SinkAsync"/>), <paramref name="inFlight"/> at a time; returns the elapsed seconds.</summary>
     Task<double> SendBulkAsync(string echoKey, int floats, int count, int inFlight);
 
     /// <summary>Where the driver runs (as <see cref="IWhereAmIGrain.WhereAsync"/>).</summary>
