@@ -4,10 +4,15 @@ using OrleansML.Runtime.Serialization;
 
 namespace OrleansML.Runtime.Reminders;
 
-/// <summary>The call the reminder service makes on a grain: <see cref="IRemindable.ReceiveReminder"/>.</summary>
+/// <summary>
+/// The call the reminder service makes on a grain: <see cref="IRemindable.ReceiveReminder"/>, addressed to
+/// the interface <see cref="IRemindable"/> (which no generated code registers, so this is the only request
+/// under that name). Its method id uses the generator's signature form, so the id the generator gives the
+/// inherited method on a grain interface (registered under that interface's own name) is the same number.
+/// </summary>
 internal sealed class ReceiveReminderRequest : GrainRequest
 {
-    public static readonly uint Id = StableHashing.Hash("ReceiveReminder(System.String,System.DateTimeOffset)");
+    public static readonly uint Id = StableHashing.Hash("ReceiveReminder(string,System.DateTimeOffset)");
 
     public string ReminderName { get; set; } = "";
 

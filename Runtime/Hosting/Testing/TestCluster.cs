@@ -98,7 +98,17 @@ public sealed class TestCluster : IAsyncDisposable
         AddDefaults(silo);
         IHost host = builder.Build();
         var testSilo = new TestSilo(instance, host);
-        await host.StartAsync(cancellationToken);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // The silo already shut its transport and agent (a failed start kills it): release its container.
+            await DisposeHostAsync(host);
+            throw;
+        }
+
         _ = testSilo.Address; // cached while the container is alive
         lock (_gate)
         {

@@ -77,8 +77,6 @@ public sealed class ActivationTests
         Assert.False(ProbeGrain.Deactivations.ContainsKey(key));
 
         time.Advance(TimeSpan.FromMinutes(1));
-        var dbg = catalog.Find(new GrainId("probe", key));
-        Console.WriteLine($"DEBUG state={dbg?.State} idle={dbg?.IsIdle} elapsed={time.GetElapsedTime(dbg?.LastActive ?? 0)} now={time.GetUtcNow()}");
         await WaitUntilAsync(() => catalog.Find(new GrainId("probe", key)) is null);
         Assert.Equal([DeactivationReason.Idle], ProbeGrain.Deactivations[key]);
 

@@ -123,10 +123,16 @@ public sealed class FailureTests
         await grain.Echo("up");
 
         Task<int> pending = grain.Hang(20_000);
-        await Task.Delay(100);
+        await ActivationTests.WaitUntilAsync(() => victim.Services.GetRequiredService<Activation.Catalog>().Find(new GrainId("probe", ((Invocation.GrainReference)grain).GrainId.Key))?.IsIdle == false);
         await cluster.KillSiloAsync(victim);
 
+        // A kill writes nothing: the victim's row is still Active (detection takes MissedProbesLimit probe periods).
+        Assert.Equal(SiloStatus.Active, (await cluster.MembershipTable.ReadAllAsync(default)).Find(victim.Address)?.Status);
         await Assert.ThrowsAsync<SiloUnavailableException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        // The reset only ended the calls; membership still has to detect the death (nothing was written by the victim).
+        await cluster.WaitForLivenessToStabilizeAsync();
+        Assert.Equal(SiloStatus.Dead, (await cluster.MembershipTable.ReadAllAsync(default)).Find(victim.Address)?.Status);
     }
 
     [Fact]
@@ -157,7 +163,7 @@ public sealed class FailureTests
         var runtime = cluster.Silos[0].Services.GetRequiredService<Messaging.RuntimeClient>();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-            await runtime.InvokeAsync(invoker.GrainId, new ProbeGrain.HangRequest { Arg = 3000 }, cancel.Token));
+            await runtime.InvokeAsync(invoker.GrainId, new OrleansML.Generated.GrainInterface_OrleansML_Runtime_Tests_Core_Grains_IProbeGrain.HangRequest(3000), cancel.Token));
     }
 
     [Fact]
@@ -169,12 +175,19 @@ public sealed class FailureTests
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("big"));
         cluster.PinGrain(grain, cluster.Silos[1]);
         await grain.Echo("warm");
+        var transport = cluster.Silos[0].Services.GetRequiredService<global::OrleansML.Runtime.Transport.TcpTransport>();
+        int connections = transport.ConnectionCount;
+        int closed = 0;
+        transport.ConnectionClosed += (_, _) => Interlocked.Increment(ref closed);
 
         var rejected = await Assert.ThrowsAsync<GrainCallRejectedException>(() => grain.EchoBytes(new byte[128 * 1024]));
         Assert.Equal(RejectionKind.MessageTooLarge, rejected.Kind);
 
+        // The same TCP connection carries the next calls: nothing closed, nothing reconnected.
         Assert.Equal(1024, await grain.EchoBytes(new byte[1024]));
         Assert.Equal($"{((Invocation.GrainReference)grain).GrainId.Key}:after", await grain.Echo("after"));
+        Assert.Equal(0, Volatile.Read(ref closed));
+        Assert.Equal(connections, transport.ConnectionCount);
     }
 
     [Fact]

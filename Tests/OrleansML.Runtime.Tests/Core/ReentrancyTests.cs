@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Runtime.Testing;
 using OrleansML.Runtime.Tests.Core.Doubles;
 using OrleansML.Runtime.Tests.Core.Grains;
@@ -71,9 +72,12 @@ public sealed class ReentrancyTests : IAsyncLifetime
     [Fact]
     public async Task AlwaysInterleave_methods_run_while_a_writing_call_waits()
     {
-        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(Key("interleave"));
-        Task<bool> blocked = grain.Block(5000);
-        await Task.Delay(50);
+        string key = Key("interleave");
+        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(key);
+        Task<bool> blocked = grain.Block(10_000);
+
+        // Release must run while Block holds the (non-reentrant) activation, not before it.
+        await ActivationTests.WaitUntilAsync(() => OverlapGrainBase.Stats.TryGetValue(key, out OverlapStats? s) && Volatile.Read(ref s.Inside) == 1);
         await grain.Release(0);
         Assert.True(await blocked, "Release interleaved with Block and released it");
     }
@@ -87,11 +91,13 @@ public sealed class OverloadTests
     {
         await using TestCluster cluster = new CoreClusterFactory().Create(1, o => o.MaxQueuedRequestsPerActivation = 2);
         await cluster.DeployAsync();
-        IOverlapGrain grain = cluster.Client.GetGrain<IOverlapGrain>($"hot-{Guid.NewGuid():N}");
-        Task<bool> running = grain.Block(5000);
-        await Task.Delay(50);
-        Task<bool>[] waiting = [grain.Block(5000), grain.Block(5000)];
-        await Task.Delay(50);
+        string key = $"hot-{Guid.NewGuid():N}";
+        IOverlapGrain grain = cluster.Client.GetGrain<IOverlapGrain>(key);
+        Task<bool> running = grain.Block(10_000);
+        await ActivationTests.WaitUntilAsync(() => OverlapGrainBase.Stats.TryGetValue(key, out OverlapStats? s) && Volatile.Read(ref s.Inside) == 1);
+        Task<bool>[] waiting = [grain.Block(10_000), grain.Block(10_000)];
+        var catalog = cluster.Silos[0].Services.GetRequiredService<Activation.Catalog>();
+        await ActivationTests.WaitUntilAsync(() => catalog.Find(new GrainId("overlap", key))?.QueueLength == 2);
 
         var rejected = await Assert.ThrowsAsync<GrainCallRejectedException>(() => grain.Block(5000));
         Assert.Equal(RejectionKind.Overloaded, rejected.Kind);

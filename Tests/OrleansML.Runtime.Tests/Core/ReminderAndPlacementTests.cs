@@ -36,9 +36,23 @@ public sealed class ReminderAndPlacementTests
         Assert.Contains(cluster.Silos, s => s.Address.ToString() == lastSilo);
 
         await grain.Cancel(0);
-        await Task.Delay(300);
+        Assert.Empty(await cluster.ReminderTable.ReadGrainAsync(new GrainId("reminder", key), default));
+
+        // A tick dispatched before the cancel may still land (however slow the machine): wait until the count
+        // holds still for two periods and more, then no further tick may come.
         int afterCancel = ReminderGrain.Ticks[key].Count;
-        await Task.Delay(500);
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        for (int seen = afterCancel; quiet.Elapsed < TimeSpan.FromSeconds(10); seen = afterCancel)
+        {
+            await Task.Delay(500);
+            afterCancel = ReminderGrain.Ticks[key].Count;
+            if (afterCancel == seen)
+            {
+                break;
+            }
+        }
+
+        await Task.Delay(600);
         Assert.Equal(afterCancel, ReminderGrain.Ticks[key].Count);
     }
 
@@ -90,5 +104,21 @@ public sealed class ReminderAndPlacementTests
         cluster.PinGrain(grain, cluster.Silos[2]);
         Assert.Equal(cluster.Silos[1].Address.ToString(), await grain.WhereAmI(""));
         Assert.Equal(cluster.Silos[1].Address, await cluster.GetSiloHostingAsync(grain));
+    }
+
+    [Fact]
+    public void The_runtime_and_the_generator_agree_on_ReceiveReminder()
+    {
+        // The generated request for the inherited method lives under the grain interface's own name...
+        Invocation.GrainInterfaceMetadata generated = Invocation.GeneratedCodeRegistry.FindInterface(typeof(IReminderGrain).FullName!)!;
+        Invocation.GrainRequest inherited = Assert.Single(generated.Methods, m => m.MethodName == nameof(IRemindable.ReceiveReminder));
+        Assert.Equal(typeof(IReminderGrain).FullName, inherited.InterfaceName);
+        Assert.Equal(global::OrleansML.Runtime.Reminders.ReceiveReminderRequest.Id, inherited.MethodId);
+
+        // ...while the reminder service's call is addressed to IRemindable, found only among the runtime's own requests.
+        Assert.Null(Invocation.GeneratedCodeRegistry.FindInterface(typeof(IRemindable).FullName!));
+        var prototypes = new Messaging.RequestPrototypes([new global::OrleansML.Runtime.Reminders.ReceiveReminderRequest()]);
+        Assert.IsType<global::OrleansML.Runtime.Reminders.ReceiveReminderRequest>(prototypes.CreateEmpty(typeof(IRemindable).FullName!, global::OrleansML.Runtime.Reminders.ReceiveReminderRequest.Id));
+        Assert.Equal(generated.Methods.Count, generated.Methods.Select(m => m.MethodId).Distinct().Count());
     }
 }

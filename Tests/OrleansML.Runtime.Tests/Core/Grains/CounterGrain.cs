@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using OrleansML.Runtime.Invocation;
 
 namespace OrleansML.Runtime.Tests.Core.Grains;
 
@@ -7,13 +6,14 @@ public interface ICounterGrain : IGrainWithStringKey
 {
     Task<int> Increment(int by);
 
+    [ReadOnly]
     Task<int> Read(int unused);
 
     Task<string> WhereAmI(int unused);
 }
 
 /// <summary>A persistent counter: every increment is written to storage before it returns.</summary>
-public sealed class CounterGrain(IPersistentState<CounterState> state) : Grain, ICounterGrain
+public sealed class CounterGrain([PersistentState("counter", "Default")] IPersistentState<CounterState> state) : Grain, ICounterGrain
 {
     public static readonly ConcurrentDictionary<string, int> Constructions = new();
 
@@ -33,53 +33,4 @@ public sealed class CounterGrain(IPersistentState<CounterState> state) : Grain, 
     public Task<int> Read(int unused) => Task.FromResult(state.State.Value);
 
     public Task<string> WhereAmI(int unused) => Task.FromResult(Context.Silo.ToString());
-
-    internal const string Interface = "OrleansML.Runtime.Tests.Core.Grains.ICounterGrain";
-
-    internal sealed class IncrementRequest : TestRequest<ICounterGrain, int, int>
-    {
-        public override string InterfaceName => Interface;
-
-        public override string MethodName => nameof(Increment);
-
-        protected override Task<int> Invoke(ICounterGrain grain, int arg, CancellationToken cancellationToken) => grain.Increment(arg);
-    }
-
-    internal sealed class ReadRequest : TestRequest<ICounterGrain, int, int>
-    {
-        public override string InterfaceName => Interface;
-
-        public override string MethodName => nameof(Read);
-
-        public override InvokeMethodOptions Flags => InvokeMethodOptions.ReadOnly | InvokeMethodOptions.ImmutableArguments;
-
-        protected override Task<int> Invoke(ICounterGrain grain, int arg, CancellationToken cancellationToken) => grain.Read(arg);
-    }
-
-    internal sealed class WhereRequest : TestRequest<ICounterGrain, int, string>
-    {
-        public override string InterfaceName => Interface;
-
-        public override string MethodName => nameof(WhereAmI);
-
-        protected override Task<string> Invoke(ICounterGrain grain, int arg, CancellationToken cancellationToken) => grain.WhereAmI(arg);
-    }
-
-    internal sealed class Proxy(IGrainCallInvoker invoker, GrainId id) : GrainReference(invoker, id), ICounterGrain
-    {
-        public override string InterfaceName => Interface;
-
-        public Task<int> Increment(int by) => InvokeAsync<int>(new IncrementRequest { Arg = by });
-
-        public Task<int> Read(int unused) => InvokeAsync<int>(new ReadRequest { Arg = unused });
-
-        public Task<string> WhereAmI(int unused) => InvokeAsync<string>(new WhereRequest { Arg = unused });
-    }
-
-    internal static void Register()
-    {
-        GeneratedCodeRegistry.RegisterInterface(new GrainInterfaceMetadata(typeof(ICounterGrain), false, (i, id) => new Proxy(i, id), [new IncrementRequest(), new ReadRequest(), new WhereRequest()]));
-        GeneratedCodeRegistry.RegisterGrainClass(new GrainClassMetadata(typeof(CounterGrain), "counter", [typeof(ICounterGrain)], PlacementStrategy.Random, false,
-            (services, context) => GrainConstructionScope.Construct(context, () => new CounterGrain(context.GetPersistentState<CounterState>("counter", "Default")))));
-    }
 }

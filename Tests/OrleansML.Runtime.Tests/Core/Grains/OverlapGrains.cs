@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using OrleansML.Runtime.Invocation;
 
 namespace OrleansML.Runtime.Tests.Core.Grains;
 
@@ -10,18 +9,21 @@ public interface IOverlapMethods
     Task<int> Work(int yields);
 
     /// <summary>The same as a [ReadOnly] call.</summary>
+    [ReadOnly]
     Task<int> ReadWork(int yields);
 
     /// <summary>Waits (up to 3 s) until <paramref name="parties"/> calls are inside at once; true if they met.</summary>
     Task<bool> Rendezvous(int parties);
 
     /// <summary>The same as a [ReadOnly] call.</summary>
+    [ReadOnly]
     Task<bool> ReadRendezvous(int parties);
 
     /// <summary>Waits (up to the given milliseconds) until <see cref="Release"/> runs; true if it did.</summary>
     Task<bool> Block(int milliseconds);
 
     /// <summary>[AlwaysInterleave]: releases <see cref="Block"/>.</summary>
+    [AlwaysInterleave]
     Task<int> Release(int unused);
 }
 
@@ -56,8 +58,11 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
 
     public Task<bool> ReadRendezvous(int parties) => MeetAsync(parties);
 
+    /// <summary>Counts itself in <see cref="OverlapStats.Inside"/> while waiting, so tests can wait until it runs.</summary>
     public async Task<bool> Block(int milliseconds)
     {
+        OverlapStats stats = MyStats;
+        Interlocked.Increment(ref stats.Inside);
         try
         {
             await _released.Task.WaitAsync(TimeSpan.FromMilliseconds(milliseconds));
@@ -66,6 +71,10 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
         catch (TimeoutException)
         {
             return false;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref stats.Inside);
         }
     }
 
@@ -134,93 +143,9 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
     }
 }
 
+[GrainType("overlap")]
 public sealed class OverlapGrain : OverlapGrainBase, IOverlapGrain;
 
 [Reentrant]
+[GrainType("reentrant-overlap")]
 public sealed class ReentrantOverlapGrain : OverlapGrainBase, IReentrantOverlapGrain;
-
-internal static class OverlapRegistration
-{
-    internal abstract class Request<TInterface, TArg, TResult> : TestRequest<IOverlapMethods, TArg, TResult>
-    {
-        public override string InterfaceName => typeof(TInterface).FullName!;
-    }
-
-    internal sealed class Work<TI> : Request<TI, int, int>
-    {
-        public override string MethodName => nameof(IOverlapMethods.Work);
-
-        protected override Task<int> Invoke(IOverlapMethods grain, int arg, CancellationToken cancellationToken) => grain.Work(arg);
-    }
-
-    internal sealed class ReadWork<TI> : Request<TI, int, int>
-    {
-        public override string MethodName => nameof(IOverlapMethods.ReadWork);
-
-        public override InvokeMethodOptions Flags => InvokeMethodOptions.ReadOnly;
-
-        protected override Task<int> Invoke(IOverlapMethods grain, int arg, CancellationToken cancellationToken) => grain.ReadWork(arg);
-    }
-
-    internal sealed class Rendezvous<TI> : Request<TI, int, bool>
-    {
-        public override string MethodName => nameof(IOverlapMethods.Rendezvous);
-
-        protected override Task<bool> Invoke(IOverlapMethods grain, int arg, CancellationToken cancellationToken) => grain.Rendezvous(arg);
-    }
-
-    internal sealed class ReadRendezvous<TI> : Request<TI, int, bool>
-    {
-        public override string MethodName => nameof(IOverlapMethods.ReadRendezvous);
-
-        public override InvokeMethodOptions Flags => InvokeMethodOptions.ReadOnly;
-
-        protected override Task<bool> Invoke(IOverlapMethods grain, int arg, CancellationToken cancellationToken) => grain.ReadRendezvous(arg);
-    }
-
-    internal sealed class Block<TI> : Request<TI, int, bool>
-    {
-        public override string MethodName => nameof(IOverlapMethods.Block);
-
-        protected override Task<bool> Invoke(IOverlapMethods grain, int arg, CancellationToken cancellationToken) => grain.Block(arg);
-    }
-
-    internal sealed class Release<TI> : Request<TI, int, int>
-    {
-        public override string MethodName => nameof(IOverlapMethods.Release);
-
-        public override InvokeMethodOptions Flags => InvokeMethodOptions.AlwaysInterleave;
-
-        protected override Task<int> Invoke(IOverlapMethods grain, int arg, CancellationToken cancellationToken) => grain.Release(arg);
-    }
-
-    internal sealed class Proxy<TI>(IGrainCallInvoker invoker, GrainId id) : GrainReference(invoker, id), IOverlapGrain, IReentrantOverlapGrain
-    {
-        public override string InterfaceName => typeof(TI).FullName!;
-
-        public Task<int> Work(int yields) => InvokeAsync<int>(new Work<TI> { Arg = yields });
-
-        public Task<int> ReadWork(int yields) => InvokeAsync<int>(new ReadWork<TI> { Arg = yields });
-
-        public Task<bool> Rendezvous(int parties) => InvokeAsync<bool>(new Rendezvous<TI> { Arg = parties });
-
-        public Task<bool> ReadRendezvous(int parties) => InvokeAsync<bool>(new ReadRendezvous<TI> { Arg = parties });
-
-        public Task<bool> Block(int milliseconds) => InvokeAsync<bool>(new Block<TI> { Arg = milliseconds });
-
-        public Task<int> Release(int unused) => InvokeAsync<int>(new Release<TI> { Arg = unused });
-    }
-
-    internal static void Register()
-    {
-        RegisterOne<IOverlapGrain, OverlapGrain>("overlap", reentrant: false, ctx => GrainConstructionScope.Construct(ctx, () => new OverlapGrain()));
-        RegisterOne<IReentrantOverlapGrain, ReentrantOverlapGrain>("reentrant-overlap", reentrant: true, ctx => GrainConstructionScope.Construct(ctx, () => new ReentrantOverlapGrain()));
-    }
-
-    private static void RegisterOne<TI, TGrain>(string grainType, bool reentrant, Func<IGrainContext, Grain> construct)
-    {
-        GeneratedCodeRegistry.RegisterInterface(new GrainInterfaceMetadata(typeof(TI), false, (i, id) => new Proxy<TI>(i, id),
-            [new Work<TI>(), new ReadWork<TI>(), new Rendezvous<TI>(), new ReadRendezvous<TI>(), new Block<TI>(), new Release<TI>()]));
-        GeneratedCodeRegistry.RegisterGrainClass(new GrainClassMetadata(typeof(TGrain), grainType, [typeof(TI)], PlacementStrategy.Random, reentrant, (_, ctx) => construct(ctx)));
-    }
-}

@@ -9,3 +9,10 @@ public sealed class CounterState
 
 [JsonSerializable(typeof(CounterState))]
 internal sealed partial class TestJsonContext : JsonSerializerContext;
+
+/// <summary>Registers the test DTOs' JSON context when the test assembly loads (grain code is generated).</summary>
+internal static class TestJsonRegistration
+{
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Register() => Serialization.JsonSerializationRegistry.Add(TestJsonContext.Default);
+}

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OrleansML.Runtime.Tests.Membership;
+namespace OrleansML.Runtime.Tests;
 
 /// <summary>
 /// A TimeProvider whose clock moves only when a test calls <see cref="Advance"/>. Timers (and so

@@ -1,4 +1,4 @@
-namespace OrleansML.Runtime.Tests.Membership;
+namespace OrleansML.Runtime.Tests;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
