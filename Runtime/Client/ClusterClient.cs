@@ -226,71 +226,6 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker
         }
     }
 
-    private ValueTask OnFrameAsync(IncomingFrame frame)
-    {
-        MessageHeader header;
-        try
-        {
-            header = MessageHeaderCodec.Decode(frame.Header.IsSingleSegment ? frame.Header.FirstSpan : frame.Header.ToArray());
-        }
-        catch (Exception e) when (e is MessageFormatException or FormatException or ArgumentException or OverflowException)
-        {
-            LogBadFrame(_logger, frame.From, e.Message);
-            return ValueTask.CompletedTask;
-        }
-
-        if (header.Direction != MessageDirection.Response || header.SendingClient != ClientId)
-        {
-            LogBadFrame(_logger, frame.From, $"a client accepts only responses to its own calls, got {header}");
-            return ValueTask.CompletedTask;
-        }
-
-        _calls.HandleResponse(header, frame.Body.IsSingleSegment ? frame.Body.FirstSpan : frame.Body.ToArray());
-        return ValueTask.CompletedTask;
-    }
-
-    private void OnConnectionClosed(PeerId peer, Exception? error)
-    {
-        if (peer.Silo is null)
-        {
-            return;
-        }
-
-        string reason = error is null ? "closed its connection" : $"lost its connection ({error.Message})";
-        _gateways.MarkFailed(peer.Silo, reason);
-        _calls.FailCallsTo(peer.Silo, reason);
-        _ = RefreshQuietlyAsync();
-    }
-
-    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.GatewayListRefreshPeriod, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                await RefreshQuietlyAsync();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
-    }
-
-    private async Task RefreshQuietlyAsync()
-    {
-        try
-        {
-            await _gateways.RefreshAsync(_lifetime.Token);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The list source may be briefly unreadable; the current list stays and the next read retries.
-            LogRefreshFailed(_logger, e.Message);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -313,12 +248,6 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Client {ClientId} connected to gateway {Gateway}")]
     private static partial void LogConnected(ILogger logger, string clientId, SiloAddress gateway);
-
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Dropped a frame from {Peer}: {Reason}")]
-    private static partial void LogBadFrame(ILogger logger, PeerId peer, string reason);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Reading the gateway list failed: {Reason}")]
-    private static partial void LogRefreshFailed(ILogger logger, string reason);
 }
 
 /// <summary>Turns grain references read from responses into references that call through this client.</summary>

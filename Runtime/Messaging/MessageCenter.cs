@@ -279,31 +279,6 @@ internal sealed partial class MessageCenter(
         Deliver(new Message(header, request) { FromClient = fromClient });
     }
 
-    /// <summary>Delivers a request to this silo's grains without copying it (it was decoded from the wire).</summary>
-    public void DeliverLocal(Message message)
-    {
-        ObjectDisposedException.ThrowIf(_stopped, this);
-        message.Header.TargetSilo = localSilo.SiloAddress;
-        Deliver(new Message(message.Header, message.Request));
-    }
-
-    private async ValueTask RelayToClientAsync(MessageHeader header, IncomingFrame frame)
-    {
-        // Awaited inside the frame handler: the frame's memory stays valid until the relay has written it.
-        var peer = PeerId.ForClient(header.SendingClient!);
-        try
-        {
-            var relay = new RelayFrame(frame.Header, frame.Body);
-            await transport.SendAsync(peer, relay, CancellationToken.None);
-            metrics.BytesSent.Add(relay.HeaderLength + relay.BodyLength);
-        }
-        catch (Exception e) when (e is SiloUnavailableException or ObjectDisposedException or OperationCanceledException or IOException or FrameTooLargeException)
-        {
-            // The client is gone (it fails its own calls when its connection closes): at-most-once.
-            LogResponseLost(logger, header.CallId, peer, e.Message);
-        }
-    }
-
     private void Deliver(Message message)
     {
         Action<Message> dispatch = _dispatch ?? throw new InvalidOperationException("The message center has not started.");
