@@ -30,6 +30,25 @@ public sealed class SiloConfigurationTests
     }
 
     [Fact]
+    public async Task Environment_variables_with_the_ORLEANSML_prefix_are_settings_and_flags_override_them()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ORLEANSML_CLUSTERSECRET"] = "environment-secret-0123456789",
+            ["ORLEANSML_SILOPORT"] = "70000",
+        };
+        (int code, string output) = await SiloProcess.RunToExitAsync([], TimeSpan.FromSeconds(30), environment);
+        Assert.Equal(2, code);
+        Assert.Contains("SiloPort (--silo-port) must be a port in 0..65535 (0 = any free port), was '70000'", output, StringComparison.Ordinal);
+
+        // The flag wins over the environment: the port is valid now and the next bad setting is reported instead.
+        (code, output) = await SiloProcess.RunToExitAsync(["--silo-port", "0", "--storage", "nowhere"], TimeSpan.FromSeconds(30), environment);
+        Assert.Equal(2, code);
+        Assert.Contains("Storage (--storage)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("environment-secret-0123456789", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Short_secret_is_refused_without_printing_it()
     {
         string secret = Path.GetTempFileName();

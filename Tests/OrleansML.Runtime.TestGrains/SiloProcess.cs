@@ -111,10 +111,15 @@ public sealed partial class SiloProcess : IDisposable
     }
 
     /// <summary>Runs the silo executable to completion (configuration errors); returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable.Key] = variable.Value;
+        }
+
         info.ArgumentList.Add(FindSiloDll());
         foreach (string argument in arguments)
         {
