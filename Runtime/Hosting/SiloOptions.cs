@@ -64,9 +64,6 @@ public sealed class SiloOptions
     /// <summary>Shortest reminder period accepted. Default 1 min (tests lower it).</summary>
     public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Timeout of a liveness ping sent by <c>ISiloProber</c> when the caller gives none. Default 5 s.</summary>
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <inheritdoc/>
     public override string ToString() => $"SiloOptions(ClusterId={ClusterId}, SiloName={SiloName}, ClusterSecret=<redacted>)";
 }

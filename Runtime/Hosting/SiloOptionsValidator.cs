@@ -33,7 +33,6 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         Positive(failures, nameof(options.ShutdownTimeout), options.ShutdownTimeout);
         Positive(failures, nameof(options.ReminderRefreshPeriod), options.ReminderRefreshPeriod);
         Positive(failures, nameof(options.MinimumReminderPeriod), options.MinimumReminderPeriod);
-        Positive(failures, nameof(options.ProbeTimeout), options.ProbeTimeout);
         Range(failures, nameof(options.MaxForwardCount), options.MaxForwardCount, 0, 16);
         Range(failures, nameof(options.MaxQueuedRequestsPerActivation), options.MaxQueuedRequestsPerActivation, 1, int.MaxValue);
         Range(failures, nameof(options.VirtualNodesPerSilo), options.VirtualNodesPerSilo, 1, 1000);

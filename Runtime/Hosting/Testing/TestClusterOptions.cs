@@ -49,12 +49,11 @@ public sealed class TestClusterOptions
     internal TimeSpan EffectiveStabilizationTimeout =>
         StabilizationTimeout ?? (3 * (Membership.DeathDetectionWindow + Membership.TableRefreshPeriod)) + TimeSpan.FromSeconds(10);
 
-    /// <summary>Short limits for tests: 10 s calls, 1 s probes, 1 s minimum reminder period, 5 s shutdown.</summary>
+    /// <summary>Short limits for tests: 10 s calls, 1 s minimum reminder period, 5 s shutdown.</summary>
     public static void ApplyTestDefaults(SiloOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ResponseTimeout = TimeSpan.FromSeconds(10);
-        options.ProbeTimeout = TimeSpan.FromSeconds(1);
         options.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
         options.ShutdownTimeout = TimeSpan.FromSeconds(5);
         options.ActivationTimeout = TimeSpan.FromSeconds(10);

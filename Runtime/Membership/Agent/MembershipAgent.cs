@@ -237,10 +237,18 @@ internal sealed partial class MembershipAgent : IMembershipAgent, IAsyncDisposab
             (SiloAddress Silo, bool Answered)[] results = await Task.WhenAll(pending.Select(async s => (s, await ProbeOnceAsync(s, cancellationToken))));
             foreach ((SiloAddress silo, bool answered) in results)
             {
-                if (answered || await RecordMissAsync(silo, cancellationToken))
+                if (answered)
                 {
                     pending.Remove(silo);
+                    continue;
                 }
+
+                // A joiner never votes. It may be the one at fault (a wrong cluster secret, a firewall), and in a
+                // small cluster one vote is a quorum: its votes could kill healthy members. A member that really
+                // died is detected by the other members; the join waits for that (or for JoinTimeout).
+                int missed = _missedProbes.GetValueOrDefault(silo) + 1;
+                _missedProbes[silo] = missed;
+                LogProbeMissed(LocalSilo, silo, missed, _options.MissedProbesLimit);
             }
 
             if (pending.Count == 0)

@@ -17,11 +17,11 @@ public sealed class SecurityTests
     {
         const string WrongSecret = "not-the-cluster-secret-at-all";
         var logs = new RecordingLoggerProvider();
-        var options = new TestClusterOptions { InitialSiloCount = 3 };
+        var options = new TestClusterOptions { InitialSiloCount = 2 };
         options.ConfigureSilo = (instance, services) =>
         {
             services.AddSingleton<ILoggerProvider>(logs);
-            if (instance == 3)
+            if (instance == 2)
             {
                 services.PostConfigure<SiloOptions>(o => o.ClusterSecret = WrongSecret);
                 services.PostConfigure<MembershipOptions>(o => o.JoinTimeout = TimeSpan.FromSeconds(3));
@@ -30,8 +30,9 @@ public sealed class SecurityTests
         await using var cluster = new TestCluster(options);
         await cluster.DeployAsync();
 
-        // Three members: one intruder's vote can never reach the quorum of two against any of them.
-        // It fails its join: its probes are rejected (or the members declare the silent joiner dead first).
+        // Two members: one vote would be a quorum (⌈2/2⌉), so a joiner that voted could kill a healthy member.
+        // It fails its join: its probes are rejected (or the members declare the silent joiner dead first),
+        // and it casts no vote.
         var error = await Assert.ThrowsAsync<ClusterJoinException>(() => cluster.StartAdditionalSiloAsync());
         Assert.Contains("join", error.Message, StringComparison.OrdinalIgnoreCase);
 
@@ -40,8 +41,10 @@ public sealed class SecurityTests
 
         // The members never admitted it and still serve calls.
         await cluster.WaitForLivenessToStabilizeAsync();
-        Assert.Equal(3, cluster.Silos.Count);
-        Assert.All(cluster.Silos, s => Assert.Equal(3, s.Services.GetRequiredService<IClusterMembershipView>().Current.ActiveSilos.Count));
+        Assert.Equal(2, cluster.Silos.Count);
+        MembershipSnapshot table = await cluster.MembershipTable.ReadAllAsync(default);
+        Assert.All(cluster.Silos, s => Assert.Empty(table.Find(s.Address)!.Suspicions));
+        Assert.All(cluster.Silos, s => Assert.Equal(2, s.Services.GetRequiredService<IClusterMembershipView>().Current.ActiveSilos.Count));
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>($"secure-{Guid.NewGuid():N}");
         Assert.EndsWith(":ok", await grain.Echo("ok"), StringComparison.Ordinal);
     }
