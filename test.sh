@@ -30,7 +30,7 @@ need_fashion_mnist() {
   export ORLEANSML_FASHION_MNIST="$dir"
 }
 
-projects=$(find Tests -name '*.Tests.csproj' | sort)
+projects=$(find Tests -name '*Tests.csproj' | sort)
 needs=$(for p in $projects; do f="$(dirname "$p")/test-services"; [ -f "$f" ] && cat "$f"; done | sort -u)
 for service in $needs; do
   case "$service" in

@@ -12,6 +12,8 @@ var commands = new Dictionary<string, (string Description, Func<string[], int> R
         TransportBenchmark.RunTransportMicroAsync(Console.Out, quick: options.Contains("--quick")).GetAwaiter().GetResult();
         return 0;
     }),
+    ["transport"] = ("grain calls between two Silo processes vs raw TCP between two processes: round trip, calls/s, 4 MiB float[] (options: --quick)", options =>
+        options.Contains(RawServerProcess.Flag) ? RawServerProcess.Serve() : SiloTransportBenchmark.RunAsync(Console.Out, quick: options.Contains("--quick")).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

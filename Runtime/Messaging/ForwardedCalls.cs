@@ -24,7 +24,8 @@ internal sealed class ForwardedCalls(TimeProvider time)
             return;
         }
 
-        string caller = request.SendingSilo?.ToString() ?? $"client:{request.SendingClient}";
+        // A client's call ids are its own: key them by the client, not by the gateway that relays them.
+        string caller = request.SendingClient is not null ? $"client:{request.SendingClient}" : request.SendingSilo?.ToString() ?? "";
         _calls[(caller, request.CallId)] = (target, request);
         if (_calls.Count > SweepThreshold)
         {

@@ -3,8 +3,9 @@ using OrleansML.Runtime.Activation;
 
 namespace OrleansML.Runtime.Messaging;
 
-/// <summary>Routes incoming requests: system requests to their system target, grain requests to the catalog.</summary>
-internal sealed partial class IncomingDispatcher(Catalog catalog, MessageCenter messageCenter, ILogger<IncomingDispatcher> logger)
+/// <summary>Routes incoming requests: system requests to their system target, clients' requests through the
+/// locator (this silo is their gateway), other grain requests to the catalog.</summary>
+internal sealed partial class IncomingDispatcher(Catalog catalog, MessageCenter messageCenter, RuntimeClient runtimeClient, ILogger<IncomingDispatcher> logger)
 {
     private readonly Dictionary<string, object> _systemTargets = new(StringComparer.Ordinal);
 
@@ -19,13 +20,20 @@ internal sealed partial class IncomingDispatcher(Catalog catalog, MessageCenter 
             return;
         }
 
+        if (message.FromClient)
+        {
+            // This silo is the client's gateway: route the request like a call made here.
+            _ = runtimeClient.RouteClientRequestAsync(message);
+            return;
+        }
+
         catalog.Deliver(message);
     }
 
     private async Task RunSystemRequestAsync(Message message)
     {
         // System targets (directory, pings, reminders) serve silos only, never external clients.
-        if (message.Header.SendingSilo is null || !_systemTargets.TryGetValue(message.Header.TargetGrain.Type, out object? target))
+        if (message.Header.SendingSilo is null || message.Header.SendingClient is not null || !_systemTargets.TryGetValue(message.Header.TargetGrain.Type, out object? target))
         {
             messageCenter.SendRejection(message.Header, RejectionKind.UnknownGrain, $"no system target '{message.Header.TargetGrain.Type}'.");
             return;

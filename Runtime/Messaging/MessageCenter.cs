@@ -53,11 +53,11 @@ internal sealed partial class MessageCenter(
             return;
         }
 
-        var body = new ArrayBufferWriter<byte>(256);
+        using var body = new PooledBody();
         var writer = new BodyWriter(body);
         message.Request.WriteArguments(ref writer);
-        var frame = new MessageFrame(MessageHeaderCodec.Encode(message.Header), body.WrittenMemory);
-        await transport.SendAsync(PeerId.ForSilo(target), frame, cancellationToken);
+        var frame = new PooledMessageFrame(MessageHeaderCodec.Encode(message.Header), body);
+        await transport.SendAsync(PeerId.ForSilo(target), frame, cancellationToken); // copies the body into the pipe
         metrics.BytesSent.Add(frame.HeaderLength + frame.BodyLength);
     }
 
@@ -127,13 +127,21 @@ internal sealed partial class MessageCenter(
             return;
         }
 
-        if (response.TargetSilo == localSilo.SiloAddress)
+        PeerId peer;
+        if (response.SendingClient is not null && (response.TargetSilo is null || response.TargetSilo == localSilo.SiloAddress))
+        {
+            peer = PeerId.ForClient(response.SendingClient); // this silo is the client's gateway
+        }
+        else if (response.TargetSilo == localSilo.SiloAddress)
         {
             calls.HandleResponse(response, body.Span);
             return;
         }
+        else
+        {
+            peer = PeerId.ForSilo(response.TargetSilo!); // a silo caller, or the gateway of a client caller
+        }
 
-        PeerId peer = response.TargetSilo is not null ? PeerId.ForSilo(response.TargetSilo) : PeerId.ForClient(response.SendingClient!);
         _ = SendResponseAsync(peer, response, body);
     }
 
@@ -195,25 +203,66 @@ internal sealed partial class MessageCenter(
             return ValueTask.CompletedTask;
         }
 
-        if (frame.From.ClientId is not null && (header.SendingSilo is not null || header.SendingClient != frame.From.ClientId))
+        bool fromClient = frame.From.ClientId is not null;
+        if (fromClient)
         {
-            // A client speaks only for itself: a header claiming another sender could misroute responses.
-            LogSpoofedSender(logger, frame.From, header.SendingSilo?.ToString() ?? header.SendingClient ?? "(none)");
-            return ValueTask.CompletedTask;
+            if (header.SendingSilo is not null || header.SendingClient != frame.From.ClientId || header.Direction == MessageDirection.Response)
+            {
+                // A client speaks only for itself and only sends requests: a header claiming another sender could misroute responses.
+                LogSpoofedSender(logger, frame.From, header.SendingSilo?.ToString() ?? header.SendingClient ?? "(none)");
+                return ValueTask.CompletedTask;
+            }
+
+            header = header.ViaGateway(localSilo.SiloAddress);
+        }
+        else if (header.Direction == MessageDirection.Response && header.SendingClient is not null)
+        {
+            // The response to a client's call that this silo (its gateway) routed elsewhere: pass it on unchanged.
+            return RelayToClientAsync(header, frame);
         }
 
-        ReadOnlySpan<byte> body = frame.Body.IsSingleSegment ? frame.Body.FirstSpan : frame.Body.ToArray();
+        // A body split over receive segments is joined in a pooled buffer (decoding copies out everything it keeps).
+        byte[]? joined = null;
+        try
+        {
+            ReadOnlySpan<byte> body;
+            if (frame.Body.IsSingleSegment)
+            {
+                body = frame.Body.FirstSpan;
+            }
+            else
+            {
+                joined = ArrayPool<byte>.Shared.Rent(checked((int)frame.Body.Length));
+                frame.Body.CopyTo(joined);
+                body = joined.AsSpan(0, (int)frame.Body.Length);
+            }
+
+            ReceiveBody(header, body, fromClient);
+        }
+        finally
+        {
+            if (joined is not null)
+            {
+                ArrayPool<byte>.Shared.Return(joined);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void ReceiveBody(MessageHeader header, ReadOnlySpan<byte> body, bool fromClient)
+    {
         if (header.Direction == MessageDirection.Response)
         {
             calls.HandleResponse(header, body);
-            return ValueTask.CompletedTask;
+            return;
         }
 
         GrainRequest? request = prototypes.CreateEmpty(header.InterfaceName, header.MethodId);
         if (request is null)
         {
             SendRejection(header, RejectionKind.UnknownGrain, $"silo {localSilo.SiloAddress} has no method #{header.MethodId} of interface {header.InterfaceName}.");
-            return ValueTask.CompletedTask;
+            return;
         }
 
         try
@@ -224,11 +273,10 @@ internal sealed partial class MessageCenter(
         catch (Exception e) when (e is MessageFormatException or FormatException or NotSupportedException or InvalidCastException)
         {
             SendRejection(header, RejectionKind.UnknownGrain, $"the arguments of {header.InterfaceName}.{request.MethodName} could not be read: {e.Message}");
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        Deliver(new Message(header, request));
-        return ValueTask.CompletedTask;
+        Deliver(new Message(header, request) { FromClient = fromClient });
     }
 
     private void Deliver(Message message)

@@ -77,6 +77,31 @@ internal sealed class MessageHeader
         Rejection = rejection,
     };
 
+    /// <summary>
+    /// A copy of a client's request as its gateway passes it on: the gateway becomes the sending silo, so
+    /// responses (from whichever silo runs the call) come back to the gateway, which relays them to the
+    /// client named in <see cref="SendingClient"/>.
+    /// </summary>
+    public MessageHeader ViaGateway(SiloAddress gateway)
+    {
+        System.Diagnostics.Debug.Assert(SendingClient is not null && SendingSilo is null, "only a client's own request passes through a gateway");
+        return new()
+        {
+            Direction = Direction,
+            CallId = CallId,
+            TargetGrain = TargetGrain,
+            InterfaceName = InterfaceName,
+            MethodId = MethodId,
+            Flags = Flags,
+            SendingSilo = gateway,
+            SendingClient = SendingClient,
+            TargetSilo = TargetSilo,
+            DeadlineUtcTicks = DeadlineUtcTicks,
+            CallChainId = CallChainId,
+            ForwardCount = ForwardCount,
+        };
+    }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Direction} #{CallId} {TargetGrain} {InterfaceName}#{MethodId} from {SendingSilo?.ToString() ?? SendingClient} to {TargetSilo} status {Status}";

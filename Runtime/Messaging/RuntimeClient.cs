@@ -189,6 +189,39 @@ internal sealed partial class RuntimeClient(
         }
     }
 
+    /// <summary>
+    /// Routes a request an external client sent to this silo (its gateway) to the grain's silo, found as for
+    /// a call made here. The gateway remembers requests it sent elsewhere, so that the client learns at once
+    /// (a <see cref="RejectionKind.SiloUnavailable"/> rejection) if that silo dies; the response itself comes
+    /// back through this silo (see <see cref="MessageHeader.ViaGateway"/>).
+    /// </summary>
+    public async Task RouteClientRequestAsync(Message message)
+    {
+        MessageHeader header = message.Header;
+        try
+        {
+            GrainClassMetadata grainClass = GeneratedCodeRegistry.FindGrainClass(header.TargetGrain.Type)
+                ?? throw new GrainCallRejectedException(RejectionKind.UnknownGrain, $"No grain class is registered for '{header.TargetGrain.Type}'.");
+            SiloAddress silo = await locator.ResolveAsync(header.TargetGrain, grainClass, CancellationToken.None);
+            if (silo == messageCenter.LocalSilo)
+            {
+                messageCenter.DeliverLocal(message);
+                return;
+            }
+
+            forwardedCalls.Record(header, silo);
+            await messageCenter.SendRequestAsync(message, silo, CancellationToken.None);
+        }
+        catch (GrainCallRejectedException e)
+        {
+            messageCenter.SendRejection(header, e.Kind, e.Message);
+        }
+        catch (Exception e) when (e is SiloUnavailableException or FrameTooLargeException or ObjectDisposedException or IOException)
+        {
+            messageCenter.SendRejection(header, e is FrameTooLargeException ? RejectionKind.MessageTooLarge : RejectionKind.SiloUnavailable, e.Message);
+        }
+    }
+
     /// <summary>Fails, at their callers, the requests this silo forwarded to <paramref name="silo"/>, which died.</summary>
     public void FailForwardedTo(SiloAddress silo, string reason)
     {

@@ -54,6 +54,8 @@ internal sealed partial class ReminderService : IDisposable
         }
     }
 
+    private volatile bool _initialized; // the table's schema exists: refreshes may read it
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_table is null)
@@ -62,11 +64,20 @@ internal sealed partial class ReminderService : IDisposable
         }
 
         await _table.InitializeAsync(cancellationToken);
+        _initialized = true;
         await RefreshAsync(cancellationToken);
         _refreshTimer = _time.CreateTimer(static state => _ = ((ReminderService)state!).RefreshQuietlyAsync(), this, _options.ReminderRefreshPeriod, _options.ReminderRefreshPeriod);
     }
 
-    public void OnRingChanged() => _ = RefreshQuietlyAsync();
+    /// <summary>Re-reads the ranges this silo owns; ring changes before the table is initialised (during the
+    /// join) are covered by the first refresh in <see cref="StartAsync"/>.</summary>
+    public void OnRingChanged()
+    {
+        if (_initialized)
+        {
+            _ = RefreshQuietlyAsync();
+        }
+    }
 
     public async Task RegisterOrUpdateAsync(GrainId grainId, GrainClassMetadata grainClass, string name, TimeSpan dueTime, TimeSpan period, CancellationToken cancellationToken)
     {
@@ -130,6 +141,10 @@ internal sealed partial class ReminderService : IDisposable
         try
         {
             await RefreshAsync(_stopped.Token);
+        }
+        catch (OperationCanceledException) when (_stopped.IsCancellationRequested)
+        {
+            // The silo is stopping: nothing to refresh.
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -133,6 +133,22 @@ internal sealed partial class TcpTransport : ITransport
         }
     }
 
+    /// <summary>
+    /// Opens (or reuses) the authenticated connection to <paramref name="silo"/> without sending a frame: a
+    /// client checks a gateway this way before it sends calls, so a refused connect can safely try another.
+    /// </summary>
+    public async Task EnsureConnectedAsync(SiloAddress silo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_onFrame is null)
+        {
+            throw new InvalidOperationException("Call StartAsync before EnsureConnectedAsync.");
+        }
+
+        await GetOrConnect(PeerId.ForSilo(silo)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc/>
     public ValueTask SendAsync(PeerId peer, OutgoingFrame frame, CancellationToken cancellationToken)
     {
