@@ -28,7 +28,7 @@ internal sealed partial class ClusterClient
             return ValueTask.CompletedTask;
         }
 
-        _calls.HandleResponse(header, frame.Body.IsSingleSegment ? frame.Body.FirstSpan : frame.Body.ToArray());
+        _calls.HandleResponse(header, frame.Body); // decoded inside the handler, while the body is valid
         return ValueTask.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using OrleansML.Runtime.Invocation;
@@ -49,8 +50,10 @@ internal sealed partial class CallManager(TimeProvider time, ISerializationConte
         return call;
     }
 
-    /// <summary>Delivers a response (header and encoded body) to its call; late or unknown responses are dropped.</summary>
-    public void HandleResponse(MessageHeader header, ReadOnlySpan<byte> body)
+    /// <summary>Delivers a response (header and encoded body) to its call; late or unknown responses are dropped.
+    /// The result is decoded (copied out of <paramref name="body"/>) before this returns, so the body may be a
+    /// frame still in the transport's receive pipe.</summary>
+    public void HandleResponse(MessageHeader header, ReadOnlySequence<byte> body)
     {
         if (!_pending.TryRemove(header.CallId, out PendingCall? call))
         {

@@ -134,7 +134,7 @@ internal sealed partial class MessageCenter(
         }
         else if (response.TargetSilo == localSilo.SiloAddress)
         {
-            calls.HandleResponse(response, body.Span);
+            calls.HandleResponse(response, new ReadOnlySequence<byte>(body));
             return;
         }
         else
@@ -221,36 +221,12 @@ internal sealed partial class MessageCenter(
             return RelayToClientAsync(header, frame);
         }
 
-        // A body split over receive segments is joined in a pooled buffer (decoding copies out everything it keeps).
-        byte[]? joined = null;
-        try
-        {
-            ReadOnlySpan<byte> body;
-            if (frame.Body.IsSingleSegment)
-            {
-                body = frame.Body.FirstSpan;
-            }
-            else
-            {
-                joined = ArrayPool<byte>.Shared.Rent(checked((int)frame.Body.Length));
-                frame.Body.CopyTo(joined);
-                body = joined.AsSpan(0, (int)frame.Body.Length);
-            }
-
-            ReceiveBody(header, body, fromClient);
-        }
-        finally
-        {
-            if (joined is not null)
-            {
-                ArrayPool<byte>.Shared.Return(joined);
-            }
-        }
-
+        // Decoded straight from the receive pipe's segments: everything kept is copied out before the handler returns.
+        ReceiveBody(header, frame.Body, fromClient);
         return ValueTask.CompletedTask;
     }
 
-    private void ReceiveBody(MessageHeader header, ReadOnlySpan<byte> body, bool fromClient)
+    private void ReceiveBody(MessageHeader header, ReadOnlySequence<byte> body, bool fromClient)
     {
         if (header.Direction == MessageDirection.Response)
         {

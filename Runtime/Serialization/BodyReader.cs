@@ -1,50 +1,131 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace OrleansML.Runtime.Serialization;
 
-/// <summary>Reads what <see cref="BodyWriter"/> wrote. Reading past the end throws <see cref="MessageFormatException"/>.</summary>
+/// <summary>
+/// Reads what <see cref="BodyWriter"/> wrote, from one span or from a multi-segment sequence (a frame body still
+/// in the transport's receive pipe), so decoding never needs the body joined into one buffer first. Reading past
+/// the end throws <see cref="MessageFormatException"/>.
+/// </summary>
 public ref struct BodyReader
 {
-    private readonly ReadOnlySpan<byte> _body;
-    private int _position;
+    // Invariant: _consumed counts the bytes of the segments before _span, so the read offset is _consumed + _offset,
+    // and _offset <= _span.Length. _next is where the segment after _span starts (only used when _multi).
+    private readonly ReadOnlySequence<byte> _sequence;
+    private readonly int _length;
+    private readonly bool _multi;
+    private ReadOnlySpan<byte> _span;
+    private SequencePosition _next;
+    private int _consumed;
+    private int _offset;
 
     /// <summary>Reads <paramref name="body"/>; <paramref name="context"/> resolves grain references (may be null).</summary>
     public BodyReader(ReadOnlySpan<byte> body, ISerializationContext? context = null)
     {
-        _body = body;
-        _position = 0;
+        _span = body;
+        _length = body.Length;
         Context = context;
+    }
+
+    /// <summary>Reads <paramref name="body"/>, which may span many segments; it must stay valid while this reader is used.</summary>
+    public BodyReader(ReadOnlySequence<byte> body, ISerializationContext? context = null)
+    {
+        if (body.Length > int.MaxValue)
+        {
+            throw new MessageFormatException($"a body of {body.Length} bytes is too long to read.");
+        }
+
+        _length = (int)body.Length;
+        Context = context;
+        if (body.IsSingleSegment)
+        {
+            _span = body.FirstSpan;
+            return;
+        }
+
+        _sequence = body;
+        _multi = true;
+        _next = body.Start;
+        _ = body.TryGet(ref _next, out ReadOnlyMemory<byte> first, advance: true);
+        _span = first.Span;
     }
 
     /// <summary>Resolves values that need the runtime, such as grain references.</summary>
     public ISerializationContext? Context { get; }
 
     /// <summary>Bytes not yet read.</summary>
-    public readonly int Remaining => _body.Length - _position;
+    public readonly int Remaining => _length - _consumed - _offset;
 
     /// <summary>Reads any supported value.</summary>
     public T Read<T>() => ValueSerializer<T>.Read(ref this);
 
-    /// <summary>Reads <paramref name="count"/> raw bytes.</summary>
+    /// <summary>Reads <paramref name="count"/> raw bytes. The span points into the body, or (when the bytes straddle
+    /// segments of a sequence) into a fresh copy, so it stays valid as long as the body does.</summary>
     public ReadOnlySpan<byte> ReadBytes(int count)
     {
-        if (count < 0 || count > Remaining)
+        if ((uint)count <= (uint)(_span.Length - _offset))
         {
-            throw new MessageFormatException($"the body needs {count} more bytes at offset {_position}, but only {Remaining} remain.");
+            ReadOnlySpan<byte> bytes = _span.Slice(_offset, count);
+            _offset += count;
+            return bytes;
         }
 
-        ReadOnlySpan<byte> bytes = _body.Slice(_position, count);
-        _position += count;
-        return bytes;
+        EnsureRemaining(count);
+        byte[] joined = GC.AllocateUninitializedArray<byte>(count);
+        CopyTo(joined);
+        return joined;
     }
 
     /// <summary>Reads a 32-bit little-endian integer.</summary>
-    public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4));
+    public int ReadInt32()
+    {
+        if (_span.Length - _offset >= sizeof(int))
+        {
+            int value = BinaryPrimitives.ReadInt32LittleEndian(_span[_offset..]);
+            _offset += sizeof(int);
+            return value;
+        }
+
+        Span<byte> scratch = stackalloc byte[sizeof(int)];
+        ReadStraddling(scratch);
+        return BinaryPrimitives.ReadInt32LittleEndian(scratch);
+    }
 
     /// <summary>Reads a 64-bit little-endian integer.</summary>
-    public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(ReadBytes(8));
+    public long ReadInt64()
+    {
+        if (_span.Length - _offset >= sizeof(long))
+        {
+            long value = BinaryPrimitives.ReadInt64LittleEndian(_span[_offset..]);
+            _offset += sizeof(long);
+            return value;
+        }
+
+        Span<byte> scratch = stackalloc byte[sizeof(long)];
+        ReadStraddling(scratch);
+        return BinaryPrimitives.ReadInt64LittleEndian(scratch);
+    }
+
+    /// <summary>Reads an unmanaged value stored as its raw bytes (the layout <see cref="MemoryMarshal.Write{T}"/> writes).</summary>
+    public T ReadUnmanaged<T>() where T : unmanaged
+    {
+        int size = Unsafe.SizeOf<T>();
+        if (_span.Length - _offset >= size)
+        {
+            T value = MemoryMarshal.Read<T>(_span[_offset..]);
+            _offset += size;
+            return value;
+        }
+
+        T result = default;
+        ReadStraddling(MemoryMarshal.AsBytes(new Span<T>(ref result)));
+        return result;
+    }
 
     /// <summary>Reads a string written by <see cref="BodyWriter.WriteString"/>.</summary>
     public string? ReadString()
@@ -53,7 +134,8 @@ public ref struct BodyReader
         return length < 0 ? null : Encoding.UTF8.GetString(ReadBytes(length));
     }
 
-    /// <summary>Reads a block written by <see cref="BodyWriter.WriteBlock{T}"/> into a new array (null for a null block).</summary>
+    /// <summary>Reads a block written by <see cref="BodyWriter.WriteBlock{T}"/> into a new array (null for a null block);
+    /// the bytes are copied segment by segment straight into the array.</summary>
     public T[]? ReadBlock<T>() where T : unmanaged
     {
         int count = ReadInt32();
@@ -62,11 +144,63 @@ public ref struct BodyReader
             return null;
         }
 
-        int byteCount = checked(count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
-        ReadOnlySpan<byte> bytes = ReadBytes(byteCount);
+        int byteCount = checked(count * Unsafe.SizeOf<T>());
+        EnsureRemaining(byteCount);
         var values = GC.AllocateUninitializedArray<T>(count);
-        bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+        CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
+    }
+
+    private void ReadStraddling(scoped Span<byte> destination)
+    {
+        EnsureRemaining(destination.Length);
+        CopyTo(destination);
+    }
+
+    private readonly void EnsureRemaining(int count)
+    {
+        if (count < 0 || count > Remaining)
+        {
+            throw new MessageFormatException($"the body needs {count} more bytes at offset {_consumed + _offset}, but only {Remaining} remain.");
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> from the current position on, moving over segments; the caller
+    /// has checked that enough bytes remain.</summary>
+    private void CopyTo(scoped Span<byte> destination)
+    {
+        Debug.Assert(destination.Length <= Remaining, "callers check the remaining length first");
+        while (true)
+        {
+            int available = Math.Min(_span.Length - _offset, destination.Length);
+            _span.Slice(_offset, available).CopyTo(destination);
+            _offset += available;
+            destination = destination[available..];
+            if (destination.IsEmpty)
+            {
+                return;
+            }
+
+            NextSegment();
+        }
+    }
+
+    private void NextSegment()
+    {
+        Debug.Assert(_offset == _span.Length, "a segment is left only once it is read to its end");
+        ReadOnlyMemory<byte> segment;
+        do
+        {
+            if (!_multi || !_sequence.TryGet(ref _next, out segment, advance: true))
+            {
+                throw new MessageFormatException($"the body ended at offset {_consumed + _offset} before its stated length {_length}.");
+            }
+        }
+        while (segment.IsEmpty);
+
+        _consumed += _span.Length;
+        _span = segment.Span;
+        _offset = 0;
     }
 }
 

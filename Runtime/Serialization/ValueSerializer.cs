@@ -227,7 +227,7 @@ internal static class BuiltInCodecs
             System.Runtime.InteropServices.MemoryMarshal.Write(bytes, in v);
             w.WriteBytes(bytes);
         }),
-         (ValueReader<T>)((ref BodyReader r) => System.Runtime.InteropServices.MemoryMarshal.Read<T>(r.ReadBytes(Unsafe.SizeOf<T>()))));
+         (ValueReader<T>)((ref BodyReader r) => r.ReadUnmanaged<T>()));
 
     private static (Delegate, Delegate) Block<T>() where T : unmanaged =>
         ((ValueWriter<T[]?>)((ref BodyWriter w, T[]? v) => w.WriteBlock<T>(v, v is null)),
