@@ -71,7 +71,7 @@ internal sealed partial class SiloHostedService(
         await messageCenter.StartAsync(dispatcher.Dispatch, cancellationToken);
         IPEndPoint endpoint = transport.SiloEndPoint
             ?? throw new InvalidOperationException("The transport started without a silo endpoint.");
-        if (transport is TcpTransport { LocalSilo: { } bound })
+        if (transport.LocalSilo is { } bound)
         {
             // The TCP handshake proves this exact address (generation included) to peers: use it, never a second one.
             localSilo.Set(bound);
@@ -133,14 +133,7 @@ internal sealed partial class SiloHostedService(
         reminders.Dispose();
         Shutdown("the silo was killed");
         catalog.AbortAll();
-        if (transport is TcpTransport tcp)
-        {
-            tcp.Abort(); // every socket reset: peers see what a crash looks like
-        }
-        else
-        {
-            await transport.DisposeAsync();
-        }
+        transport.Abort(); // every connection reset: peers see what a crash looks like
 
         if (membership is IAsyncDisposable agent)
         {

@@ -68,6 +68,12 @@ public interface ITransport : IAsyncDisposable
     /// <summary>The endpoint silos connect to (bound during <see cref="StartAsync"/>; port 0 picks a free port).</summary>
     System.Net.IPEndPoint? SiloEndPoint { get; }
 
+    /// <summary>
+    /// The silo identity (generation included) this transport proves in its handshakes, once started; null
+    /// for transports that prove none. When set, the silo must use exactly this address.
+    /// </summary>
+    SiloAddress? LocalSilo { get; }
+
     /// <summary>The endpoint clients connect to, or null when this process is not a gateway.</summary>
     System.Net.IPEndPoint? GatewayEndPoint { get; }
 
@@ -84,6 +90,12 @@ public interface ITransport : IAsyncDisposable
 
     /// <summary>Closes the connection to a peer (for example one declared dead), failing nothing by itself.</summary>
     void Disconnect(PeerId peer);
+
+    /// <summary>
+    /// Stops abruptly, as a crash would: every connection is reset, queued frames are dropped, no event is
+    /// raised. Used to kill a silo; <see cref="IAsyncDisposable.DisposeAsync"/> is the graceful stop.
+    /// </summary>
+    void Abort();
 
     /// <summary>Raised when a connection closes, with the error if it failed.</summary>
     event Action<PeerId, Exception?>? ConnectionClosed;

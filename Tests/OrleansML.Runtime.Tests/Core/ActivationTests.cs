@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Tests.TestSupport;
 using OrleansML.Runtime.Activation;
 using OrleansML.Runtime.Invocation;
 using OrleansML.Runtime.Testing;
@@ -10,14 +11,11 @@ namespace OrleansML.Runtime.Tests.Core;
 [Collection(CoreTestGroup.Name)]
 public sealed class ActivationTests
 {
-    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
-
     [Fact]
     public async Task A_thousand_concurrent_first_calls_from_three_silos_make_exactly_one_activation()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(3);
-        await cluster.DeployAsync();
-        string key = Key("hot");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(3);
+        string key = TestKeys.Unique("hot");
 
         // Every silo sends a third of the calls, all before any has completed.
         Task<string>[] calls = [.. Enumerable.Range(0, 1000).Select(i =>
@@ -34,9 +32,8 @@ public sealed class ActivationTests
     [Fact]
     public async Task An_InconsistentStateException_deactivates_the_grain_and_the_next_call_reloads_state()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        string key = Key("stale");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        string key = TestKeys.Unique("stale");
         ICounterGrain counter = cluster.Client.GetGrain<ICounterGrain>(key);
         Assert.Equal(5, await counter.Increment(5));
 
@@ -57,7 +54,7 @@ public sealed class ActivationTests
         var time = new ManualTimeProvider();
         await using TestCluster cluster = new CoreClusterFactory { Time = time }.Create(1, o => o.CollectionQuantum = TimeSpan.FromMinutes(1));
         await cluster.DeployAsync();
-        string key = Key("idle");
+        string key = TestKeys.Unique("idle");
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
         await grain.Echo("wake");
         Catalog catalog = cluster.Silos[0].Services.GetRequiredService<Catalog>();
@@ -87,9 +84,8 @@ public sealed class ActivationTests
     [Fact]
     public async Task DeactivateOnIdle_deactivates_after_the_turn_and_the_grain_reactivates_on_the_next_call()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        string key = Key("bye");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        string key = TestKeys.Unique("bye");
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
         Assert.Equal(0, await grain.DeactivateSoon(0));
         await WaitUntilAsync(() => ProbeGrain.Deactivations.ContainsKey(key));
@@ -102,9 +98,8 @@ public sealed class ActivationTests
     [Fact]
     public async Task A_failed_activation_rejects_its_calls_and_the_next_call_activates_afresh()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        string key = Key("broken");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        string key = TestKeys.Unique("broken");
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
 
         var rejected = await Assert.ThrowsAsync<GrainCallRejectedException>(() => grain.Echo("first"));
@@ -128,9 +123,8 @@ public sealed class ActivationTests
     [Fact]
     public async Task Timers_tick_as_grain_turns_and_stop_with_the_activation()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(1);
-        await cluster.DeployAsync();
-        string key = Key("timer");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(1);
+        string key = TestKeys.Unique("timer");
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
         await grain.StartTimer(20);
         await WaitUntilAsync(() => ProbeGrain.TimerTicks.GetValueOrDefault(key) >= 3);

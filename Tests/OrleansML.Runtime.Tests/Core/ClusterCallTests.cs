@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Tests.TestSupport;
 using OrleansML.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Runtime.Testing;
@@ -9,20 +10,17 @@ namespace OrleansML.Runtime.Tests.Core;
 [Collection(CoreTestGroup.Name)]
 public sealed class ClusterCallTests
 {
-    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
-
     [Fact]
     public async Task Calls_return_results_across_three_silos()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(3);
-        await cluster.DeployAsync();
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(3);
         Assert.Equal(3, cluster.Silos.Count);
 
         // One grain pinned to each silo, called from every silo: 9 caller/callee pairs, local and remote.
         var grains = new List<(IProbeGrain Grain, TestSilo Host)>();
         foreach (TestSilo silo in cluster.Silos)
         {
-            IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("pinned"));
+            IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("pinned"));
             cluster.PinGrain(grain, silo);
             grains.Add((grain, silo));
         }
@@ -46,9 +44,8 @@ public sealed class ClusterCallTests
     [Fact]
     public async Task Exceptions_come_back_as_their_type_or_as_RemoteGrainException()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("thrower"));
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("thrower"));
         cluster.PinGrain(grain, cluster.Silos[1]);
 
         var argument = await Assert.ThrowsAsync<ArgumentException>(() => grain.Fail("argument"));
@@ -65,10 +62,9 @@ public sealed class ClusterCallTests
     [Fact]
     public async Task A_call_chain_back_into_a_non_reentrant_grain_is_admitted()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        IProbeGrain a = cluster.Client.GetGrain<IProbeGrain>(Key("a"));
-        IProbeGrain b = cluster.Client.GetGrain<IProbeGrain>(Key("b"));
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        IProbeGrain a = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("a"));
+        IProbeGrain b = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("b"));
         cluster.PinGrain(a, cluster.Silos[0]);
         cluster.PinGrain(b, cluster.Silos[1]);
         string bKey = ((Invocation.GrainReference)b).GrainId.Key;

@@ -12,8 +12,7 @@ public sealed class DirectoryTests
     [Fact]
     public async Task A_joining_silo_takes_over_directory_ranges_without_creating_duplicates()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
         string prefix = $"handoff-{Guid.NewGuid():N}";
         string[] keys = [.. Enumerable.Range(0, 40).Select(i => $"{prefix}-{i}")];
         await Task.WhenAll(keys.Select(k => cluster.Client.GetGrain<IProbeGrain>(k).Echo("first")));
@@ -34,8 +33,7 @@ public sealed class DirectoryTests
     [Fact]
     public async Task Stream_methods_return_their_items()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>($"stream-{Guid.NewGuid():N}");
         cluster.PinGrain(grain, cluster.Silos[1]);
         var items = new List<string>();

@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Runtime.Membership;
 using OrleansML.Runtime.Testing;
@@ -9,14 +10,11 @@ namespace OrleansML.Runtime.Tests.Core;
 [Collection(CoreTestGroup.Name)]
 public sealed class FailureTests
 {
-    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
-
     [Fact]
     public async Task A_persistent_counter_survives_the_kill_of_its_host_and_answers_from_another_silo()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(3);
-        await cluster.DeployAsync();
-        string key = Key("counter");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(3);
+        string key = TestKeys.Unique("counter");
         ICounterGrain counter = cluster.Client.GetGrain<ICounterGrain>(key);
         TestSilo host = cluster.Silos[2];
         cluster.PinGrain(counter, host);
@@ -46,7 +44,7 @@ public sealed class FailureTests
         await using TestCluster cluster = factory.Create(3, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
         await cluster.DeployAsync();
         TestSilo victim = cluster.Silos[2];
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("doomed"));
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("doomed"));
         cluster.PinGrain(grain, victim);
         await grain.Echo("up");
 
@@ -74,7 +72,7 @@ public sealed class FailureTests
         await using TestCluster cluster = factory.Create(3, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
         await cluster.DeployAsync();
         TestSilo caller = cluster.Silos[0], stale = cluster.Silos[1], victim = cluster.Silos[2];
-        string key = Key("forwarded");
+        string key = TestKeys.Unique("forwarded");
         IProbeGrain grain = caller.GrainFactory.GetGrain<IProbeGrain>(key);
         cluster.PinGrain(grain, victim);
         await grain.Echo("up");
@@ -94,9 +92,8 @@ public sealed class FailureTests
     [Fact]
     public async Task A_killed_silo_runs_no_more_grain_code_no_timers_and_no_deactivation()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        string key = Key("killed-timer");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        string key = TestKeys.Unique("killed-timer");
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
         TestSilo victim = cluster.Silos[1];
         cluster.PinGrain(grain, victim);
@@ -115,10 +112,9 @@ public sealed class FailureTests
     [Fact]
     public async Task Pending_calls_fail_at_once_when_the_connection_to_their_silo_closes()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
-        await cluster.DeployAsync();
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2, o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
         TestSilo victim = cluster.Silos[1];
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("reset"));
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("reset"));
         cluster.PinGrain(grain, victim);
         await grain.Echo("up");
 
@@ -138,16 +134,15 @@ public sealed class FailureTests
     [Fact]
     public async Task A_call_without_a_response_surfaces_as_GrainCallTimeoutException()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2, o => o.ResponseTimeout = TimeSpan.FromMilliseconds(300));
-        await cluster.DeployAsync();
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("slow"));
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2, o => o.ResponseTimeout = TimeSpan.FromMilliseconds(300));
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("slow"));
         cluster.PinGrain(grain, cluster.Silos[1]);
 
         await Assert.ThrowsAsync<GrainCallTimeoutException>(() => grain.Hang(3000));
 
         // The timed-out call still occupies its (non-reentrant) grain: at-most-once does not cancel it.
         // Other grains on the same silo answer normally.
-        IProbeGrain other = cluster.Client.GetGrain<IProbeGrain>(Key("other"));
+        IProbeGrain other = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("other"));
         cluster.PinGrain(other, cluster.Silos[1]);
         Assert.Equal(5, await other.Hang(5));
     }
@@ -155,9 +150,8 @@ public sealed class FailureTests
     [Fact]
     public async Task Caller_cancellation_ends_the_call_with_OperationCanceledException()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(1);
-        await cluster.DeployAsync();
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("cancel"));
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(1);
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("cancel"));
         var invoker = (Invocation.GrainReference)grain;
         using var cancel = new CancellationTokenSource(100);
         var runtime = cluster.Silos[0].Services.GetRequiredService<Messaging.RuntimeClient>();
@@ -172,7 +166,7 @@ public sealed class FailureTests
         var factory = new CoreClusterFactory { ConfigureTransport = t => t.MaxBodyBytes = 64 * 1024 };
         await using TestCluster cluster = factory.Create(2);
         await cluster.DeployAsync();
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("big"));
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("big"));
         cluster.PinGrain(grain, cluster.Silos[1]);
         await grain.Echo("warm");
         var transport = cluster.Silos[0].Services.GetRequiredService<global::OrleansML.Runtime.Transport.TcpTransport>();
@@ -193,9 +187,8 @@ public sealed class FailureTests
     [Fact]
     public async Task A_graceful_stop_deactivates_grains_and_they_reactivate_elsewhere()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        string key = Key("moving");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        string key = TestKeys.Unique("moving");
         IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(key);
         TestSilo host = cluster.Silos[1];
         cluster.PinGrain(grain, host);

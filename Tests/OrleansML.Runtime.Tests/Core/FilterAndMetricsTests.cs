@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Tests.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,6 @@ namespace OrleansML.Runtime.Tests.Core;
 [Collection(CoreTestGroup.Name)]
 public sealed class FilterAndMetricsTests
 {
-    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
-
     private sealed class ExclaimFilter : IIncomingGrainCallFilter
     {
         public ConcurrentQueue<string> Seen { get; } = new();
@@ -50,7 +49,7 @@ public sealed class FilterAndMetricsTests
             s.AddSingleton<IOutgoingGrainCallFilter>(outgoing);
         });
         await cluster.DeployAsync();
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("filtered"));
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("filtered"));
         cluster.PinGrain(grain, cluster.Silos[1]);
 
         Assert.EndsWith(":hi!", await grain.Echo("hi"), StringComparison.Ordinal);
@@ -63,10 +62,9 @@ public sealed class FilterAndMetricsTests
     [Fact]
     public async Task Local_calls_deep_copy_mutable_arguments()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(1);
-        await cluster.DeployAsync();
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(1);
         int[] values = [1, 2, 3];
-        Assert.Equal(6, await cluster.Silos[0].GrainFactory.GetGrain<IProbeGrain>(Key("copy")).Scribble(values));
+        Assert.Equal(6, await cluster.Silos[0].GrainFactory.GetGrain<IProbeGrain>(TestKeys.Unique("copy")).Scribble(values));
         Assert.Equal([1, 2, 3], values);
     }
 
@@ -85,9 +83,8 @@ public sealed class FilterAndMetricsTests
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
         listener.Start();
 
-        await using TestCluster cluster = new CoreClusterFactory().Create(2);
-        await cluster.DeployAsync();
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("metered"));
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("metered"));
         cluster.PinGrain(grain, cluster.Silos[1]);
         for (int i = 0; i < 10; i++)
         {

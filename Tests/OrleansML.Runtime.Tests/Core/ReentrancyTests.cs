@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Runtime.Testing;
 using OrleansML.Runtime.Tests.Core.Doubles;
@@ -19,12 +20,10 @@ public sealed class ReentrancyTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
-
     [Fact]
     public async Task Non_reentrant_turns_never_overlap()
     {
-        string key = Key("serial");
+        string key = TestKeys.Unique("serial");
         IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(key);
 
         // 40 concurrent writing calls from both silos, each awaiting 3 times inside the grain.
@@ -40,7 +39,7 @@ public sealed class ReentrancyTests : IAsyncLifetime
     [Fact]
     public async Task Non_reentrant_grains_do_not_interleave_two_writing_calls()
     {
-        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(Key("no-meet"));
+        IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(TestKeys.Unique("no-meet"));
         bool[] met = await Task.WhenAll(grain.Rendezvous(2), grain.Rendezvous(2));
 
         // The first waits alone and times out; only then does the second run (and wait alone too).
@@ -50,7 +49,7 @@ public sealed class ReentrancyTests : IAsyncLifetime
     [Fact]
     public async Task Reentrant_grains_interleave_writing_calls()
     {
-        IReentrantOverlapGrain grain = _cluster.Client.GetGrain<IReentrantOverlapGrain>(Key("reentrant"));
+        IReentrantOverlapGrain grain = _cluster.Client.GetGrain<IReentrantOverlapGrain>(TestKeys.Unique("reentrant"));
         bool[] met = await Task.WhenAll(grain.Rendezvous(2), grain.Rendezvous(2));
         Assert.Equal([true, true], met);
     }
@@ -58,7 +57,7 @@ public sealed class ReentrancyTests : IAsyncLifetime
     [Fact]
     public async Task ReadOnly_calls_interleave_with_each_other_but_not_with_writers()
     {
-        string key = Key("readers");
+        string key = TestKeys.Unique("readers");
         IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(key);
         bool[] met = await Task.WhenAll(grain.ReadRendezvous(2), grain.ReadRendezvous(2));
         Assert.Equal([true, true], met);
@@ -72,7 +71,7 @@ public sealed class ReentrancyTests : IAsyncLifetime
     [Fact]
     public async Task AlwaysInterleave_methods_run_while_a_writing_call_waits()
     {
-        string key = Key("interleave");
+        string key = TestKeys.Unique("interleave");
         IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(key);
         Task<bool> blocked = grain.Block(10_000);
 
@@ -89,8 +88,7 @@ public sealed class OverloadTests
     [Fact]
     public async Task Requests_beyond_the_mailbox_limit_are_rejected_as_Overloaded()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(1, o => o.MaxQueuedRequestsPerActivation = 2);
-        await cluster.DeployAsync();
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(1, o => o.MaxQueuedRequestsPerActivation = 2);
         string key = $"hot-{Guid.NewGuid():N}";
         IOverlapGrain grain = cluster.Client.GetGrain<IOverlapGrain>(key);
         Task<bool> running = grain.Block(10_000);

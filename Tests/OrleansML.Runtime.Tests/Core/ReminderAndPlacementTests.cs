@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Runtime.Testing;
 using OrleansML.Runtime.Tests.Core.Doubles;
@@ -8,15 +9,13 @@ namespace OrleansML.Runtime.Tests.Core;
 [Collection(CoreTestGroup.Name)]
 public sealed class ReminderAndPlacementTests
 {
-    private static string Key(string name) => $"{name}-{Guid.NewGuid():N}";
-
     [Fact]
     public async Task A_reminder_fires_and_fires_again_after_its_silo_is_killed()
     {
         var factory = new CoreClusterFactory();
         await using TestCluster cluster = factory.Create(3, o => o.MinimumReminderPeriod = TimeSpan.FromMilliseconds(100));
         await cluster.DeployAsync();
-        string key = Key("remind");
+        string key = TestKeys.Unique("remind");
         IReminderGrain grain = cluster.Client.GetGrain<IReminderGrain>(key);
         await grain.Start(200);
         await ActivationTests.WaitUntilAsync(() => ReminderGrain.Ticks.TryGetValue(key, out var t) && t.Count >= 2);
@@ -59,9 +58,8 @@ public sealed class ReminderAndPlacementTests
     [Fact]
     public async Task Spread_placement_puts_name_0_to_N_minus_1_on_distinct_silos()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(3);
-        await cluster.DeployAsync();
-        string name = Key("shard");
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(3);
+        string name = TestKeys.Unique("shard");
         string[] where = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => cluster.Client.GetGrain<ISpreadGrain>($"{name}/{i}").WhereAmI(0)));
 
         Assert.Equal(3, where.Distinct().Count());
@@ -75,8 +73,7 @@ public sealed class ReminderAndPlacementTests
     [Fact]
     public async Task PreferLocal_places_on_the_calling_silo_and_HashBased_on_the_ring_owner()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(3);
-        await cluster.DeployAsync();
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(3);
         long key = Random.Shared.NextInt64(1, long.MaxValue / 4);
         for (int i = 0; i < 3; i++)
         {
@@ -95,9 +92,8 @@ public sealed class ReminderAndPlacementTests
     [Fact]
     public async Task A_placement_pin_decides_where_a_new_activation_goes_but_never_moves_a_live_one()
     {
-        await using TestCluster cluster = new CoreClusterFactory().Create(3);
-        await cluster.DeployAsync();
-        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(Key("pinned"));
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(3);
+        IProbeGrain grain = cluster.Client.GetGrain<IProbeGrain>(TestKeys.Unique("pinned"));
         cluster.PinGrain(grain, cluster.Silos[1]);
         Assert.Equal(cluster.Silos[1].Address.ToString(), await grain.WhereAmI(""));
 

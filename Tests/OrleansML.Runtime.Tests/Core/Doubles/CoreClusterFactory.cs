@@ -21,6 +21,22 @@ public sealed class CoreClusterFactory
     /// <summary>Adjusts the silos' TCP transport.</summary>
     public Action<TransportOptions>? ConfigureTransport { get; init; }
 
+    /// <summary>Creates a cluster and deploys it; the cluster is disposed if deployment fails.</summary>
+    public async Task<TestCluster> DeployAsync(int silos, Action<SiloOptions>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        TestCluster cluster = Create(silos, configure, services);
+        try
+        {
+            await cluster.DeployAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
     public TestCluster Create(int silos, Action<SiloOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var options = new TestClusterOptions { InitialSiloCount = silos, ConfigureOptions = configure, ConfigureTransport = ConfigureTransport };

@@ -163,6 +163,12 @@ public sealed class InMemoryTransport : ITransport
         }
     }
 
+    /// <summary>The hub proves no identity: the silo derives its own address.</summary>
+    public SiloAddress? LocalSilo => null;
+
+    /// <summary>Dropping out of the hub is already abrupt: queued frames are lost and peers see the close.</summary>
+    public void Abort() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     public ValueTask DisposeAsync()
     {
         if (!_closed.IsCancellationRequested)
