@@ -58,6 +58,13 @@ public static class ValueSerializer<T>
             return ((ValueWriter<T>)WriteReference, (ValueReader<T>)ReadReference);
         }
 
+        if (type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IBinarySerializable<>) && i.GetGenericArguments()[0] == type))
+        {
+            // Once per type: bind the static Write/Read of the type's own implementation.
+            Type codec = typeof(BinarySerializableCodec<>).MakeGenericType(type);
+            return ((Delegate)codec.GetField("Writer")!.GetValue(null)!, (Delegate)codec.GetField("Reader")!.GetValue(null)!);
+        }
+
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Nullable<>))
         {
             return ((ValueWriter<T>)WriteJson, (ValueReader<T>)ReadJson);
@@ -236,4 +243,13 @@ internal static class BuiltInCodecs
     private static (Delegate, Delegate) ReadOnlyMemoryBlock<T>() where T : unmanaged =>
         ((ValueWriter<ReadOnlyMemory<T>>)((ref BodyWriter w, ReadOnlyMemory<T> v) => w.WriteBlock(v.Span)),
          (ValueReader<ReadOnlyMemory<T>>)((ref BodyReader r) => r.ReadBlock<T>() ?? ReadOnlyMemory<T>.Empty));
+}
+
+/// <summary>Binds the static members of an <see cref="IBinarySerializable{TSelf}"/> type as codec delegates.</summary>
+internal static class BinarySerializableCodec<T> where T : IBinarySerializable<T>
+{
+#pragma warning disable CA2211, CA1823 // read by reflection once per type.
+    public static readonly ValueWriter<T?> Writer = (ref BodyWriter writer, T? value) => T.Write(ref writer, value);
+    public static readonly ValueReader<T?> Reader = (ref BodyReader reader) => T.Read(ref reader);
+#pragma warning restore CA2211, CA1823
 }

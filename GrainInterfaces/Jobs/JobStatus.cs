@@ -1,0 +1,117 @@
+namespace OrleansML.Jobs;
+
+/// <summary>Where a job is in its life. Completed, Failed and Cancelled are final.</summary>
+public enum JobState
+{
+    /// <summary>Accepted; the first epoch has not started.</summary>
+    Pending,
+
+    /// <summary>Training.</summary>
+    Running,
+
+    /// <summary>Paused between epochs; <c>ResumeAsync</c> continues it.</summary>
+    Paused,
+
+    /// <summary>Finished; the model is saved.</summary>
+    Completed,
+
+    /// <summary>Could not continue; <see cref="JobStatus.FailureReason"/> says why.</summary>
+    Failed,
+
+    /// <summary>Cancelled by a client.</summary>
+    Cancelled,
+}
+
+/// <summary>One finished epoch: the mean training loss of its steps, held-out metrics as fit the model (null
+/// where they do not apply or there is no test set), and its cost.</summary>
+public sealed record EpochMetrics
+{
+    /// <summary>1-based epoch number.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>Mean training loss over the epoch's batches (L-BFGS: the objective at the epoch's end).</summary>
+    public double TrainLoss { get; init; }
+
+    /// <summary>Held-out accuracy (classifiers).</summary>
+    public double? TestAccuracy { get; init; }
+
+    /// <summary>Held-out log-loss (classifiers).</summary>
+    public double? TestLogLoss { get; init; }
+
+    /// <summary>Held-out AUC (binary classifiers).</summary>
+    public double? TestAuc { get; init; }
+
+    /// <summary>Held-out RMSE (regression).</summary>
+    public double? TestRmse { get; init; }
+
+    /// <summary>Training rows processed in the epoch.</summary>
+    public long Examples { get; init; }
+
+    /// <summary>Wall time of the epoch's training (evaluation excluded).</summary>
+    public double Seconds { get; init; }
+
+    /// <summary>Workers that ran the epoch.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Attempts the epoch took (1 when nothing failed).</summary>
+    public int Attempts { get; init; } = 1;
+}
+
+/// <summary>A snapshot of a job. <see cref="Revision"/> grows with every change, so a watcher can wait for the
+/// next one.</summary>
+public sealed record JobStatus
+{
+    /// <summary>The job's id.</summary>
+    public string JobId { get; init; } = "";
+
+    /// <summary>The job's state.</summary>
+    public JobState State { get; init; }
+
+    /// <summary>Grows by one with every change of the status.</summary>
+    public long Revision { get; init; }
+
+    /// <summary>Epochs finished.</summary>
+    public int EpochsCompleted { get; init; }
+
+    /// <summary>Epochs the spec asks for.</summary>
+    public int EpochsPlanned { get; init; }
+
+    /// <summary>Why the job failed, or what it is retrying.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>Per-epoch metrics, oldest first.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; init; } = [];
+
+    /// <summary>Workers in the current (or last) epoch.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Parameter shards.</summary>
+    public int Shards { get; init; }
+
+    /// <summary>Epoch attempts that failed and were retried from a checkpoint.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Late pushes the shards dropped (backup workers), over the whole job.</summary>
+    public long LatePushesDropped { get; init; }
+
+    /// <summary>Duplicate pushes the shards ignored, over the whole job.</summary>
+    public long DuplicatePushesIgnored { get; init; }
+
+    /// <summary>The saved model's name, once completed.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>The saved model's version, once completed.</summary>
+    public int? ModelVersion { get; init; }
+
+    /// <summary>When the job was started.</summary>
+    public DateTimeOffset StartedUtc { get; init; }
+
+    /// <summary>When the job reached a final state.</summary>
+    public DateTimeOffset? FinishedUtc { get; init; }
+
+    /// <summary>The silo that runs the coordinator now.</summary>
+    public string? CoordinatorSilo { get; init; }
+
+    /// <summary>Whether the state is final.</summary>
+    public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
+}

@@ -1,0 +1,99 @@
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
+
+namespace OrleansML.Jobs;
+
+/// <summary>
+/// Everything a training job needs: the model, the data, the optimizer and how the work is spread. It is plain
+/// data (JSON in spec files and on the wire); <see cref="TrainingSpecValidator"/> checks it, field by field,
+/// before any grain starts.
+/// </summary>
+public sealed record TrainingSpec
+{
+    /// <summary>The job's id: letters, digits, '-', '_' and '.', at most 64 characters. Null lets the client
+    /// choose a fresh one. Starting a job whose id exists with the same spec attaches to it; with another spec
+    /// it is an error.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>The model and its dimensions.</summary>
+    public ModelSpec Model { get; init; } = new();
+
+    /// <summary>The training and held-out data.</summary>
+    public DataSpec Data { get; init; } = new();
+
+    /// <summary>The update rule the shards apply (and the workers' local rule under model averaging). Ignored
+    /// by L-BFGS.</summary>
+    public OptimizerSettings Optimizer { get; init; } = new();
+
+    /// <summary>The consistency mode. Default <see cref="ConsistencyMode.Bsp"/>.</summary>
+    public ConsistencyMode Mode { get; init; } = ConsistencyMode.Bsp;
+
+    /// <summary>Partition workers, 1 to 1024 and at most the training set's partitions. Default 2.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Parameter shards, 1 to 1024 and at most the model's parameter count. Default 2.</summary>
+    public int Shards { get; init; } = 2;
+
+    /// <summary>Passes over the training data (L-BFGS: iterations are <see cref="LbfgsIterations"/>, and an
+    /// "epoch" is one evaluation round of <see cref="LbfgsIterationsPerEpoch"/> iterations). 1 to 100,000.
+    /// Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Rows per step over all workers (the global mini-batch), split between workers in proportion to
+    /// their rows. 1 to 1,000,000. Default 256.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Seed of the initial parameters and of each epoch's row order. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>ASP: a worker pulls fresh parameters every this many steps (>= 1). Default 1.</summary>
+    public int PullEvery { get; init; } = 1;
+
+    /// <summary>SSP: how many clocks a worker may run ahead of the slowest (>= 0; 0 is BSP-like). Default 2.</summary>
+    public int Staleness { get; init; } = 2;
+
+    /// <summary>Model averaging: local steps between averages (>= 1). Default 8.</summary>
+    public int AveragingInterval { get; init; } = 8;
+
+    /// <summary>BSP only: a step proceeds on the first <c>Workers - BackupWorkers</c> pushes; later pushes
+    /// for that step are dropped and counted. 0 to Workers - 1. Default 0.</summary>
+    public int BackupWorkers { get; init; }
+
+    /// <summary>Compression of pulls and pushes. Default none.</summary>
+    public TensorCompression Compression { get; init; } = TensorCompression.None;
+
+    /// <summary>Stop after this many epochs without a better held-out loss (0: never). Needs a test set.</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>L-BFGS: iterations in all (1 to 100,000). Default 100.</summary>
+    public int LbfgsIterations { get; init; } = 100;
+
+    /// <summary>L-BFGS: iterations between evaluations and checkpoints of the job (>= 1). Default 10.</summary>
+    public int LbfgsIterationsPerEpoch { get; init; } = 10;
+
+    /// <summary>L-BFGS: correction pairs kept (1 to 100). Default 10.</summary>
+    public int LbfgsHistory { get; init; } = 10;
+
+    /// <summary>L-BFGS: L2 strength added to the mean loss (>= 0). Default 0.</summary>
+    public double LbfgsL2Regularization { get; init; }
+
+    /// <summary>BSP: shards checkpoint every this many steps as well as at each epoch's end (0: only at epoch
+    /// ends). A failure rolls every shard back to the newest checkpoint they all hold. Default 0.</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>When a silo joins, the next epoch runs one worker per active silo (up to the training set's
+    /// partitions, and never fewer than <see cref="Workers"/>), and workers and shards are placed again over
+    /// the new silo set. Default true.</summary>
+    public bool Elastic { get; init; } = true;
+
+    /// <summary>Attempts of one epoch that fail (a silo died, a push was rejected) before the job fails.
+    /// 0 to 100. Default 5.</summary>
+    public int MaxEpochRetries { get; init; } = 5;
+
+    /// <summary>How long a worker waits for one pull (a barrier, or the staleness bound) before the epoch
+    /// attempt fails. Default 2 minutes.</summary>
+    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The name the finished model is saved under; null: the job id.</summary>
+    public string? ModelName { get; init; }
+}

@@ -1,0 +1,188 @@
+using System.Text.RegularExpressions;
+using OrleansML.Learning.Data;
+using OrleansML.Learning.Data.Partitioning;
+using OrleansML.Learning.Models;
+
+namespace OrleansML.Jobs;
+
+/// <summary>
+/// Checks a <see cref="TrainingSpec"/> before any grain starts: every field's range, options that contradict
+/// each other, and the data (the manifests exist, parse, have enough partitions, and match the model's input
+/// kind and width). The first problem throws <see cref="TrainingSpecException"/> naming the field.
+/// </summary>
+public static partial class TrainingSpecValidator
+{
+    /// <summary>Most workers or shards a job may have.</summary>
+    public const int MaximumWorkers = 1024;
+
+    /// <summary>Validates the spec, including its data when <paramref name="checkData"/> (reads the manifests).</summary>
+    public static void Validate(TrainingSpec spec, bool checkData = true)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.JobId is not null && !JobIdPattern().IsMatch(spec.JobId))
+        {
+            throw new TrainingSpecException("jobId", $"'{spec.JobId}' must be 1-64 letters, digits, '-', '_' or '.'.");
+        }
+
+        if (spec.ModelName is not null && !JobIdPattern().IsMatch(spec.ModelName))
+        {
+            throw new TrainingSpecException("modelName", $"'{spec.ModelName}' must be 1-64 letters, digits, '-', '_' or '.'.");
+        }
+
+        if (spec.Model is null)
+        {
+            throw new TrainingSpecException("model", "is required.");
+        }
+
+        try
+        {
+            spec.Model.Validate("model");
+        }
+        catch (ArgumentException exception)
+        {
+            throw new TrainingSpecException("model." + (exception.ParamName ?? "kind"), exception.Message, exception);
+        }
+
+        if (spec.Optimizer is null)
+        {
+            throw new TrainingSpecException("optimizer", "is required.");
+        }
+
+        if (spec.Mode != ConsistencyMode.Lbfgs)
+        {
+            try
+            {
+                spec.Optimizer.Validate();
+            }
+            catch (ArgumentException exception)
+            {
+                throw new TrainingSpecException("optimizer." + (exception.ParamName ?? "kind"), exception.Message, exception);
+            }
+        }
+
+        if (!Enum.IsDefined(spec.Mode))
+        {
+            throw new TrainingSpecException("mode", $"'{spec.Mode}' is not one of {string.Join(", ", Enum.GetNames<ConsistencyMode>())}.");
+        }
+
+        if (!Enum.IsDefined(spec.Compression))
+        {
+            throw new TrainingSpecException("compression", $"'{spec.Compression}' is not one of {string.Join(", ", Enum.GetNames<TensorCompression>())}.");
+        }
+
+        Range("workers", spec.Workers, 1, MaximumWorkers);
+        Range("shards", spec.Shards, 1, MaximumWorkers);
+        Range("epochs", spec.Epochs, 1, 100_000);
+        Range("batchSize", spec.BatchSize, 1, 1_000_000);
+        Range("pullEvery", spec.PullEvery, 1, 1_000_000);
+        Range("staleness", spec.Staleness, 0, 1_000_000);
+        Range("averagingInterval", spec.AveragingInterval, 1, 1_000_000);
+        Range("earlyStoppingPatience", spec.EarlyStoppingPatience, 0, 100_000);
+        Range("lbfgsIterations", spec.LbfgsIterations, 1, 100_000);
+        Range("lbfgsIterationsPerEpoch", spec.LbfgsIterationsPerEpoch, 1, 100_000);
+        Range("lbfgsHistory", spec.LbfgsHistory, 1, 100);
+        Range("checkpointEverySteps", spec.CheckpointEverySteps, 0, int.MaxValue);
+        Range("maxEpochRetries", spec.MaxEpochRetries, 0, 100);
+        if (!double.IsFinite(spec.LbfgsL2Regularization) || spec.LbfgsL2Regularization < 0)
+        {
+            throw new TrainingSpecException("lbfgsL2Regularization", $"must be finite and >= 0, got {spec.LbfgsL2Regularization}.");
+        }
+
+        if (spec.PullTimeout <= TimeSpan.Zero || spec.PullTimeout > TimeSpan.FromHours(1))
+        {
+            throw new TrainingSpecException("pullTimeout", $"must be above zero and at most one hour, got {spec.PullTimeout}.");
+        }
+
+        if (spec.BackupWorkers < 0 || spec.BackupWorkers >= spec.Workers)
+        {
+            throw new TrainingSpecException("backupWorkers", $"must be between 0 and workers - 1 ({spec.Workers - 1}), got {spec.BackupWorkers}.");
+        }
+
+        if (spec.BackupWorkers > 0 && spec.Mode != ConsistencyMode.Bsp)
+        {
+            throw new TrainingSpecException("backupWorkers", $"applies to BSP only, but mode is {spec.Mode}.");
+        }
+
+        if (spec.CheckpointEverySteps > 0 && spec.Mode != ConsistencyMode.Bsp)
+        {
+            throw new TrainingSpecException("checkpointEverySteps", $"applies to BSP only (other modes checkpoint at epoch ends), but mode is {spec.Mode}.");
+        }
+
+        if (spec.Data is null || string.IsNullOrWhiteSpace(spec.Data.TrainManifest))
+        {
+            throw new TrainingSpecException("data.trainManifest", "is required: the path of a partitioned dataset's manifest (<dir>/<name>.manifest.json).");
+        }
+
+        if (spec.EarlyStoppingPatience > 0 && spec.Data.TestManifest is null)
+        {
+            throw new TrainingSpecException("earlyStoppingPatience", "needs a held-out set (data.testManifest).");
+        }
+
+        IModel model = spec.Model.Create();
+        if (spec.Shards > model.ParameterCount)
+        {
+            throw new TrainingSpecException("shards", $"{spec.Shards} shards exceed the model's {model.ParameterCount} parameters.");
+        }
+
+        if (checkData)
+        {
+            DatasetManifest train = CheckDataset("data.trainManifest", spec.Data.TrainManifest, spec.Model, model);
+            if (train.Partitions.Count < spec.Workers)
+            {
+                throw new TrainingSpecException("workers", $"{spec.Workers} workers need at least {spec.Workers} partitions, but '{spec.Data.TrainManifest}' has {train.Partitions.Count}.");
+            }
+
+            if (spec.Data.TestManifest is not null)
+            {
+                CheckDataset("data.testManifest", spec.Data.TestManifest, spec.Model, model);
+            }
+        }
+    }
+
+    private static DatasetManifest CheckDataset(string field, string path, ModelSpec spec, IModel model)
+    {
+        DatasetManifest manifest;
+        try
+        {
+            manifest = DatasetLocation.Open(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or DataFormatException or ArgumentException)
+        {
+            throw new TrainingSpecException(field, $"cannot read '{path}': {exception.Message}", exception);
+        }
+
+        bool sparse = manifest.Kind == PartitionKind.Sparse;
+        if (sparse != (model.Input == ModelInput.Sparse))
+        {
+            throw new TrainingSpecException(field, $"'{path}' is {manifest.Kind.ToString().ToLowerInvariant()} but model '{spec.Kind}' needs {model.Input.ToString().ToLowerInvariant()} input.");
+        }
+
+        if (sparse && manifest.IndexWidth != 4)
+        {
+            throw new TrainingSpecException(field, $"'{path}' has {manifest.IndexWidth}-byte feature ids; models read 4-byte ids (hash the features first).");
+        }
+
+        if (!sparse && manifest.ColumnCount != spec.FeatureCount)
+        {
+            throw new TrainingSpecException("model.featureCount", $"is {spec.FeatureCount} but '{path}' has {manifest.ColumnCount} columns.");
+        }
+
+        if (manifest.RowCount == 0)
+        {
+            throw new TrainingSpecException(field, $"'{path}' has no rows.");
+        }
+
+        return manifest;
+    }
+
+    private static void Range(string field, int value, int minimum, int maximum)
+    {
+        if (value < minimum || value > maximum)
+        {
+            throw new TrainingSpecException(field, $"must be between {minimum} and {maximum}, got {value}.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex JobIdPattern();
+}

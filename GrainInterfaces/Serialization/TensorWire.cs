@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using OrleansML.Jobs;
+using OrleansML.Runtime.Serialization;
+
+namespace OrleansML.GrainInterfaces;
+
+/// <summary>Writes float tensors as raw blocks, in float32 or (compressed) float16, and reads them back as
+/// float32. The block's element type travels with it, so a reader needs no setting.</summary>
+internal static class TensorWire
+{
+    private const byte Float32 = 1;
+    private const byte Float16 = 2;
+
+    public static void WriteFloats(ref BodyWriter writer, ReadOnlySpan<float> values, TensorCompression compression)
+    {
+        if (compression == TensorCompression.Float16)
+        {
+            writer.WriteBlock<byte>([Float16]);
+            Half[] rented = ArrayPool<Half>.Shared.Rent(Math.Max(1, values.Length));
+            try
+            {
+                TensorPrimitives.ConvertToHalf(values, rented.AsSpan(0, values.Length));
+                writer.WriteBlock<Half>(rented.AsSpan(0, values.Length));
+            }
+            finally
+            {
+                ArrayPool<Half>.Shared.Return(rented);
+            }
+
+            return;
+        }
+
+        writer.WriteBlock<byte>([Float32]);
+        writer.WriteBlock(values);
+    }
+
+    public static float[] ReadFloats(ref BodyReader reader)
+    {
+        byte[] kind = reader.ReadBlock<byte>() ?? throw new MessageFormatException("A tensor block has no element-type tag.");
+        if (kind.Length != 1)
+        {
+            throw new MessageFormatException($"A tensor block's element-type tag has {kind.Length} bytes, not 1.");
+        }
+
+        switch (kind[0])
+        {
+            case Float32:
+                return reader.ReadBlock<float>() ?? [];
+            case Float16:
+                Half[] halves = reader.ReadBlock<Half>() ?? [];
+                float[] values = new float[halves.Length];
+                TensorPrimitives.ConvertToSingle(halves, values);
+                return values;
+            default:
+                throw new MessageFormatException($"Unknown tensor element type {kind[0]}.");
+        }
+    }
+
+    public static void CheckVersion(ref BodyReader reader, int expected, string typeName)
+    {
+        int version = reader.ReadInt32();
+        if (version != expected)
+        {
+            throw new MessageFormatException($"{typeName} version {version} is not supported (this build reads version {expected}).");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using OrleansML.Jobs;
+using OrleansML.Runtime.Serialization;
+
+namespace OrleansML.GrainInterfaces;
+
+/// <summary>
+/// A worker's update for one shard: the gradient of its batch's mean loss (BSP, ASP, SSP) or its model delta
+/// (model averaging), dense over the shard's range (<see cref="Keys"/> null) or at the listed keys only.
+/// Idempotent by (<see cref="WorkerId"/>, <see cref="Step"/>): a shard applies each pair at most once.
+/// </summary>
+public sealed class GradientPush : IBinarySerializable<GradientPush>
+{
+    private const int WireVersion = 1;
+
+    /// <summary>The coordinator's attempt token.</summary>
+    public long Attempt { get; init; }
+
+    /// <summary>The pushing worker.</summary>
+    public int WorkerId { get; init; }
+
+    /// <summary>The worker's global step (model averaging: its round).</summary>
+    public long Step { get; init; }
+
+    /// <summary>Rows behind the update: the weight of this push in a BSP or averaging mean.</summary>
+    public int Rows { get; init; }
+
+    /// <summary>Global parameter indices (sorted, inside the shard's range), or null for the whole range.</summary>
+    public int[]? Keys { get; init; }
+
+    /// <summary>The values, one per key or per parameter of the range.</summary>
+    public float[] Values { get; init; } = [];
+
+    /// <summary>How <see cref="Values"/> travel.</summary>
+    public TensorCompression Compression { get; init; }
+
+    /// <inheritdoc/>
+    public static void Write(ref BodyWriter writer, GradientPush? value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteInt32(WireVersion);
+        writer.WriteInt64(value.Attempt);
+        writer.WriteInt32(value.WorkerId);
+        writer.WriteInt64(value.Step);
+        writer.WriteInt32(value.Rows);
+        writer.WriteBlock<int>(value.Keys, value.Keys is null);
+        TensorWire.WriteFloats(ref writer, value.Values, value.Compression);
+    }
+
+    /// <inheritdoc/>
+    public static GradientPush? Read(ref BodyReader reader)
+    {
+        TensorWire.CheckVersion(ref reader, WireVersion, nameof(GradientPush));
+        return new GradientPush
+        {
+            Attempt = reader.ReadInt64(),
+            WorkerId = reader.ReadInt32(),
+            Step = reader.ReadInt64(),
+            Rows = reader.ReadInt32(),
+            Keys = reader.ReadBlock<int>(),
+            Values = TensorWire.ReadFloats(ref reader),
+        };
+    }
+}

@@ -1,0 +1,59 @@
+namespace OrleansML.GrainInterfaces;
+
+/// <summary>
+/// One contiguous slice of a job's model (key: <see cref="ShardLayout.ShardKey"/>), placed spread across silos.
+/// It applies the optimizer to the pushes it receives, serves pulls, and checkpoints to grain storage.
+/// </summary>
+/// <remarks>
+/// Guarantees:
+/// <list type="bullet">
+/// <item>Pushes are idempotent by (worker, step): a duplicate changes nothing and returns
+/// <see cref="PushOutcome.Duplicate"/>.</item>
+/// <item>Requests carry the coordinator's attempt token; after <see cref="BeginAsync"/> with a new attempt
+/// (or a restore, or a reactivation), requests of another attempt fail at once and pulls waiting under the
+/// old attempt fail too. So no worker of an abandoned attempt can change the model, and none hangs.</item>
+/// <item>A checkpoint covers the parameters, the optimizer state, the version and the per-worker clocks. On
+/// reactivation the shard loads its newest checkpoint and refuses work until the coordinator begins an
+/// attempt.</item>
+/// </list>
+/// </remarks>
+public interface IParameterShardGrain : IGrainWithStringKey
+{
+    /// <summary>Sets what the shard holds. The first call initialises the parameters (or loads the newest
+    /// checkpoint from storage); later calls may change only the worker count and the mode's settings.</summary>
+    Task<ShardStats> ConfigureAsync(ShardAssignment assignment);
+
+    /// <summary>Starts attempt <paramref name="attempt"/> (attempts only grow): pending pulls of older attempts
+    /// fail. Returns the shard's version.</summary>
+    Task<long> BeginAsync(long attempt);
+
+    /// <summary>Fails every pending pull and refuses work until the next <see cref="BeginAsync"/>.</summary>
+    Task AbortAsync(string reason);
+
+    /// <summary>Parameters, once the consistency mode allows (see <see cref="PullRequest"/>).</summary>
+    Task<ParameterSlice> PullAsync(PullRequest request);
+
+    /// <summary>Applies, buffers, or drops a push (see <see cref="PushOutcome"/>).</summary>
+    Task<PushOutcome> PushAsync(GradientPush push);
+
+    /// <summary>Writes a checkpoint with id <paramref name="checkpointId"/> (the job's global step) and keeps
+    /// the newest few.</summary>
+    Task CheckpointAsync(long checkpointId);
+
+    /// <summary>Loads checkpoint <paramref name="checkpointId"/> as the live state and returns its version.</summary>
+    /// <exception cref="InvalidOperationException">No checkpoint has that id.</exception>
+    Task<long> RestoreAsync(long checkpointId);
+
+    /// <summary>The shard's counters, including the checkpoint ids it holds.</summary>
+    Task<ShardStats> GetStatsAsync();
+
+    /// <summary>The whole slice as it is now (no waiting, any attempt).</summary>
+    Task<float[]> ReadParametersAsync();
+
+    /// <summary>Overwrites the slice (L-BFGS keeps its iterate here) and sets the version.</summary>
+    Task WriteParametersAsync(float[] values, long version);
+
+    /// <summary>Deactivates the shard once idle, so its next call places it again (elastic rebalancing). Call
+    /// only right after a checkpoint: the next activation starts from it.</summary>
+    Task RetireAsync();
+}

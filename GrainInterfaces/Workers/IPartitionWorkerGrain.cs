@@ -1,0 +1,31 @@
+namespace OrleansML.GrainInterfaces;
+
+/// <summary>
+/// Owns one share of a job's data (key: <see cref="ShardLayout.WorkerKey"/>), placed spread across silos. It
+/// loads its partitions from the dataset store once, keeps them in memory, and computes gradients with the
+/// Learning kernels. It keeps no grain state: every call carries the <see cref="WorkerAssignment"/>, so a
+/// worker reactivated elsewhere reloads its data and continues.
+/// </summary>
+public interface IPartitionWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Loads (or keeps) the partitions of the assignment.</summary>
+    Task<WorkerLoadInfo> LoadAsync(WorkerAssignment assignment);
+
+    /// <summary>
+    /// Runs the global steps <c>[firstStep, epoch * StepsPerEpoch)</c> of <paramref name="epoch"/> (1-based)
+    /// under <paramref name="attempt"/>: pull, compute, push, as the consistency mode says. Fails if a shard
+    /// refuses the attempt or a pull times out.
+    /// </summary>
+    Task<WorkerEpochResult> RunEpochAsync(WorkerAssignment assignment, long attempt, int epoch, long firstStep);
+
+    /// <summary>Reads the whole model from the shards as it is now and evaluates the worker's share of the
+    /// held-out set (empty when there is none).</summary>
+    Task<EvaluationSummary> EvaluateAsync(WorkerAssignment assignment, long attempt);
+
+    /// <summary>L-BFGS: the loss and gradient sums over all of the worker's training rows at
+    /// <paramref name="parameters"/>.</summary>
+    Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, float[] parameters);
+
+    /// <summary>Deactivates the worker once idle, so its next call places it again (elastic rebalancing).</summary>
+    Task RetireAsync();
+}
