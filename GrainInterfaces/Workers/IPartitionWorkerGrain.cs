@@ -12,9 +12,10 @@ public interface IPartitionWorkerGrain : IGrainWithStringKey
     Task<WorkerLoadInfo> LoadAsync(WorkerAssignment assignment);
 
     /// <summary>
-    /// Runs the global steps <c>[firstStep, epoch * StepsPerEpoch)</c> of <paramref name="epoch"/> (1-based)
-    /// under <paramref name="attempt"/>: pull, compute, push, as the consistency mode says. Fails if a shard
-    /// refuses the attempt or a pull times out.
+    /// Runs global steps from <paramref name="firstStep"/> towards <c>epoch * StepsPerEpoch</c> (the end of
+    /// <paramref name="epoch"/>, 1-based) under <paramref name="attempt"/>: pull, compute, push, as the
+    /// consistency mode says. It returns at the epoch's end or after about <see cref="WorkerAssignment.RunSlice"/>,
+    /// with the step to continue from. Fails if a shard refuses the attempt or a pull times out.
     /// </summary>
     Task<WorkerEpochResult> RunEpochAsync(WorkerAssignment assignment, long attempt, int epoch, long firstStep);
 

@@ -26,6 +26,10 @@ public sealed record WorkerEpochResult
 
     /// <summary>The silo that ran the worker.</summary>
     public string? Silo { get; init; }
+
+    /// <summary>The global step the next run call of this epoch starts at; equals the epoch's end when the
+    /// worker finished it.</summary>
+    public long NextStep { get; init; }
 }
 
 /// <summary>A worker's partitions, once loaded.</summary>

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using OrleansML.GrainInterfaces;
+using OrleansML.Jobs;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
+
+namespace OrleansML.Grains.Workers;
+
+/// <summary>
+/// Runs a worker's steps of one epoch under one consistency mode. Global step <c>s</c> of epoch <c>e</c> is
+/// <c>(e - 1) * T + t</c> with <c>t</c> in <c>[0, T)</c>; at step <c>t</c> the worker takes batch
+/// <c>order[t]</c>, rows <c>[b * n / T, (b + 1) * n / T)</c> of its shuffled rows, so batches are contiguous,
+/// nearly equal, and never empty (the coordinator makes <c>T</c> at most every worker's row count).
+/// </summary>
+internal sealed class EpochRunner
+{
+    private readonly WorkerModel _model;
+    private readonly WorkerAssignment _assignment;
+    private readonly ShardChannel _shards;
+    private readonly TimeProvider _time;
+    private double _lossSum;
+    private long _rows;
+    private int _steps;
+    private long _computeTicks;
+    private long _communicationTicks;
+
+    public EpochRunner(WorkerModel model, WorkerAssignment assignment, ShardChannel shards, TimeProvider time)
+    {
+        _model = model;
+        _assignment = assignment;
+        _shards = shards;
+        _time = time;
+    }
+
+    public async Task<WorkerEpochResult> RunAsync(int epoch, long firstStep, string? silo)
+    {
+        long steps = _assignment.StepsPerEpoch;
+        long epochStart = (epoch - 1) * steps;
+        long epochEnd = epoch * steps;
+        if (firstStep < epochStart || firstStep > epochEnd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstStep), $"step {firstStep} is outside epoch {epoch} (steps [{epochStart}, {epochEnd})).");
+        }
+
+        int[] order = BatchOrder(epoch);
+        long started = _time.GetTimestamp();
+        long next = _assignment.Mode == ConsistencyMode.ModelAveraging
+            ? await RunAveragingAsync(order, epochStart, firstStep, epochEnd, started)
+            : await RunStepsAsync(order, epochStart, firstStep, epochEnd, started);
+        return new WorkerEpochResult
+        {
+            LossSum = _lossSum,
+            Rows = _rows,
+            Steps = _steps,
+            Seconds = _time.GetElapsedTime(started).TotalSeconds,
+            ComputeSeconds = TimeSpan.FromTicks(_computeTicks).TotalSeconds,
+            CommunicationSeconds = TimeSpan.FromTicks(_communicationTicks).TotalSeconds,
+            LatePushes = _shards.LatePushes,
+            Silo = silo,
+            NextStep = next,
+        };
+    }
+
+    private async Task<long> RunStepsAsync(int[] order, long epochStart, long step, long epochEnd, long started)
+    {
+        ConsistencyMode mode = _assignment.Mode;
+        bool sparse = _model.Sparse is not null;
+        while (step < epochEnd)
+        {
+            DataBatch batch = BatchAt(order[step - epochStart]);
+            long communication = _time.GetTimestamp();
+            if (sparse)
+            {
+                ReadOnlyMemory<int> keys = _model.CollectKeys(batch);
+                if (mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0)
+                {
+                    await _shards.PullKeysAsync(_model.Parameters, keys, step, MinimumVersion(step));
+                }
+            }
+            else if (mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0)
+            {
+                await _shards.PullAllAsync(_model.Parameters, step, MinimumVersion(step));
+            }
+
+            long compute = _time.GetTimestamp();
+            _communicationTicks += compute - communication;
+            float loss = sparse ? _model.ComputeSparseGradient(batch) : _model.ComputeGradient(batch);
+            if (!float.IsFinite(loss))
+            {
+                throw new InvalidOperationException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
+            }
+
+            long pushing = _time.GetTimestamp();
+            _computeTicks += pushing - compute;
+            if (sparse)
+            {
+                await _shards.PushSparseAsync(_model.SparseGradient.Keys, _model.SparseGradient.Values, step, batch.Count);
+            }
+            else
+            {
+                await _shards.PushDenseAsync(_model.Gradient, step, batch.Count);
+            }
+
+            _communicationTicks += _time.GetTimestamp() - pushing;
+            _lossSum += (double)loss * batch.Count;
+            _rows += batch.Count;
+            _steps++;
+            step++;
+            if (_time.GetElapsedTime(started) >= _assignment.RunSlice)
+            {
+                break;
+            }
+        }
+
+        return step;
+    }
+
+    /// <summary>Rounds of <see cref="WorkerAssignment.AveragingInterval"/> local steps with the worker's own
+    /// optimizer, then a push of the change (the shards average the workers' changes, weighted by rows).</summary>
+    private async Task<long> RunAveragingAsync(int[] order, long epochStart, long step, long epochEnd, long started)
+    {
+        int interval = _assignment.AveragingInterval;
+        long roundsPerEpoch = (_assignment.StepsPerEpoch + interval - 1) / interval;
+        float[] parameters = _model.Parameters;
+        float[] start = new float[parameters.Length];
+        float[] change = new float[parameters.Length];
+        while (step < epochEnd)
+        {
+            long localStep = step - epochStart;
+            Debug.Assert(localStep % interval == 0, "averaging runs whole rounds");
+            long round = ((epochStart / _assignment.StepsPerEpoch) * roundsPerEpoch) + (localStep / interval);
+            long communication = _time.GetTimestamp();
+            await _shards.PullAllAsync(parameters, round, minimumVersion: round);
+            long compute = _time.GetTimestamp();
+            _communicationTicks += compute - communication;
+            parameters.CopyTo(start, 0);
+            int rows = 0;
+            long roundEnd = Math.Min(step + interval, epochEnd);
+            for (; step < roundEnd; step++)
+            {
+                DataBatch batch = BatchAt(order[step - epochStart]);
+                float loss = _model.ComputeGradient(batch);
+                if (!float.IsFinite(loss))
+                {
+                    throw new InvalidOperationException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
+                }
+
+                _model.ApplyLocal(_model.Gradient.Span);
+                _lossSum += (double)loss * batch.Count;
+                _rows += batch.Count;
+                rows += batch.Count;
+                _steps++;
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.Subtract(parameters, start, change);
+            long pushing = _time.GetTimestamp();
+            _computeTicks += pushing - compute;
+            await _shards.PushDenseAsync(change, round, rows);
+            _communicationTicks += _time.GetTimestamp() - pushing;
+            if (_time.GetElapsedTime(started) >= _assignment.RunSlice)
+            {
+                break;
+            }
+        }
+
+        return step;
+    }
+
+    /// <summary>BSP waits for the barrier of its own step; SSP waits in the shard by clocks; ASP never waits.</summary>
+    private long MinimumVersion(long step) => _assignment.Mode == ConsistencyMode.Bsp ? step : 0;
+
+    private DataBatch BatchAt(int batchIndex)
+    {
+        DataBatch all = _model.Data.Train;
+        long rows = all.Count;
+        long steps = _assignment.StepsPerEpoch;
+        int first = (int)(batchIndex * rows / steps);
+        int end = (int)((batchIndex + 1) * rows / steps);
+        Debug.Assert(end > first, "the coordinator keeps steps per epoch at most the worker's rows");
+        return all.IsDense ? DataBatch.Of(all.Dense!, first, end - first) : DataBatch.Of(all.Sparse!, first, end - first);
+    }
+
+    /// <summary>The batch order of an epoch: a permutation fixed by (seed, epoch, worker), so a retried epoch
+    /// replays the same batches.</summary>
+    private int[] BatchOrder(int epoch)
+    {
+        int[] order = [.. Enumerable.Range(0, _assignment.StepsPerEpoch)];
+        // HashCode.Combine is seeded per process: a retry on another silo must replay the same order.
+        int seed = unchecked((_assignment.Seed * 1_000_003) + (epoch * 7_919) + (_assignment.WorkerIndex * 104_729));
+        new Random(seed & int.MaxValue).Shuffle(order);
+        return order;
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+using OrleansML.GrainInterfaces;
+using OrleansML.Learning.Metrics;
+using OrleansML.Learning.Models;
+using OrleansML.Runtime.Hosting;
+
+namespace OrleansML.Grains.Workers;
+
+/// <summary>See <see cref="IPartitionWorkerGrain"/>. Not reentrant: one run, evaluation or load at a time,
+/// which is what the coordinator sends anyway; the data and buffers it keeps are therefore never shared.</summary>
+[SpreadPlacement]
+public sealed partial class PartitionWorkerGrain(ILocalSiloDetails silo, TimeProvider time, ILogger<PartitionWorkerGrain> logger) : Grain, IPartitionWorkerGrain
+{
+    private WorkerModel? _model;
+
+    /// <inheritdoc/>
+    public async Task<WorkerLoadInfo> LoadAsync(WorkerAssignment assignment)
+    {
+        WorkerModel model = await EnsureLoadedAsync(assignment);
+        return new WorkerLoadInfo { TrainRows = model.Data.Train.Count, TestRows = model.Data.Test?.Count ?? 0, Silo = silo.SiloName };
+    }
+
+    /// <inheritdoc/>
+    public async Task<WorkerEpochResult> RunEpochAsync(WorkerAssignment assignment, long attempt, int epoch, long firstStep)
+    {
+        WorkerModel model = await EnsureLoadedAsync(assignment);
+        if (assignment.StepsPerEpoch < 1 || assignment.StepsPerEpoch > model.Data.Train.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(assignment), $"{assignment.StepsPerEpoch} steps per epoch do not fit worker {assignment.WorkerIndex}'s {model.Data.Train.Count} rows.");
+        }
+
+        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
+        var runner = new EpochRunner(model, assignment, channel, time);
+        return await runner.RunAsync(epoch, firstStep, silo.SiloName);
+    }
+
+    /// <inheritdoc/>
+    public async Task<EvaluationSummary> EvaluateAsync(WorkerAssignment assignment, long attempt)
+    {
+        WorkerModel model = await EnsureLoadedAsync(assignment);
+        var evaluator = new ModelEvaluator(model.Model);
+        if (model.Data.Test is not DataBatch test)
+        {
+            return EvaluationSummary.From(evaluator.CreateResult());
+        }
+
+        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
+        await channel.PullAllAsync(model.Parameters, clock: 0, minimumVersion: 0);
+        return EvaluationSummary.From(evaluator.Evaluate(model.Parameters, test));
+    }
+
+    /// <inheritdoc/>
+    public async Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, float[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        WorkerModel model = await EnsureLoadedAsync(assignment);
+        if (parameters.Length != model.Model.ParameterCount)
+        {
+            throw new ArgumentException($"{parameters.Length} parameters given; model '{model.Model.Name}' has {model.Model.ParameterCount}.", nameof(parameters));
+        }
+
+        return FullBatch.LossAndGradient(model.Model, parameters, model.Data.Train);
+    }
+
+    /// <inheritdoc/>
+    public Task RetireAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    private async Task<WorkerModel> EnsureLoadedAsync(WorkerAssignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        if (_model is not null && _model.Serves(assignment))
+        {
+            return _model;
+        }
+
+        WorkerData data = _model is not null && _model.Data.Key == WorkerData.KeyOf(assignment)
+            ? _model.Data
+            : await LoadDataAsync(assignment);
+        _model = new WorkerModel(assignment, data);
+        return _model;
+    }
+
+    private async Task<WorkerData> LoadDataAsync(WorkerAssignment assignment)
+    {
+        long started = time.GetTimestamp();
+        // Reading and checking partitions is disk and CPU work: keep it off the activation's turn thread.
+        WorkerData data = await Task.Run(() => WorkerData.Load(assignment));
+        double milliseconds = time.GetElapsedTime(started).TotalMilliseconds;
+        LogLoaded(logger, assignment.JobId, assignment.WorkerIndex, assignment.WorkerCount, data.Train.Count, data.Test?.Count ?? 0, milliseconds);
+        return data;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} worker {Worker}/{Workers} loaded {TrainRows} training and {TestRows} held-out rows in {Milliseconds:F0} ms")]
+    private static partial void LogLoaded(ILogger logger, string jobId, int worker, int workers, int trainRows, int testRows, double milliseconds);
+}

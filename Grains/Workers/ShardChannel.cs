@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using OrleansML.GrainInterfaces;
+using OrleansML.Jobs;
+
+namespace OrleansML.Grains.Workers;
+
+/// <summary>
+/// One worker's connection to a job's shards for one attempt: pulls assemble the full parameter vector (or the
+/// touched keys) from the slices, pushes split a gradient into per-shard parts. Calls to the shards go out in
+/// parallel; the slowest shard sets the pace.
+/// </summary>
+internal sealed class ShardChannel
+{
+    private readonly IParameterShardGrain[] _shards;
+    private readonly ShardLayout _layout;
+    private readonly long _attempt;
+    private readonly int _workerId;
+    private readonly TensorCompression _compression;
+
+    public ShardChannel(IGrainFactory grains, WorkerAssignment assignment, int parameterCount, long attempt)
+    {
+        _layout = new ShardLayout(parameterCount, assignment.ShardCount);
+        _shards = [.. Enumerable.Range(0, assignment.ShardCount).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(assignment.JobId, i)))];
+        _attempt = attempt;
+        _workerId = assignment.WorkerIndex;
+        _compression = assignment.Compression;
+    }
+
+    public ShardLayout Layout => _layout;
+
+    /// <summary>Late pushes reported by the shards so far.</summary>
+    public long LatePushes { get; private set; }
+
+    /// <summary>Pulls every shard's whole range into <paramref name="parameters"/>.</summary>
+    public async Task PullAllAsync(float[] parameters, long clock, long minimumVersion)
+    {
+        var pulls = new Task<ParameterSlice>[_shards.Length];
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            pulls[i] = _shards[i].PullAsync(new PullRequest { Attempt = _attempt, WorkerId = _workerId, Step = clock, MinimumVersion = minimumVersion, Compression = _compression });
+        }
+
+        ParameterSlice[] slices = await Task.WhenAll(pulls);
+        for (int i = 0; i < slices.Length; i++)
+        {
+            ParameterSlice slice = slices[i];
+            if (slice.Start != _layout.Start(i) || slice.Values.Length != _layout.Length(i))
+            {
+                throw new InvalidOperationException($"Shard {i} returned [{slice.Start}, +{slice.Values.Length}) but holds [{_layout.Start(i)}, +{_layout.Length(i)}): the job's layout changed under the worker.");
+            }
+
+            slice.Values.CopyTo(parameters.AsSpan(slice.Start));
+        }
+    }
+
+    /// <summary>Pulls the values of <paramref name="sortedKeys"/> into <paramref name="parameters"/> at those keys.</summary>
+    public async Task PullKeysAsync(float[] parameters, ReadOnlyMemory<int> sortedKeys, long clock, long minimumVersion)
+    {
+        List<(int Shard, int[] Keys)> runs = SplitByShard(sortedKeys.Span);
+        var pulls = new Task<ParameterSlice>[runs.Count];
+        for (int i = 0; i < runs.Count; i++)
+        {
+            pulls[i] = _shards[runs[i].Shard].PullAsync(new PullRequest
+            {
+                Attempt = _attempt, WorkerId = _workerId, Step = clock, MinimumVersion = minimumVersion, Keys = runs[i].Keys, Compression = _compression,
+            });
+        }
+
+        ParameterSlice[] slices = await Task.WhenAll(pulls);
+        for (int i = 0; i < runs.Count; i++)
+        {
+            int[] keys = runs[i].Keys;
+            float[] values = slices[i].Values;
+            Debug.Assert(values.Length == keys.Length, "a key pull returns one value per key");
+            for (int k = 0; k < keys.Length; k++)
+            {
+                parameters[keys[k]] = values[k];
+            }
+        }
+    }
+
+    /// <summary>Pushes a dense update (one slice per shard); every shard gets a push, so barriers see every worker.</summary>
+    public async Task PushDenseAsync(ReadOnlyMemory<float> update, long clock, int rows)
+    {
+        Debug.Assert(update.Length == _layout.ParameterCount);
+        var pushes = new Task<PushOutcome>[_shards.Length];
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            pushes[i] = _shards[i].PushAsync(new GradientPush
+            {
+                Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
+                Values = update.Slice(_layout.Start(i), _layout.Length(i)).ToArray(),
+            });
+        }
+
+        await CountAsync(pushes);
+    }
+
+    /// <summary>Pushes a sparse update: each shard gets the keys in its range (possibly none, so that a BSP
+    /// barrier still counts the worker).</summary>
+    public Task PushSparseAsync(ReadOnlySpan<int> sortedKeys, ReadOnlySpan<float> values, long clock, int rows)
+    {
+        var pushes = new Task<PushOutcome>[_shards.Length];
+        int position = 0;
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            int end = _layout.Start(i + 1);
+            int first = position;
+            while (position < sortedKeys.Length && sortedKeys[position] < end)
+            {
+                position++;
+            }
+
+            pushes[i] = _shards[i].PushAsync(new GradientPush
+            {
+                Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
+                Keys = sortedKeys[first..position].ToArray(), Values = values[first..position].ToArray(),
+            });
+        }
+
+        return CountAsync(pushes);
+    }
+
+    private async Task CountAsync(Task<PushOutcome>[] pushes) => Count(await Task.WhenAll(pushes));
+
+    private void Count(PushOutcome[] outcomes)
+    {
+        foreach (PushOutcome outcome in outcomes)
+        {
+            if (outcome == PushOutcome.Late)
+            {
+                LatePushes++;
+            }
+        }
+    }
+
+    private List<(int Shard, int[] Keys)> SplitByShard(ReadOnlySpan<int> sortedKeys)
+    {
+        var runs = new List<(int, int[])>();
+        int position = 0;
+        while (position < sortedKeys.Length)
+        {
+            int shard = _layout.ShardOf(sortedKeys[position]);
+            int end = _layout.Start(shard + 1);
+            int first = position;
+            while (position < sortedKeys.Length && sortedKeys[position] < end)
+            {
+                position++;
+            }
+
+            runs.Add((shard, sortedKeys[first..position].ToArray()));
+        }
+
+        return runs;
+    }
+}
