@@ -76,6 +76,9 @@ public sealed record JobStatus
     /// <summary>Epochs the spec asks for.</summary>
     public int EpochsPlanned { get; init; }
 
+    /// <summary>Fraction of the current epoch done, 0 to 1 (0 between epochs).</summary>
+    public double EpochProgress { get; init; }
+
     /// <summary>Why the job failed, or what it is retrying.</summary>
     public string? FailureReason { get; init; }
 

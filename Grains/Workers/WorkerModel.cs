@@ -24,7 +24,7 @@ internal sealed class WorkerModel
         Model = assignment.Model.Create();
         Parameters = new float[Model.ParameterCount];
         _gradient = new float[Model.ParameterCount];
-        if (Model is ISparseModel sparse && assignment.Mode != Jobs.ConsistencyMode.ModelAveraging)
+        if (Model is ISparseModel sparse && assignment.Mode != OrleansML.Jobs.ConsistencyMode.ModelAveraging)
         {
             // Averaging moves whole models; only per-step modes profit from touching just the batch's keys.
             Sparse = sparse;
@@ -32,7 +32,7 @@ internal sealed class WorkerModel
             _touched = new SparseGradient(Model.ParameterCount);
         }
 
-        if (assignment.Mode == Jobs.ConsistencyMode.ModelAveraging)
+        if (assignment.Mode == OrleansML.Jobs.ConsistencyMode.ModelAveraging)
         {
             _localOptimizer = assignment.LocalOptimizer.Create();
             _localState = _localOptimizer.CreateState(Model.ParameterCount);

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using OrleansML.Jobs;
+
+namespace OrleansML.Grains.Jobs;
+
+/// <summary>What the epoch drivers need from the coordinator grain: its record, persistence, status
+/// publication, and the silo's services. Every member is called on the grain's own scheduler.</summary>
+internal interface IJobHost
+{
+    string JobId { get; }
+
+    JobRecord Record { get; }
+
+    IGrainFactory Grains { get; }
+
+    TrainingJobOptions Options { get; }
+
+    TimeProvider Time { get; }
+
+    ILogger Logger { get; }
+
+    /// <summary>Writes the record (after any change that must survive the silo).</summary>
+    Task SaveAsync();
+
+    /// <summary>Bumps the status revision and wakes watchers; <paramref name="epochProgress"/> is the fraction
+    /// of the current epoch done.</summary>
+    void Publish(double epochProgress = 0);
+
+    /// <summary>Completes when the job is not paused (or is cancelled).</summary>
+    Task WaitWhilePausedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Marks the job paused (the driver reached an epoch boundary with a pause requested).</summary>
+    Task EnterPauseAsync();
+
+    /// <summary>The L-BFGS state bytes (empty when none).</summary>
+    byte[] LbfgsState { get; }
+
+    /// <summary>Persists the L-BFGS state.</summary>
+    Task SaveLbfgsStateAsync(byte[] state);
+}

@@ -1,0 +1,93 @@
+using System.Text.Json.Serialization;
+using OrleansML.Jobs;
+
+namespace OrleansML.Grains.Jobs;
+
+/// <summary>
+/// The coordinator's persisted state, written after every change that must survive its silo: the spec, the
+/// epochs done and their metrics, the newest checkpoint every shard holds (<see cref="CheckpointStep"/>), and
+/// the attempt counter (persisted before an attempt uses it, so a resumed coordinator never reuses one).
+/// </summary>
+public sealed class JobRecord
+{
+    /// <summary>The spec, or null before the job was started.</summary>
+    public TrainingSpec? Spec { get; set; }
+
+    /// <summary>The job's state.</summary>
+    public JobState State { get; set; }
+
+    /// <summary>Status revision.</summary>
+    public long Revision { get; set; }
+
+    /// <summary>Epochs finished.</summary>
+    public int EpochsCompleted { get; set; }
+
+    /// <summary>Finished epochs' metrics.</summary>
+    public List<EpochMetrics> History { get; set; } = [];
+
+    /// <summary>The last attempt token handed out.</summary>
+    public long Attempt { get; set; }
+
+    /// <summary>Global step of the newest checkpoint every shard holds (an epoch boundary).</summary>
+    public long CheckpointStep { get; set; }
+
+    /// <summary>Steps per epoch, fixed when the job starts.</summary>
+    public int StepsPerEpoch { get; set; }
+
+    /// <summary>Whether the shards were configured and checkpoint 0 written.</summary>
+    public bool Initialized { get; set; }
+
+    /// <summary>Workers of the last epoch.</summary>
+    public int Workers { get; set; }
+
+    /// <summary>Active silos at the last epoch (elastic rebalancing compares against it).</summary>
+    public List<string> Silos { get; set; } = [];
+
+    /// <summary>Failed attempts that were retried.</summary>
+    public int Retries { get; set; }
+
+    /// <summary>Late pushes dropped over the job.</summary>
+    public long LatePushes { get; set; }
+
+    /// <summary>Duplicate pushes ignored over the job.</summary>
+    public long DuplicatePushes { get; set; }
+
+    /// <summary>Pause requested by a client (takes effect at the next epoch boundary).</summary>
+    public bool PauseRequested { get; set; }
+
+    /// <summary>Why the job failed, or what it retries.</summary>
+    public string? FailureReason { get; set; }
+
+    /// <summary>Best held-out loss so far (early stopping).</summary>
+    public double BestTestLoss { get; set; } = double.PositiveInfinity;
+
+    /// <summary>Epochs since the best held-out loss.</summary>
+    public int EpochsWithoutImprovement { get; set; }
+
+    /// <summary>The saved model's name.</summary>
+    public string? ModelName { get; set; }
+
+    /// <summary>The saved model's version.</summary>
+    public int? ModelVersion { get; set; }
+
+    /// <summary>When the job started.</summary>
+    public DateTimeOffset StartedUtc { get; set; }
+
+    /// <summary>When the job reached a final state.</summary>
+    public DateTimeOffset? FinishedUtc { get; set; }
+
+    /// <summary>Whether the state is final.</summary>
+    [JsonIgnore]
+    public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
+}
+
+/// <summary>JSON for the coordinator's record, registered with the runtime's serializer.</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSerializable(typeof(JobRecord))]
+internal sealed partial class JobRecordJsonContext : JsonSerializerContext
+{
+#pragma warning disable CA2255 // the runtime must know the type before the grain's state is first read.
+    [System.Runtime.CompilerServices.ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register() => Runtime.Serialization.JsonSerializationRegistry.Add(Default);
+}

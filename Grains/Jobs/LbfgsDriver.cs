@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Logging;
+using OrleansML.GrainInterfaces;
+using OrleansML.Jobs;
+using OrleansML.Learning.Data.Partitioning;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
+
+namespace OrleansML.Grains.Jobs;
+
+/// <summary>
+/// Full-batch L-BFGS, as Spark MLlib trains logistic regression: the coordinator holds the iterate and the
+/// curvature history; every evaluation sends the point to all workers, which return loss and gradient sums over
+/// their rows (MLlib's treeAggregate). An "epoch" is <see cref="TrainingSpec.LbfgsIterationsPerEpoch"/>
+/// iterations; after each, the state is persisted, the iterate is written to the shards (where the model is
+/// read from) and the held-out set is evaluated. A failed evaluation is retried: it is a pure function of the
+/// point, so repeating it is safe.
+/// </summary>
+internal sealed partial class LbfgsDriver(IJobHost host)
+{
+    private readonly JobRecord _record = host.Record;
+
+    public static int PlannedEpochs(TrainingSpec spec) => (spec.LbfgsIterations + spec.LbfgsIterationsPerEpoch - 1) / spec.LbfgsIterationsPerEpoch;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        TrainingSpec spec = _record.Spec!;
+        DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
+        IModel model = spec.Model.Create();
+        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount);
+        int workers = spec.Workers;
+        WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, stepsPerEpoch: 1, host.Options.WorkerRunSlice))];
+        LbfgsState state;
+        if (host.LbfgsState.Length > 0)
+        {
+            state = LbfgsState.Deserialize(host.LbfgsState);
+        }
+        else
+        {
+            var initial = new float[model.ParameterCount];
+            model.InitializeParameters(initial, spec.Seed);
+            state = LbfgsState.Create([.. initial.Select(v => (double)v)], spec.LbfgsHistory);
+        }
+
+        if (!_record.Initialized)
+        {
+            _record.Workers = workers;
+            await group.ConfigureShardsAsync(workers);
+            _record.Initialized = true;
+            _record.State = JobState.Running;
+            await host.SaveAsync();
+            host.Publish();
+        }
+
+        int planned = PlannedEpochs(spec);
+        var point = new float[model.ParameterCount];
+        while (_record.EpochsCompleted < planned)
+        {
+            await host.WaitWhilePausedAsync(cancellationToken);
+            if (_record.PauseRequested)
+            {
+                await host.EnterPauseAsync();
+                continue;
+            }
+
+            int epoch = _record.EpochsCompleted + 1;
+            long started = host.Time.GetTimestamp();
+            long rowsBefore = 0;
+            var minimizer = new LbfgsMinimizer(new LbfgsOptions
+            {
+                MaximumIterations = Math.Min(spec.LbfgsIterations, state.Iterations + spec.LbfgsIterationsPerEpoch),
+                HistorySize = spec.LbfgsHistory,
+                L2Regularization = spec.LbfgsL2Regularization,
+            });
+            LbfgsResult result = await minimizer.MinimizeAsync(
+                async (x, gradient, token) =>
+                {
+                    (double loss, long rows) = await EvaluateObjectiveAsync(group, assignments, x, gradient, token);
+                    rowsBefore += rows;
+                    return loss;
+                },
+                state,
+                null,
+                cancellationToken);
+            double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
+            await host.SaveLbfgsStateAsync(state.Serialize());
+            for (int i = 0; i < point.Length; i++)
+            {
+                point[i] = (float)state.Point[i];
+            }
+
+            EpochMetrics metrics = await EvaluateWithRetriesAsync(group, assignments, point, state, epoch, rowsBefore, seconds, workers, spec, cancellationToken);
+            _record.History.Add(metrics);
+            _record.EpochsCompleted = epoch;
+            bool converged = result.Reason != LbfgsConvergence.MaximumIterations;
+            bool stop = converged || JobSteps.ShouldStopEarly(_record, metrics, spec.EarlyStoppingPatience);
+            await host.SaveAsync();
+            host.Publish();
+            string reason = result.Reason.ToString();
+            LogIteration(host.Logger, host.JobId, state.Iterations, state.Loss, reason);
+            if (stop)
+            {
+                break;
+            }
+        }
+
+        await JobSteps.SaveModelAsync(host, spec.Model, await group.ReadModelAsync());
+    }
+
+    private async Task<EpochMetrics> EvaluateWithRetriesAsync(JobGroup group, WorkerAssignment[] assignments, float[] point, LbfgsState state, int epoch, long rows, double seconds, int workers, TrainingSpec spec, CancellationToken cancellationToken)
+    {
+        for (int attemptNumber = 1; ; attemptNumber++)
+        {
+            long attempt = ++_record.Attempt;
+            await host.SaveAsync();
+            try
+            {
+                await group.BeginAsync(attempt);
+                await group.WriteModelAsync(point, state.Iterations);
+                var metrics = new EpochMetrics { Epoch = epoch, TrainLoss = state.Loss, Examples = rows, Seconds = seconds, Workers = workers, Attempts = attemptNumber };
+                return JobSteps.WithTest(metrics, await JobSteps.EvaluateAsync(group, assignments, attempt));
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attemptNumber <= spec.MaxEpochRetries)
+            {
+                _record.Retries++;
+                _record.FailureReason = $"retrying the evaluation of iteration {state.Iterations} after: {SgdDriver.Describe(e)}";
+                host.Publish();
+                await Task.Delay(host.Options.RetryDelay, host.Time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The mean loss and gradient over all rows at <paramref name="x"/>; a worker call that fails is
+    /// retried (the result depends only on the point).</summary>
+    private async Task<(double Loss, long Rows)> EvaluateObjectiveAsync(JobGroup group, WorkerAssignment[] assignments, ReadOnlyMemory<double> x, Memory<double> gradient, CancellationToken cancellationToken)
+    {
+        float[] point = new float[x.Length];
+        ReadOnlySpan<double> source = x.Span;
+        for (int i = 0; i < point.Length; i++)
+        {
+            point[i] = (float)source[i];
+        }
+
+        LossGradient[] parts = await Task.WhenAll(assignments.Select((a, i) => WithRetriesAsync(() => group.Worker(i).ComputeLossAndGradientAsync(a, point), cancellationToken)));
+        long rows = parts.Sum(p => p.Rows);
+        double loss = parts.Sum(p => p.LossSum) / rows;
+        Span<double> g = gradient.Span;
+        g.Clear();
+        foreach (LossGradient part in parts)
+        {
+            for (int i = 0; i < g.Length; i++)
+            {
+                g[i] += part.GradientSum[i];
+            }
+        }
+
+        for (int i = 0; i < g.Length; i++)
+        {
+            g[i] /= rows;
+        }
+
+        return (loss, rows);
+    }
+
+    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (int attemptNumber = 1; ; attemptNumber++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attemptNumber <= _record.Spec!.MaxEpochRetries)
+            {
+                _record.Retries++;
+                _record.FailureReason = $"retrying a loss evaluation after: {SgdDriver.Describe(e)}";
+                host.Publish();
+                await Task.Delay(host.Options.RetryDelay, host.Time, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} L-BFGS iteration {Iteration}: loss {Loss:F6} ({Reason})")]
+    private static partial void LogIteration(ILogger logger, string jobId, int iteration, double loss, string reason);
+}

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OrleansML.GrainInterfaces;
+using OrleansML.Jobs;
+using OrleansML.Learning.Data.Partitioning;
+
+namespace OrleansML.Grains.Jobs;
+
+/// <summary>
+/// Drives the mini-batch modes (BSP, ASP, SSP, model averaging) epoch by epoch. An epoch runs as attempts: each
+/// takes a fresh attempt token, rolls every shard back to one common checkpoint when anything may have moved
+/// them (a retry, a resumed coordinator, a rebalance), and lets every worker run its steps. Any failure (a silo
+/// died, a pull timed out, a shard refused) aborts the attempt; the next one starts from the common checkpoint,
+/// up to <see cref="TrainingSpec.MaxEpochRetries"/> times, after which the job fails with the reason.
+/// </summary>
+internal sealed partial class SgdDriver(IJobHost host)
+{
+    private readonly JobRecord _record = host.Record;
+
+    public async Task RunAsync(bool resumed, CancellationToken cancellationToken)
+    {
+        TrainingSpec spec = _record.Spec!;
+        DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
+        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount);
+        bool needsRestore = resumed;
+        if (!_record.Initialized)
+        {
+            (int workers, List<string> silos) = await JobSteps.ChooseWorkersAsync(host.Grains, spec, train.Partitions.Count);
+            _record.StepsPerEpoch = JobSteps.StepsPerEpoch(spec, train);
+            _record.Workers = workers;
+            _record.Silos = silos;
+            await group.ConfigureShardsAsync(workers);
+            await group.CheckpointAsync(0);
+            _record.Initialized = true;
+            _record.State = JobState.Running;
+            await host.SaveAsync();
+            host.Publish();
+            needsRestore = false;
+        }
+
+        while (_record.EpochsCompleted < spec.Epochs)
+        {
+            await host.WaitWhilePausedAsync(cancellationToken);
+            if (_record.PauseRequested)
+            {
+                await host.EnterPauseAsync();
+                continue;
+            }
+
+            needsRestore |= await RebalanceIfNeededAsync(group, spec, train.Partitions.Count);
+            EpochMetrics metrics = await RunEpochWithRetriesAsync(group, spec, needsRestore, cancellationToken);
+            needsRestore = false;
+            (_record.LatePushes, _record.DuplicatePushes) = await group.PushCountersAsync();
+            _record.History.Add(metrics);
+            _record.EpochsCompleted = metrics.Epoch;
+            _record.CheckpointStep = (long)metrics.Epoch * _record.StepsPerEpoch;
+            _record.FailureReason = null;
+            bool stop = JobSteps.ShouldStopEarly(_record, metrics, spec.EarlyStoppingPatience);
+            await host.SaveAsync();
+            host.Publish();
+            LogEpoch(host.Logger, host.JobId, metrics.Epoch, metrics.TrainLoss, metrics.TestAccuracy ?? double.NaN, metrics.Seconds);
+            if (stop)
+            {
+                LogEarlyStop(host.Logger, host.JobId, metrics.Epoch, spec.EarlyStoppingPatience);
+                break;
+            }
+        }
+
+        await JobSteps.SaveModelAsync(host, spec.Model, await group.ReadModelAsync());
+    }
+
+    /// <summary>When the worker count or the active silos changed, retires the workers and shards so that their
+    /// next calls place them over the current silos (the shards come back from the epoch's checkpoint).</summary>
+    private async Task<bool> RebalanceIfNeededAsync(JobGroup group, TrainingSpec spec, int partitions)
+    {
+        if (!spec.Elastic)
+        {
+            return false;
+        }
+
+        (int workers, List<string> silos) = await JobSteps.ChooseWorkersAsync(host.Grains, spec, partitions);
+        if (workers == _record.Workers && silos.SequenceEqual(_record.Silos))
+        {
+            return false;
+        }
+
+        LogRebalance(host.Logger, host.JobId, _record.Workers, workers, silos.Count);
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(workers, _record.Workers)).Select(i => RetireQuietlyAsync(group.Worker(i).RetireAsync())));
+        await Task.WhenAll(group.Shards.Select(s => RetireQuietlyAsync(s.RetireAsync())));
+        _record.Workers = workers;
+        _record.Silos = silos;
+        await host.SaveAsync();
+        return true;
+    }
+
+    private async Task<EpochMetrics> RunEpochWithRetriesAsync(JobGroup group, TrainingSpec spec, bool needsRestore, CancellationToken cancellationToken)
+    {
+        int epoch = _record.EpochsCompleted + 1;
+        for (int attemptNumber = 1; ; attemptNumber++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long attempt = ++_record.Attempt;
+            await host.SaveAsync();
+            try
+            {
+                return await RunAttemptAsync(group, spec, epoch, attempt, attemptNumber, needsRestore, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await group.AbortAsync($"attempt {attempt} failed");
+                if (attemptNumber > spec.MaxEpochRetries)
+                {
+                    throw new JobFailedException($"epoch {epoch} failed {attemptNumber} times; last error: {Describe(e)}", e);
+                }
+
+                _record.Retries++;
+                _record.FailureReason = $"retrying epoch {epoch} (attempt {attemptNumber + 1}) after: {Describe(e)}";
+                LogRetry(host.Logger, host.JobId, epoch, attemptNumber, Describe(e));
+                host.Publish();
+                await Task.Delay(host.Options.RetryDelay, host.Time, cancellationToken);
+                needsRestore = true;
+            }
+        }
+    }
+
+    private async Task<EpochMetrics> RunAttemptAsync(JobGroup group, TrainingSpec spec, int epoch, long attempt, int attemptNumber, bool needsRestore, CancellationToken cancellationToken)
+    {
+        int workers = _record.Workers;
+        int steps = _record.StepsPerEpoch;
+        await group.ConfigureShardsAsync(workers);
+        long firstStep = _record.CheckpointStep;
+        if (needsRestore)
+        {
+            firstStep = await group.CommonCheckpointAsync(_record.CheckpointStep);
+            await group.RestoreAsync(firstStep);
+        }
+
+        await group.BeginAsync(attempt);
+        WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, steps, host.Options.WorkerRunSlice))];
+        long epochEnd = (long)epoch * steps;
+        Debug.Assert(firstStep >= epochEnd - steps && firstStep <= epochEnd, "an attempt starts inside its epoch");
+        long started = host.Time.GetTimestamp();
+        var progress = new EpochProgress(workers, firstStep, epochEnd);
+        WorkerEpochResult[] results = await Task.WhenAll(assignments.Select((a, i) => RunWorkerAsync(group.Worker(i), a, i, attempt, epoch, firstStep, epochEnd, progress, cancellationToken)));
+        double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
+        await group.CheckpointAsync(epochEnd);
+        var metrics = new EpochMetrics
+        {
+            Epoch = epoch,
+            TrainLoss = results.Sum(r => r.LossSum) / Math.Max(1, results.Sum(r => r.Rows)),
+            Examples = results.Sum(r => r.Rows),
+            Seconds = seconds,
+            Workers = workers,
+            Attempts = attemptNumber,
+        };
+        return JobSteps.WithTest(metrics, await JobSteps.EvaluateAsync(group, assignments, attempt));
+    }
+
+    /// <summary>Calls one worker slice after slice until it reaches the epoch's end, summing its results.</summary>
+    private async Task<WorkerEpochResult> RunWorkerAsync(IPartitionWorkerGrain worker, WorkerAssignment assignment, int index, long attempt, int epoch, long firstStep, long epochEnd, EpochProgress progress, CancellationToken cancellationToken)
+    {
+        WorkerEpochResult total = new() { NextStep = firstStep };
+        while (total.NextStep < epochEnd)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            WorkerEpochResult slice = await worker.RunEpochAsync(assignment, attempt, epoch, total.NextStep);
+            if (slice.NextStep <= total.NextStep)
+            {
+                throw new InvalidOperationException($"Worker {index} made no progress at step {total.NextStep}.");
+            }
+
+            total = new WorkerEpochResult
+            {
+                LossSum = total.LossSum + slice.LossSum,
+                Rows = total.Rows + slice.Rows,
+                Steps = total.Steps + slice.Steps,
+                Seconds = total.Seconds + slice.Seconds,
+                ComputeSeconds = total.ComputeSeconds + slice.ComputeSeconds,
+                CommunicationSeconds = total.CommunicationSeconds + slice.CommunicationSeconds,
+                LatePushes = total.LatePushes + slice.LatePushes,
+                Silo = slice.Silo,
+                NextStep = slice.NextStep,
+            };
+            host.Publish(progress.Report(index, slice.NextStep));
+        }
+
+        return total;
+    }
+
+    private static async Task RetireQuietlyAsync(Task retire)
+    {
+        try
+        {
+            await retire;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A grain that cannot be reached is not active anywhere that matters: its next call places it anew.
+        }
+    }
+
+    internal static string Describe(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[0]),
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} epoch {Epoch}: train loss {TrainLoss:F5}, test accuracy {TestAccuracy:F4}, {Seconds:F2} s")]
+    private static partial void LogEpoch(ILogger logger, string jobId, int epoch, double trainLoss, double testAccuracy, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} epoch {Epoch} attempt {AttemptNumber} failed, retrying from the common checkpoint: {Reason}")]
+    private static partial void LogRetry(ILogger logger, string jobId, int epoch, int attemptNumber, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} rebalances: {OldWorkers} -> {NewWorkers} workers over {Silos} silos")]
+    private static partial void LogRebalance(ILogger logger, string jobId, int oldWorkers, int newWorkers, int silos);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stops early after epoch {Epoch}: no better held-out loss in {Patience} epochs")]
+    private static partial void LogEarlyStop(ILogger logger, string jobId, int epoch, int patience);
+}

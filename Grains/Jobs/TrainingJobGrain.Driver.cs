@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Logging;
+using OrleansML.Jobs;
+
+namespace OrleansML.Grains.Jobs;
+
+/// <summary>The coordinator's driver lifecycle, status snapshots and the <see cref="IJobHost"/> members.</summary>
+public sealed partial class TrainingJobGrain
+{
+    async Task IJobHost.SaveAsync() => await state.WriteStateAsync();
+
+    async Task IJobHost.SaveLbfgsStateAsync(byte[] bytes)
+    {
+        lbfgsState.State = new LbfgsCheckpoint { State = bytes };
+        await lbfgsState.WriteStateAsync();
+    }
+
+    void IJobHost.Publish(double epochProgress)
+    {
+        _epochProgress = epochProgress;
+        state.State.Revision++;
+        TaskCompletionSource changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
+
+    async Task IJobHost.WaitWhilePausedAsync(CancellationToken cancellationToken)
+    {
+        while (state.State.State == JobState.Paused)
+        {
+            await _resumed.Task.WaitAsync(cancellationToken);
+            _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    async Task IJobHost.EnterPauseAsync()
+    {
+        state.State.State = JobState.Paused;
+        state.State.PauseRequested = false;
+        await state.WriteStateAsync();
+        ((IJobHost)this).Publish();
+        string jobId = GetPrimaryKeyString();
+        LogPaused(logger, jobId, state.State.EpochsCompleted);
+    }
+
+    private void EnsureDriverIfRunning()
+    {
+        JobRecord record = state.State;
+        if (record.Spec is not null && !record.IsFinal && record.State != JobState.Paused && (_driver is null || _driver.IsCompleted))
+        {
+            StartDriver(resumed: true);
+        }
+    }
+
+    private void StartDriver(bool resumed)
+    {
+        _driverCancellation?.Dispose();
+        _driverCancellation = new CancellationTokenSource();
+        _driver = DriveAsync(resumed, _driverCancellation.Token);
+    }
+
+    private async Task DriveAsync(bool resumed, CancellationToken cancellationToken)
+    {
+        // Yield first so the call that started the driver answers at once.
+        await Task.Yield();
+        JobRecord record = state.State;
+        try
+        {
+            if (record.Spec!.Mode == ConsistencyMode.Lbfgs)
+            {
+                await new LbfgsDriver(this).RunAsync(cancellationToken);
+            }
+            else
+            {
+                await new SgdDriver(this).RunAsync(resumed, cancellationToken);
+            }
+
+            await FinishAsync(JobState.Completed, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by a client (the state says so) or the grain is deactivating (the reminder resumes it).
+        }
+        catch (Exception e)
+        {
+            string reason = e is JobFailedException ? e.Message : SgdDriver.Describe(e);
+            LogFailed(logger, GetPrimaryKeyString(), reason);
+            try
+            {
+                await FinishAsync(JobState.Failed, reason);
+            }
+            catch (Exception writeFailure)
+            {
+                // The record could not be written (storage down, or a newer coordinator owns it): leave the job
+                // for the reminder, which retries from the persisted state.
+                LogFailed(logger, GetPrimaryKeyString(), "the failure could not be recorded: " + writeFailure.Message);
+            }
+        }
+    }
+
+    private async Task FinishAsync(JobState final, string? reason)
+    {
+        JobRecord record = state.State;
+        if (record.IsFinal)
+        {
+            return;
+        }
+
+        record.State = final;
+        record.FailureReason = reason;
+        record.FinishedUtc = time.GetUtcNow();
+        await state.WriteStateAsync();
+        ((IJobHost)this).Publish(final == JobState.Completed ? 1 : _epochProgress);
+        await UnregisterReminderAsync(ReminderName);
+        string jobId = GetPrimaryKeyString();
+        string finalName = final.ToString();
+        LogFinished(logger, jobId, finalName, record.EpochsCompleted);
+    }
+
+    private void RequireStarted()
+    {
+        if (state.State.Spec is null)
+        {
+            throw new InvalidOperationException($"Job '{GetPrimaryKeyString()}' was never started.");
+        }
+    }
+
+    private JobStatus Snapshot()
+    {
+        JobRecord record = state.State;
+        TrainingSpec? spec = record.Spec;
+        return new JobStatus
+        {
+            JobId = GetPrimaryKeyString(),
+            State = record.State,
+            Revision = record.Revision,
+            EpochsCompleted = record.EpochsCompleted,
+            EpochsPlanned = spec is null ? 0 : spec.Mode == ConsistencyMode.Lbfgs ? LbfgsDriver.PlannedEpochs(spec) : spec.Epochs,
+            EpochProgress = record.IsFinal ? 0 : _epochProgress,
+            FailureReason = record.FailureReason,
+            History = [.. record.History],
+            Workers = record.Workers,
+            Shards = spec?.Shards ?? 0,
+            Retries = record.Retries,
+            LatePushesDropped = record.LatePushes,
+            DuplicatePushesIgnored = record.DuplicatePushes,
+            ModelName = record.ModelName,
+            ModelVersion = record.ModelVersion,
+            StartedUtc = record.StartedUtc,
+            FinishedUtc = record.FinishedUtc,
+            CoordinatorSilo = silo.SiloName,
+        };
+    }
+
+    private static bool SpecsEqual(TrainingSpec a, TrainingSpec b) =>
+        a with { Model = b.Model, Data = b.Data, Optimizer = b.Optimizer } == b && a.Model.Equals(b.Model) && a.Data == b.Data && a.Optimizer == b.Optimizer;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} started: {Mode}, {Workers} workers, {Shards} shards, {Epochs} epochs")]
+    private static partial void LogStarted(ILogger logger, string jobId, string mode, int workers, int shards, int epochs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} resumes after epoch {Epochs} on silo {Silo}")]
+    private static partial void LogResuming(ILogger logger, string jobId, int epochs, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} paused after epoch {Epochs}")]
+    private static partial void LogPaused(ILogger logger, string jobId, int epochs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished: {State} after {Epochs} epochs")]
+    private static partial void LogFinished(ILogger logger, string jobId, string state, int epochs);
+}

@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansML.Jobs;
+using OrleansML.Runtime.Hosting;
+
+namespace OrleansML.Grains.Jobs;
+
+/// <summary>
+/// See <see cref="ITrainingJobGrain"/>. The driver runs as a background task on the grain's own scheduler, so it
+/// and the client calls (the grain is reentrant: long polls must not block control calls) never run at once.
+/// The record is written before every decision other grains may observe; the reminder brings the job back on
+/// another silo when its silo dies, and any call does so sooner.
+/// </summary>
+[Reentrant]
+#pragma warning disable CA1001 // the driver's token source is cancelled on deactivation; the grain has no dispose hook and the source holds no unmanaged resource.
+public sealed partial class TrainingJobGrain(
+    [PersistentState("job", "Default")] IPersistentState<JobRecord> state,
+    [PersistentState("lbfgs", "Default")] IPersistentState<LbfgsCheckpoint> lbfgsState,
+    IOptions<TrainingJobOptions> options,
+    ILocalSiloDetails silo,
+    TimeProvider time,
+    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, IRemindable, IJobHost
+#pragma warning restore CA1001
+{
+    private const string ReminderName = "training-job";
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource? _driverCancellation;
+    private Task? _driver;
+    private double _epochProgress;
+
+    string IJobHost.JobId => GetPrimaryKeyString();
+
+    JobRecord IJobHost.Record => state.State;
+
+    IGrainFactory IJobHost.Grains => GrainFactory;
+
+    TrainingJobOptions IJobHost.Options => options.Value;
+
+    TimeProvider IJobHost.Time => time;
+
+    ILogger IJobHost.Logger => logger;
+
+    byte[] IJobHost.LbfgsState => lbfgsState.State.State;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        options.Value.Validate();
+        JobRecord record = state.State;
+        if (record.Spec is not null && !record.IsFinal && !(record.State == JobState.Paused))
+        {
+            // The previous coordinator died mid-job: carry on from the persisted epoch.
+            LogResuming(logger, GetPrimaryKeyString(), record.EpochsCompleted, silo.SiloName);
+            StartDriver(resumed: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_driverCancellation is not null)
+        {
+            await _driverCancellation.CancelAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<JobStatus> StartAsync(TrainingSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string jobId = GetPrimaryKeyString();
+        if (spec.JobId is not null && spec.JobId != jobId)
+        {
+            throw new TrainingSpecException("jobId", $"'{spec.JobId}' does not match the job grain '{jobId}'.");
+        }
+
+        spec = spec with { JobId = jobId };
+        if (state.State.Spec is TrainingSpec existing)
+        {
+            if (!SpecsEqual(existing, spec))
+            {
+                throw new TrainingSpecException("jobId", $"job '{jobId}' already exists with a different spec.");
+            }
+
+            return Snapshot();
+        }
+
+        TrainingSpecValidator.Validate(spec);
+        state.State = new JobRecord { Spec = spec, State = JobState.Pending, StartedUtc = time.GetUtcNow() };
+        await state.WriteStateAsync();
+        await RegisterOrUpdateReminderAsync(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        string mode = spec.Mode.ToString();
+        LogStarted(logger, jobId, mode, spec.Workers, spec.Shards, spec.Epochs);
+        StartDriver(resumed: false);
+        ((IJobHost)this).Publish();
+        return Snapshot();
+    }
+
+    /// <inheritdoc/>
+    public async Task<JobStatus> PauseAsync()
+    {
+        RequireStarted();
+        if (!state.State.IsFinal)
+        {
+            state.State.PauseRequested = true;
+            await state.WriteStateAsync();
+            ((IJobHost)this).Publish();
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc/>
+    public async Task<JobStatus> ResumeAsync()
+    {
+        RequireStarted();
+        JobRecord record = state.State;
+        if (!record.IsFinal && (record.PauseRequested || record.State == JobState.Paused))
+        {
+            record.PauseRequested = false;
+            if (record.State == JobState.Paused)
+            {
+                record.State = JobState.Running;
+            }
+
+            await state.WriteStateAsync();
+            _resumed.TrySetResult();
+            if (_driver is null || _driver.IsCompleted)
+            {
+                StartDriver(resumed: true);
+            }
+
+            ((IJobHost)this).Publish();
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc/>
+    public async Task<JobStatus> CancelAsync()
+    {
+        RequireStarted();
+        if (!state.State.IsFinal)
+        {
+            if (_driverCancellation is not null)
+            {
+                await _driverCancellation.CancelAsync();
+            }
+
+            await FinishAsync(JobState.Cancelled, "cancelled by a client");
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc/>
+    public Task<JobStatus> GetStatusAsync()
+    {
+        EnsureDriverIfRunning();
+        return Task.FromResult(Snapshot());
+    }
+
+    /// <inheritdoc/>
+    public async Task<JobStatus> WatchAsync(long afterRevision, TimeSpan maximumWait)
+    {
+        EnsureDriverIfRunning();
+        if (state.State.Revision <= afterRevision && !state.State.IsFinal && maximumWait > TimeSpan.Zero)
+        {
+            TimeSpan wait = maximumWait < TimeSpan.FromMinutes(1) ? maximumWait : TimeSpan.FromMinutes(1);
+            await Task.WhenAny(_changed.Task, Task.Delay(wait, time));
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc/>
+    public Task<TrainingSpec?> GetSpecAsync() => Task.FromResult(state.State.Spec);
+
+    /// <inheritdoc/>
+    public async Task ReceiveReminder(string reminderName, DateTimeOffset firedAt)
+    {
+        if (state.State.Spec is null || state.State.IsFinal)
+        {
+            await UnregisterReminderAsync(ReminderName);
+            return;
+        }
+
+        EnsureDriverIfRunning();
+    }
+}
