@@ -29,6 +29,7 @@ internal sealed partial class SiloHostedService(
     RuntimeClient runtimeClient,
     ActivationCollector collector,
     ReminderService reminders,
+    Management.CatalogStatistics catalogStatistics,
     LocalSiloDetails localSilo,
     RuntimeMetrics metrics,
     TimeProvider time,
@@ -47,6 +48,7 @@ internal sealed partial class SiloHostedService(
         dispatcher.AddSystemTarget(DirectoryCodec.TargetType, directory);
         dispatcher.AddSystemTarget(SiloProber.TargetType, new SiloProber.PingTarget());
         dispatcher.AddSystemTarget(RemindersChangedRequest.TargetType, reminders);
+        dispatcher.AddSystemTarget(Management.ActivationCountsRequest.TargetType, catalogStatistics);
         metrics.ObserveQueueLength(catalog.TotalQueueLength);
         metrics.ObservePendingCalls(() => calls.PendingCount);
 

@@ -58,6 +58,7 @@ public static class SiloServiceCollectionExtensions
         [
             new RegisterActivationRequest(), new LookupActivationRequest(), new UnregisterActivationRequest(),
             new SiloProber.PingRequest(), new RemindersChangedRequest(), new ReceiveReminderRequest(),
+            new Management.ActivationCountsRequest(),
         ]));
         services.TryAddSingleton<CallManager>();
         services.TryAddSingleton<MessageCenter>();
@@ -77,6 +78,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<IncomingDispatcher>();
         services.TryAddSingleton<ActivationCollector>();
         services.TryAddSingleton<ReminderService>();
+        services.TryAddSingleton<Management.CatalogStatistics>();
         services.TryAddSingleton<SiloHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloHostedService>());
         return new SiloBuilder(services);

@@ -1,0 +1,156 @@
+using OrleansML.GrainInterfaces;
+using OrleansML.Jobs;
+
+namespace OrleansML.Grains.Shards;
+
+/// <summary>Pushes: validated in full before anything changes, then applied (ASP, SSP) or buffered for the
+/// step's barrier (BSP, averaging).</summary>
+internal sealed partial class ParameterShardGrain
+{
+    /// <inheritdoc/>
+    public async Task<PushOutcome> PushAsync(GradientPush push)
+    {
+        ArgumentNullException.ThrowIfNull(push);
+        ShardState state = RequireState();
+        ConsistencyMode mode = state.Assignment.Mode;
+        if (mode == ConsistencyMode.Lbfgs)
+        {
+            throw new InvalidOperationException($"shard {Key}: pushes are not used under Lbfgs (the coordinator writes the iterate with WriteParametersAsync).");
+        }
+
+        try
+        {
+            CheckAttempt(push.Attempt, "push", push.WorkerId, push.Step);
+        }
+        catch (InvalidOperationException)
+        {
+            ShardMetrics.Rejected();
+            throw;
+        }
+
+        int[]? localKeys;
+        try
+        {
+            localKeys = ShardRequestChecks.CheckPush(push, state, Key);
+        }
+        catch (ArgumentException)
+        {
+            ShardMetrics.Rejected();
+            throw;
+        }
+
+        long bytes = ((long)push.Values.Length * (push.Compression == TensorCompression.Float16 ? 2 : 4)) + (4L * (push.Keys?.Length ?? 0));
+        _pushes++;
+        _bytesIn += bytes;
+        PushOutcome outcome = mode is ConsistencyMode.Asp or ConsistencyMode.Ssp
+            ? ApplyNow(state, push, localKeys)
+            : await AddToBarrierAsync(state, push, localKeys);
+        ShardMetrics.Pushed(outcome, bytes);
+        return outcome;
+    }
+
+    /// <summary>ASP and SSP: apply on arrival, once per (worker, step).</summary>
+    private PushOutcome ApplyNow(ShardState state, GradientPush push, int[]? localKeys)
+    {
+        if (state.IsDuplicate(push.WorkerId, push.Step))
+        {
+            _duplicates++;
+            return PushOutcome.Duplicate;
+        }
+
+        _maximumStaleness = Math.Max(_maximumStaleness, push.Step - state.SlowestClock);
+        if (localKeys is null)
+        {
+            state.ApplyGradient(push.Values);
+        }
+        else
+        {
+            state.ApplySparseGradient(localKeys, push.Values);
+        }
+
+        state.RecordStep(push.WorkerId, push.Step);
+        Publish();
+        return PushOutcome.Applied;
+    }
+
+    /// <summary>BSP and averaging: buffer for the step's barrier; the push that completes it applies the
+    /// row-weighted mean, checkpoints if due, and only then publishes the new version.</summary>
+    private async Task<PushOutcome> AddToBarrierAsync(ShardState state, GradientPush push, int[]? localKeys)
+    {
+        StepBarrier barrier = _barrier!;
+        if (barrier.HasSeen(push.WorkerId, push.Step) || (push.Step < state.Version && state.IsDuplicate(push.WorkerId, push.Step)))
+        {
+            _duplicates++;
+            return PushOutcome.Duplicate;
+        }
+
+        if (push.Step < state.Version)
+        {
+            _late++;
+            return PushOutcome.Late;
+        }
+
+        if (push.Step > state.Version)
+        {
+            ShardMetrics.Rejected();
+            throw new InvalidOperationException(
+                $"shard {Key}: worker {push.WorkerId} pushed step {push.Step} but the shard is at version {state.Version}: under {state.Assignment.Mode} a worker pushes step s only after pulling version s.");
+        }
+
+        barrier.Add(push.WorkerId, push.Step, push.Rows, localKeys, localKeys is null, push.Values);
+        int needed = Math.Max(1, state.Assignment.WorkerCount - state.Assignment.BackupWorkers);
+        if (barrier.Count < needed)
+        {
+            return PushOutcome.Buffered;
+        }
+
+        int[] contributors = [.. barrier.Workers];
+        float[] mean = barrier.TakeMean(out int[]? meanKeys);
+        if (state.Assignment.Mode == ConsistencyMode.ModelAveraging)
+        {
+            if (meanKeys is null)
+            {
+                state.AddDelta(mean);
+            }
+            else
+            {
+                state.AddSparseDelta(meanKeys, mean);
+            }
+        }
+        else if (meanKeys is null)
+        {
+            state.ApplyGradient(mean);
+        }
+        else
+        {
+            state.ApplySparseGradient(meanKeys, mean);
+        }
+
+        foreach (int worker in contributors)
+        {
+            state.RecordStep(worker, push.Step);
+        }
+
+        int every = state.Assignment.CheckpointEverySteps;
+        if (every > 0 && state.Version % every == 0)
+        {
+            long version = state.Version;
+            try
+            {
+                await StoreAsync(version, version, ShardCheckpoint.Encode(version, state));
+            }
+            finally
+            {
+                // Publish even when the write failed: the pusher gets the error and the coordinator rolls back,
+                // but no pull may hang on a version that exists.
+                Publish();
+            }
+        }
+        else
+        {
+            Publish();
+        }
+
+        return PushOutcome.Applied;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+
+namespace OrleansML.Grains.Shards;
+
+/// <summary>
+/// BSP and model averaging: collects one step's pushes as row-weighted sums until enough distinct workers
+/// have pushed, then yields their weighted mean. The sum buffer is as long as the slice and reused across
+/// steps; only the keys a sparse step touched are cleared.
+/// </summary>
+/// <remarks>
+/// A key a worker's sparse push leaves out counts as zero for that worker: the mean divides by the rows of
+/// every push, so the result is the gradient (or delta) of the mean over all rows, as a dense push would give.
+/// Invariant: <c>_rows</c> is the sum of the rows of the workers in <c>_seen</c>, and <c>_sums</c> is zero
+/// outside <c>_touched</c> (or everywhere, when no dense push came).
+/// </remarks>
+internal sealed class StepBarrier(int length)
+{
+    private readonly double[] _sums = new double[length];
+    private readonly HashSet<int> _seen = [];
+    private readonly HashSet<int> _touched = [];
+    private bool _dense;
+    private long _rows;
+
+    /// <summary>The step being collected (meaningful while <see cref="Count"/> > 0).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Distinct workers that pushed for <see cref="Step"/>.</summary>
+    public int Count => _seen.Count;
+
+    /// <summary>The workers that pushed for <see cref="Step"/>.</summary>
+    public IReadOnlyCollection<int> Workers => _seen;
+
+    /// <summary>True when <paramref name="worker"/> already pushed for <paramref name="barrierStep"/>.</summary>
+    public bool HasSeen(int worker, long barrierStep) => _seen.Count > 0 && Step == barrierStep && _seen.Contains(worker);
+
+    /// <summary>Adds a validated push (keys slice-local and sorted, or null for dense).</summary>
+    public void Add(int worker, long barrierStep, int rows, ReadOnlySpan<int> localKeys, bool dense, ReadOnlySpan<float> values)
+    {
+        Debug.Assert(_seen.Count == 0 || Step == barrierStep, "one step at a time: the shard clears the barrier on release");
+        Debug.Assert(!_seen.Contains(worker));
+        Step = barrierStep;
+        _seen.Add(worker);
+        _rows += rows;
+        if (dense)
+        {
+            Debug.Assert(values.Length == _sums.Length);
+            _dense = true;
+            for (int i = 0; i < values.Length; i++)
+            {
+                _sums[i] += (double)values[i] * rows;
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < localKeys.Length; i++)
+        {
+            _sums[localKeys[i]] += (double)values[i] * rows;
+            _touched.Add(localKeys[i]);
+        }
+    }
+
+    /// <summary>The weighted mean: dense (<paramref name="keys"/> null) when any push was dense, else at the
+    /// sorted union of touched keys. Then clears the barrier for the next step.</summary>
+    public float[] TakeMean(out int[]? keys)
+    {
+        Debug.Assert(_rows > 0);
+        double scale = 1.0 / _rows;
+        float[] mean;
+        if (_dense)
+        {
+            keys = null;
+            mean = new float[_sums.Length];
+            for (int i = 0; i < mean.Length; i++)
+            {
+                mean[i] = (float)(_sums[i] * scale);
+            }
+        }
+        else
+        {
+            keys = [.. _touched];
+            Array.Sort(keys);
+            mean = new float[keys.Length];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                mean[i] = (float)(_sums[keys[i]] * scale);
+            }
+        }
+
+        Clear();
+        return mean;
+    }
+
+    /// <summary>Drops what was collected (a new attempt, a restore).</summary>
+    public void Clear()
+    {
+        if (_dense)
+        {
+            Array.Clear(_sums);
+        }
+        else
+        {
+            foreach (int key in _touched)
+            {
+                _sums[key] = 0;
+            }
+        }
+
+        _touched.Clear();
+        _seen.Clear();
+        _dense = false;
+        _rows = 0;
+    }
+}
