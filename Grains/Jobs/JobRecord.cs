@@ -82,7 +82,7 @@ public sealed class JobRecord
 }
 
 /// <summary>JSON for the coordinator's record, registered with the runtime's serializer.</summary>
-[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(JobRecord))]
 internal sealed partial class JobRecordJsonContext : JsonSerializerContext
 {

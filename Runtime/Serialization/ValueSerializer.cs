@@ -169,7 +169,12 @@ public static class JsonSerializationRegistry
         JsonSerializerOptions options;
         lock (s_gate)
         {
-            options = s_options ??= new JsonSerializerOptions { TypeInfoResolver = JsonTypeInfoResolver.Combine([.. s_resolvers]) };
+            // Named literals: metrics and losses can be NaN or infinite, and a DTO must still travel.
+            options = s_options ??= new JsonSerializerOptions
+            {
+                TypeInfoResolver = JsonTypeInfoResolver.Combine([.. s_resolvers]),
+                NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            };
         }
 
         if (options.TypeInfoResolver!.GetTypeInfo(typeof(T), options) is JsonTypeInfo<T> info)
