@@ -1,0 +1,89 @@
+using System.Collections;
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using OrleansML.Jobs;
+using OrleansML.Runtime;
+
+namespace OrleansML.Cli;
+
+/// <summary>The <c>orleansml</c> command tree and its exit codes (<see cref="ExitCodes"/>).</summary>
+internal static class CliApplication
+{
+    /// <summary>Runs the tool with the process environment; output is live when <paramref name="output"/> is
+    /// the console and the console is a terminal.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, ProcessEnvironment(), interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, cancellationToken);
+
+    /// <summary>Runs the tool with an explicit environment (tests).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?> environment, bool interactive, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var context = new CliContext(output, error, environment, interactive);
+        RootCommand root = BuildRoot(context);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (ParseError parseError in parse.Errors)
+            {
+                error.WriteLine($"error: {parseError.Message}");
+            }
+
+            error.WriteLine("Run 'orleansml --help' or 'orleansml <command> --help' for usage.");
+            return ExitCodes.BadUsage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            (int code, string message) = Classify(exception);
+            error.WriteLine($"error: {message}");
+            return code;
+        }
+    }
+
+    internal static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("OrleansML: distributed training on virtual actors. Exit codes: 0 success, 1 job failed or cancelled, 2 bad usage or invalid spec, 3 cannot reach the cluster.");
+        context.Cluster.AddTo(root);
+        root.Subcommands.Add(TrainCommand.Create(context));
+        foreach (Command command in JobCommands.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(ModelCommands.CreatePredict(context));
+        root.Subcommands.Add(ModelCommands.CreateExport(context));
+        root.Subcommands.Add(ClusterCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        return root;
+    }
+
+    /// <summary>The exit code and message for a command's failure.</summary>
+    internal static (int Code, string Message) Classify(Exception exception) => exception switch
+    {
+        CliException cli => (cli.ExitCode, cli.Message),
+        TrainingSpecException spec => (ExitCodes.BadUsage, $"invalid training spec: {spec.Message}"),
+        RemoteGrainException { ExceptionType: var type } remote when type.EndsWith(nameof(TrainingSpecException), StringComparison.Ordinal)
+            => (ExitCodes.BadUsage, $"invalid training spec: {remote.Message}"),
+        RemoteGrainException { ExceptionType: var type } remote when type.EndsWith(nameof(KeyNotFoundException), StringComparison.Ordinal) || type.EndsWith(nameof(ArgumentException), StringComparison.Ordinal)
+            => (ExitCodes.BadUsage, remote.Message),
+        GrainCallRejectedException or GrainCallTimeoutException => (ExitCodes.ClusterUnreachable, $"the cluster did not answer: {exception.Message}"),
+        ArgumentException or KeyNotFoundException => (ExitCodes.BadUsage, exception.Message),
+        OperationCanceledException => (ExitCodes.JobFailed, "cancelled."),
+        _ => (ExitCodes.JobFailed, $"{exception.GetType().Name}: {exception.Message}"),
+    };
+
+    private static Dictionary<string, string?> ProcessEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string;
+        }
+
+        return environment;
+    }
+}

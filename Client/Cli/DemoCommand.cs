@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using OrleansML.Client;
+using OrleansML.Jobs;
+using OrleansML.Learning.Data.Readers;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
+
+namespace OrleansML.Cli;
+
+/// <summary>
+/// <c>demo</c>: Fashion-MNIST softmax regression, 2 workers, 2 shards, BSP, Adam with a cosine schedule over
+/// the whole run, on an embedded cluster (2 silos by default). Its last line is
+/// <c>demo test_accuracy=&lt;x&gt; seconds=&lt;s&gt;</c>.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 10 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Global mini-batch rows.", DefaultValueFactory = _ => 128 };
+        var silos = new Option<int>("--silos") { Description = "Silos of the embedded cluster.", DefaultValueFactory = _ => 2 };
+        var command = new Command("demo", "Train softmax regression on Fashion-MNIST on an embedded 2-silo cluster.") { epochs, batchSize, silos };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            int siloCount = parse.GetValue(silos);
+            if (siloCount is < 1 or > 16)
+            {
+                throw new CliException(ExitCodes.BadUsage, $"--silos: must be between 1 and 16, got {siloCount}.");
+            }
+
+            (string train, string test) = DemoData.Prepare(context.Environment, context.Output);
+            TrainingSpec spec = Spec(train, test, parse.GetValue(epochs), parse.GetValue(batchSize));
+            TrainingSpecValidator.Validate(spec);
+            var clock = Stopwatch.StartNew();
+            context.Output.WriteLine($"starting an embedded cluster of {siloCount} silos");
+            await using EmbeddedCluster cluster = await EmbeddedCluster.StartAsync(siloCount, cancellationToken);
+            await using var client = new OrleansMLClient(cluster.GrainFactory);
+            TrainingJob job = await client.StartTrainingAsync(spec, cancellationToken);
+            context.Output.WriteLine($"started job {job.JobId}: softmax regression, {spec.Workers} workers, {spec.Shards} shards, BSP, {spec.Epochs} epochs of batch {spec.BatchSize}");
+            JobStatus final = await context.ProgressView().FollowAsync(job, cancellationToken);
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (final.State != JobState.Completed)
+            {
+                return ExitCodes.JobFailed;
+            }
+
+            double accuracy = final.History.LastOrDefault(e => e.TestAccuracy is not null)?.TestAccuracy
+                ?? throw new CliException(ExitCodes.JobFailed, $"job {final.JobId} completed without a test accuracy.");
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo test_accuracy={accuracy:F4} seconds={seconds:F1}"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The demo's spec. The cosine schedule spans every step of the run: epochs × ⌈60000 / batch⌉.</summary>
+    internal static TrainingSpec Spec(string trainManifest, string testManifest, int epochs, int batchSize)
+    {
+        if (epochs < 1 || batchSize < 1)
+        {
+            throw new CliException(ExitCodes.BadUsage, epochs < 1 ? $"--epochs: must be at least 1, got {epochs}." : $"--batch-size: must be at least 1, got {batchSize}.");
+        }
+
+        long steps = (long)epochs * ((DemoData.TrainRows + batchSize - 1) / batchSize);
+        return new TrainingSpec
+        {
+            ModelName = "fashion-mnist-softmax",
+            Model = new ModelSpec { Kind = ModelKind.SoftmaxRegression, FeatureCount = FashionMnist.PixelCount, ClassCount = FashionMnist.ClassCount },
+            Data = new DataSpec { TrainManifest = trainManifest, TestManifest = testManifest },
+            Optimizer = new OptimizerSettings
+            {
+                Kind = OptimizerKind.Adam,
+                LearningRate = 0.002f,
+                Schedule = new LearningRateScheduleSettings { Kind = LearningRateScheduleKind.Cosine, DecaySteps = steps },
+            },
+            Mode = ConsistencyMode.Bsp,
+            Workers = 2,
+            Shards = 2,
+            Epochs = epochs,
+            BatchSize = batchSize,
+        };
+    }
+}

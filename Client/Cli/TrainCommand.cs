@@ -1,0 +1,69 @@
+using System.CommandLine;
+using OrleansML.Client;
+using OrleansML.Jobs;
+
+namespace OrleansML.Cli;
+
+/// <summary><c>train</c>: validates the spec (flags over <c>--spec</c>), starts the job on the configured
+/// cluster or on an embedded one, and follows it to the end.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var flags = new TrainFlags();
+        var silos = new Option<int>("--silos") { Description = "Embedded cluster: silos to start (when no cluster is configured).", DefaultValueFactory = _ => 2 };
+        var detach = new Option<bool>("--detach") { Description = "Return once the job started (configured cluster only)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Validate and print the merged spec as JSON; start nothing." };
+        var command = new Command("train", "Train a model on the cluster (or on an embedded local cluster).");
+        foreach (Option option in flags.All())
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(silos);
+        command.Options.Add(detach);
+        command.Options.Add(dryRun);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TrainingSpec spec = flags.Build(parse);
+            TrainingSpecValidator.Validate(spec);
+            if (parse.GetValue(dryRun))
+            {
+                context.Output.WriteLine(TrainingSpecFile.ToJson(spec));
+                return ExitCodes.Success;
+            }
+
+            int siloCount = parse.GetValue(silos);
+            if (siloCount is < 1 or > 16)
+            {
+                throw new CliException(ExitCodes.BadUsage, $"--silos: must be between 1 and 16, got {siloCount}.");
+            }
+
+            if (context.Cluster.Resolve(parse, context.Environment) is null)
+            {
+                context.Output.WriteLine($"no cluster configured: starting an embedded cluster of {siloCount} silos");
+                await using EmbeddedCluster cluster = await EmbeddedCluster.StartAsync(siloCount, cancellationToken);
+                await using var embedded = new OrleansMLClient(cluster.GrainFactory);
+                return await RunAsync(context, embedded, spec, follow: true, cancellationToken);
+            }
+
+            await using OrleansMLClient client = await context.ConnectAsync(parse, cancellationToken);
+            return await RunAsync(context, client, spec, follow: !parse.GetValue(detach), cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Starts the job and, when <paramref name="follow"/>, shows its progress to the end.</summary>
+    internal static async Task<int> RunAsync(CliContext context, OrleansMLClient client, TrainingSpec spec, bool follow, CancellationToken cancellationToken)
+    {
+        TrainingJob job = await client.StartTrainingAsync(spec, cancellationToken);
+        context.Output.WriteLine($"started job {job.JobId}");
+        if (!follow)
+        {
+            return ExitCodes.Success;
+        }
+
+        JobStatus final = await context.ProgressView().FollowAsync(job, cancellationToken);
+        return final.State == JobState.Completed ? ExitCodes.Success : ExitCodes.JobFailed;
+    }
+}
