@@ -28,6 +28,7 @@ internal static class ShardCheckpoint
     /// <summary>Encodes <paramref name="state"/> as checkpoint <paramref name="id"/>.</summary>
     public static byte[] Encode(long id, ShardState state)
     {
+        RequireLittleEndian();
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(state.Assignment, TrainingJsonContext.Default.ShardAssignment);
         byte[]? optimizer = state.OptimizerState?.Serialize();
         long size = HeaderBytes + 4 + json.Length + 8 + (4L * state.Length) + 4 + (optimizer?.Length ?? 0)
@@ -76,6 +77,7 @@ internal static class ShardCheckpoint
     /// <exception cref="FormatException">The record is truncated, corrupt, or of an unknown format.</exception>
     public static ShardState Decode(ReadOnlySpan<byte> bytes)
     {
+        RequireLittleEndian();
         Check(bytes);
         var reader = new Cursor(bytes[..^4].ToArray()) { Position = 8 };
         reader.Int64(); // the id, read by ReadHeader
@@ -114,6 +116,15 @@ internal static class ShardCheckpoint
         }
 
         return state;
+    }
+
+    /// <summary>Parameters are copied as raw float32 blocks, which is the documented layout only on little-endian hosts.</summary>
+    private static void RequireLittleEndian()
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("shard checkpoints are written on little-endian hosts only.");
+        }
     }
 
     private static void Check(ReadOnlySpan<byte> bytes)

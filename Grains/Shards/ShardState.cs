@@ -57,9 +57,10 @@ internal sealed class ShardState
     /// <summary>Fresh state: the slice of the model's seeded initial parameters and zeroed optimizer state.</summary>
     public static ShardState Initialize(ShardAssignment assignment)
     {
-        var layout = new ShardLayout(assignment.Model.Create().ParameterCount, assignment.ShardCount);
+        Learning.Models.IModel model = assignment.Model.Create();
+        var layout = new ShardLayout(model.ParameterCount, assignment.ShardCount);
         var full = new float[layout.ParameterCount];
-        assignment.Model.Create().InitializeParameters(full, assignment.Seed);
+        model.InitializeParameters(full, assignment.Seed);
         int start = layout.Start(assignment.ShardIndex);
         float[] slice = full.AsSpan(start, layout.Length(assignment.ShardIndex)).ToArray();
         OptimizerState? optimizerState = UsesOptimizer(assignment.Mode) ? assignment.Optimizer.Create().CreateState(slice.Length) : null;
