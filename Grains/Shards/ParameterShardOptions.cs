@@ -8,8 +8,9 @@ public sealed class ParameterShardOptions
 {
     /// <summary>Longest a pull waits for a barrier or the staleness bound before it fails with a
     /// <see cref="TimeoutException"/> (so a worker never hangs on a shard). Keep it below the silo's call
-    /// timeout so the worker sees this clear error rather than a call timeout. 1 ms to 1 day; default 2 minutes.</summary>
-    public TimeSpan PullWaitTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// timeout (30 s by default) so the worker sees this clear error rather than a call timeout. 1 ms to 1 day;
+    /// default 20 s, far above any one step of a healthy job.</summary>
+    public TimeSpan PullWaitTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Checkpoints a shard keeps in storage (older ids are dropped). 1 to 100; default 3.</summary>
     public int CheckpointsKept { get; set; } = 3;
