@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansML.Grains.Hosting;
+using OrleansML.Grains.Jobs;
+using OrleansML.Grains.Shards;
 using OrleansML.Runtime.Hosting;
 using OrleansML.Runtime.Membership;
 using OrleansML.Runtime.Transport;
@@ -83,6 +86,10 @@ internal static class SiloHostFactory
             silo.AddFileGrainStorage("Default", settings.StorageDirectory);
         }
 
+        // The training grains are what this host is for; their settings come from the "Training" section.
+        silo.AddOrleansMLTraining();
+        builder.Services.Configure<TrainingJobOptions>(configuration.GetSection("Training:Jobs"));
+        builder.Services.Configure<ParameterShardOptions>(configuration.GetSection("Training:Shards"));
         foreach (string assembly in settings.GrainAssemblies)
         {
             silo.AddGrainAssembly(LoadGrainAssembly(assembly));
