@@ -37,6 +37,27 @@ public sealed class ProgressViewTests
     }
 
     [Fact]
+    public async Task On_a_terminal_the_live_view_follows_to_the_final_state_and_prints_the_summary()
+    {
+        var grain = new ScriptedJobGrain(
+            new JobStatus { JobId = "t", Revision = 1, State = JobState.Running, EpochsPlanned = 1 },
+            new JobStatus
+            {
+                JobId = "t", Revision = 2, State = JobState.Failed, EpochsPlanned = 1, FailureReason = "out of retries",
+                History = [new EpochMetrics { Epoch = 1, TrainLoss = 0.25, Seconds = 2 }],
+            });
+        await using var client = new OrleansMLClient(new RecordingGrainFactory(grain));
+        var output = new StringWriter();
+        var context = new CliContext(output, new StringWriter(), new Dictionary<string, string?>(), interactive: true);
+
+        JobStatus final = await context.ProgressView().FollowAsync(client.GetJob("t"), CancellationToken.None);
+
+        Assert.Equal(JobState.Failed, final.State);
+        Assert.Contains("0.2500", output.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("job t failed epochs=0/1 workers=0 shards=0 retries=0 reason=\"out of retries\"", output.ToString().TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_cluster_view_lists_silos_and_activations_per_grain_type()
     {
         var output = new StringWriter();
