@@ -103,13 +103,42 @@ public sealed class OrleansMLClient : IAsyncDisposable
 
     /// <summary>Predicts <paramref name="rowCount"/> dense rows (row-major <paramref name="features"/>) on the
     /// cluster with model <paramref name="name"/> at <paramref name="version"/> (0: the newest).</summary>
-    public Task<float[]> PredictAsync(string name, int version, float[] features, int rowCount, CancellationToken cancellationToken = default)
+    /// <remarks>Large inputs go in several calls of at most <see cref="PredictChunkValues"/> feature values each
+    /// (whole rows), so no message nears the transport's size limit; version 0 is resolved first so that every
+    /// chunk uses the same version.</remarks>
+    public async Task<float[]> PredictAsync(string name, int version, float[] features, int rowCount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfNegative(version);
-        return Registry(name).PredictAsync(version, features, rowCount).WaitAsync(cancellationToken);
+        IModelRegistryGrain registry = Registry(name);
+        if (rowCount < 1 || features.Length % rowCount != 0 || features.Length <= PredictChunkValues)
+        {
+            // Small, or malformed: one call, and the registry explains what is wrong.
+            return await registry.PredictAsync(version, features, rowCount).WaitAsync(cancellationToken);
+        }
+
+        if (version == 0)
+        {
+            ModelInfo[] versions = await registry.ListAsync().WaitAsync(cancellationToken);
+            version = versions.Length > 0 ? versions[^1].Version : 0;
+        }
+
+        int width = features.Length / rowCount;
+        int rowsPerChunk = Math.Max(1, PredictChunkValues / Math.Max(1, width));
+        var outputs = new List<float>();
+        for (int start = 0; start < rowCount; start += rowsPerChunk)
+        {
+            int rows = Math.Min(rowsPerChunk, rowCount - start);
+            float[] chunk = features.AsSpan(start * width, rows * width).ToArray();
+            outputs.AddRange(await registry.PredictAsync(version, chunk, rows).WaitAsync(cancellationToken));
+        }
+
+        return [.. outputs];
     }
+
+    /// <summary>Most feature values one remote prediction call carries (4 MiB of floats).</summary>
+    public const int PredictChunkValues = 1 << 20;
 
     /// <summary>Writes model <paramref name="name"/> at <paramref name="version"/> (0: the newest) to
     /// <paramref name="path"/> as a portable model file (atomically), and returns what was written.</summary>

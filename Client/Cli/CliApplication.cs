@@ -72,7 +72,7 @@ internal static class CliApplication
             => (ExitCodes.BadUsage, remote.Message),
         GrainCallRejectedException or GrainCallTimeoutException => (ExitCodes.ClusterUnreachable, $"the cluster did not answer: {exception.Message}"),
         ArgumentException or KeyNotFoundException => (ExitCodes.BadUsage, exception.Message),
-        OperationCanceledException => (ExitCodes.JobFailed, "cancelled."),
+        OperationCanceledException => (ExitCodes.JobFailed, "interrupted. A job on a configured cluster keeps running: 'orleansml cancel <job>' stops it."),
         _ => (ExitCodes.JobFailed, $"{exception.GetType().Name}: {exception.Message}"),
     };
 

@@ -8,6 +8,8 @@ namespace OrleansML.Cli;
 /// between live terminal output and plain lines.</summary>
 internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?> environment, bool interactive)
 {
+    private const int PlainWidth = 160;
+
     public TextWriter Output { get; } = output;
 
     public TextWriter Error { get; } = error;
@@ -19,13 +21,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
 
     public ClusterConnection Cluster { get; } = new();
 
-    public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
-        Out = new AnsiConsoleOutput(output),
-    });
+    public IAnsiConsole Console { get; } = CreateConsole(output, interactive);
 
     public JobProgressView ProgressView() => new(Console, Output, Interactive);
 
@@ -43,5 +39,24 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
         {
             throw new CliException(ExitCodes.ClusterUnreachable, $"cannot reach the cluster ({options}): {exception.Message}", exception);
         }
+    }
+
+    /// <summary>A terminal console, or for files and pipes one without ANSI codes and with a fixed, wide
+    /// width (a pipe has none, and tables would otherwise wrap at 80 columns).</summary>
+    private static IAnsiConsole CreateConsole(TextWriter output, bool interactive)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        if (!interactive)
+        {
+            console.Profile.Width = PlainWidth;
+        }
+
+        return console;
     }
 }

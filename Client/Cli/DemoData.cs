@@ -87,7 +87,15 @@ internal static class DemoData
         output.WriteLine($"Fashion-MNIST is missing: running '{installer.Value.file} {installer.Value.arguments}'");
         if (Run(installer.Value.file, installer.Value.arguments) != 0)
         {
-            throw new CliException(ExitCodes.BadUsage, $"'{installer.Value.file} {installer.Value.arguments}' failed (try 'apt-get update' first). {instructions}");
+            // A fresh machine's package lists may not know the package yet: refresh them once and retry.
+            string update = installer.Value.file == "sudo" ? "-n apt-get update" : "update";
+            output.WriteLine($"the install failed: running '{installer.Value.file} {update}' and retrying");
+            if (Run(installer.Value.file, update) == 0 && Run(installer.Value.file, installer.Value.arguments) == 0)
+            {
+                return;
+            }
+
+            throw new CliException(ExitCodes.BadUsage, $"'{installer.Value.file} {installer.Value.arguments}' failed. {instructions}");
         }
     }
 

@@ -68,14 +68,14 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
         int printed = 0;
         await foreach (JobStatus status in job.WatchAsync(cancellationToken))
         {
-            if (last is null || last.State != status.State)
-            {
-                output.WriteLine($"job {status.JobId} {status.State.ToString().ToLowerInvariant()}{(status.FailureReason is null ? "" : ": " + status.FailureReason)}");
-            }
-
             for (; printed < status.History.Count; printed++)
             {
                 output.WriteLine(EpochLine(status.History[printed], status.EpochsPlanned));
+            }
+
+            if (last is null || last.State != status.State)
+            {
+                output.WriteLine($"job {status.JobId} {status.State.ToString().ToLowerInvariant()}{(status.FailureReason is null ? "" : ": " + status.FailureReason)}");
             }
 
             last = status;

@@ -4,7 +4,7 @@ namespace OrleansML.Grains.Models;
 
 /// <summary>The persisted state of a <see cref="ModelVersionGrain"/>: the model file's bytes, written as one raw
 /// block (JSON would base64 them).</summary>
-public sealed class ModelFileState : IBinarySerializable<ModelFileState>
+internal sealed class ModelFileState : IBinarySerializable<ModelFileState>
 {
     private const int FormatVersion = 1;
 

@@ -1,10 +1,10 @@
-using OrleansML.Runtime;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
+using OrleansML.Runtime;
 
 namespace OrleansML.Grains.Models;
 

@@ -5,7 +5,7 @@ namespace OrleansML.Grains.Models;
 
 /// <summary>The persisted state of a <see cref="ModelRegistryGrain"/>: the versions' descriptions (their bytes
 /// live in <see cref="OrleansML.Models.IModelVersionGrain"/>s).</summary>
-public sealed class ModelRegistryState
+internal sealed class ModelRegistryState
 {
     /// <summary>The listed versions, oldest first; version numbers are 1, 2, ... in order.</summary>
     public List<OrleansML.Models.ModelInfo> Versions { get; set; } = [];

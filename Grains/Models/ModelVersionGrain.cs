@@ -1,8 +1,8 @@
-using OrleansML.Runtime;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
+using OrleansML.Runtime;
 
 namespace OrleansML.Grains.Models;
 

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using OrleansML.Cli;
+using OrleansML.Client;
+using OrleansML.Jobs;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
+using OrleansML.Training.Tests.TestSupport;
+
+namespace OrleansML.Training.Tests.Client;
+
+public sealed class CliTests : IDisposable
+{
+    private static readonly Dictionary<string, string?> s_noCluster = new() { ["HOME"] = "/tmp" };
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Theory]
+    [InlineData("--workers", new[] { "train", "--workers", "abc" })]
+    [InlineData("--bogus", new[] { "train", "--bogus", "1" })]
+    [InlineData("--mode", new[] { "train", "--mode", "fast", "--train", "x.manifest.json" })]
+    [InlineData("--model", new[] { "train", "--model", "tree" })]
+    [InlineData("--hidden", new[] { "train", "--hidden", "64,x" })]
+    [InlineData("--model", new[] { "predict", "--input", "rows.csv" })]
+    [InlineData("--silos", new[] { "demo", "--silos", "0" })]
+    public async Task Bad_usage_exits_2_naming_the_flag(string flag, string[] args)
+    {
+        (int code, string output, string error) = await RunAsync(args);
+
+        Assert.True(code == 2, $"exit {code}; out: {output}; err: {error}");
+        Assert.Contains(flag, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_spec_exits_2_naming_the_field()
+    {
+        (string train, string test) = TestDatasets.Write(_directory.Path);
+
+        (int code, _, string error) = await RunAsync(["train", "--model", "logistic", "--features", "4", "--train", train, "--test", test, "--workers", "2", "--backup-workers", "2", "--dry-run"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("backupWorkers:", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cluster")]
+    [InlineData("status")]
+    [InlineData("export")]
+    public async Task Commands_that_need_a_cluster_exit_3_saying_how_to_configure_one(string command)
+    {
+        string[] args = command switch
+        {
+            "status" => ["status", "job-1"],
+            "export" => ["export", "--model", "m:1", "--output", "m.omlmodel"],
+            _ => ["cluster"],
+        };
+
+        (int code, _, string error) = await RunAsync(args);
+
+        Assert.Equal(3, code);
+        Assert.Contains("no cluster is configured", error, StringComparison.Ordinal);
+        Assert.Contains("ORLEANSML_GATEWAYS", error, StringComparison.Ordinal);
+        Assert.Contains("--secret-file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cluster_without_a_secret_is_bad_usage()
+    {
+        var environment = new Dictionary<string, string?> { ["ORLEANSML_GATEWAYS"] = "127.0.0.1:11111:5@30000" };
+
+        (int code, _, string error) = await RunAsync(["cluster"], environment);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--secret-file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_merges_flags_over_the_spec_file()
+    {
+        (string train, string test) = TestDatasets.Write(_directory.Path);
+        TrainingSpec file = TestDatasets.ValidSpec(train, test) with
+        {
+            Workers = 1,
+            Epochs = 3,
+            Seed = 9,
+            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Momentum, LearningRate = 0.5f },
+        };
+        string specPath = Path.Combine(_directory.Path, "spec.json");
+        await File.WriteAllTextAsync(specPath, TrainingSpecFile.ToJson(file));
+
+        (int code, string output, string error) = await RunAsync(["train", "--spec", specPath, "--epochs", "5", "--learning-rate", "0.1", "--mode", "ssp", "--dry-run"]);
+
+        Assert.True(code == 0, error);
+        TrainingSpec merged = TrainingSpecFile.Parse(output, "output");
+        Assert.Equal((5, 0.1f, ConsistencyMode.Ssp), (merged.Epochs, merged.Optimizer.LearningRate, merged.Mode));
+        Assert.Equal((1, 9, OptimizerKind.Momentum, ModelKind.LogisticRegression), (merged.Workers, merged.Seed, merged.Optimizer.Kind, merged.Model.Kind));
+        Assert.Equal(train, merged.Data.TrainManifest);
+    }
+
+    [Fact]
+    public async Task A_spec_file_with_an_unknown_field_exits_2_naming_it()
+    {
+        string specPath = Path.Combine(_directory.Path, "bad.json");
+        await File.WriteAllTextAsync(specPath, "{\n  \"epochz\": 3\n}");
+
+        (int code, _, string error) = await RunAsync(["train", "--spec", specPath]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("epochz", error, StringComparison.Ordinal);
+        Assert.Contains("line 2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_demo_spec_spans_its_cosine_schedule_over_every_step()
+    {
+        TrainingSpec spec = DemoCommand.Spec("/d/train.manifest.json", "/d/test.manifest.json", epochs: 10, batchSize: 128);
+
+        Assert.Equal(10 * 469, spec.Optimizer.Schedule.DecaySteps);
+        Assert.Equal((OptimizerKind.Adam, 0.002f), (spec.Optimizer.Kind, spec.Optimizer.LearningRate));
+        Assert.Equal((2, 2, ConsistencyMode.Bsp, 784, 10), (spec.Workers, spec.Shards, spec.Mode, spec.Model.FeatureCount, spec.Model.ClassCount));
+    }
+
+    [Fact]
+    public void Predictions_print_the_argmax_then_the_probabilities()
+    {
+        var writer = new StringWriter();
+
+        ModelCommands.WritePredictions(writer, [0.1f, 0.7f, 0.2f, 0.6f, 0.3f, 0.1f], rows: 2);
+
+        Assert.Equal(["1\t0.1,0.7,0.2", "0\t0.6,0.3,0.1"], writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Epoch_lines_and_status_lines_use_invariant_formatting()
+    {
+        var epoch = new EpochMetrics { Epoch = 2, TrainLoss = 0.51234, TestAccuracy = 0.84567, Seconds = 3.26 };
+        Assert.Equal("epoch 2/10 train_loss=0.5123 test_accuracy=0.8457 seconds=3.3", JobProgressView.EpochLine(epoch, 10));
+        var status = new JobStatus { JobId = "j", State = JobState.Completed, EpochsCompleted = 10, EpochsPlanned = 10, Workers = 2, Shards = 2, ModelName = "m", ModelVersion = 1 };
+        Assert.Equal("job j completed epochs=10/10 workers=2 shards=2 retries=0 model=m:1", JobProgressView.Describe(status));
+    }
+
+    [Theory]
+    [InlineData("fashion", "fashion", 0)]
+    [InlineData("fashion:3", "fashion", 3)]
+    public void Model_references_parse(string text, string name, int version) =>
+        Assert.Equal(new ModelReference(name, version), ModelReference.Parse(text, "--model"));
+
+    [Theory]
+    [InlineData("fashion:0")]
+    [InlineData(":2")]
+    [InlineData("a:b:c")]
+    public void Bad_model_references_name_the_flag(string text) =>
+        Assert.Equal(2, Assert.Throws<CliException>(() => ModelReference.Parse(text, "--model")).ExitCode);
+
+    [Fact]
+    public async Task The_executable_exits_3_without_a_cluster()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "orleansml.dll");
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" cluster") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string variable in new[] { "ORLEANSML_GATEWAYS", "ORLEANSML_MEMBERSHIP_DB", "ORLEANSML_CLUSTER_ID", "ORLEANSML_SECRET_FILE" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        using Process process = Process.Start(start)!;
+        string error = await process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(3, process.ExitCode);
+        Assert.Contains("no cluster is configured", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, Dictionary<string, string?>? environment = null)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await CliApplication.RunAsync(args, output, error, environment ?? s_noCluster, interactive: false);
+        return (code, output.ToString(), error.ToString());
+    }
+}
