@@ -1,3 +1,4 @@
+using OrleansML.Learning.Data.Partitioning;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -61,7 +62,7 @@ internal static class ShardCheckpoint
             writer.Int64(clock);
         }
 
-        writer.UInt32(ShardCrc32C.Compute(bytes.AsSpan(0, writer.Position)));
+        writer.UInt32(Crc32C.Compute(bytes.AsSpan(0, writer.Position)));
         System.Diagnostics.Debug.Assert(writer.Position == bytes.Length);
         return bytes;
     }
@@ -141,7 +142,7 @@ internal static class ShardCheckpoint
         }
 
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
-        uint actual = ShardCrc32C.Compute(bytes[..^4]);
+        uint actual = Crc32C.Compute(bytes[..^4]);
         if (stored != actual)
         {
             throw new FormatException($"shard checkpoint: checksum mismatch (stored {stored:X8}, computed {actual:X8}): the record is corrupt.");

@@ -8,7 +8,7 @@ namespace OrleansML.Learning.Data.Partitioning;
 /// formats. Uses the SSE4.2 CRC32 instruction when the CPU has it and a lookup table otherwise.
 /// Written here because System.IO.Hashing does not restore on these machines.
 /// </summary>
-internal static class Crc32C
+public static class Crc32C
 {
     private const uint ReflectedPolynomial = 0x82F63B78u;
 
