@@ -61,27 +61,40 @@ internal sealed class EpochRunner
         };
     }
 
+    /// <remarks>
+    /// A step's push is not awaited before the next step's pull goes out: both travel together, which saves a
+    /// round trip per step. This is safe in every mode because the shards order by version and clock, not by
+    /// arrival: a BSP pull of step s + 1 waits in the shard for the barrier this very push completes, an SSP pull
+    /// waits for the clocks, and ASP tolerates the one step of staleness by definition. The worker still reads
+    /// the push's outcome before it computes (a refused push fails the step at once), and the last push of a run
+    /// is awaited before the run reports, so the coordinator's checkpoint never precedes an update.
+    /// </remarks>
     private async Task<long> RunStepsAsync(int[] order, long epochStart, long step, long epochEnd, long started)
     {
         ConsistencyMode mode = _assignment.Mode;
         bool sparse = _model.Sparse is not null;
+        Task? pendingPush = null;
         while (step < epochEnd)
         {
             DataBatch batch = BatchAt(order[step - epochStart]);
             long communication = _time.GetTimestamp();
+            bool pulls = mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0;
+            Task pull = Task.CompletedTask;
             if (sparse)
             {
                 ReadOnlyMemory<int> keys = _model.CollectKeys(batch);
-                if (mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0)
+                if (pulls)
                 {
-                    await _shards.PullKeysAsync(_model.Parameters, keys, step, MinimumVersion(step));
+                    pull = _shards.PullKeysAsync(_model.Parameters, keys, step, MinimumVersion(step));
                 }
             }
-            else if (mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0)
+            else if (pulls)
             {
-                await _shards.PullAllAsync(_model.Parameters, step, MinimumVersion(step));
+                pull = _shards.PullAllAsync(_model.Parameters, step, MinimumVersion(step));
             }
 
+            await PushThenPullAsync(pendingPush, pull);
+            pendingPush = null;
             long compute = _time.GetTimestamp();
             _communicationTicks += compute - communication;
             float loss = sparse ? _model.ComputeSparseGradient(batch) : _model.ComputeGradient(batch);
@@ -90,18 +103,11 @@ internal sealed class EpochRunner
                 throw new InvalidOperationException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
             }
 
-            long pushing = _time.GetTimestamp();
-            _computeTicks += pushing - compute;
-            if (sparse)
-            {
-                await _shards.PushSparseAsync(_model.SparseGradient.Keys, _model.SparseGradient.Values, step, batch.Count);
-            }
-            else
-            {
-                await _shards.PushDenseAsync(_model.Gradient, step, batch.Count);
-            }
-
-            _communicationTicks += _time.GetTimestamp() - pushing;
+            _computeTicks += _time.GetTimestamp() - compute;
+            // The channel copies the gradient into its messages before it returns: the buffers are free again.
+            pendingPush = sparse
+                ? _shards.PushSparseAsync(_model.SparseGradient.Keys, _model.SparseGradient.Values, step, batch.Count)
+                : _shards.PushDenseAsync(_model.Gradient, step, batch.Count);
             _lossSum += (double)loss * batch.Count;
             _rows += batch.Count;
             _steps++;
@@ -112,7 +118,36 @@ internal sealed class EpochRunner
             }
         }
 
+        if (pendingPush is not null)
+        {
+            long pushing = _time.GetTimestamp();
+            await pendingPush;
+            _communicationTicks += _time.GetTimestamp() - pushing;
+        }
+
         return step;
+    }
+
+    /// <summary>Waits for the previous step's push and this step's pull, failing as soon as either fails (a
+    /// failed push would otherwise leave its BSP pull waiting out the shard's timeout).</summary>
+    private static async Task PushThenPullAsync(Task? push, Task pull)
+    {
+        if (push is null)
+        {
+            await pull;
+            return;
+        }
+
+        Task first = await Task.WhenAny(push, pull);
+        if (first.IsFaulted || first.IsCanceled)
+        {
+            // The other call is abandoned: the coordinator aborts the attempt, which fails a waiting pull.
+            Task other = first == push ? pull : push;
+            _ = other.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
+        await first;
+        await (first == push ? pull : push);
     }
 
     /// <summary>Rounds of <see cref="WorkerAssignment.AveragingInterval"/> local steps with the worker's own
