@@ -105,6 +105,7 @@ internal sealed partial class ParameterShardGrain
         }
 
         int[] contributors = [.. barrier.Workers];
+        // A dense mean is the barrier's reused buffer: it is applied below, before the first await.
         float[] mean = barrier.TakeMean(out int[]? meanKeys);
         if (state.Assignment.Mode == ConsistencyMode.ModelAveraging)
         {

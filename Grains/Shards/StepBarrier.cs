@@ -16,6 +16,9 @@ namespace OrleansML.Grains.Shards;
 internal sealed class StepBarrier(int length)
 {
     private readonly double[] _sums = new double[length];
+    // The dense mean is consumed in the turn that takes it, so one buffer serves every step: a large model's
+    // slice would otherwise be a fresh large-object-heap array per step.
+    private readonly float[] _denseMean = new float[length];
     private readonly HashSet<int> _seen = [];
     private readonly HashSet<int> _touched = [];
     private bool _dense;
@@ -61,7 +64,8 @@ internal sealed class StepBarrier(int length)
     }
 
     /// <summary>The weighted mean: dense (<paramref name="keys"/> null) when any push was dense, else at the
-    /// sorted union of touched keys. Then clears the barrier for the next step.</summary>
+    /// sorted union of touched keys. Then clears the barrier for the next step. A dense mean is the barrier's own
+    /// buffer: valid until the next call, so the caller applies it before it awaits anything.</summary>
     public float[] TakeMean(out int[]? keys)
     {
         Debug.Assert(_rows > 0);
@@ -70,7 +74,7 @@ internal sealed class StepBarrier(int length)
         if (_dense)
         {
             keys = null;
-            mean = new float[_sums.Length];
+            mean = _denseMean;
             for (int i = 0; i < mean.Length; i++)
             {
                 mean[i] = (float)(_sums[i] * scale);
