@@ -139,6 +139,8 @@ internal sealed partial class SgdDriver(IJobHost host)
         WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, steps, host.Options.WorkerRunSlice))];
         long epochEnd = (long)epoch * steps;
         Debug.Assert(firstStep >= epochEnd - steps && firstStep <= epochEnd, "an attempt starts inside its epoch");
+        // Workers read their partitions before the clock starts: an epoch's time and examples/s measure training.
+        await Task.WhenAll(assignments.Select((a, i) => group.Worker(i).LoadAsync(a)));
         long started = host.Time.GetTimestamp();
         var progress = new EpochProgress(workers, firstStep, epochEnd);
         WorkerEpochResult[] results = await Task.WhenAll(assignments.Select((a, i) => RunWorkerAsync(group.Worker(i), a, i, attempt, epoch, firstStep, epochEnd, progress, cancellationToken)));
