@@ -34,12 +34,18 @@ internal static class JobRuns
     {
         JobStatus status = await RunAsync(grains, spec, timeout);
         Assert.True(status.State == JobState.Completed, $"job {spec.JobId} ended {status.State} (epochs {status.EpochsCompleted}/{status.EpochsPlanned}): {status.FailureReason}");
+        SavedModel saved = await DownloadAsync(grains, status);
+        Assert.Equal(spec.Model, saved.Header.Model);
+        return (status, saved.Parameters);
+    }
+
+    /// <summary>The model a completed job saved, from the registry.</summary>
+    public static async Task<SavedModel> DownloadAsync(IGrainFactory grains, JobStatus status)
+    {
         Assert.NotNull(status.ModelName);
         Assert.NotNull(status.ModelVersion);
         byte[] file = await grains.GetGrain<IModelRegistryGrain>(status.ModelName).DownloadAsync(status.ModelVersion.Value);
-        SavedModel saved = ModelFile.Deserialize(file, $"{status.ModelName} v{status.ModelVersion}");
-        Assert.Equal(spec.Model, saved.Header.Model);
-        return (status, saved.Parameters);
+        return ModelFile.Deserialize(file, $"{status.ModelName} v{status.ModelVersion}");
     }
 
     /// <summary>The shards' statistics of a finished job.</summary>
