@@ -35,7 +35,10 @@ internal static class TensorWire
         writer.WriteBlock(values);
     }
 
-    public static float[] ReadFloats(ref BodyReader reader)
+    public static float[] ReadFloats(ref BodyReader reader) => ReadFloats(ref reader, out _);
+
+    /// <summary>Reads a block and says how it travelled (a receiver's byte counters need the wire size).</summary>
+    public static float[] ReadFloats(ref BodyReader reader, out TensorCompression compression)
     {
         byte[] kind = reader.ReadBlock<byte>() ?? throw new MessageFormatException("A tensor block has no element-type tag.");
         if (kind.Length != 1)
@@ -46,8 +49,10 @@ internal static class TensorWire
         switch (kind[0])
         {
             case Float32:
+                compression = TensorCompression.None;
                 return reader.ReadBlock<float>() ?? [];
             case Float16:
+                compression = TensorCompression.Float16;
                 Half[] halves = reader.ReadBlock<Half>() ?? [];
                 float[] values = new float[halves.Length];
                 TensorPrimitives.ConvertToSingle(halves, values);

@@ -50,14 +50,13 @@ public sealed class GradientPush : IBinarySerializable<GradientPush>
     public static GradientPush? Read(ref BodyReader reader)
     {
         TensorWire.CheckVersion(ref reader, WireVersion, nameof(GradientPush));
-        return new GradientPush
-        {
-            Attempt = reader.ReadInt64(),
-            WorkerId = reader.ReadInt32(),
-            Step = reader.ReadInt64(),
-            Rows = reader.ReadInt32(),
-            Keys = reader.ReadBlock<int>(),
-            Values = TensorWire.ReadFloats(ref reader),
-        };
+        long attempt = reader.ReadInt64();
+        int workerId = reader.ReadInt32();
+        long pushStep = reader.ReadInt64();
+        int rows = reader.ReadInt32();
+        int[]? keys = reader.ReadBlock<int>();
+        float[] values = TensorWire.ReadFloats(ref reader, out TensorCompression compression);
+        // The compression travels as the block's tag: restoring it keeps the shard's byte counters true.
+        return new GradientPush { Attempt = attempt, WorkerId = workerId, Step = pushStep, Rows = rows, Keys = keys, Values = values, Compression = compression };
     }
 }
