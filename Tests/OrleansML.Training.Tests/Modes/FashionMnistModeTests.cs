@@ -1,3 +1,4 @@
+using OrleansML.GrainInterfaces;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
@@ -100,6 +101,13 @@ public sealed class FashionMnistModeTests(FashionModeFixture fixture, ITestOutpu
         double largestChange = fullParameters.Zip(halfParameters, (x, y) => Math.Abs(x - y)).Max();
         output.WriteLine($"fp16 vs fp32 final parameters: largest difference {largestChange:E3}, largest fp32 magnitude {fullParameters.Max(Math.Abs):F4}");
         Assert.True(largestChange > 0, "the fp16 job's parameters equal the fp32 job's: the compression was not applied");
+        ShardStats[] fullShards = await JobRuns.ShardStatsAsync(fixture.Cluster.Client, full.JobId, 2);
+        ShardStats[] halfShards = await JobRuns.ShardStatsAsync(fixture.Cluster.Client, half.JobId, 2);
+        long fullBytes = fullShards.Sum(s => s.BytesIn + s.BytesOut);
+        long halfBytes = halfShards.Sum(s => s.BytesIn + s.BytesOut);
+        output.WriteLine($"parameter traffic (pushes + pulls, values only): fp32 {fullBytes:N0} bytes, fp16 {halfBytes:N0} bytes");
+        Assert.Equal(fullShards.Sum(s => s.Pushes), halfShards.Sum(s => s.Pushes));
+        Assert.Equal(fullBytes / 2, halfBytes);
         Assert.True(Math.Abs(accuracyCost) <= 0.005, $"fp16 changed test accuracy by {accuracyCost * 100:F2} points");
         Assert.True(Math.Abs(lossChange) <= 0.01, $"fp16 changed test log-loss by {lossChange:P2}");
     }

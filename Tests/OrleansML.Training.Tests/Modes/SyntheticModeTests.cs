@@ -71,6 +71,20 @@ public sealed class SyntheticModeTests(SyntheticModeFixture fixture, ITestOutput
         output.WriteLine($"{mode} {problem}: distributed loss {distributed:F6}, LocalTrainer {local:F6}, initial {initial:F6}, relative gap {gap:P3} (bound {tolerance:P0}); {status.History.Count} epochs, {JobRuns.ExamplesPerSecond(status):F0} examples/s");
 
         Assert.Equal(Epochs, status.History.Count);
+        // Each mode updates the shards its own way: BSP once per step, ASP and SSP once per push, averaging once
+        // per round of AveragingInterval local steps.
+        long expectedVersion = mode switch
+        {
+            ConsistencyMode.ModelAveraging => Epochs * ((steps + spec.AveragingInterval - 1) / spec.AveragingInterval),
+            _ => (long)Epochs * steps * updatesPerStep,
+        };
+        ShardStats[] shards = await JobRuns.ShardStatsAsync(fixture.Cluster.Client, spec);
+        Assert.All(shards, s => Assert.Equal(expectedVersion, s.Version));
+        if (mode == ConsistencyMode.Ssp)
+        {
+            Assert.All(shards, s => Assert.InRange(s.MaximumStaleness, 0, spec.Staleness + 1));
+        }
+
         // The gap alone would pass a job that never moved if the local run had not either: demand the descent.
         Assert.True(initial - distributed >= 0.9 * (initial - local), $"{mode} {problem}: loss went from {initial:F6} only to {distributed:F6} (LocalTrainer {local:F6})");
         Assert.True(Math.Abs(gap) <= tolerance, $"{mode} {problem}: distributed loss {distributed:F6} vs LocalTrainer {local:F6}: gap {gap:P3} exceeds {tolerance:P0}");
