@@ -19,7 +19,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker
     private readonly ClusterClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly TcpTransport _transport;
+    private readonly IClientTransport _transport;
     private readonly CallManager _calls;
     private readonly GatewayManager _gateways;
     private readonly GrainFactory _factory;
@@ -28,7 +28,14 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker
     private Task? _refreshLoop;
     private int _disposed;
 
-    public ClusterClient(ClusterClientOptions options, IGatewayListProvider gatewayList, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters)
+    /// <param name="createTransport">Builds the client-mode transport from its options (default: TCP).</param>
+    public ClusterClient(
+        ClusterClientOptions options,
+        IGatewayListProvider gatewayList,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        IMeterFactory? meters,
+        Func<TransportOptions, IClientTransport>? createTransport = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -45,7 +52,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker
             ConnectTimeout = options.ConnectTimeout,
             MaxBodyBytes = options.MaxBodyBytes,
         };
-        _transport = new TcpTransport(transportOptions, loggers.CreateLogger<TcpTransport>(), time, meters);
+        _transport = createTransport?.Invoke(transportOptions) ?? new TcpTransport(transportOptions, loggers.CreateLogger<TcpTransport>(), time, meters);
         _factory = new GrainFactory(this);
         _calls = new CallManager(time, new ClientSerializationContext(_factory), loggers.CreateLogger<CallManager>());
         _gateways = new GatewayManager(gatewayList, options, time, _logger);

@@ -24,6 +24,9 @@ internal sealed partial class MessageCenter(
     IOptions<SiloOptions> options,
     ILogger<MessageCenter> logger)
 {
+    // Bodies from this size on (tensors) are decoded on the thread pool, off the transport's receive loop.
+    private const int LargeBodyBytes = 256 * 1024;
+
     private Action<Message>? _dispatch;
     private volatile bool _stopped;
 
@@ -222,6 +225,14 @@ internal sealed partial class MessageCenter(
         }
 
         // Decoded straight from the receive pipe's segments: everything kept is copied out before the handler returns.
+        if (frame.Body.Length >= LargeBodyBytes)
+        {
+            // A large body (a tensor) is copied out on the thread pool while the transport's receive loop goes on
+            // reading the next frame's bytes: the copy and the socket reads overlap instead of taking turns.
+            ReadOnlySequence<byte> largeBody = frame.Body;
+            return new ValueTask(Task.Run(() => ReceiveBody(header, largeBody, fromClient)));
+        }
+
         ReceiveBody(header, frame.Body, fromClient);
         return ValueTask.CompletedTask;
     }

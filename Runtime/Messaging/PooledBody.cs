@@ -61,6 +61,23 @@ internal sealed class PooledBody : IBufferWriter<byte>, IDisposable
         }
     }
 
+    /// <summary>Appends the written chunks (valid until <see cref="Dispose"/>) to <paramref name="segments"/>.</summary>
+    public void AppendSegments(List<ArraySegment<byte>> segments)
+    {
+        foreach ((byte[] array, int used) in _full)
+        {
+            if (used > 0)
+            {
+                segments.Add(new ArraySegment<byte>(array, 0, used));
+            }
+        }
+
+        if (_current is not null && _used > 0)
+        {
+            segments.Add(new ArraySegment<byte>(_current, 0, _used));
+        }
+    }
+
     /// <summary>Returns the chunks to the pool (after the transport has taken the bytes).</summary>
     public void Dispose()
     {
@@ -78,8 +95,8 @@ internal sealed class PooledBody : IBufferWriter<byte>, IDisposable
     }
 }
 
-/// <summary>A frame whose body is a <see cref="PooledBody"/>.</summary>
-internal sealed class PooledMessageFrame(byte[] header, PooledBody body) : OutgoingFrame
+/// <summary>A frame whose body is a <see cref="PooledBody"/>; a large one is sent from its chunks (no copy into the pipe).</summary>
+internal sealed class PooledMessageFrame(byte[] header, PooledBody body) : OutgoingFrame, IGatherFrame
 {
     public override int HeaderLength => header.Length;
 
@@ -91,4 +108,12 @@ internal sealed class PooledMessageFrame(byte[] header, PooledBody body) : Outgo
         output.Write(header);
         body.CopyTo(output);
     }
+
+    public void WriteHeader(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write(header);
+    }
+
+    public void AppendBody(List<ArraySegment<byte>> segments) => body.AppendSegments(segments);
 }

@@ -18,7 +18,7 @@ namespace OrleansML.Runtime.Transport;
 /// limit; the input pipe pauses the receive loop once it holds more than one maximum frame unconsumed (it must
 /// hold at least one whole frame, or a large frame could never complete).
 /// </remarks>
-internal sealed class SocketConnection
+internal sealed partial class SocketConnection
 {
     // Linux accepts up to 1024 iovecs per sendmsg; 256 x 64 KiB segments already cover the 16 MiB default queue.
     private const int MaxSegmentsPerSend = 256;
@@ -36,6 +36,7 @@ internal sealed class SocketConnection
     private Task _sendLoop = Task.CompletedTask;
     private int _aborted;
     private int _receiveHint;
+    private TaskCompletionSource<bool>? _drain; // Set by the frame writer (under its lock), completed by the send loop.
 
     public SocketConnection(Socket socket, TransportOptions options, TransportMetrics metrics)
     {
@@ -222,9 +223,15 @@ internal sealed class SocketConnection
                 }
 
                 reader.AdvanceTo(buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
+                if (result.IsCompleted || (result.IsCanceled && Volatile.Read(ref _aborted) != 0))
                 {
                     break;
+                }
+
+                if (result.IsCanceled)
+                {
+                    // A drain request: everything flushed before it was in this buffer and is now sent.
+                    Interlocked.Exchange(ref _drain, null)?.TrySetResult(true);
                 }
             }
 
@@ -241,6 +248,7 @@ internal sealed class SocketConnection
         {
             // Completing the reader wakes any sender waiting on backpressure (its flush reports completion).
             await reader.CompleteAsync(error).ConfigureAwait(false);
+            Interlocked.Exchange(ref _drain, null)?.TrySetResult(false);
         }
     }
 

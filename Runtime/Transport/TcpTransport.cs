@@ -25,7 +25,7 @@ namespace OrleansML.Runtime.Transport;
 /// <see cref="ConnectionClosed"/> is raised with the error; the next send reconnects. Frames queued but unsent
 /// are lost (delivery is at-most-once). <see cref="DisposeAsync"/> closes gracefully and raises no events.</para>
 /// </remarks>
-internal sealed partial class TcpTransport : ITransport
+internal sealed partial class TcpTransport : IClientTransport
 {
     private const int MaxSendAttempts = 3;
 

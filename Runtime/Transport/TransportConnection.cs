@@ -25,6 +25,10 @@ internal sealed partial class TransportConnection
     // up to one: a larger cap would hold 8 MiB arrays for 4 MiB tensors.
     private const int MaxContiguousFrameBytes = 4 * 1024 * 1024;
 
+    // Bodies from this size on that sit in their own buffers (IGatherFrame) go to the socket straight from them:
+    // the saved copy outweighs waiting for the queue to drain first. Small bodies are cheaper to batch in the pipe.
+    private const int GatherSendMinBodyBytes = 256 * 1024;
+
     private readonly SocketConnection _socket;
     private readonly TransportOptions _options;
     private readonly ILogger _logger;
@@ -32,6 +36,7 @@ internal sealed partial class TransportConnection
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CountingBufferWriter _counter = new();
+    private readonly List<ArraySegment<byte>> _gather = []; // Guarded by _writeLock.
     private Task<FlushResult>? _pendingFlush; // Guarded by _writeLock.
     private bool _outputCompleted; // Guarded by _writeLock.
     private volatile bool _retired;
@@ -101,6 +106,11 @@ internal sealed partial class TransportConnection
             PipeWriter output = _socket.Output;
             int header = frame.HeaderLength;
             int body = frame.BodyLength;
+            if (body >= GatherSendMinBodyBytes && frame is IGatherFrame gather)
+            {
+                await SendGatheredAsync(output, gather, header, body).ConfigureAwait(false);
+                return true;
+            }
 
             // Ask for room for the whole frame (up to a cap) first, so a large body is copied into one contiguous
             // pooled buffer and leaves in few iovecs, instead of 64 KiB pieces.

@@ -26,14 +26,14 @@ internal sealed class TransportMetrics : IDisposable
     {
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _bytesSent = _meter.CreateCounter<long>("orleansml.transport.bytes_sent", "By", "Bytes written to sockets.");
-        _bytesReceived = _meter.CreateCounter<long>("orleansml.transport.bytes_received", "By", "Bytes read from sockets.");
-        _framesSent = _meter.CreateCounter<long>("orleansml.transport.frames_sent", "{frame}", "Frames queued for sending.");
-        _framesReceived = _meter.CreateCounter<long>("orleansml.transport.frames_received", "{frame}", "Frames delivered to the handler.");
-        _connectionsOpened = _meter.CreateCounter<long>("orleansml.transport.connections_opened", "{connection}", "Connections that passed the handshake.");
-        _connectionsRejected = _meter.CreateCounter<long>("orleansml.transport.connections_rejected", "{connection}", "Handshakes that failed or were rejected.");
-        _connectionsClosed = _meter.CreateCounter<long>("orleansml.transport.connections_closed", "{connection}", "Authenticated connections that closed.");
-        _protocolErrors = _meter.CreateCounter<long>("orleansml.transport.protocol_errors", "{error}", "Connections closed for a malformed frame.");
+        _bytesSent = _meter.CreateCounter<long>("orleansml.transport.bytes.sent", "By", "Bytes written to sockets.");
+        _bytesReceived = _meter.CreateCounter<long>("orleansml.transport.bytes.received", "By", "Bytes read from sockets.");
+        _framesSent = _meter.CreateCounter<long>("orleansml.transport.frames.sent", "{frame}", "Frames queued for sending.");
+        _framesReceived = _meter.CreateCounter<long>("orleansml.transport.frames.received", "{frame}", "Frames delivered to the handler.");
+        _connectionsOpened = _meter.CreateCounter<long>("orleansml.transport.connections.opened", "{connection}", "Connections that passed the handshake.");
+        _connectionsRejected = _meter.CreateCounter<long>("orleansml.transport.connections.rejected", "{connection}", "Handshakes that failed or were rejected.");
+        _connectionsClosed = _meter.CreateCounter<long>("orleansml.transport.connections.closed", "{connection}", "Authenticated connections that closed.");
+        _protocolErrors = _meter.CreateCounter<long>("orleansml.transport.protocol.errors", "{error}", "Connections closed for a malformed frame.");
     }
 
     public void BytesSent(int count) => _bytesSent.Add(count);

@@ -20,7 +20,7 @@ internal sealed class MembershipInstruments : IDisposable
         ProbesSent = meter.CreateCounter<long>("orleansml.membership.probes.sent", description: "Probes sent to peers.");
         ProbesFailed = meter.CreateCounter<long>("orleansml.membership.probes.failed", description: "Probes that timed out or failed.");
         VotesCast = meter.CreateCounter<long>("orleansml.membership.votes.cast", description: "Suspicion votes written to the table.");
-        SilosDeclaredDead = meter.CreateCounter<long>("orleansml.membership.silos.declared_dead", description: "Silos this silo declared dead with the deciding vote.");
+        SilosDeclaredDead = meter.CreateCounter<long>("orleansml.membership.silos.declared.dead", description: "Silos this silo declared dead with the deciding vote.");
     }
 
     public Counter<long> ProbesSent { get; }

@@ -94,7 +94,7 @@ public sealed class MembershipAgentTests
         // The survivors stay Active (c's votes against them never reach a quorum) and see c Dead.
         Assert.Equal([a.LocalSilo, b.LocalSilo], (await cluster.InMemory.ReadAllAsync(default)).ActiveSilos);
         Assert.Equal(SiloStatus.Dead, a.Current.Find(c.LocalSilo)!.Status);
-        Assert.Equal(1, metrics.Sum("orleansml.membership.silos.declared_dead", a, b));
+        Assert.Equal(1, metrics.Sum("orleansml.membership.silos.declared.dead", a, b));
         Assert.True(metrics.Sum("orleansml.membership.votes.cast", a, b) >= 2);
         Assert.True(metrics.Sum("orleansml.membership.probes.failed", a, b) >= 2 * options.MissedProbesLimit);
         Assert.True(metrics.Sum("orleansml.membership.probes.sent", a, b) > metrics.Sum("orleansml.membership.probes.failed", a, b));

@@ -98,10 +98,10 @@ public class TransportFlowTests
 
         lock (totals)
         {
-            Assert.Equal(3, totals["orleansml.transport.frames_received"]);
-            Assert.Equal(1, totals["orleansml.transport.connections_opened"]);
-            Assert.Equal(1, totals["orleansml.transport.connections_rejected"]);
-            Assert.True(totals["orleansml.transport.bytes_received"] >= 3 * (8 + 2 + 1000), "bytes_received counts frames and handshake");
+            Assert.Equal(3, totals["orleansml.transport.frames.received"]);
+            Assert.Equal(1, totals["orleansml.transport.connections.opened"]);
+            Assert.Equal(1, totals["orleansml.transport.connections.rejected"]);
+            Assert.True(totals["orleansml.transport.bytes.received"] >= 3 * (8 + 2 + 1000), "bytes_received counts frames and handshake");
         }
     }
 
