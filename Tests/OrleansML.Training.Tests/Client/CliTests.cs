@@ -171,6 +171,20 @@ public sealed class CliTests : IDisposable
         Assert.Contains("no cluster is configured", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Help_lists_every_command()
+    {
+        (int code, string output, _) = await RunAsync(["--help"]);
+
+        Assert.Equal(0, code);
+        foreach (string command in new[] { "train", "status", "watch", "pause", "resume", "cancel", "predict", "export", "cluster", "demo" })
+        {
+            Assert.Matches($@"(?m)^\s+{command}\b", output);
+        }
+
+        Assert.Contains("Exit codes", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, Dictionary<string, string?>? environment = null)
     {
         var output = new StringWriter();
