@@ -23,13 +23,16 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     {
         (int code, string output, string error) = await RunAsync(
             ["train", "--model", "logistic", "--features", "4", "--train", fixture.Train, "--test", fixture.Test,
-             "--workers", "2", "--shards", "1", "--epochs", "2", "--batch-size", "32", "--job-id", "embedded-flags", "--silos", "2"], s_noCluster);
+             "--workers", "2", "--shards", "1", "--epochs", "2", "--batch-size", "32", "--optimizer", "adam", "--learning-rate", "0.1",
+             "--job-id", "embedded-flags", "--silos", "2"], s_noCluster);
 
         Assert.True(code == 0, $"exit {code}; out: {output}; err: {error}");
         Assert.Contains("starting an embedded cluster of 2 silos", output, StringComparison.Ordinal);
         Assert.Matches(@"epoch 1/2 train_loss=\d+\.\d{4} test_accuracy=\d\.\d{4} seconds=", output);
         Assert.Matches(@"epoch 2/2 train_loss=\d+\.\d{4} test_accuracy=\d\.\d{4} seconds=", output);
         Assert.Contains("job embedded-flags completed epochs=2/2 workers=2 shards=1 retries=0 model=embedded-flags:1", output, StringComparison.Ordinal);
+        double accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"epoch 2/2 .*test_accuracy=(\d\.\d{4})").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 0.7, $"test accuracy {accuracy}");
     }
 
     [Fact]
