@@ -156,11 +156,14 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
 
         (int code, string output, string error) = await RunAsync(["train", "--spec", specPath], fixture.Environment);
         (int statusCode, string status, _) = await RunAsync(["status", "e2e-diverge"], fixture.Environment);
+        (int watchCode, string watched, _) = await RunAsync(["watch", "e2e-diverge"], fixture.Environment);
 
         Assert.True(code == 1, $"exit {code}; out: {output}; err: {error}");
         Assert.Matches("job e2e-diverge failed epochs=0/2 .* reason=\"epoch 1 failed 1 times; last error: .*diverged", output);
         Assert.Equal(1, statusCode);
         Assert.Contains("job e2e-diverge failed", status, StringComparison.Ordinal);
+        Assert.Equal(1, watchCode);
+        Assert.Contains("job e2e-diverge failed: epoch 1 failed 1 times", watched, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -188,6 +191,21 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
 
         Assert.Equal(2, code);
         Assert.Contains("no job 'no-such-job'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_does_not_answer_exits_3()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // a port nothing listens on any more
+        var environment = new Dictionary<string, string?>(fixture.Environment) { ["ORLEANSML_GATEWAYS"] = $"127.0.0.1:{closedPort}:1@{closedPort}" };
+
+        (int code, _, string error) = await RunAsync(["status", "e2e-any"], environment);
+
+        Assert.True(code == 3, $"exit {code}; err: {error}");
+        Assert.Contains("cannot reach the cluster", error, StringComparison.Ordinal);
     }
 
     /// <summary>Runs the CLI and logs what it printed (shown when a test fails).</summary>
