@@ -185,6 +185,22 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task Predicting_with_a_sparse_model_exits_2_before_reading_the_input()
+    {
+        var spec = new ModelSpec { Kind = ModelKind.HashedLogisticRegression, HashBits = 4 };
+        float[] parameters = new float[spec.Create().ParameterCount];
+        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("sparse-model").SaveAsync(spec, parameters, [], "job-sparse");
+        string path = Path.Combine(fixture.Directory, "sparse-rows.libsvm");
+        await File.WriteAllTextAsync(path, "1 3:1 7:1\n");
+
+        (int code, string output, string error) = await RunAsync(["predict", "--model", "sparse-model", "--input", path], fixture.Environment);
+
+        Assert.True(code == 2, $"exit {code}; out: {output}; err: {error}");
+        Assert.Contains("sparse-model:1 is a HashedLogisticRegression, which reads sparse input", error, StringComparison.Ordinal);
+        Assert.Contains("orleansml export", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Watching_a_job_that_was_never_started_exits_2_at_once()
     {
         (int code, _, string error) = await RunAsync(["watch", "no-such-job"], fixture.Environment);
