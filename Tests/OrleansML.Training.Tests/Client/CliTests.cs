@@ -98,6 +98,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Relative_manifests_become_absolute_from_the_spec_file_or_the_working_directory()
+    {
+        (string train, string test) = TestDatasets.Write(_directory.Path);
+        TrainingSpec file = TestDatasets.ValidSpec(Path.GetFileName(train), null!);
+        string specPath = Path.Combine(_directory.Path, "relative.json");
+        await File.WriteAllTextAsync(specPath, TrainingSpecFile.ToJson(file));
+        string relativeTest = Path.GetRelativePath(Environment.CurrentDirectory, test);
+
+        (int code, string output, string error) = await RunAsync(["train", "--spec", specPath, "--test", relativeTest, "--dry-run"]);
+
+        Assert.True(code == 0, error);
+        TrainingSpec merged = TrainingSpecFile.Parse(output, "output");
+        Assert.Equal((train, test), (merged.Data.TrainManifest, merged.Data.TestManifest));
+    }
+
+    [Fact]
     public async Task A_spec_file_with_an_unknown_field_exits_2_naming_it()
     {
         string specPath = Path.Combine(_directory.Path, "bad.json");
