@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using OrleansML.Client;
+using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
 
@@ -22,6 +23,14 @@ internal static class ModelCommands
             ModelInfo[] versions = await client.ListModelVersionsAsync(reference.Name, cancellationToken);
             ModelInfo info = (reference.Version == 0 ? versions.LastOrDefault() : versions.FirstOrDefault(v => v.Version == reference.Version))
                 ?? throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version ({(versions.Length == 0 ? "no versions" : $"versions 1 to {versions.Length}")}).");
+            if (info.Model.Create().Input != ModelInput.Dense)
+            {
+                // Checked before reading: densifying rows for a hashed model (2^hashBits wide) could exhaust memory.
+                throw new CliException(ExitCodes.BadUsage,
+                    $"--model: {info.Name}:{info.Version} is a {info.Model.Kind}, which reads sparse input; 'predict' serves dense models. " +
+                    "Use 'orleansml export' and predict locally with the model file.");
+            }
+
             (float[] features, int rows) = PredictionInput.Read(parse.GetValue(input)!, info.Model.FeatureCount, cancellationToken);
             float[] outputs = await client.PredictAsync(info.Name, info.Version, features, rows, cancellationToken);
             WritePredictions(context.Output, outputs, rows);

@@ -40,20 +40,21 @@ internal static class PredictionInput
 
             string[] cells = line.Split(',', StringSplitOptions.TrimEntries);
             var values = new float[cells.Length];
-            bool numeric = true;
-            for (int i = 0; i < cells.Length && numeric; i++)
+            int bad = -1;
+            for (int i = 0; i < cells.Length && bad < 0; i++)
             {
-                numeric = float.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) && float.IsFinite(values[i]);
+                bool numeric = float.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) && float.IsFinite(values[i]);
+                bad = numeric ? -1 : i;
             }
 
-            if (!numeric)
+            if (bad >= 0)
             {
-                if (rows == 0 && lineNumber == 1)
+                if (lineNumber == 1)
                 {
                     continue; // a header
                 }
 
-                throw new CliException(ExitCodes.BadUsage, $"--input: '{path}' line {lineNumber}: not a row of finite numbers.");
+                throw new CliException(ExitCodes.BadUsage, $"--input: '{path}' line {lineNumber} field {bad + 1}: '{Shorten(cells[bad])}' is not a finite number.");
             }
 
             int skip = cells.Length == featureCount + 1 ? 1 : 0;
@@ -74,6 +75,9 @@ internal static class PredictionInput
         return (features.ToArray(), rows);
     }
 
+    /// <summary>A cell as quoted in an error: long cells are cut, so a binary file does not flood the terminal.</summary>
+    private static string Shorten(string cell) => cell.Length <= 40 ? cell : cell[..40] + "...";
+
     private static (float[] Features, int Rows) ReadLibSvm(string path, int featureCount, CancellationToken cancellationToken)
     {
         SparseDataset<int> sparse;
@@ -83,7 +87,8 @@ internal static class PredictionInput
         }
         catch (DataFormatException exception)
         {
-            throw new CliException(ExitCodes.BadUsage, $"--input: {exception.Message}", exception);
+            // Worded like the CSV errors: file, line, then where in the line.
+            throw new CliException(ExitCodes.BadUsage, $"--input: '{exception.FilePath}' line {exception.Line} column {exception.Column}: {exception.Reason}.", exception);
         }
 
         var dense = new float[(long)sparse.RowCount * featureCount];

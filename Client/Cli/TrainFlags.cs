@@ -72,7 +72,9 @@ internal sealed class TrainFlags
     /// <exception cref="TrainingSpecException">The spec file cannot be read or parsed.</exception>
     public TrainingSpec Build(ParseResult parse)
     {
-        TrainingSpec spec = parse.GetValue(Spec) is string file ? Client.TrainingSpecFile.Load(file) : new TrainingSpec();
+        string? file = parse.GetValue(Spec);
+        TrainingSpec spec = file is null ? new TrainingSpec() : Client.TrainingSpecFile.Load(file);
+        string? specDirectory = file is null ? null : Path.GetDirectoryName(Path.GetFullPath(file));
         ModelSpec model = spec.Model;
         model = model with
         {
@@ -101,8 +103,8 @@ internal sealed class TrainFlags
             Optimizer = optimizer,
             Data = spec.Data with
             {
-                TrainManifest = parse.GetValue(Train) ?? spec.Data.TrainManifest,
-                TestManifest = parse.GetValue(Test) ?? spec.Data.TestManifest,
+                TrainManifest = Absolute(parse.GetValue(Train), null) ?? Absolute(spec.Data.TrainManifest, specDirectory) ?? "",
+                TestManifest = Absolute(parse.GetValue(Test), null) ?? Absolute(spec.Data.TestManifest, specDirectory),
             },
             Mode = Choice(parse, Mode, s_modes) ?? spec.Mode,
             Workers = parse.GetValue(Workers) ?? spec.Workers,
@@ -117,6 +119,16 @@ internal sealed class TrainFlags
             EarlyStoppingPatience = parse.GetValue(Patience) ?? spec.EarlyStoppingPatience,
         };
     }
+
+    /// <summary>
+    /// A manifest path made absolute: the silos that read it run in other directories (or on other machines
+    /// sharing the data), so a relative path would name another file there than the one validated here. Flag
+    /// values are relative to the working directory, a spec file's values to the spec file's directory.
+    /// </summary>
+    private static string? Absolute(string? path, string? baseDirectory) =>
+        string.IsNullOrWhiteSpace(path) ? null
+        : baseDirectory is null ? Path.GetFullPath(path)
+        : Path.GetFullPath(path, baseDirectory);
 
     private static T? Choice<T>(ParseResult parse, Option<string?> option, Dictionary<string, T> choices) where T : struct
     {

@@ -98,6 +98,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Relative_manifests_become_absolute_from_the_spec_file_or_the_working_directory()
+    {
+        (string train, string test) = TestDatasets.Write(_directory.Path);
+        TrainingSpec file = TestDatasets.ValidSpec(Path.GetFileName(train), null!);
+        string specPath = Path.Combine(_directory.Path, "relative.json");
+        await File.WriteAllTextAsync(specPath, TrainingSpecFile.ToJson(file));
+        string relativeTest = Path.GetRelativePath(Environment.CurrentDirectory, test);
+
+        (int code, string output, string error) = await RunAsync(["train", "--spec", specPath, "--test", relativeTest, "--dry-run"]);
+
+        Assert.True(code == 0, error);
+        TrainingSpec merged = TrainingSpecFile.Parse(output, "output");
+        Assert.Equal((train, test), (merged.Data.TrainManifest, merged.Data.TestManifest));
+    }
+
+    [Fact]
     public async Task A_spec_file_with_an_unknown_field_exits_2_naming_it()
     {
         string specPath = Path.Combine(_directory.Path, "bad.json");
@@ -169,6 +185,20 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(3, process.ExitCode);
         Assert.Contains("no cluster is configured", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_command()
+    {
+        (int code, string output, _) = await RunAsync(["--help"]);
+
+        Assert.Equal(0, code);
+        foreach (string command in new[] { "train", "status", "watch", "pause", "resume", "cancel", "predict", "export", "cluster", "demo" })
+        {
+            Assert.Matches($@"(?m)^\s+{command}\b", output);
+        }
+
+        Assert.Contains("Exit codes", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, Dictionary<string, string?>? environment = null)

@@ -1,4 +1,5 @@
 using OrleansML.Jobs;
+using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Models;
@@ -12,12 +13,15 @@ internal static class TestDatasets
 
     public static (string Train, string Test) Write(string directory, int trainPartitions = 2)
     {
-        var train = SyntheticData.Logistic(new DenseProblemOptions { RowCount = 200, FeatureCount = Features, Seed = 3 });
-        var test = SyntheticData.Logistic(new DenseProblemOptions { RowCount = 50, FeatureCount = Features, Seed = 4 });
-        PartitionedDataset.Write(directory, "train", train.Dataset, trainPartitions);
-        PartitionedDataset.Write(directory, "test", test.Dataset, 1);
+        // One draw split in two, so that the held-out rows share the training rows' true weights.
+        DenseDataset all = SyntheticData.Logistic(new DenseProblemOptions { RowCount = 250, FeatureCount = Features, Seed = 3 }).Dataset;
+        PartitionedDataset.Write(directory, "train", Slice(all, 0, 200), trainPartitions);
+        PartitionedDataset.Write(directory, "test", Slice(all, 200, 50), 1);
         return (Path.Combine(directory, "train" + PartitionedDataset.ManifestSuffix), Path.Combine(directory, "test" + PartitionedDataset.ManifestSuffix));
     }
+
+    private static DenseDataset Slice(DenseDataset dataset, int start, int count) =>
+        new(dataset.Rows(start, count).ToArray(), dataset.Labels.Slice(start, count).ToArray(), dataset.ColumnCount);
 
     public static TrainingSpec ValidSpec(string train, string test) => new()
     {
