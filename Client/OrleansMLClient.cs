@@ -191,7 +191,7 @@ public sealed class OrleansMLClient : IAsyncDisposable
         string secret = options.ResolveSecret();
         var services = new ServiceCollection();
         services.AddLogging();
-        ClientServiceCollectionExtensions.AddOrleansMLClient(services, client =>
+        ClientServiceCollectionExtensions.AddClusterClient(services, client =>
         {
             client.ClusterId = options.ClusterId;
             client.ClusterSecret = secret;

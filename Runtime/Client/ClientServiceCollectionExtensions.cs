@@ -29,7 +29,7 @@ public static class ClientServiceCollectionExtensions
     /// hosted service that connects it when the host starts and disposes it when the host stops. Without a
     /// host, call <see cref="IClusterClient.ConnectAsync"/> yourself.
     /// </summary>
-    public static IClientBuilder AddOrleansMLClient(this IServiceCollection services, Action<ClusterClientOptions> configure)
+    public static IClientBuilder AddClusterClient(this IServiceCollection services, Action<ClusterClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
