@@ -78,6 +78,12 @@ public sealed class DeclaredGrainTypeTests
             () => client.GetGrain<IUnservedGrain>(key).Echo("hi").WaitAsync(TimeSpan.FromSeconds(15)));
         Assert.Equal(RejectionKind.UnknownGrain, rejected.Kind);
         Assert.Contains("'declared-unserved'", rejected.Message, StringComparison.Ordinal);
+
+        // From a silo the same: the reference is built and sent; only placing the grain needs its class.
+        GrainCallRejectedException fromSilo = await Assert.ThrowsAsync<GrainCallRejectedException>(
+            () => cluster.Client.GetGrain<IUnservedGrain>(key).Echo("hi").WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(RejectionKind.UnknownGrain, fromSilo.Kind);
+        Assert.Contains("cannot place declared-unserved/", fromSilo.Message, StringComparison.Ordinal);
     }
 
     /// <summary>References in these tests are only built, never called.</summary>
