@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
-using OrleansML.Grains.Hosting;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
@@ -191,7 +190,7 @@ public sealed class OrleansMLClient : IAsyncDisposable
         string secret = options.ResolveSecret();
         var services = new ServiceCollection();
         services.AddLogging();
-        ClientServiceCollectionExtensions.AddOrleansMLClient(services, client =>
+        ClientServiceCollectionExtensions.AddClusterClient(services, client =>
         {
             client.ClusterId = options.ClusterId;
             client.ClusterSecret = secret;
@@ -204,8 +203,7 @@ public sealed class OrleansMLClient : IAsyncDisposable
                 client.StaticGateways.Add(new GatewayAddress(SiloAddress.Parse(silo), port));
             }
         })
-        .AddGrainAssembly(typeof(ITrainingJobGrain).Assembly)
-        .AddGrainAssembly(TrainingSiloBuilderExtensions.GrainAssembly);
+        .AddGrainAssembly(typeof(ITrainingJobGrain).Assembly);
         return services.BuildServiceProvider();
     }
 }

@@ -94,7 +94,7 @@ internal static class SiloTransportBenchmark
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddOrleansMLClient(o =>
+        services.AddClusterClient(o =>
         {
             o.ClusterId = "transport-bench";
             o.ClusterSecret = Secret;

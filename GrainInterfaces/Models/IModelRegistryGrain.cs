@@ -6,6 +6,7 @@ namespace OrleansML.Models;
 /// The saved versions of one named model (key: the model's name), kept in grain storage as portable model
 /// files (<c>docs/model-format.md</c>). Versions are immutable once saved.
 /// </summary>
+[GrainType("modelregistry")]
 public interface IModelRegistryGrain : IGrainWithStringKey
 {
     /// <summary>Saves a new version and returns its number. Saving again for the same

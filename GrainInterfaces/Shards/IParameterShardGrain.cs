@@ -17,6 +17,7 @@ namespace OrleansML.GrainInterfaces;
 /// attempt.</item>
 /// </list>
 /// </remarks>
+[GrainType("parameter-shard")]
 public interface IParameterShardGrain : IGrainWithStringKey
 {
     /// <summary>Sets what the shard holds. The first call initialises the parameters (or loads the newest

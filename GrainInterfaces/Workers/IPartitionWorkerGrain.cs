@@ -6,6 +6,7 @@ namespace OrleansML.GrainInterfaces;
 /// Learning kernels. It keeps no grain state: every call carries the <see cref="WorkerAssignment"/>, so a
 /// worker reactivated elsewhere reloads its data and continues.
 /// </summary>
+[GrainType("partitionworker")]
 public interface IPartitionWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Loads (or keeps) the partitions of the assignment.</summary>

@@ -20,8 +20,11 @@ public sealed class ReadOnlyAttribute : Attribute;
 public sealed class ImmutableAttribute : Attribute;
 
 /// <summary>Names a grain class's grain type (the default is the class name without a "Grain" suffix,
-/// lower-cased). Names must be stable: they are part of grain ids, storage keys and reminders.</summary>
-[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+/// lower-cased). Names must be stable: they are part of grain ids, storage keys and reminders.
+/// On a grain interface it declares the grain type that serves the interface, so that a caller holding only
+/// the interface (a client without the grain classes) can address its grains; the class implementing it must
+/// have that grain type.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Interface, Inherited = false)]
 public sealed class GrainTypeAttribute(string name) : Attribute
 {
     /// <summary>The grain type name.</summary>

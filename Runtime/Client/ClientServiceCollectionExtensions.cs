@@ -10,14 +10,15 @@ using OrleansML.Runtime.Membership;
 
 namespace OrleansML.Runtime.Client;
 
-/// <summary>Registers the grain assemblies a client calls (their generated proxies and grain types).</summary>
+/// <summary>Registers the grain assemblies a client calls (their generated proxies).</summary>
 public interface IClientBuilder
 {
     /// <summary>The client's services.</summary>
     IServiceCollection Services { get; }
 
-    /// <summary>Registers the generated grain code of <paramref name="assembly"/> (interfaces and the grain
-    /// classes that implement them: a reference names its grain type).</summary>
+    /// <summary>Registers the generated grain code of <paramref name="assembly"/>: the interfaces' proxies. An
+    /// interface that declares its grain type ([GrainType] on the interface) needs nothing more; for one that
+    /// does not, add the assembly of the grain class implementing it too (a reference names its grain type).</summary>
     IClientBuilder AddGrainAssembly(Assembly assembly);
 }
 
@@ -29,7 +30,7 @@ public static class ClientServiceCollectionExtensions
     /// hosted service that connects it when the host starts and disposes it when the host stops. Without a
     /// host, call <see cref="IClusterClient.ConnectAsync"/> yourself.
     /// </summary>
-    public static IClientBuilder AddOrleansMLClient(this IServiceCollection services, Action<ClusterClientOptions> configure)
+    public static IClientBuilder AddClusterClient(this IServiceCollection services, Action<ClusterClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);

@@ -70,6 +70,11 @@ internal static class DiagnosticDescriptors
         "Invalid grain type name",
         "Grain class '{0}' has the grain type name '{1}'; grain type names must be non-empty and must not contain '/'");
 
+    public static readonly DiagnosticDescriptor InvalidDeclaredGrainType = Create(
+        "OML014",
+        "Invalid declared grain type name",
+        "Grain interface '{0}' declares the grain type name '{1}'; grain type names must be non-empty and must not contain '/'");
+
     public static readonly DiagnosticDescriptor NoAccessibleConstructor = Create(
         "OML013",
         "Grain class has no accessible constructor",
@@ -88,6 +93,7 @@ internal static class DiagnosticDescriptors
         BothKeyKinds,
         UnsupportedParameterType,
         InvalidGrainTypeName,
+        InvalidDeclaredGrainType,
         NoAccessibleConstructor);
 
     public static DiagnosticDescriptor Find(string id) => s_byId[id];

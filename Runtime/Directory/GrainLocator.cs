@@ -10,14 +10,15 @@ namespace OrleansML.Runtime.Directory;
 /// <summary>
 /// Finds the silo to send a grain call to: the location cache (a hint only), else the directory, else a
 /// placement decision. A wrong hint costs a forward, never a wrong answer: the receiving silo resolves the
-/// true location through the directory's first-writer-wins registration.
+/// true location through the directory's first-writer-wins registration. Only placement needs the grain
+/// class (its strategy), so a grain that is already active is reached without it.
 /// </summary>
 internal sealed class GrainLocator(GrainDirectory directory, PlacementService placement, IClusterMembershipView membership, IOptions<SiloOptions> options)
 {
     private readonly ConcurrentDictionary<GrainId, SiloAddress> _cache = new();
     private readonly ConcurrentDictionary<GrainId, Task<SiloAddress>> _resolving = new();
 
-    public async ValueTask<SiloAddress> ResolveAsync(GrainId grainId, GrainClassMetadata grainClass, CancellationToken cancellationToken)
+    public async ValueTask<SiloAddress> ResolveAsync(GrainId grainId, CancellationToken cancellationToken)
     {
         if (_cache.TryGetValue(grainId, out SiloAddress? cached) && IsActive(cached))
         {
@@ -31,13 +32,13 @@ internal sealed class GrainLocator(GrainDirectory directory, PlacementService pl
         if (resolving == mine.Task)
         {
             // Started only after the entry is in the table, so its removal can never precede its insertion.
-            _ = ResolveUncachedAsync(grainId, grainClass, mine);
+            _ = ResolveUncachedAsync(grainId, mine);
         }
 
         return await resolving.WaitAsync(cancellationToken);
     }
 
-    private async Task ResolveUncachedAsync(GrainId grainId, GrainClassMetadata grainClass, TaskCompletionSource<SiloAddress> result)
+    private async Task ResolveUncachedAsync(GrainId grainId, TaskCompletionSource<SiloAddress> result)
     {
         try
         {
@@ -50,6 +51,8 @@ internal sealed class GrainLocator(GrainDirectory directory, PlacementService pl
             }
             else
             {
+                GrainClassMetadata grainClass = GeneratedCodeRegistry.FindGrainClass(grainId.Type)
+                    ?? throw new GrainCallRejectedException(RejectionKind.UnknownGrain, $"No grain class is registered for grain type '{grainId.Type}' on this silo, so it cannot place {grainId} (call AddGrainAssembly for the assembly that defines it).");
                 result.SetResult(placement.Place(grainId, grainClass));
             }
         }

@@ -11,8 +11,19 @@ public sealed class GrainInterfaceMetadata(
     Type interfaceType,
     bool hasIntegerKey,
     Func<IGrainCallInvoker, GrainId, GrainReference> createReference,
-    IReadOnlyList<GrainRequest> methods)
+    IReadOnlyList<GrainRequest> methods,
+    string? declaredGrainType)
 {
+    /// <summary>An interface without a declared grain type.</summary>
+    public GrainInterfaceMetadata(
+        Type interfaceType,
+        bool hasIntegerKey,
+        Func<IGrainCallInvoker, GrainId, GrainReference> createReference,
+        IReadOnlyList<GrainRequest> methods)
+        : this(interfaceType, hasIntegerKey, createReference, methods, null)
+    {
+    }
+
     /// <summary>The interface.</summary>
     public Type InterfaceType { get; } = interfaceType;
 
@@ -27,6 +38,10 @@ public sealed class GrainInterfaceMetadata(
 
     /// <summary>One empty request per method (prototypes: call <see cref="GrainRequest.CreateEmpty"/>).</summary>
     public IReadOnlyList<GrainRequest> Methods { get; } = methods;
+
+    /// <summary>The grain type named by <see cref="GrainTypeAttribute"/> on the interface, or null: with it, a
+    /// caller needs only the interface to address the grain.</summary>
+    public string? DeclaredGrainType { get; } = declaredGrainType;
 }
 
 /// <summary>What the generator knows about a grain class.</summary>

@@ -67,8 +67,7 @@ internal sealed partial class RuntimeClient(
 
     private async Task<object?> SendAsync(GrainId grainId, GrainRequest request, CancellationToken cancellationToken)
     {
-        GrainClassMetadata grainClass = GeneratedCodeRegistry.FindGrainClass(grainId.Type)
-            ?? throw new GrainCallRejectedException(RejectionKind.UnknownGrain, $"No grain class is registered for grain type '{grainId.Type}' (call AddGrainAssembly for the assembly that defines it).");
+        // No grain class is needed to send: the locator needs one only to place a grain that is not active.
         TimeSpan timeout = options.Value.ResponseTimeout;
         PendingCall call = calls.Register(request, grainId, timeout, cancellationToken);
         Guid chain = RequestContext.CallChainId;
@@ -85,7 +84,7 @@ internal sealed partial class RuntimeClient(
             CallChainId = chain == Guid.Empty ? Guid.NewGuid() : chain,
         };
         metrics.CallsSent.Add(1);
-        _ = RouteAsync(new Message(header, request), call, grainClass, cancellationToken);
+        _ = RouteAsync(new Message(header, request), call, cancellationToken);
         try
         {
             object? result = await call.Task;
@@ -108,11 +107,11 @@ internal sealed partial class RuntimeClient(
         }
     }
 
-    private async Task RouteAsync(Message message, PendingCall call, GrainClassMetadata grainClass, CancellationToken cancellationToken)
+    private async Task RouteAsync(Message message, PendingCall call, CancellationToken cancellationToken)
     {
         try
         {
-            SiloAddress silo = await locator.ResolveAsync(message.Header.TargetGrain, grainClass, cancellationToken);
+            SiloAddress silo = await locator.ResolveAsync(message.Header.TargetGrain, cancellationToken);
             await SendToAsync(message, call, silo, cancellationToken);
         }
         catch (Exception e)
@@ -166,9 +165,7 @@ internal sealed partial class RuntimeClient(
         {
             if (silo is null)
             {
-                GrainClassMetadata grainClass = GeneratedCodeRegistry.FindGrainClass(message.Header.TargetGrain.Type)
-                    ?? throw new GrainCallRejectedException(RejectionKind.UnknownGrain, $"No grain class is registered for '{message.Header.TargetGrain.Type}'.");
-                silo = await locator.ResolveAsync(message.Header.TargetGrain, grainClass, CancellationToken.None);
+                silo = await locator.ResolveAsync(message.Header.TargetGrain, CancellationToken.None);
             }
 
             LogForwarding(logger, message.Header.TargetGrain, silo, reason);
@@ -200,9 +197,7 @@ internal sealed partial class RuntimeClient(
         MessageHeader header = message.Header;
         try
         {
-            GrainClassMetadata grainClass = GeneratedCodeRegistry.FindGrainClass(header.TargetGrain.Type)
-                ?? throw new GrainCallRejectedException(RejectionKind.UnknownGrain, $"No grain class is registered for '{header.TargetGrain.Type}'.");
-            SiloAddress silo = await locator.ResolveAsync(header.TargetGrain, grainClass, CancellationToken.None);
+            SiloAddress silo = await locator.ResolveAsync(header.TargetGrain, CancellationToken.None);
             if (silo == messageCenter.LocalSilo)
             {
                 messageCenter.DeliverLocal(message);

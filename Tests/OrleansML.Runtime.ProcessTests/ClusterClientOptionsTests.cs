@@ -46,7 +46,7 @@ public sealed class ClusterClientOptionsTests
     public async Task Connect_without_any_reachable_gateway_fails_with_SiloUnavailable_after_its_attempts()
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        services.AddOrleansMLClient(o =>
+        services.AddClusterClient(o =>
         {
             o.ClusterSecret = Secret;
             // Port 1 on loopback: nothing listens, the connect is refused at once.

@@ -79,7 +79,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddOrleansMLClient(o =>
+        services.AddClusterClient(o =>
         {
             o.ClusterId = ClusterId;
             o.ClusterSecret = Secret;

@@ -43,6 +43,12 @@ internal static class GrainInterfaceAnalyzer
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InaccessibleType, location, display));
         }
 
+        string? declaredGrainType = DeclaredGrainType(type);
+        if (declaredGrainType is not null && (declaredGrainType.Length == 0 || declaredGrainType.IndexOf('/') >= 0))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDeclaredGrainType, location, display, declaredGrainType));
+        }
+
         // A member inherited from another grain interface declared in this compilation is reported there;
         // here it only stops generation. Anything else inherited is reported on this interface.
         bool invalid = false;
@@ -80,9 +86,19 @@ internal static class GrainInterfaceAnalyzer
             SymbolFacts.RuntimeFullName(type),
             "GrainInterface_" + NameMangling.Mangle(SymbolFacts.RuntimeFullName(type)),
             hasIntegerKey,
+            declaredGrainType,
             !invalid && diagnostics.Count == 0,
             models.ToEquatableArray(),
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The name in [GrainType("name")] on the interface ("" when it is not a string), or null without one.</summary>
+    private static string? DeclaredGrainType(INamedTypeSymbol type)
+    {
+        AttributeData? attribute = SymbolFacts.FindAttribute(type, "GrainTypeAttribute");
+        return attribute is null
+            ? null
+            : attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string name ? name : string.Empty;
     }
 
     /// <summary>True when <paramref name="method"/> is a grain method to generate; adds diagnostics for invalid ones.</summary>

@@ -48,7 +48,12 @@ internal static class GrainInterfaceEmitter
             w.Line("        new " + method.RequestClassName + "(),");
         }
 
-        w.Line("    }));");
+        // Only a declared type is emitted, so interfaces without one generate exactly what they did before.
+        w.Line(model.DeclaredGrainType is null ? "    }));" : "    },");
+        if (model.DeclaredGrainType is not null)
+        {
+            w.Line("    " + CodeWriter.Literal(model.DeclaredGrainType) + "));");
+        }
         w.Close();
         w.Line();
     }

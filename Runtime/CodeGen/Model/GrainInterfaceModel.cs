@@ -15,6 +15,7 @@ internal enum ReturnKind
 /// <param name="RuntimeFullName">What <c>Type.FullName</c> returns for it at run time (nested types joined by '+').</param>
 /// <param name="GeneratedClassName">The generated static class in <c>OrleansML.Generated</c>.</param>
 /// <param name="Methods">Its methods and those it inherits, in declaration order, base interfaces after it.</param>
+/// <param name="DeclaredGrainType">The grain type named by [GrainType] on the interface, or null.</param>
 /// <param name="IsValid">False when this interface or a member it inherits is invalid: nothing is generated.</param>
 /// <param name="Diagnostics">Errors to report here (an invalid member inherited from another grain interface of
 /// this compilation is reported on that interface).</param>
@@ -23,6 +24,7 @@ internal sealed record GrainInterfaceModel(
     string RuntimeFullName,
     string GeneratedClassName,
     bool HasIntegerKey,
+    string? DeclaredGrainType,
     bool IsValid,
     EquatableArray<GrainMethodModel> Methods,
     EquatableArray<DiagnosticInfo> Diagnostics);

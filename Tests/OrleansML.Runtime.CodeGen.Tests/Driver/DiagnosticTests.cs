@@ -90,6 +90,16 @@ public sealed class DiagnosticTests
             "OML013",
             "Grain class 'Sample.HiddenGrain' has no public or internal constructor, so the runtime cannot create it"
         },
+        {
+            "[GrainType(\"jobs/x\")] public interface /*!*/ISlashed : IGrainWithStringKey { Task Ping(); }",
+            "OML014",
+            "Grain interface 'Sample.ISlashed' declares the grain type name 'jobs/x'; grain type names must be non-empty and must not contain '/'"
+        },
+        {
+            "[GrainType(\"\")] public interface /*!*/IUnnamed : IGrainWithStringKey { Task Ping(); }",
+            "OML014",
+            "Grain interface 'Sample.IUnnamed' declares the grain type name ''; grain type names must be non-empty and must not contain '/'"
+        },
     };
 
     [Theory]

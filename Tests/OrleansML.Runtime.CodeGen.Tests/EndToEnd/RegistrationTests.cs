@@ -62,6 +62,14 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void An_interface_registers_the_grain_type_it_declares_and_null_without_one()
+    {
+        Assert.Equal("accumulator", GeneratedCodeRegistry.FindInterface(typeof(IAccumulatorGrain))!.DeclaredGrainType);
+        Assert.Null(GeneratedCodeRegistry.FindInterface(typeof(IKeyedGrain))!.DeclaredGrainType);
+        Assert.Null(GeneratedCodeRegistry.FindInterface(typeof(IShardGrain))!.DeclaredGrainType);
+    }
+
+    [Fact]
     public void Grain_classes_are_registered_with_name_placement_reentrancy_and_interfaces()
     {
         GrainClassMetadata accumulator = GeneratedCodeRegistry.FindGrainClass("accumulator")!;

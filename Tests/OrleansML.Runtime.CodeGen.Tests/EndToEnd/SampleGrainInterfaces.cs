@@ -24,7 +24,8 @@ public enum ShardMode
 [JsonSerializable(typeof(GridPoint))]
 internal sealed partial class CodeGenTestJsonContext : JsonSerializerContext;
 
-/// <summary>A string-keyed grain covering every return kind.</summary>
+/// <summary>A string-keyed grain covering every return kind; it declares the grain type that serves it.</summary>
+[GrainType("accumulator")]
 public interface IAccumulatorGrain : IGrainWithStringKey
 {
     Task Add(float[] values);

@@ -87,7 +87,7 @@ public sealed class ManagementGrainTests
 
         var services = new ServiceCollection();
         services.AddSingleton<IGatewayListProvider>(new TableGatewayListProvider(cluster.MembershipTable));
-        services.AddOrleansMLClient(o =>
+        services.AddClusterClient(o =>
         {
             o.ClusterId = options.ClusterId;
             o.ClusterSecret = options.ClusterSecret;
