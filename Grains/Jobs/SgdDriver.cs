@@ -21,7 +21,7 @@ internal sealed partial class SgdDriver(IJobHost host)
     {
         TrainingSpec spec = _record.Spec!;
         DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
-        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount);
+        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration);
         bool needsRestore = resumed;
         if (!_record.Initialized)
         {
@@ -50,7 +50,10 @@ internal sealed partial class SgdDriver(IJobHost host)
             needsRestore |= await RebalanceIfNeededAsync(group, spec, train.Partitions.Count);
             EpochMetrics metrics = await RunEpochWithRetriesAsync(group, spec, needsRestore, cancellationToken);
             needsRestore = false;
-            (_record.LatePushes, _record.DuplicatePushes) = await group.PushCountersAsync();
+            (long late, long duplicates) = await group.PushCountersAsync();
+            // A cancel may have made the record final while the epoch ran: it must not change after that.
+            cancellationToken.ThrowIfCancellationRequested();
+            (_record.LatePushes, _record.DuplicatePushes) = (late, duplicates);
             _record.History.Add(metrics);
             _record.EpochsCompleted = metrics.Epoch;
             _record.CheckpointStep = (long)metrics.Epoch * _record.StepsPerEpoch;
@@ -66,11 +69,14 @@ internal sealed partial class SgdDriver(IJobHost host)
             }
         }
 
-        await JobSteps.SaveModelAsync(host, spec.Model, await group.ReadModelAsync());
+        float[] model = await group.ReadModelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        await JobSteps.SaveModelAsync(host, spec.Model, model);
     }
 
-    /// <summary>When the worker count or the active silos changed, retires the workers and shards so that their
-    /// next calls place them over the current silos (the shards come back from the epoch's checkpoint).</summary>
+    /// <summary>When the worker count or the active silos changed, retires the workers and starts a new worker
+    /// generation, placed over the current silos, and retires the shards (they come back from the epoch's
+    /// checkpoint).</summary>
     private async Task<bool> RebalanceIfNeededAsync(JobGroup group, TrainingSpec spec, int partitions)
     {
         if (!spec.Elastic)
@@ -85,10 +91,14 @@ internal sealed partial class SgdDriver(IJobHost host)
         }
 
         LogRebalance(host.Logger, host.JobId, _record.Workers, workers, silos.Count);
-        await Task.WhenAll(Enumerable.Range(0, Math.Max(workers, _record.Workers)).Select(i => RetireQuietlyAsync(group.Worker(i).RetireAsync())));
+        await Task.WhenAll(Enumerable.Range(0, _record.Workers).Select(i => RetireQuietlyAsync(group.Worker(i).RetireAsync())));
+        // Shards keep their keys (their checkpoints are stored under them); they move only where no caller's
+        // location cache still names their silo, and come back from the epoch's checkpoint either way.
         await Task.WhenAll(group.Shards.Select(s => RetireQuietlyAsync(s.RetireAsync())));
         _record.Workers = workers;
         _record.Silos = silos;
+        _record.WorkerGeneration++;
+        group.WorkerGeneration = _record.WorkerGeneration;
         await host.SaveAsync();
         return true;
     }
@@ -105,19 +115,24 @@ internal sealed partial class SgdDriver(IJobHost host)
             {
                 return await RunAttemptAsync(group, spec, epoch, attempt, attemptNumber, needsRestore, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !AttemptFailures.IsStaleCoordinator(e))
             {
                 await group.AbortAsync($"attempt {attempt} failed");
+                if (AttemptFailures.IsPermanent(e))
+                {
+                    throw new JobFailedException($"epoch {epoch} cannot run, the training data is damaged (not retried): {Describe(e)}", e);
+                }
+
                 if (attemptNumber > spec.MaxEpochRetries)
                 {
-                    throw new JobFailedException($"epoch {epoch} failed {attemptNumber} times; last error: {Describe(e)}", e);
+                    throw new JobFailedException($"epoch {epoch} failed after {attemptNumber} attempt(s) (maxEpochRetries {spec.MaxEpochRetries}); last error: {Describe(e)}", e);
                 }
 
                 _record.Retries++;
                 _record.FailureReason = $"retrying epoch {epoch} (attempt {attemptNumber + 1}) after: {Describe(e)}";
                 LogRetry(host.Logger, host.JobId, epoch, attemptNumber, Describe(e));
                 host.Publish();
-                await Task.Delay(host.Options.RetryDelay, host.Time, cancellationToken);
+                await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
                 needsRestore = true;
             }
         }
@@ -141,7 +156,9 @@ internal sealed partial class SgdDriver(IJobHost host)
         Debug.Assert(firstStep >= epochEnd - steps && firstStep <= epochEnd, "an attempt starts inside its epoch");
         long started = host.Time.GetTimestamp();
         var progress = new EpochProgress(workers, firstStep, epochEnd);
-        WorkerEpochResult[] results = await Task.WhenAll(assignments.Select((a, i) => RunWorkerAsync(group.Worker(i), a, i, attempt, epoch, firstStep, epochEnd, progress, cancellationToken)));
+        Task<WorkerEpochResult>[] running = [.. assignments.Select((a, i) => RunWorkerAsync(group.Worker(i), a, i, attempt, epoch, firstStep, epochEnd, progress, cancellationToken))];
+        WorkerEpochResult[] results = await AttemptFailures.WhenAllOrFirstFailureAsync(
+            running, cause => group.AbortAsync($"attempt {attempt} failed: {Describe(cause)}"), cancellationToken);
         double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
         await group.CheckpointAsync(epochEnd);
         var metrics = new EpochMetrics

@@ -151,9 +151,35 @@ public sealed partial class TrainingJobGrain(
             }
 
             await FinishAsync(JobState.Cancelled, "cancelled by a client");
+            await AbortShardsQuietlyAsync();
         }
 
         return Snapshot();
+    }
+
+    /// <summary>Fails the shards' pending pulls and refuses the running attempt's pushes, so that workers of a
+    /// cancelled job stop at their next shard call instead of finishing their run slices. Best effort: a shard
+    /// that cannot be reached has nothing running.</summary>
+    private async Task AbortShardsQuietlyAsync()
+    {
+        JobRecord record = state.State;
+        if (!record.Initialized || record.Spec is not TrainingSpec spec)
+        {
+            return;
+        }
+
+        string jobId = GetPrimaryKeyString();
+        foreach (int shard in Enumerable.Range(0, spec.Shards))
+        {
+            try
+            {
+                await GrainFactory.GetGrain<GrainInterfaces.IParameterShardGrain>(GrainInterfaces.ShardLayout.ShardKey(jobId, shard)).AbortAsync("the job was cancelled");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, jobId, $"cancel could not reach shard {shard}: {e.Message}");
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -12,9 +12,9 @@ namespace OrleansML.Training.Tests.Faults;
 
 /// <summary>
 /// Clusters and waits for the fault tests. Coordinator settings are short so that recovery fits a test: the
-/// reminder fires every second (the test cluster's minimum), a failed attempt is retried after 1 s (the test
-/// membership declares a killed silo dead within about 3.5 s, so the default five retries span it), workers
-/// report every 0.5 s, and a pull waits at most 5 s (below the test cluster's 10 s call timeout).
+/// reminder fires every second (the test cluster's minimum); a failed attempt is retried after 0.5 s, doubling up
+/// to 2 s (the default five retries span 7.5 s, more than the 3.5 s the test membership takes to declare a killed
+/// silo dead); workers report every 0.5 s; a pull waits at most 5 s (below the test cluster's 10 s call timeout).
 /// </summary>
 internal static class FaultCluster
 {
@@ -32,7 +32,8 @@ internal static class FaultCluster
             services.Configure<TrainingJobOptions>(o =>
             {
                 o.ReminderPeriod = TimeSpan.FromSeconds(1);
-                o.RetryDelay = TimeSpan.FromSeconds(1);
+                o.RetryDelay = TimeSpan.FromMilliseconds(500);
+                o.MaxRetryDelay = TimeSpan.FromSeconds(2);
                 o.WorkerRunSlice = TimeSpan.FromMilliseconds(500);
             });
             services.Configure<ParameterShardOptions>(o => o.PullWaitTimeout = TimeSpan.FromSeconds(5));
