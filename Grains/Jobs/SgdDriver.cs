@@ -25,7 +25,7 @@ internal sealed partial class SgdDriver(IJobHost host)
         bool needsRestore = resumed;
         if (!_record.Initialized)
         {
-            (int workers, List<string> silos) = await JobSteps.ChooseWorkersAsync(host.Grains, spec, train.Partitions.Count);
+            (int workers, List<string> silos) = JobSteps.ChooseWorkers(host.ActiveSilos, spec, train.Partitions.Count);
             _record.StepsPerEpoch = JobSteps.StepsPerEpoch(spec, train);
             _record.Workers = workers;
             _record.Silos = silos;
@@ -84,7 +84,7 @@ internal sealed partial class SgdDriver(IJobHost host)
             return false;
         }
 
-        (int workers, List<string> silos) = await JobSteps.ChooseWorkersAsync(host.Grains, spec, partitions);
+        (int workers, List<string> silos) = JobSteps.ChooseWorkers(host.ActiveSilos, spec, partitions);
         if (workers == _record.Workers && silos.SequenceEqual(_record.Silos))
         {
             return false;

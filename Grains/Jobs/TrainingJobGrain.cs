@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansML.Jobs;
 using OrleansML.Runtime.Hosting;
+using OrleansML.Runtime.Membership;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -18,6 +19,7 @@ public sealed partial class TrainingJobGrain(
     [PersistentState("lbfgs", "Default")] IPersistentState<LbfgsCheckpoint> lbfgsState,
     IOptions<TrainingJobOptions> options,
     ILocalSiloDetails silo,
+    IClusterMembershipView membership,
     TimeProvider time,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, IRemindable, IJobHost
 #pragma warning restore CA1001
@@ -34,6 +36,8 @@ public sealed partial class TrainingJobGrain(
     JobRecord IJobHost.Record => state.State;
 
     IGrainFactory IJobHost.Grains => GrainFactory;
+
+    IReadOnlyList<Runtime.SiloAddress> IJobHost.ActiveSilos => membership.Current.ActiveSilos;
 
     TrainingJobOptions IJobHost.Options => options.Value;
 
