@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansML.GrainInterfaces;
 using OrleansML.Jobs;
 using OrleansML.Runtime.Testing;
 using OrleansML.Training.Tests.TestSupport;
@@ -113,7 +114,19 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         // The status read before the kill may lag by a few steps, so the failed attempt is in that epoch or the next.
         Assert.Contains(final.History.Skip(epochAtKill), m => m.Attempts >= 2);
         Assert.True(recovered.EpochsCompleted > epochAtKill);
+        // BSP: after the rollback every shard applied exactly the same steps as in the undisturbed run.
+        long[] baselineVersions = await ShardVersionsAsync(cluster, baselineSpec);
+        long[] versions = await ShardVersionsAsync(cluster, spec);
+        Assert.Single(baselineVersions.Distinct());
+        Assert.Equal(baselineVersions, versions);
         AssertClose(baseline, final, name + (checkpointEverySteps > 0 ? $" (checkpoint every {checkpointEverySteps} steps)" : ""), recovery, clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<long[]> ShardVersionsAsync(TestCluster cluster, TrainingSpec spec)
+    {
+        ShardStats[] stats = await Task.WhenAll(Enumerable.Range(0, spec.Shards)
+            .Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i)).GetStatsAsync()));
+        return [.. stats.Select(s => s.Version)];
     }
 
     private static async Task<int> CountOnAsync(TestCluster cluster, string[] silos)
