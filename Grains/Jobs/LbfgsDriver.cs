@@ -105,9 +105,13 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             }
         }
 
-        float[] finalParameters = await group.ReadModelAsync();
+        float[] finalParameters = await WithRetriesAsync(group.ReadModelAsync, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        await JobSteps.SaveModelAsync(host, spec.Model, finalParameters);
+        await WithRetriesAsync(async () =>
+        {
+            await JobSteps.SaveModelAsync(host, spec.Model, finalParameters);
+            return true;
+        }, cancellationToken);
     }
 
     private async Task<EpochMetrics> EvaluateWithRetriesAsync(JobGroup group, WorkerAssignment[] assignments, float[] point, LbfgsState state, int epoch, long rows, double seconds, int workers, TrainingSpec spec, CancellationToken cancellationToken)

@@ -29,8 +29,12 @@ internal sealed partial class SgdDriver(IJobHost host)
             _record.StepsPerEpoch = JobSteps.StepsPerEpoch(spec, train);
             _record.Workers = workers;
             _record.Silos = silos;
-            await group.ConfigureShardsAsync(workers);
-            await group.CheckpointAsync(0);
+            await WithRetriesAsync("configuring the shards", async () =>
+            {
+                await group.ConfigureShardsAsync(workers);
+                await group.CheckpointAsync(0);
+                return true;
+            }, cancellationToken);
             _record.Initialized = true;
             _record.State = JobState.Running;
             await host.SaveAsync();
@@ -50,7 +54,7 @@ internal sealed partial class SgdDriver(IJobHost host)
             needsRestore |= await RebalanceIfNeededAsync(group, spec, train.Partitions.Count);
             EpochMetrics metrics = await RunEpochWithRetriesAsync(group, spec, needsRestore, cancellationToken);
             needsRestore = false;
-            (long late, long duplicates) = await group.PushCountersAsync();
+            (long late, long duplicates) = await WithRetriesAsync("reading the shards' counters", group.PushCountersAsync, cancellationToken);
             // A cancel may have made the record final while the epoch ran: it must not change after that.
             cancellationToken.ThrowIfCancellationRequested();
             (_record.LatePushes, _record.DuplicatePushes) = (late, duplicates);
@@ -69,9 +73,35 @@ internal sealed partial class SgdDriver(IJobHost host)
             }
         }
 
-        float[] model = await group.ReadModelAsync();
+        float[] model = await WithRetriesAsync("reading the model", group.ReadModelAsync, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        await JobSteps.SaveModelAsync(host, spec.Model, model);
+        await WithRetriesAsync("saving the model", async () =>
+        {
+            await JobSteps.SaveModelAsync(host, spec.Model, model);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs an idempotent step outside the epoch attempts (the shards' counters, the model's save) that
+    /// calls grains on silos that may be dying; it is retried like an attempt, so a silo that dies at that moment
+    /// costs a retry rather than failing the job.</summary>
+    private async Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        for (int retry = 1; ; retry++)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !AttemptFailures.IsStaleCoordinator(e) && retry <= _record.Spec!.MaxEpochRetries)
+            {
+                _record.Retries++;
+                _record.FailureReason = $"retrying {what} after: {Describe(e)}";
+                LogStepRetry(host.Logger, host.JobId, what, retry, Describe(e));
+                host.Publish();
+                await Task.Delay(host.Options.RetryDelayBefore(retry), host.Time, cancellationToken);
+            }
+        }
     }
 
     /// <summary>When the worker count or the active silos changed, retires the workers and starts a new worker
@@ -227,6 +257,9 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} epoch {Epoch} attempt {AttemptNumber} failed, retrying from the common checkpoint: {Reason}")]
     private static partial void LogRetry(ILogger logger, string jobId, int epoch, int attemptNumber, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Step} failed (retry {Retry}): {Reason}")]
+    private static partial void LogStepRetry(ILogger logger, string jobId, string step, int retry, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} rebalances: {OldWorkers} -> {NewWorkers} workers over {Silos} silos")]
     private static partial void LogRebalance(ILogger logger, string jobId, int oldWorkers, int newWorkers, int silos);
