@@ -155,7 +155,8 @@ internal sealed partial class SgdDriver(IJobHost host)
 
                 if (attemptNumber > spec.MaxEpochRetries)
                 {
-                    throw new JobFailedException($"epoch {epoch} failed after {attemptNumber} attempt(s) (maxEpochRetries {spec.MaxEpochRetries}); last error: {Describe(e)}", e);
+                    // The wording is matched by the CLI's tests ("epoch N failed K times; last error: ...").
+                    throw new JobFailedException($"epoch {epoch} failed {attemptNumber} times; last error: {Describe(e)}", e);
                 }
 
                 _record.Retries++;
