@@ -4,7 +4,6 @@ using OrleansML.Grains.Jobs;
 using OrleansML.Grains.Shards;
 using OrleansML.Jobs;
 using OrleansML.Runtime;
-using OrleansML.Runtime.Management;
 using OrleansML.Runtime.Testing;
 using OrleansML.Training.Tests.TestSupport;
 
@@ -18,10 +17,6 @@ namespace OrleansML.Training.Tests.Faults;
 /// </summary>
 internal static class FaultCluster
 {
-    public const string WorkerGrainType = "OrleansML.Grains.Workers.PartitionWorkerGrain";
-    public const string ShardGrainType = "OrleansML.Grains.Shards.ParameterShardGrain";
-    public const string JobGrainType = "OrleansML.Grains.Jobs.TrainingJobGrain";
-
     /// <summary>Longest any job of these tests may take, failures and recovery included.</summary>
     public static readonly TimeSpan JobDeadline = TimeSpan.FromSeconds(60);
 
@@ -128,13 +123,6 @@ internal static class FaultCluster
 
     public static double FinalAccuracy(JobStatus status) =>
         status.History[^1].TestAccuracy ?? throw new InvalidOperationException($"job {status.JobId} reported no test accuracy.");
-
-    /// <summary>Activations of <paramref name="grainType"/> per silo address, from the management grain.</summary>
-    public static async Task<Dictionary<string, int>> ActivationsAsync(IGrainFactory grains, string grainType)
-    {
-        GrainTypeActivations[] counts = await grains.GetGrain<IManagementGrain>(0).GetActivationCountsAsync();
-        return counts.Where(c => c.GrainType == grainType).GroupBy(c => c.Silo).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
-    }
 
     /// <summary>The silo's configured name (the test cluster names silos by instance number).</summary>
     public static string NameOf(TestSilo silo) => $"silo-{silo.InstanceNumber}";
