@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansML.GrainInterfaces;
 using OrleansML.Jobs;
 
@@ -11,11 +12,13 @@ internal sealed class JobGroup
     private readonly string _jobId;
     private readonly TrainingSpec _spec;
 
-    public JobGroup(IGrainFactory grains, string jobId, TrainingSpec spec, int parameterCount)
+    public JobGroup(IGrainFactory grains, string jobId, TrainingSpec spec, int parameterCount, int workerGeneration)
     {
+        Debug.Assert(workerGeneration >= 0, "generations count from 0");
         _grains = grains;
         _jobId = jobId;
         _spec = spec;
+        WorkerGeneration = workerGeneration;
         Layout = new ShardLayout(parameterCount, spec.Shards);
         Shards = [.. Enumerable.Range(0, spec.Shards).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(jobId, i)))];
     }
@@ -24,7 +27,13 @@ internal sealed class JobGroup
 
     public IParameterShardGrain[] Shards { get; }
 
-    public IPartitionWorkerGrain Worker(int index) => _grains.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(_jobId, index));
+    /// <summary>The workers' placement generation (see <see cref="JobRecord.WorkerGeneration"/>).</summary>
+    public int WorkerGeneration { get; set; }
+
+    /// <summary>Worker <paramref name="index"/> of the current generation. Workers keep no state (every call
+    /// carries the assignment, whose job id names the shards), so a new generation only changes where they run.</summary>
+    public IPartitionWorkerGrain Worker(int index) => _grains.GetGrain<IPartitionWorkerGrain>(
+        ShardLayout.WorkerKey(WorkerGeneration == 0 ? _jobId : $"{_jobId}.g{WorkerGeneration}", index));
 
     public WorkerAssignment WorkerAssignment(int index, int workers, int stepsPerEpoch, TimeSpan runSlice) => new()
     {

@@ -43,6 +43,12 @@ public sealed class JobRecord
     /// <summary>Active silos at the last epoch (elastic rebalancing compares against it).</summary>
     public List<string> Silos { get; set; } = [];
 
+    /// <summary>Placement generation of the workers: each elastic rebalance starts a new one, whose workers are
+    /// new grains (keys <c>{job}.g{n}/workers/{i}</c> for n &gt; 0), so the runtime places them over the current
+    /// silos. Retiring the old workers alone would not move them: callers' location caches still name their old
+    /// silo, and a call sent there reactivates the grain on that silo.</summary>
+    public int WorkerGeneration { get; set; }
+
     /// <summary>Failed attempts that were retried.</summary>
     public int Retries { get; set; }
 

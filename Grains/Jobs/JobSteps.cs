@@ -4,7 +4,7 @@ using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
 using OrleansML.Models;
-using OrleansML.Runtime.Management;
+using OrleansML.Runtime;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -21,11 +21,12 @@ internal static class JobSteps
     }
 
     /// <summary>The workers for the next epoch and the active silos: one per active silo when elastic (never
-    /// fewer than the spec's, never more than the partitions).</summary>
-    public static async Task<(int Workers, List<string> Silos)> ChooseWorkersAsync(IGrainFactory grains, TrainingSpec spec, int partitions)
+    /// fewer than the spec's, never more than the partitions). <paramref name="active"/> is the coordinator
+    /// silo's own membership view, the one the runtime places the workers with: a fresher source (the table)
+    /// could count a joining silo that placement does not see yet, and put the extra worker on an old silo.</summary>
+    public static (int Workers, List<string> Silos) ChooseWorkers(IReadOnlyList<SiloAddress> active, TrainingSpec spec, int partitions)
     {
-        SiloDetails[] silos = await grains.GetGrain<IManagementGrain>(0).GetSilosAsync(activeOnly: true);
-        List<string> addresses = [.. silos.Select(s => s.Address).Order(StringComparer.Ordinal)];
+        List<string> addresses = [.. active.Select(s => s.ToString()).Order(StringComparer.Ordinal)];
         int workers = spec.Elastic ? Math.Clamp(Math.Max(spec.Workers, addresses.Count), spec.Workers, Math.Max(spec.Workers, partitions)) : spec.Workers;
         return (workers, addresses);
     }

@@ -26,7 +26,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         TrainingSpec spec = _record.Spec!;
         DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
         IModel model = spec.Model.Create();
-        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount);
+        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration);
         int workers = spec.Workers;
         WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, stepsPerEpoch: 1, host.Options.WorkerRunSlice))];
         LbfgsState state;
@@ -89,6 +89,8 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             }
 
             EpochMetrics metrics = await EvaluateWithRetriesAsync(group, assignments, point, state, epoch, rowsBefore, seconds, workers, spec, cancellationToken);
+            // A cancel may have made the record final while the round ran: it must not change after that.
+            cancellationToken.ThrowIfCancellationRequested();
             _record.History.Add(metrics);
             _record.EpochsCompleted = epoch;
             bool converged = result.Reason != LbfgsConvergence.MaximumIterations;
@@ -103,7 +105,13 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             }
         }
 
-        await JobSteps.SaveModelAsync(host, spec.Model, await group.ReadModelAsync());
+        float[] finalParameters = await WithRetriesAsync(group.ReadModelAsync, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        await WithRetriesAsync(async () =>
+        {
+            await JobSteps.SaveModelAsync(host, spec.Model, finalParameters);
+            return true;
+        }, cancellationToken);
     }
 
     private async Task<EpochMetrics> EvaluateWithRetriesAsync(JobGroup group, WorkerAssignment[] assignments, float[] point, LbfgsState state, int epoch, long rows, double seconds, int workers, TrainingSpec spec, CancellationToken cancellationToken)
@@ -124,7 +132,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
                 _record.Retries++;
                 _record.FailureReason = $"retrying the evaluation of iteration {state.Iterations} after: {SgdDriver.Describe(e)}";
                 host.Publish();
-                await Task.Delay(host.Options.RetryDelay, host.Time, cancellationToken);
+                await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
             }
         }
     }
@@ -174,7 +182,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
                 _record.Retries++;
                 _record.FailureReason = $"retrying a loss evaluation after: {SgdDriver.Describe(e)}";
                 host.Publish();
-                await Task.Delay(host.Options.RetryDelay, host.Time, cancellationToken);
+                await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
             }
         }
     }

@@ -21,16 +21,20 @@ internal sealed partial class SgdDriver(IJobHost host)
     {
         TrainingSpec spec = _record.Spec!;
         DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
-        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount);
+        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration);
         bool needsRestore = resumed;
         if (!_record.Initialized)
         {
-            (int workers, List<string> silos) = await JobSteps.ChooseWorkersAsync(host.Grains, spec, train.Partitions.Count);
+            (int workers, List<string> silos) = JobSteps.ChooseWorkers(host.ActiveSilos, spec, train.Partitions.Count);
             _record.StepsPerEpoch = JobSteps.StepsPerEpoch(spec, train);
             _record.Workers = workers;
             _record.Silos = silos;
-            await group.ConfigureShardsAsync(workers);
-            await group.CheckpointAsync(0);
+            await WithRetriesAsync("configuring the shards", async () =>
+            {
+                await group.ConfigureShardsAsync(workers);
+                await group.CheckpointAsync(0);
+                return true;
+            }, cancellationToken);
             _record.Initialized = true;
             _record.State = JobState.Running;
             await host.SaveAsync();
@@ -50,7 +54,10 @@ internal sealed partial class SgdDriver(IJobHost host)
             needsRestore |= await RebalanceIfNeededAsync(group, spec, train.Partitions.Count);
             EpochMetrics metrics = await RunEpochWithRetriesAsync(group, spec, needsRestore, cancellationToken);
             needsRestore = false;
-            (_record.LatePushes, _record.DuplicatePushes) = await group.PushCountersAsync();
+            (long late, long duplicates) = await WithRetriesAsync("reading the shards' counters", group.PushCountersAsync, cancellationToken);
+            // A cancel may have made the record final while the epoch ran: it must not change after that.
+            cancellationToken.ThrowIfCancellationRequested();
+            (_record.LatePushes, _record.DuplicatePushes) = (late, duplicates);
             _record.History.Add(metrics);
             _record.EpochsCompleted = metrics.Epoch;
             _record.CheckpointStep = (long)metrics.Epoch * _record.StepsPerEpoch;
@@ -66,11 +73,40 @@ internal sealed partial class SgdDriver(IJobHost host)
             }
         }
 
-        await JobSteps.SaveModelAsync(host, spec.Model, await group.ReadModelAsync());
+        float[] model = await WithRetriesAsync("reading the model", group.ReadModelAsync, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        await WithRetriesAsync("saving the model", async () =>
+        {
+            await JobSteps.SaveModelAsync(host, spec.Model, model);
+            return true;
+        }, cancellationToken);
     }
 
-    /// <summary>When the worker count or the active silos changed, retires the workers and shards so that their
-    /// next calls place them over the current silos (the shards come back from the epoch's checkpoint).</summary>
+    /// <summary>Runs an idempotent step outside the epoch attempts (the shards' counters, the model's save) that
+    /// calls grains on silos that may be dying; it is retried like an attempt, so a silo that dies at that moment
+    /// costs a retry rather than failing the job.</summary>
+    private async Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        for (int retry = 1; ; retry++)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !AttemptFailures.IsStaleCoordinator(e) && retry <= _record.Spec!.MaxEpochRetries)
+            {
+                _record.Retries++;
+                _record.FailureReason = $"retrying {what} after: {Describe(e)}";
+                LogStepRetry(host.Logger, host.JobId, what, retry, Describe(e));
+                host.Publish();
+                await Task.Delay(host.Options.RetryDelayBefore(retry), host.Time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>When the worker count or the active silos changed, retires the workers and starts a new worker
+    /// generation, placed over the current silos, and retires the shards (they come back from the epoch's
+    /// checkpoint).</summary>
     private async Task<bool> RebalanceIfNeededAsync(JobGroup group, TrainingSpec spec, int partitions)
     {
         if (!spec.Elastic)
@@ -78,17 +114,21 @@ internal sealed partial class SgdDriver(IJobHost host)
             return false;
         }
 
-        (int workers, List<string> silos) = await JobSteps.ChooseWorkersAsync(host.Grains, spec, partitions);
+        (int workers, List<string> silos) = JobSteps.ChooseWorkers(host.ActiveSilos, spec, partitions);
         if (workers == _record.Workers && silos.SequenceEqual(_record.Silos))
         {
             return false;
         }
 
         LogRebalance(host.Logger, host.JobId, _record.Workers, workers, silos.Count);
-        await Task.WhenAll(Enumerable.Range(0, Math.Max(workers, _record.Workers)).Select(i => RetireQuietlyAsync(group.Worker(i).RetireAsync())));
+        await Task.WhenAll(Enumerable.Range(0, _record.Workers).Select(i => RetireQuietlyAsync(group.Worker(i).RetireAsync())));
+        // Shards keep their keys (their checkpoints are stored under them); they move only where no caller's
+        // location cache still names their silo, and come back from the epoch's checkpoint either way.
         await Task.WhenAll(group.Shards.Select(s => RetireQuietlyAsync(s.RetireAsync())));
         _record.Workers = workers;
         _record.Silos = silos;
+        _record.WorkerGeneration++;
+        group.WorkerGeneration = _record.WorkerGeneration;
         await host.SaveAsync();
         return true;
     }
@@ -105,11 +145,17 @@ internal sealed partial class SgdDriver(IJobHost host)
             {
                 return await RunAttemptAsync(group, spec, epoch, attempt, attemptNumber, needsRestore, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !AttemptFailures.IsStaleCoordinator(e))
             {
                 await group.AbortAsync($"attempt {attempt} failed");
+                if (AttemptFailures.IsPermanent(e))
+                {
+                    throw new JobFailedException($"epoch {epoch} cannot run, the training data is damaged (not retried): {Describe(e)}", e);
+                }
+
                 if (attemptNumber > spec.MaxEpochRetries)
                 {
+                    // The wording is matched by the CLI's tests ("epoch N failed K times; last error: ...").
                     throw new JobFailedException($"epoch {epoch} failed {attemptNumber} times; last error: {Describe(e)}", e);
                 }
 
@@ -117,7 +163,7 @@ internal sealed partial class SgdDriver(IJobHost host)
                 _record.FailureReason = $"retrying epoch {epoch} (attempt {attemptNumber + 1}) after: {Describe(e)}";
                 LogRetry(host.Logger, host.JobId, epoch, attemptNumber, Describe(e));
                 host.Publish();
-                await Task.Delay(host.Options.RetryDelay, host.Time, cancellationToken);
+                await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
                 needsRestore = true;
             }
         }
@@ -143,7 +189,9 @@ internal sealed partial class SgdDriver(IJobHost host)
         await Task.WhenAll(assignments.Select((a, i) => group.Worker(i).LoadAsync(a)));
         long started = host.Time.GetTimestamp();
         var progress = new EpochProgress(workers, firstStep, epochEnd);
-        WorkerEpochResult[] results = await Task.WhenAll(assignments.Select((a, i) => RunWorkerAsync(group.Worker(i), a, i, attempt, epoch, firstStep, epochEnd, progress, cancellationToken)));
+        Task<WorkerEpochResult>[] running = [.. assignments.Select((a, i) => RunWorkerAsync(group.Worker(i), a, i, attempt, epoch, firstStep, epochEnd, progress, cancellationToken))];
+        WorkerEpochResult[] results = await AttemptFailures.WhenAllOrFirstFailureAsync(
+            running, cause => group.AbortAsync($"attempt {attempt} failed: {Describe(cause)}"), cancellationToken);
         double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
         await group.CheckpointAsync(epochEnd);
         var metrics = new EpochMetrics
@@ -212,6 +260,9 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} epoch {Epoch} attempt {AttemptNumber} failed, retrying from the common checkpoint: {Reason}")]
     private static partial void LogRetry(ILogger logger, string jobId, int epoch, int attemptNumber, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Step} failed (retry {Retry}): {Reason}")]
+    private static partial void LogStepRetry(ILogger logger, string jobId, string step, int retry, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} rebalances: {OldWorkers} -> {NewWorkers} workers over {Silos} silos")]
     private static partial void LogRebalance(ILogger logger, string jobId, int oldWorkers, int newWorkers, int silos);

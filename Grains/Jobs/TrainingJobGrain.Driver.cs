@@ -76,9 +76,18 @@ public sealed partial class TrainingJobGrain
 
             await FinishAsync(JobState.Completed, null);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Cancelled by a client (the state says so) or the grain is deactivating (the reminder resumes it).
+            // Cancelled by a client (the state says so) or the grain is deactivating (the reminder resumes it);
+            // whatever failed after that (e.g. a worker refused by an aborted shard) is its consequence.
+        }
+        catch (Exception e) when (AttemptFailures.IsStaleCoordinator(e))
+        {
+            // Another activation wrote the record since this one read it (a duplicate during a membership change,
+            // or this silo was declared dead). Writing anything more would be fenced too: deactivate, so the next
+            // call or reminder reloads the newer record instead of driving from this stale copy forever.
+            LogStale(logger, GetPrimaryKeyString(), SgdDriver.Describe(e));
+            DeactivateOnIdle();
         }
         catch (Exception e)
         {
@@ -90,9 +99,10 @@ public sealed partial class TrainingJobGrain
             }
             catch (Exception writeFailure)
             {
-                // The record could not be written (storage down, or a newer coordinator owns it): leave the job
-                // for the reminder, which retries from the persisted state.
+                // The record could not be written (storage down, or a newer coordinator owns it): deactivate so
+                // that the reminder brings the job back from the persisted record, not from this copy.
                 LogFailed(logger, GetPrimaryKeyString(), "the failure could not be recorded: " + writeFailure.Message);
+                DeactivateOnIdle();
             }
         }
     }
@@ -165,6 +175,9 @@ public sealed partial class TrainingJobGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: a newer coordinator owns the record ({Reason}); this activation deactivates")]
+    private static partial void LogStale(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished: {State} after {Epochs} epochs")]
     private static partial void LogFinished(ILogger logger, string jobId, string state, int epochs);

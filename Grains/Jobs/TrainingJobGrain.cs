@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansML.Jobs;
 using OrleansML.Runtime.Hosting;
+using OrleansML.Runtime.Membership;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -18,6 +19,7 @@ public sealed partial class TrainingJobGrain(
     [PersistentState("lbfgs", "Default")] IPersistentState<LbfgsCheckpoint> lbfgsState,
     IOptions<TrainingJobOptions> options,
     ILocalSiloDetails silo,
+    IClusterMembershipView membership,
     TimeProvider time,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, IRemindable, IJobHost
 #pragma warning restore CA1001
@@ -34,6 +36,8 @@ public sealed partial class TrainingJobGrain(
     JobRecord IJobHost.Record => state.State;
 
     IGrainFactory IJobHost.Grains => GrainFactory;
+
+    IReadOnlyList<Runtime.SiloAddress> IJobHost.ActiveSilos => membership.Current.ActiveSilos;
 
     TrainingJobOptions IJobHost.Options => options.Value;
 
@@ -151,9 +155,35 @@ public sealed partial class TrainingJobGrain(
             }
 
             await FinishAsync(JobState.Cancelled, "cancelled by a client");
+            await AbortShardsQuietlyAsync();
         }
 
         return Snapshot();
+    }
+
+    /// <summary>Fails the shards' pending pulls and refuses the running attempt's pushes, so that workers of a
+    /// cancelled job stop at their next shard call instead of finishing their run slices. Best effort: a shard
+    /// that cannot be reached has nothing running.</summary>
+    private async Task AbortShardsQuietlyAsync()
+    {
+        JobRecord record = state.State;
+        if (!record.Initialized || record.Spec is not TrainingSpec spec)
+        {
+            return;
+        }
+
+        string jobId = GetPrimaryKeyString();
+        foreach (int shard in Enumerable.Range(0, spec.Shards))
+        {
+            try
+            {
+                await GrainFactory.GetGrain<GrainInterfaces.IParameterShardGrain>(GrainInterfaces.ShardLayout.ShardKey(jobId, shard)).AbortAsync("the job was cancelled");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, jobId, $"cancel could not reach shard {shard}: {e.Message}");
+            }
+        }
     }
 
     /// <inheritdoc/>

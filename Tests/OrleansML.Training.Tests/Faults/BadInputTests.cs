@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using OrleansML.GrainInterfaces;
+using OrleansML.Jobs;
+using OrleansML.Learning.Data.Partitioning;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
+using OrleansML.Runtime;
+using OrleansML.Runtime.Testing;
+using OrleansML.Training.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace OrleansML.Training.Tests.Faults;
+
+/// <summary>A job that cannot continue fails within bounded time with a reason that says why; no silo suffers.</summary>
+[Collection(FaultTestGroup.Name)]
+public sealed class BadInputTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task DamagedPartitionFailsTheJobNamingTheFileAndEverySiloKeepsServing()
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "damaged");
+        TrainingSpecValidator.Validate(spec);
+
+        // Damage the payload (not the header) of partition 1 after validation passed: only its checksum can tell.
+        string file = Path.Combine(directory.Path, $"data-train.part-00001{PartitionFile.Extension}");
+        byte[] bytes = await File.ReadAllBytesAsync(file);
+        // The middle of an 800-row file lies far past its 64-byte header.
+        for (int i = bytes.Length / 2; i < (bytes.Length / 2) + 8; i++)
+        {
+            bytes[i] ^= 0x5A;
+        }
+
+        await File.WriteAllBytesAsync(file, bytes);
+        var clock = Stopwatch.StartNew();
+        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(30));
+        output.WriteLine($"damaged partition: {final.State} after {clock.Elapsed.TotalSeconds:F1} s, {final.Retries} retries: {final.FailureReason}");
+        Assert.Equal(JobState.Failed, final.State);
+        Assert.Contains(Path.GetFileName(file), final.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("checksum", final.FailureReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, final.EpochsCompleted);
+        Assert.Equal(0, final.Retries); // damaged data does not heal: retrying it would only delay the answer
+
+        // Every silo still serves: a worker pinned to each loads the intact held-out set there.
+        Assert.Equal(3, cluster.Silos.Count);
+        foreach (TestSilo silo in cluster.Silos)
+        {
+            IPartitionWorkerGrain probe = cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey("probe-" + Guid.NewGuid().ToString("N")[..6], 0));
+            cluster.PinGrain((IAddressable)probe, silo);
+            WorkerLoadInfo loaded = await probe.LoadAsync(new WorkerAssignment
+            {
+                JobId = "probe", WorkerIndex = 0, WorkerCount = 1, TrainManifest = data.Test, Model = spec.Model, ShardCount = 1, StepsPerEpoch = 1,
+            });
+            Assert.Equal(FaultCluster.NameOf(silo), loaded.Silo);
+            Assert.Equal(data.TestSet.RowCount, loaded.TrainRows);
+        }
+    }
+
+    [Fact]
+    public async Task DivergingLearningRateFailsTheJobSayingItDiverged()
+    {
+        // Squared loss with a learning rate of 1e6 grows the weights geometrically until the loss overflows; a
+        // job must not "complete" with such a model (logistic loss would only grow linearly and stay finite).
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Linear(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "diverge") with
+        {
+            Model = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 16 },
+            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 1e6f },
+        };
+        var clock = Stopwatch.StartNew();
+        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(30));
+        output.WriteLine($"diverging: {final.State} after {clock.Elapsed.TotalSeconds:F1} s, {final.Retries} retries: {final.FailureReason}");
+        Assert.Equal(JobState.Failed, final.State);
+        Assert.Contains("diverged", final.FailureReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(final.ModelVersion);
+        Assert.Equal(3, cluster.Silos.Count);
+    }
+
+    [Fact]
+    public async Task NoRetriesAllowedAndAWorkerSiloDiesFailsTheJobWithTheReason()
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TestSilo[] s = [.. cluster.Silos];
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "no-retry") with { MaxEpochRetries = 0, Epochs = 20 };
+        FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
+        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 1 && st.EpochProgress > 0.2);
+        Assert.False(before.IsFinal, FaultCluster.Describe(before));
+        var clock = Stopwatch.StartNew();
+        await cluster.KillSiloAsync(s[1]);
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(30));
+        output.WriteLine($"no retries: {final.State} {clock.Elapsed.TotalSeconds:F1} s after the kill: {final.FailureReason}");
+        Assert.Equal(JobState.Failed, final.State);
+        Assert.Equal(0, final.Retries);
+        Assert.Contains($"epoch {final.EpochsCompleted + 1}", final.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("SiloUnavailable", final.FailureReason, StringComparison.Ordinal);
+        Assert.True(final.EpochsCompleted < spec.Epochs);
+    }
+}

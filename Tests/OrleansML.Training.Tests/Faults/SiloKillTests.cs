@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using OrleansML.GrainInterfaces;
+using OrleansML.Jobs;
+using OrleansML.Runtime;
+using OrleansML.Runtime.Testing;
+using OrleansML.Training.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace OrleansML.Training.Tests.Faults;
+
+/// <summary>
+/// Kills the silo of a worker, of a shard and of the coordinator mid-training (3 silos, so 2 remain). Each job
+/// must complete within 0.5 percentage points of the same job, same seed, run without a failure on the same
+/// cluster beforehand. Grains are pinned so that the killed silo hosts exactly the part under test.
+/// </summary>
+[Collection(FaultTestGroup.Name)]
+public sealed class SiloKillTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 0.005;
+
+    [Fact]
+    public async Task WorkerSiloDiesMidTrainingAndTheJobMatchesTheUndisturbedRun()
+    {
+        // silo 1 hosts worker 0 and nothing else.
+        await RunKillScenarioAsync("kill-worker", checkpointEverySteps: 0, (spec, cluster, s) =>
+        {
+            FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
+            return s[1];
+        });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(30)]
+    public async Task ShardSiloDiesMidTrainingAndEveryShardRollsBackToOneCheckpoint(int checkpointEverySteps)
+    {
+        // silo 1 hosts shard 0 and nothing else; with checkpoints every 30 steps the rollback lands mid-epoch.
+        await RunKillScenarioAsync("kill-shard", checkpointEverySteps, (spec, cluster, s) =>
+        {
+            FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[1], s[2]], workers: [s[0], s[2]]);
+            return s[1];
+        });
+    }
+
+    [Fact]
+    public async Task CoordinatorSiloDiesAndTheReminderResumesTheJobElsewhere()
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TestSilo[] s = [.. cluster.Silos];
+        TrainingSpec baselineSpec = FaultCluster.LogisticSpec(data.Train, data.Test, "coord-base");
+        JobStatus baseline = await FaultCluster.RunToCompletionAsync(cluster.Client, baselineSpec);
+
+        TrainingSpec spec = baselineSpec with { JobId = "coord-kill-" + Guid.NewGuid().ToString("N")[..6] };
+        FaultCluster.Pin(cluster, spec, coordinator: s[1], shards: [s[0], s[2]], workers: [s[0], s[2]]);
+        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2 && st.EpochProgress > 0.2);
+        Assert.Equal(FaultCluster.NameOf(s[1]), before.CoordinatorSilo);
+        Assert.False(before.IsFinal, FaultCluster.Describe(before));
+        var clock = Stopwatch.StartNew();
+        await cluster.KillSiloAsync(s[1]);
+
+        // No call to the job until its durable reminder has brought it back on a live silo by itself: the
+        // directory (read without activating anything) must name a survivor.
+        IAddressable coordinator = (IAddressable)cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        SiloAddress? host = null;
+        string lookup = "";
+        while (DateTime.UtcNow < deadline && (host is null || host == s[1].Address))
+        {
+            await Task.Delay(250);
+            try
+            {
+                host = await cluster.GetSiloHostingAsync(coordinator);
+                lookup = $"directory says {host?.ToString() ?? "(none)"}";
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                lookup = $"lookup failed: {e.GetType().Name}: {e.Message}";
+            }
+        }
+
+        if (host is null || host == s[1].Address)
+        {
+            JobStatus now = await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).GetStatusAsync();
+            Assert.Fail($"no silo reactivated the coordinator within 30 s of the kill ({lookup}): the reminder did not fire; the job now: {FaultCluster.Describe(now)}; reminders: {cluster.ReminderTable}");
+        }
+
+        Assert.Contains(host, new[] { s[0].Address, s[2].Address });
+        double reactivated = clock.Elapsed.TotalSeconds;
+
+        var reasons = new List<string>();
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, reasons: reasons);
+        output.WriteLine($"coordinator killed after epoch {before.EpochsCompleted}; attempts per epoch [{string.Join(", ", final.History.Select(m => m.Attempts))}]; retry reasons seen: {string.Join(" | ", reasons)}");
+        FaultCluster.AssertCompleted(final, spec.Epochs);
+        Assert.NotEqual(FaultCluster.NameOf(s[1]), final.CoordinatorSilo);
+        Assert.Contains(final.CoordinatorSilo, new[] { FaultCluster.NameOf(s[0]), FaultCluster.NameOf(s[2]) });
+        AssertClose(baseline, final, "coordinator", reactivated, clock.Elapsed.TotalSeconds);
+    }
+
+    private async Task RunKillScenarioAsync(string name, int checkpointEverySteps, Func<TrainingSpec, TestCluster, TestSilo[], TestSilo> pin)
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TestSilo[] silos = [.. cluster.Silos];
+        TrainingSpec baselineSpec = FaultCluster.LogisticSpec(data.Train, data.Test, name + "-base") with { CheckpointEverySteps = checkpointEverySteps };
+        JobStatus baseline = await FaultCluster.RunToCompletionAsync(cluster.Client, baselineSpec);
+        Assert.Equal(0, baseline.Retries);
+
+        TrainingSpec spec = baselineSpec with { JobId = name + "-" + Guid.NewGuid().ToString("N")[..6] };
+        TestSilo victim = pin(spec, cluster, silos);
+        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2 && st.EpochProgress > 0.2);
+        Assert.False(before.IsFinal, FaultCluster.Describe(before));
+        int epochAtKill = before.EpochsCompleted;
+        var clock = Stopwatch.StartNew();
+        await cluster.KillSiloAsync(victim);
+
+        var reasons = new List<string>();
+        JobStatus recovered = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted > epochAtKill, reasons: reasons);
+        double recovery = clock.Elapsed.TotalSeconds;
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, reasons: reasons);
+        output.WriteLine($"killed after epoch {epochAtKill}; attempts per epoch [{string.Join(", ", final.History.Select(m => m.Attempts))}]; retry reasons seen: {string.Join(" | ", reasons)}");
+        FaultCluster.AssertCompleted(final, spec.Epochs);
+        Assert.True(final.Retries >= 1, $"the job completed without a retry: {FaultCluster.Describe(final)}");
+        // The status read before the kill may lag by a few steps, so the failed attempt is in that epoch or the next.
+        Assert.Contains(final.History.Skip(epochAtKill), m => m.Attempts >= 2);
+        Assert.True(recovered.EpochsCompleted > epochAtKill);
+        // BSP: after the rollback every shard applied exactly the same steps as in the undisturbed run.
+        long[] baselineVersions = await ShardVersionsAsync(cluster, baselineSpec);
+        long[] versions = await ShardVersionsAsync(cluster, spec);
+        Assert.Single(baselineVersions.Distinct());
+        Assert.Equal(baselineVersions, versions);
+        AssertClose(baseline, final, name + (checkpointEverySteps > 0 ? $" (checkpoint every {checkpointEverySteps} steps)" : ""), recovery, clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<long[]> ShardVersionsAsync(TestCluster cluster, TrainingSpec spec)
+    {
+        ShardStats[] stats = await Task.WhenAll(Enumerable.Range(0, spec.Shards)
+            .Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i)).GetStatsAsync()));
+        return [.. stats.Select(s => s.Version)];
+    }
+
+    private void AssertClose(JobStatus baseline, JobStatus final, string what, double recoverySeconds, double totalSeconds)
+    {
+        double expected = FaultCluster.FinalAccuracy(baseline);
+        double actual = FaultCluster.FinalAccuracy(final);
+        output.WriteLine(
+            $"{what}: accuracy without failure {expected:F4}, with failure {actual:F4} (diff {(actual - expected) * 100:F2} pp); " +
+            $"final loss {baseline.History[^1].TrainLoss:F5} vs {final.History[^1].TrainLoss:F5}; retries {final.Retries}; " +
+            $"recovery {recoverySeconds:F1} s; kill to completion {totalSeconds:F1} s");
+        Assert.True(expected > 0.8, $"the undisturbed job only reached {expected:F4}: the comparison would mean nothing");
+        Assert.InRange(actual, expected - Tolerance, expected + Tolerance);
+    }
+}
