@@ -91,7 +91,7 @@ internal static class TrainingBenchmark
                 processes.Add(await SiloProcess.StartAsync(
                 [
                     "--cluster-id", clusterId, "--name", $"bench-{silos}-{i}", "--membership", $"sqlite:{database}", "--secret-file", secretFile,
-                    "--Logging:LogLevel:Default", "Warning", "--FailureDetection:TableRefreshPeriod", "00:00:01",
+                    "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:OrleansML", "Warning", "--FailureDetection:TableRefreshPeriod", "00:00:01",
                 ], TimeSpan.FromSeconds(60)));
             }
 
