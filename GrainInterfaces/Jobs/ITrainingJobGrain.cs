@@ -22,10 +22,12 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     Task<JobStatus> CancelAsync();
 
     /// <summary>The current status.</summary>
+    /// <exception cref="InvalidOperationException">The job was never started.</exception>
     Task<JobStatus> GetStatusAsync();
 
     /// <summary>Returns as soon as the status' revision exceeds <paramref name="afterRevision"/>, or after
     /// <paramref name="maximumWait"/> with the current status (a long poll: the progress stream).</summary>
+    /// <exception cref="InvalidOperationException">The job was never started (so no change would ever come).</exception>
     Task<JobStatus> WatchAsync(long afterRevision, TimeSpan maximumWait);
 
     /// <summary>The spec the job runs (null before it was started).</summary>

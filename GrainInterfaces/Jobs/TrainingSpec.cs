@@ -90,9 +90,6 @@ public sealed record TrainingSpec
     /// 0 to 100. Default 5.</summary>
     public int MaxEpochRetries { get; init; } = 5;
 
-    /// <summary>How long a worker waits for one pull (a barrier, or the staleness bound) before the epoch
-    /// attempt fails. Default 2 minutes.</summary>
-    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The name the finished model is saved under; null: the job id.</summary>
     public string? ModelName { get; init; }

@@ -88,11 +88,6 @@ public static partial class TrainingSpecValidator
             throw new TrainingSpecException("lbfgsL2Regularization", $"must be finite and >= 0, got {spec.LbfgsL2Regularization}.");
         }
 
-        if (spec.PullTimeout <= TimeSpan.Zero || spec.PullTimeout > TimeSpan.FromHours(1))
-        {
-            throw new TrainingSpecException("pullTimeout", $"must be above zero and at most one hour, got {spec.PullTimeout}.");
-        }
-
         if (spec.BackupWorkers < 0 || spec.BackupWorkers >= spec.Workers)
         {
             throw new TrainingSpecException("backupWorkers", $"must be between 0 and workers - 1 ({spec.Workers - 1}), got {spec.BackupWorkers}.");

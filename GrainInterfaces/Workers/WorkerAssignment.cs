@@ -53,8 +53,6 @@ public sealed record WorkerAssignment
     /// <summary>Model averaging: the worker's local update rule.</summary>
     public OptimizerSettings LocalOptimizer { get; init; } = new();
 
-    /// <summary>Longest wait for one pull.</summary>
-    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>A run call returns after about this long even mid-epoch (with <see cref="WorkerEpochResult.NextStep"/>),
     /// so no call outlives the runtime's response timeout and the coordinator sees progress within epochs.</summary>

@@ -51,7 +51,6 @@ internal sealed class JobGroup
         AveragingInterval = _spec.AveragingInterval,
         Seed = _spec.Seed,
         LocalOptimizer = _spec.Optimizer,
-        PullTimeout = _spec.PullTimeout,
         RunSlice = runSlice,
     };
 

@@ -189,6 +189,7 @@ public sealed partial class TrainingJobGrain(
     /// <inheritdoc/>
     public Task<JobStatus> GetStatusAsync()
     {
+        RequireStarted();
         EnsureDriverIfRunning();
         return Task.FromResult(Snapshot());
     }
@@ -196,6 +197,7 @@ public sealed partial class TrainingJobGrain(
     /// <inheritdoc/>
     public async Task<JobStatus> WatchAsync(long afterRevision, TimeSpan maximumWait)
     {
+        RequireStarted();
         EnsureDriverIfRunning();
         if (state.State.Revision <= afterRevision && !state.State.IsFinal && maximumWait > TimeSpan.Zero)
         {

@@ -19,7 +19,6 @@ public sealed class TrainingSpecFileTests
             Mode = ConsistencyMode.Ssp,
             Workers = 4,
             Staleness = 3,
-            PullTimeout = TimeSpan.FromSeconds(45),
         };
 
         string json = TrainingSpecFile.ToJson(spec);
