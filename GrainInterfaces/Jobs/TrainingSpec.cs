@@ -82,8 +82,8 @@ public sealed record TrainingSpec
     public int CheckpointEverySteps { get; init; }
 
     /// <summary>When a silo joins, the next epoch runs one worker per active silo (up to the training set's
-    /// partitions, and never fewer than <see cref="Workers"/>), and workers and shards are placed again over
-    /// the new silo set. Default true.</summary>
+    /// partitions, and never fewer than <see cref="Workers"/>), as a new generation of worker grains placed
+    /// over the new silo set (docs/training.md). Default true.</summary>
     public bool Elastic { get; init; } = true;
 
     /// <summary>Attempts of one epoch that fail (a silo died, a push was rejected) before the job fails.
