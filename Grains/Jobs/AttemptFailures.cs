@@ -1,3 +1,4 @@
+using OrleansML.GrainInterfaces;
 using OrleansML.Runtime;
 using OrleansML.Runtime.Persistence;
 
@@ -44,6 +45,14 @@ internal static class AttemptFailures
     {
         FormatException => true,
         RemoteGrainException remote => remote.ExceptionType.EndsWith("FormatException", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    /// <summary>Whether the model diverged: the retry would replay the same batches from the same checkpoint.</summary>
+    public static bool IsDiverged(Exception e) => Unwrap(e) switch
+    {
+        ModelDivergedException => true,
+        RemoteGrainException remote => remote.ExceptionType.EndsWith(nameof(ModelDivergedException), StringComparison.Ordinal),
         _ => false,
     };
 

@@ -153,7 +153,7 @@ internal sealed partial class SgdDriver(IJobHost host)
                     throw new JobFailedException($"epoch {epoch} cannot run, the training data is damaged (not retried): {Describe(e)}", e);
                 }
 
-                if (attemptNumber > spec.MaxEpochRetries)
+                if (attemptNumber > spec.MaxEpochRetries || AttemptFailures.IsDiverged(e))
                 {
                     // The wording is matched by the CLI's tests ("epoch N failed K times; last error: ...").
                     throw new JobFailedException($"epoch {epoch} failed {attemptNumber} times; last error: {Describe(e)}", e);

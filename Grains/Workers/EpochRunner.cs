@@ -100,7 +100,7 @@ internal sealed class EpochRunner
             float loss = sparse ? _model.ComputeSparseGradient(batch) : _model.ComputeGradient(batch);
             if (!float.IsFinite(loss))
             {
-                throw new InvalidOperationException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
+                throw new ModelDivergedException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
             }
 
             _computeTicks += _time.GetTimestamp() - compute;
@@ -177,7 +177,7 @@ internal sealed class EpochRunner
                 float loss = _model.ComputeGradient(batch);
                 if (!float.IsFinite(loss))
                 {
-                    throw new InvalidOperationException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
+                    throw new ModelDivergedException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
                 }
 
                 _model.ApplyLocal(_model.Gradient.Span);

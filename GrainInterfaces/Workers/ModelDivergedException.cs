@@ -1,0 +1,17 @@
+namespace OrleansML.GrainInterfaces;
+
+/// <summary>
+/// A worker's loss became NaN or infinite. Replaying the same batches from the same checkpoint diverges again,
+/// so the coordinator fails the job at once instead of retrying (lower the learning rate).
+/// </summary>
+public sealed class ModelDivergedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelDivergedException(string message) : base(message) { }
+
+    /// <summary>Creates the exception.</summary>
+    public ModelDivergedException() : this("the model diverged") { }
+
+    /// <summary>Creates the exception.</summary>
+    public ModelDivergedException(string message, Exception innerException) : base(message, innerException) { }
+}
