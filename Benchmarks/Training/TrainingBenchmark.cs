@@ -104,6 +104,8 @@ internal static class TrainingBenchmark
             double rate = status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  OrleansML, {silos} silo(s), {silos} worker(s) {rate,12:N0} rows/s   train loss {status.History[^1].TrainLoss:F4}   test accuracy {status.History[^1].TestAccuracy:F4}   epochs/s [{string.Join(", ", status.History.Select(e => (e.Examples / e.Seconds).ToString("N0", CultureInfo.InvariantCulture)))}]"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"      per worker: compute {status.History.Sum(e => e.ComputeSeconds):F2} s, pulls and pushes {status.History.Sum(e => e.CommunicationSeconds):F2} s, epochs {status.History.Sum(e => e.Seconds):F2} s"));
             return rate;
         }
         finally

@@ -50,6 +50,13 @@ public sealed record EpochMetrics
     /// <summary>Wall time of the epoch's training (evaluation excluded).</summary>
     public double Seconds { get; init; }
 
+    /// <summary>Mean over workers of the time spent computing gradients (a straggler shows as a worker whose
+    /// compute time exceeds the others'; the gap appears as communication time on the rest).</summary>
+    public double ComputeSeconds { get; init; }
+
+    /// <summary>Mean over workers of the time spent waiting for pulls and pushes, barrier waits included.</summary>
+    public double CommunicationSeconds { get; init; }
+
     /// <summary>Workers that ran the epoch.</summary>
     public int Workers { get; init; }
 

@@ -202,6 +202,8 @@ internal sealed partial class SgdDriver(IJobHost host)
             Seconds = seconds,
             Workers = workers,
             Attempts = attemptNumber,
+            ComputeSeconds = results.Average(r => r.ComputeSeconds),
+            CommunicationSeconds = results.Average(r => r.CommunicationSeconds),
         };
         return JobSteps.WithTest(metrics, await JobSteps.EvaluateAsync(group, assignments, attempt));
     }
