@@ -161,9 +161,6 @@ public sealed partial class TrainingJobGrain
         };
     }
 
-    private static bool SpecsEqual(TrainingSpec a, TrainingSpec b) =>
-        a with { Model = b.Model, Data = b.Data, Optimizer = b.Optimizer } == b && a.Model.Equals(b.Model) && a.Data == b.Data && a.Optimizer == b.Optimizer;
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} started: {Mode}, {Workers} workers, {Shards} shards, {Epochs} epochs")]
     private static partial void LogStarted(ILogger logger, string jobId, string mode, int workers, int shards, int epochs);
 

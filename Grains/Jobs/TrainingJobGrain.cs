@@ -84,7 +84,8 @@ public sealed partial class TrainingJobGrain(
         spec = spec with { JobId = jobId };
         if (state.State.Spec is TrainingSpec existing)
         {
-            if (!SpecsEqual(existing, spec))
+            // Record equality reaches ModelSpec's own, which compares the hidden layers element by element.
+            if (existing != spec)
             {
                 throw new TrainingSpecException("jobId", $"job '{jobId}' already exists with a different spec.");
             }

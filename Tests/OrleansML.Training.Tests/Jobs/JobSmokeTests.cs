@@ -33,6 +33,12 @@ public sealed class JobSmokeTests
         }
 
         Assert.True(status.State == JobState.Completed, $"{status.State}: {status.FailureReason}");
+
+        // Starting again with an equal spec (after a JSON round trip) attaches; another spec is refused.
+        JobStatus again = await job.StartAsync(spec);
+        Assert.Equal(JobState.Completed, again.State);
+        Exception refused = await Assert.ThrowsAnyAsync<Exception>(() => job.StartAsync(spec with { Epochs = 4 }));
+        Assert.Contains("different spec", refused.Message, StringComparison.Ordinal);
         Assert.Equal(3, status.History.Count);
         Assert.True(status.History[^1].TrainLoss < status.History[0].TrainLoss);
     }
