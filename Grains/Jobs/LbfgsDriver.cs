@@ -105,9 +105,9 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             }
         }
 
-        float[] finalParameters = await WithRetriesAsync(group.ReadModelAsync, cancellationToken);
+        float[] finalParameters = await JobRetries.RunAsync(host, "reading the model", group.ReadModelAsync, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        await WithRetriesAsync(async () =>
+        await JobRetries.RunAsync(host, "saving the model", async () =>
         {
             await JobSteps.SaveModelAsync(host, spec.Model, finalParameters);
             return true;
@@ -148,7 +148,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             point[i] = (float)source[i];
         }
 
-        LossGradient[] parts = await Task.WhenAll(assignments.Select((a, i) => WithRetriesAsync(() => group.Worker(i).ComputeLossAndGradientAsync(a, point), cancellationToken)));
+        LossGradient[] parts = await Task.WhenAll(assignments.Select((a, i) => JobRetries.RunAsync(host, "a loss evaluation", () => group.Worker(i).ComputeLossAndGradientAsync(a, point), cancellationToken)));
         long rows = parts.Sum(p => p.Rows);
         double loss = parts.Sum(p => p.LossSum) / rows;
         Span<double> g = gradient.Span;
@@ -167,24 +167,6 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         }
 
         return (loss, rows);
-    }
-
-    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
-    {
-        for (int attemptNumber = 1; ; attemptNumber++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception e) when (e is not OperationCanceledException && attemptNumber <= _record.Spec!.MaxEpochRetries)
-            {
-                _record.Retries++;
-                _record.FailureReason = $"retrying a loss evaluation after: {SgdDriver.Describe(e)}";
-                host.Publish();
-                await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
-            }
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} L-BFGS iteration {Iteration}: loss {Loss:F6} ({Reason})")]

@@ -82,27 +82,8 @@ internal sealed partial class SgdDriver(IJobHost host)
         }, cancellationToken);
     }
 
-    /// <summary>Runs an idempotent step outside the epoch attempts (the shards' counters, the model's save) that
-    /// calls grains on silos that may be dying; it is retried like an attempt, so a silo that dies at that moment
-    /// costs a retry rather than failing the job.</summary>
-    private async Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> step, CancellationToken cancellationToken)
-    {
-        for (int retry = 1; ; retry++)
-        {
-            try
-            {
-                return await step();
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !AttemptFailures.IsStaleCoordinator(e) && retry <= _record.Spec!.MaxEpochRetries)
-            {
-                _record.Retries++;
-                _record.FailureReason = $"retrying {what} after: {Describe(e)}";
-                LogStepRetry(host.Logger, host.JobId, what, retry, Describe(e));
-                host.Publish();
-                await Task.Delay(host.Options.RetryDelayBefore(retry), host.Time, cancellationToken);
-            }
-        }
-    }
+    private Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> step, CancellationToken cancellationToken) =>
+        JobRetries.RunAsync(host, what, step, cancellationToken);
 
     /// <summary>When the worker count or the active silos changed, retires the workers and starts a new worker
     /// generation, placed over the current silos, and retires the shards (they come back from the epoch's
@@ -263,8 +244,6 @@ internal sealed partial class SgdDriver(IJobHost host)
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} epoch {Epoch} attempt {AttemptNumber} failed, retrying from the common checkpoint: {Reason}")]
     private static partial void LogRetry(ILogger logger, string jobId, int epoch, int attemptNumber, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: {Step} failed (retry {Retry}): {Reason}")]
-    private static partial void LogStepRetry(ILogger logger, string jobId, string step, int retry, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} rebalances: {OldWorkers} -> {NewWorkers} workers over {Silos} silos")]
     private static partial void LogRebalance(ILogger logger, string jobId, int oldWorkers, int newWorkers, int silos);
