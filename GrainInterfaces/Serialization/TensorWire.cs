@@ -35,6 +35,31 @@ internal static class TensorWire
         writer.WriteBlock(values);
     }
 
+    /// <summary>
+    /// Rounds <paramref name="values"/> in place to what the wire carries under <paramref name="compression"/>.
+    /// The messages are shared, not copied, between grains of one silo: the sender rounds first, so that a shard
+    /// sees the same numbers whether its worker is local or remote (rounding twice changes nothing).
+    /// </summary>
+    public static void RoundToWire(Span<float> values, TensorCompression compression)
+    {
+        if (compression != TensorCompression.Float16 || values.IsEmpty)
+        {
+            return;
+        }
+
+        Half[] rented = ArrayPool<Half>.Shared.Rent(values.Length);
+        try
+        {
+            Span<Half> halves = rented.AsSpan(0, values.Length);
+            TensorPrimitives.ConvertToHalf(values, halves);
+            TensorPrimitives.ConvertToSingle(halves, values);
+        }
+        finally
+        {
+            ArrayPool<Half>.Shared.Return(rented);
+        }
+    }
+
     public static float[] ReadFloats(ref BodyReader reader) => ReadFloats(ref reader, out _);
 
     /// <summary>Reads a block and says how it travelled (a receiver's byte counters need the wire size).</summary>

@@ -8,6 +8,9 @@ namespace OrleansML.GrainInterfaces;
 /// (model averaging), dense over the shard's range (<see cref="Keys"/> null) or at the listed keys only.
 /// Idempotent by (<see cref="WorkerId"/>, <see cref="Step"/>): a shard applies each pair at most once.
 /// </summary>
+/// <remarks>Immutable once sent: local calls share it. The worker builds a fresh one per push, already rounded
+/// to its compression (<see cref="TensorWire.RoundToWire"/>).</remarks>
+[OrleansML.Runtime.Immutable]
 public sealed class GradientPush : IBinarySerializable<GradientPush>
 {
     private const int WireVersion = 1;

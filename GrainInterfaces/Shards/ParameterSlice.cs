@@ -4,7 +4,9 @@ using OrleansML.Runtime.Serialization;
 namespace OrleansML.GrainInterfaces;
 
 /// <summary>Parameters from a shard: its whole range starting at <see cref="Start"/>, or the values of the
-/// requested keys in request order.</summary>
+/// requested keys in request order. Immutable once returned: a worker in the shard's silo shares the shard's
+/// copy, which is fresh per pull and already rounded to the compression (<see cref="TensorWire.RoundToWire"/>).</summary>
+[OrleansML.Runtime.Immutable]
 public sealed class ParameterSlice : IBinarySerializable<ParameterSlice>
 {
     private const int WireVersion = 1;

@@ -5,7 +5,8 @@ namespace OrleansML.GrainInterfaces;
 
 /// <summary>A worker asks a shard for parameters: its whole range (<see cref="Keys"/> null) or the listed keys,
 /// once the shard's version reaches <see cref="MinimumVersion"/> (BSP, averaging) or the staleness bound lets
-/// the worker's clock <see cref="Step"/> through (SSP).</summary>
+/// the worker's clock <see cref="Step"/> through (SSP). Immutable once sent: local calls share it.</summary>
+[OrleansML.Runtime.Immutable]
 public sealed class PullRequest : IBinarySerializable<PullRequest>
 {
     private const int WireVersion = 1;

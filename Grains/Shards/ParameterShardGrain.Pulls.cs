@@ -47,6 +47,8 @@ internal sealed partial class ParameterShardGrain
             }
         }
 
+        // The slice is shared with a local worker, not copied: round it as the wire would.
+        TensorWire.RoundToWire(values, request.Compression);
         long bytes = (long)values.Length * (request.Compression == TensorCompression.Float16 ? 2 : 4);
         _pulls++;
         _bytesOut += bytes;

@@ -89,7 +89,7 @@ internal sealed class ShardChannel
             pushes[i] = _shards[i].PushAsync(new GradientPush
             {
                 Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
-                Values = update.Slice(_layout.Start(i), _layout.Length(i)).ToArray(),
+                Values = WireCopy(update.Span.Slice(_layout.Start(i), _layout.Length(i))),
             });
         }
 
@@ -114,11 +114,20 @@ internal sealed class ShardChannel
             pushes[i] = _shards[i].PushAsync(new GradientPush
             {
                 Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
-                Keys = sortedKeys[first..position].ToArray(), Values = values[first..position].ToArray(),
+                Keys = sortedKeys[first..position].ToArray(), Values = WireCopy(values[first..position]),
             });
         }
 
         return CountAsync(pushes);
+    }
+
+    /// <summary>A fresh copy for one message (messages are shared, not copied, within a silo), rounded as the wire
+    /// would round it.</summary>
+    private float[] WireCopy(ReadOnlySpan<float> values)
+    {
+        float[] copy = values.ToArray();
+        TensorWire.RoundToWire(copy, _compression);
+        return copy;
     }
 
     private async Task CountAsync(Task<PushOutcome>[] pushes) => Count(await Task.WhenAll(pushes));

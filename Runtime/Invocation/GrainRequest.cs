@@ -22,6 +22,9 @@ public enum InvokeMethodOptions
     /// <summary>Every argument is immutable (primitives, strings, enums, <see cref="ImmutableAttribute"/> types):
     /// local calls need no deep copy.</summary>
     ImmutableArguments = 8,
+
+    /// <summary>The result is immutable (or there is none): a local caller may share the callee's object.</summary>
+    ImmutableResult = 16,
 }
 
 /// <summary>

@@ -89,6 +89,19 @@ internal sealed partial class CallManager(TimeProvider time, ISerializationConte
         }
     }
 
+    /// <summary>Delivers the result of a call made and answered in this silo whose result type is immutable:
+    /// the caller gets the callee's object itself. Late or unknown responses are dropped.</summary>
+    public void HandleLocalResult(MessageHeader header, object? result)
+    {
+        if (!_pending.TryRemove(header.CallId, out PendingCall? call))
+        {
+            LogLateResponse(logger, header.CallId, header.Status);
+            return;
+        }
+
+        call.Complete(header.SendingSilo, result, null);
+    }
+
     /// <summary>Fails one call (if it is still pending).</summary>
     public bool Fail(long callId, Exception error)
     {

@@ -72,7 +72,16 @@ internal sealed partial class MessageCenter(
             return;
         }
 
-        var body = new ArrayBufferWriter<byte>(64);
+        MessageHeader response = request.Header.CreateResponse(localSilo.SiloAddress, ResponseStatus.Success);
+        if ((request.Request.Flags & (InvokeMethodOptions.ImmutableResult | InvokeMethodOptions.Stream)) == InvokeMethodOptions.ImmutableResult
+            && IsLocalCaller(response))
+        {
+            // A local caller may share an immutable result: no encoding, no copy.
+            calls.HandleLocalResult(response, result);
+            return;
+        }
+
+        var body = new PooledBody();
         var writer = new BodyWriter(body);
         try
         {
@@ -87,11 +96,12 @@ internal sealed partial class MessageCenter(
         }
         catch (Exception e) when (e is NotSupportedException or InvalidCastException or MessageFormatException)
         {
+            body.Dispose();
             SendError(request, new NotSupportedException($"The result of {request.Request.InterfaceName}.{request.Request.MethodName} could not be serialised: {e.Message}", e));
             return;
         }
 
-        Send(request.Header.CreateResponse(localSilo.SiloAddress, ResponseStatus.Success), body.WrittenMemory);
+        Send(response, body);
     }
 
     /// <summary>Answers a request with the exception its method threw.</summary>
@@ -102,10 +112,10 @@ internal sealed partial class MessageCenter(
             return;
         }
 
-        var body = new ArrayBufferWriter<byte>(128);
+        var body = new PooledBody();
         var writer = new BodyWriter(body);
         ExceptionCodec.Write(ref writer, error, options.Value.IncludeRemoteStackTrace);
-        Send(request.Header.CreateResponse(localSilo.SiloAddress, ResponseStatus.ApplicationError), body.WrittenMemory);
+        Send(request.Header.CreateResponse(localSilo.SiloAddress, ResponseStatus.ApplicationError), body);
     }
 
     /// <summary>Answers a request with a rejection: the method did not run.</summary>
@@ -117,16 +127,22 @@ internal sealed partial class MessageCenter(
         }
 
         LogRejected(logger, request.InterfaceName, request.TargetGrain, kind, reason);
-        var body = new ArrayBufferWriter<byte>(128);
+        var body = new PooledBody();
         var writer = new BodyWriter(body);
         ExceptionCodec.WriteRejection(ref writer, reason);
-        Send(request.CreateResponse(localSilo.SiloAddress, ResponseStatus.Rejection, kind), body.WrittenMemory);
+        Send(request.CreateResponse(localSilo.SiloAddress, ResponseStatus.Rejection, kind), body);
     }
 
-    private void Send(MessageHeader response, ReadOnlyMemory<byte> body)
+    /// <summary>True when the response goes to a call made in this silo (not to a client, not to another silo).</summary>
+    private bool IsLocalCaller(MessageHeader response) => response.SendingClient is null && response.TargetSilo == localSilo.SiloAddress;
+
+    /// <summary>Sends a response; takes ownership of <paramref name="body"/> and returns its chunks to the pool
+    /// once the bytes are decoded (local caller) or in the transport's pipe (remote caller).</summary>
+    private void Send(MessageHeader response, PooledBody body)
     {
         if (_stopped)
         {
+            body.Dispose();
             return;
         }
 
@@ -137,7 +153,11 @@ internal sealed partial class MessageCenter(
         }
         else if (response.TargetSilo == localSilo.SiloAddress)
         {
-            calls.HandleResponse(response, new ReadOnlySequence<byte>(body));
+            using (body)
+            {
+                calls.HandleResponse(response, body.AsSequence());
+            }
+
             return;
         }
         else
@@ -148,11 +168,12 @@ internal sealed partial class MessageCenter(
         _ = SendResponseAsync(peer, response, body);
     }
 
-    private async Task SendResponseAsync(PeerId peer, MessageHeader response, ReadOnlyMemory<byte> body)
+    private async Task SendResponseAsync(PeerId peer, MessageHeader response, PooledBody body)
     {
+        using PooledBody owned = body;
         try
         {
-            var frame = new MessageFrame(MessageHeaderCodec.Encode(response), body);
+            var frame = new PooledMessageFrame(MessageHeaderCodec.Encode(response), body);
             try
             {
                 await transport.SendAsync(peer, frame, CancellationToken.None);
@@ -275,11 +296,11 @@ internal sealed partial class MessageCenter(
 
     private GrainRequest DeepCopy(GrainRequest request)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        using var buffer = new PooledBody();
         var writer = new BodyWriter(buffer);
         request.WriteArguments(ref writer);
         GrainRequest copy = request.CreateEmpty();
-        var reader = new BodyReader(buffer.WrittenSpan, serializationContext);
+        var reader = new BodyReader(buffer.AsSequence(), serializationContext);
         copy.ReadArguments(ref reader);
         return copy;
     }

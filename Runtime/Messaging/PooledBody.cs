@@ -78,6 +78,30 @@ internal sealed class PooledBody : IBufferWriter<byte>, IDisposable
         }
     }
 
+    /// <summary>The written bytes as one sequence over the chunks (valid until <see cref="Dispose"/>), for reading
+    /// a body in this process (a local call's deep copy, a local response) without copying it first.</summary>
+    public ReadOnlySequence<byte> AsSequence()
+    {
+        if (_full.Count == 0)
+        {
+            return _current is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(_current, 0, _used);
+        }
+
+        var first = new ChunkSegment(_full[0].Array.AsMemory(0, _full[0].Used), 0);
+        ChunkSegment last = first;
+        for (int i = 1; i < _full.Count; i++)
+        {
+            last = last.Append(_full[i].Array.AsMemory(0, _full[i].Used));
+        }
+
+        if (_current is not null)
+        {
+            last = last.Append(_current.AsMemory(0, _used));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
     /// <summary>Returns the chunks to the pool (after the transport has taken the bytes).</summary>
     public void Dispose()
     {
@@ -92,6 +116,23 @@ internal sealed class PooledBody : IBufferWriter<byte>, IDisposable
             ArrayPool<byte>.Shared.Return(_current);
             _current = null;
         }
+    }
+}
+
+/// <summary>One chunk of a <see cref="PooledBody"/> in a <see cref="ReadOnlySequence{T}"/>.</summary>
+internal sealed class ChunkSegment : ReadOnlySequenceSegment<byte>
+{
+    public ChunkSegment(ReadOnlyMemory<byte> memory, long runningIndex)
+    {
+        Memory = memory;
+        RunningIndex = runningIndex;
+    }
+
+    public ChunkSegment Append(ReadOnlyMemory<byte> memory)
+    {
+        var next = new ChunkSegment(memory, RunningIndex + Memory.Length);
+        Next = next;
+        return next;
     }
 }
 

@@ -80,6 +80,11 @@ internal static class MethodShape
             flags.Add("ImmutableArguments");
         }
 
+        if (kind != ReturnKind.AsyncEnumerable && (resultType is null || IsImmutable(resultType)))
+        {
+            flags.Add("ImmutableResult");
+        }
+
         return new GrainMethodModel(
             method.Name,
             SymbolFacts.EscapeIdentifier(method.Name),

@@ -42,14 +42,14 @@ public sealed class RegistrationTests
     }
 
     [Theory]
-    [InlineData("Add", Options.None)]
-    [InlineData("Snapshot", Options.ImmutableArguments)]
-    [InlineData("Sum", Options.ReadOnly | Options.ImmutableArguments)]
+    [InlineData("Add", Options.ImmutableResult)] // Task: no result to copy
+    [InlineData("Snapshot", Options.ImmutableArguments)] // float[] result: copied for local callers
+    [InlineData("Sum", Options.ReadOnly | Options.ImmutableArguments | Options.ImmutableResult)]
     [InlineData("Describe", Options.None)]
-    [InlineData("CountTo", Options.Stream | Options.ImmutableArguments)]
+    [InlineData("CountTo", Options.Stream | Options.ImmutableArguments)] // streams always travel encoded
     [InlineData("Names", Options.Stream | Options.ImmutableArguments)]
-    [InlineData("Echo", Options.AlwaysInterleave | Options.ImmutableArguments)]
-    [InlineData("Distance", Options.ImmutableArguments)]
+    [InlineData("Echo", Options.AlwaysInterleave | Options.ImmutableArguments | Options.ImmutableResult)]
+    [InlineData("Distance", Options.ImmutableArguments | Options.ImmutableResult)]
     public void Method_flags_follow_attributes_streams_and_argument_types(string method, Options expected)
     {
         Assert.Equal(expected, Method(GeneratedCodeRegistry.FindInterface(typeof(IAccumulatorGrain))!, method).Flags);
@@ -58,7 +58,7 @@ public sealed class RegistrationTests
     [Fact]
     public void Shard_enum_argument_is_immutable()
     {
-        Assert.Equal(Options.ImmutableArguments, Method(GeneratedCodeRegistry.FindInterface(typeof(IShardGrain))!, "SwitchMode").Flags);
+        Assert.Equal(Options.ImmutableArguments | Options.ImmutableResult, Method(GeneratedCodeRegistry.FindInterface(typeof(IShardGrain))!, "SwitchMode").Flags);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Buffers;
 using OrleansML.Runtime.Serialization;
+using OrleansML.Runtime.Messaging;
 
 namespace OrleansML.Runtime.Tests.BulkPath;
 
@@ -140,8 +141,8 @@ public class SegmentedBodyReaderTests
     /// each in its own array, optionally with an empty segment between every two.</summary>
     private static ReadOnlySequence<byte> Split(byte[] bytes, int segmentBytes, bool emptyBetween)
     {
-        Segment? first = null;
-        Segment? last = null;
+        ChunkSegment? first = null;
+        ChunkSegment? last = null;
         for (int start = 0; start < bytes.Length; start += segmentBytes)
         {
             if (emptyBetween && last is not null)
@@ -150,25 +151,9 @@ public class SegmentedBodyReaderTests
             }
 
             byte[] part = bytes[start..Math.Min(bytes.Length, start + segmentBytes)];
-            last = last is null ? (first = new Segment(part, 0)) : last.Append(part);
+            last = last is null ? (first = new ChunkSegment(part, 0)) : last.Append(part);
         }
 
         return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

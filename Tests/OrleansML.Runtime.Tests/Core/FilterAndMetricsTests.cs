@@ -69,6 +69,31 @@ public sealed class FilterAndMetricsTests
     }
 
     [Fact]
+    public async Task Local_callers_share_immutable_results_and_get_copies_of_mutable_ones()
+    {
+        await using TestCluster cluster = await new CoreClusterFactory().DeployAsync(2);
+        string key = TestKeys.Unique("sharing");
+        ISharingGrain local = cluster.Silos[0].GrainFactory.GetGrain<ISharingGrain>(key);
+        cluster.PinGrain(local, cluster.Silos[0]);
+        ISharingGrain remote = cluster.Silos[1].GrainFactory.GetGrain<ISharingGrain>(key);
+
+        // Same silo: the immutable result is the grain's own object; the array is a fresh copy each time.
+        FrozenReading first = await local.Reading();
+        Assert.Same(first, await local.Reading());
+        Assert.Equal(("frozen", 42), (first.Name, first.Value));
+        int[] values = await local.Values();
+        Assert.NotSame(values, await local.Values());
+        Assert.Equal([1, 2, 3], values);
+
+        // Another silo: everything travels encoded.
+        FrozenReading fromAfar = await remote.Reading();
+        Assert.NotSame(first, fromAfar);
+        Assert.Equal(("frozen", 42), (fromAfar.Name, fromAfar.Value));
+        int[] remoteValues = await remote.Values();
+        Assert.Equal([1, 2, 3], remoteValues);
+    }
+
+    [Fact]
     public async Task The_runtime_meter_counts_calls_activations_and_bytes()
     {
         var measurements = new ConcurrentDictionary<string, long>();

@@ -81,8 +81,14 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
             Assert.True(Math.Abs(half.Values[i] - full.Values[i]) <= 1e-3 * Math.Abs(full.Values[i]), $"index {i}: {half.Values[i]} vs {full.Values[i]}");
         }
 
+        // Exactly the wire's rounding, for a caller in the shard's silo too (which shares the slice, not a copy).
+        ParameterSlice local = await fixture.Cluster.Silos[0].GrainFactory.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0))
+            .PullAsync(Pull(1, compression: TensorCompression.Float16));
+        Assert.Equal(values.Select(v => (float)(Half)v), local.Values);
+        Assert.Equal(local.Values, half.Values);
+
         ShardStats after = await shard.GetStatsAsync();
-        Assert.Equal((values.Length * 4) + (values.Length * 2), after.BytesOut);
+        Assert.Equal((values.Length * 4) + (values.Length * 2 * 2), after.BytesOut);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ public sealed class CounterState
 }
 
 [JsonSerializable(typeof(CounterState))]
+[JsonSerializable(typeof(FrozenReading))]
 internal sealed partial class TestJsonContext : JsonSerializerContext;
 
 /// <summary>Registers the test DTOs' JSON context when the test assembly loads (grain code is generated).</summary>
