@@ -18,6 +18,14 @@ try
 {
     configuration = SiloHostFactory.BuildConfiguration(args);
     settings = SiloHostSettings.Load(configuration);
+
+    // Read once by System.Net.Sockets when the first socket operation starts, which is after this point. An
+    // operator's own setting of the variable wins.
+    const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+    {
+        Environment.SetEnvironmentVariable(InlineCompletionsVariable, settings.InlineSocketCompletions ? "1" : "0");
+    }
     host = SiloHostFactory.Build(configuration, settings);
 }
 catch (Exception e) when (e is SiloConfigurationException or InvalidOperationException or FormatException or InvalidDataException)

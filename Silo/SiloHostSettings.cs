@@ -28,6 +28,7 @@ internal sealed class SiloHostSettings
         ["--secret-file"] = "SecretFile",
         ["--grain-assemblies"] = "GrainAssemblies",
         ["--config"] = "Config",
+        ["--inline-socket-completions"] = "InlineSocketCompletions",
     };
 
     private static readonly string[] s_sections = ["Silo", "FailureDetection", "Transport", "Logging"];
@@ -55,6 +56,14 @@ internal sealed class SiloHostSettings
     public string ClusterSecret { get; private init; } = "";
 
     public IReadOnlyList<string> GrainAssemblies { get; private init; } = [];
+
+    /// <summary>
+    /// Run socket completions on the socket engine's thread instead of handing each to the thread pool (default
+    /// true). A silo's receive path only parses frames and queues them to activations (large bodies are copied off
+    /// that thread), so the hand-off only added a thread wake per read: with it off, grain round trips between two
+    /// silo processes took a median 72 us, with it on 54 us (7 alternating runs of the transport benchmark).
+    /// </summary>
+    public bool InlineSocketCompletions { get; private init; } = true;
 
     /// <summary>A readable summary without the secret (logged at start).</summary>
     public override string ToString() =>
@@ -133,8 +142,12 @@ internal sealed class SiloHostSettings
             Require(storage == "memory", "Storage (--storage)", $"must be 'memory' or 'file:<directory>', was '{storage}'");
         }
 
+        string inlineText = configuration["InlineSocketCompletions"] ?? "true";
+        Require(bool.TryParse(inlineText, out bool inlineSocketCompletions), "InlineSocketCompletions (--inline-socket-completions)", $"must be true or false, was '{inlineText}'");
+
         return new SiloHostSettings
         {
+            InlineSocketCompletions = inlineSocketCompletions,
             ClusterId = clusterId,
             Name = name,
             Listen = listen!,

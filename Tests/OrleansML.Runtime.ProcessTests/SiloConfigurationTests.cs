@@ -12,6 +12,7 @@ public sealed class SiloConfigurationTests
     [InlineData("--listen", "not-an-ip", "Listen")]
     [InlineData("--silo-prot", "1", "unknown argument '--silo-prot'")]
     [InlineData("--grain-assemblies", "No.Such.Assembly", "GrainAssemblies")]
+    [InlineData("--inline-socket-completions", "sometimes", "InlineSocketCompletions (--inline-socket-completions) must be true or false")]
     public async Task Bad_setting_exits_with_code_2_naming_it(string flag, string value, string expected)
     {
         string secret = Path.GetTempFileName();
