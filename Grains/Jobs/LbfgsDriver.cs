@@ -26,7 +26,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         TrainingSpec spec = _record.Spec!;
         DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
         IModel model = spec.Model.Create();
-        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration);
+        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         int workers = spec.Workers;
         WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, stepsPerEpoch: 1, host.Options.WorkerRunSlice))];
         LbfgsState state;
