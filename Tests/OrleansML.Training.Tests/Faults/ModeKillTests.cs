@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
 using OrleansML.Runtime.Testing;
 using OrleansML.Training.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -16,9 +17,10 @@ namespace OrleansML.Training.Tests.Faults;
 /// <remarks>
 /// Tolerances: L-BFGS is deterministic (a failed loss evaluation is a pure function of the point, retried;
 /// the shards only hold the iterate, which the coordinator rewrites), so its loss and accuracy must match the
-/// undisturbed run exactly. Model averaging rolls back to the epoch's checkpoint and replays the same rounds,
-/// so it matches to float rounding. ASP and SSP apply pushes in arrival order, which differs run to run even
-/// without a failure; they must stay within 0.5 accuracy points and 2% of the final training loss.
+/// undisturbed run exactly. Model averaging rolls back to the epoch's checkpoint and replays the same rounds at
+/// the same learning rates, so it matches to float rounding (1e-4 in loss, 0.1 point). ASP and SSP apply pushes
+/// in arrival order, which differs run to run even without a failure; they must stay within 0.5 accuracy points
+/// and 1% of the final training loss.
 /// </remarks>
 [Collection(FaultTestGroup.Name)]
 public sealed class ModeKillTests(ITestOutputHelper output)
@@ -98,7 +100,7 @@ public sealed class ModeKillTests(ITestOutputHelper output)
                 break;
             default:
                 Assert.InRange(accuracy, expectedAccuracy - 0.005, expectedAccuracy + 0.005);
-                Assert.InRange(loss, expectedLoss * 0.98, expectedLoss * 1.02);
+                Assert.InRange(loss, expectedLoss * 0.99, expectedLoss * 1.01);
                 break;
         }
     }
@@ -109,6 +111,14 @@ public sealed class ModeKillTests(ITestOutputHelper output)
     private static TrainingSpec SpecFor(ConsistencyMode mode, string train, string test, string prefix)
     {
         TrainingSpec spec = FaultCluster.LogisticSpec(train, test, prefix) with { Mode = mode, Staleness = 2, PullEvery = 1, AveragingInterval = 4 };
+        // A cosine decay over every update ends each run near the optimum rather than at the noise level of a
+        // constant rate, where ASP's arrival order alone moves the accuracy by a point between two clean runs.
+        // It also makes the replay of a failed epoch depend on the update numbers being restored exactly.
+        long updates = (long)spec.Epochs * 100 * (mode is ConsistencyMode.Asp or ConsistencyMode.Ssp ? spec.Workers : 1);
+        spec = spec with
+        {
+            Optimizer = spec.Optimizer with { Schedule = new LearningRateScheduleSettings { Kind = LearningRateScheduleKind.Cosine, DecaySteps = updates } },
+        };
         return mode != ConsistencyMode.Lbfgs ? spec : spec with
         {
             Model = new ModelSpec { Kind = ModelKind.Mlp, FeatureCount = 16, ClassCount = 2, HiddenLayers = [16] },
