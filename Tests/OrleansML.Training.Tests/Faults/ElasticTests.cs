@@ -127,6 +127,54 @@ public sealed class ElasticTests(ITestOutputHelper output)
         Assert.True(FaultCluster.FinalAccuracy(final) > 0.8, $"accuracy {FaultCluster.FinalAccuracy(final):F4}");
     }
 
+    [Fact]
+    public async Task SiloLeavingMidTrainingHandsItsShardToTheSurvivorsAndNoStepIsLostOrRepeated()
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TestSilo[] s = [.. cluster.Silos];
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic-leave") with { Elastic = true, Shards = 3, Epochs = 10 };
+        const int StepsPerEpoch = 100; // 3,200 training rows in batches of 32
+        // Silo 1 hosts shard 1 and worker 1 of the first generation; it dies mid-epoch.
+        FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[1], s[2]], workers: [s[0], s[1], s[2]]);
+        ITrainingJobGrain job = cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
+        await job.StartAsync(spec);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2 && st.EpochProgress > 0.2);
+        Assert.False(before.IsFinal, FaultCluster.Describe(before));
+        Assert.Equal(3, before.Workers);
+        await cluster.KillSiloAsync(s[1]);
+
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!);
+        output.WriteLine(
+            $"silo killed after epoch {before.EpochsCompleted}; workers per epoch [{string.Join(", ", final.History.Select(m => m.Workers))}]; " +
+            $"attempts per epoch [{string.Join(", ", final.History.Select(m => m.Attempts))}]; train loss per epoch " +
+            $"[{string.Join(", ", final.History.Select(m => m.TrainLoss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}]; " +
+            $"final accuracy {FaultCluster.FinalAccuracy(final):F4}; retries {final.Retries}");
+        FaultCluster.AssertCompleted(final, spec.Epochs);
+        Assert.Equal(Enumerable.Range(1, spec.Epochs), final.History.Select(m => m.Epoch));
+        Assert.True(final.Retries >= 1, $"the job never noticed the kill: {FaultCluster.Describe(final)}");
+        Assert.Equal(2, final.Workers);
+        Assert.Equal(2, final.History[^1].Workers);
+
+        // The shards moved to a new generation on the two survivors, from the checkpoint the dead silo's shard
+        // had written (its successor read it from storage): every step of the job applied exactly once.
+        int live = -1;
+        for (int generation = 3; generation >= 1 && live < 0; generation--)
+        {
+            ShardStats[] shards = await JobRuns.ShardStatsAsync(cluster.Client, spec.JobId!, spec.Shards, generation);
+            if (shards.Any(st => st.Checkpoints.Count > 0))
+            {
+                live = generation;
+                Assert.All(shards, st => Assert.Equal((long)spec.Epochs * StepsPerEpoch, st.Version));
+                Assert.All(shards, st => Assert.Contains(st.Silo, new[] { s[0].Address.ToString(), s[2].Address.ToString() }));
+            }
+        }
+
+        Assert.True(live >= 1, "the shards never moved to a new generation after the silo left");
+        Assert.True(FaultCluster.FinalAccuracy(final) > 0.8, $"accuracy {FaultCluster.FinalAccuracy(final):F4}");
+    }
+
     /// <summary>How many of the job's workers (any generation, if <paramref name="workers"/>) and shards (any
     /// generation) the directory places on <paramref name="silo"/>; it activates nothing.</summary>
     private static async Task<int> CountHostedOnAsync(TestCluster cluster, TrainingSpec spec, TestSilo silo, bool workers = true)
