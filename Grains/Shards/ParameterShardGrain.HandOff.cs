@@ -76,6 +76,7 @@ internal sealed partial class ParameterShardGrain
             _waiters.Fail(null, w => new InvalidOperationException(
                 $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt (none): the shard took over checkpoint {checkpointId} while the pull waited."));
         });
+        ShardMetrics.HandedOff(data.Length);
         LogTookOver(_logger, Key, checkpointId, fromKey, handed.Version);
         return handed.Version;
     }
