@@ -67,7 +67,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
         await using TestCluster cluster = await FaultCluster.DeployAsync(2);
         // 3 shards over 2 silos, then 3: spread placement puts one shard of the new generation on every silo.
-        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic-shards") with { Elastic = true, Shards = 3, Epochs = 12, BatchSize = 16 };
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic-shards") with { Elastic = true, Shards = 3, Epochs = 16, BatchSize = 16 };
         const int StepsPerEpoch = 200; // 3,200 training rows in batches of 16 (every partition holds 800 rows)
         ITrainingJobGrain job = cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
         await job.StartAsync(spec);
