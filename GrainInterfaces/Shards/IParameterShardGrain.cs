@@ -57,4 +57,23 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// <summary>Deactivates the shard once idle, so its next call places it again (elastic rebalancing). Call
     /// only right after a checkpoint: the next activation starts from it.</summary>
     Task RetireAsync();
+
+    /// <summary>Checkpoint <paramref name="checkpointId"/> as stored (opaque bytes, checked on decoding), for
+    /// <see cref="TakeOverAsync"/> by the shard of the next generation.</summary>
+    /// <exception cref="InvalidOperationException">No checkpoint has that id.</exception>
+    Task<byte[]> ReadCheckpointAsync(long checkpointId);
+
+    /// <summary>
+    /// Elastic hand-off: makes this shard (of generation <c>assignment.Generation</c>) continue exactly from
+    /// checkpoint <paramref name="checkpointId"/> of the same shard of generation <paramref name="fromGeneration"/>,
+    /// which it reads shard to shard: parameters, optimizer state, version, worker clocks and push history. The
+    /// checkpoint is stored under this shard's key before the call returns, and the shard refuses work until an
+    /// attempt begins. Repeating the call is harmless; it is refused once this shard holds a newer checkpoint
+    /// (a newer coordinator has trained on it). Returns the version.
+    /// </summary>
+    Task<long> TakeOverAsync(ShardAssignment assignment, int fromGeneration, long checkpointId);
+
+    /// <summary>Deletes the shard's stored checkpoints and deactivates it: for a shard whose generation was
+    /// superseded (its state handed off and the job's record names the new generation).</summary>
+    Task DiscardAsync();
 }

@@ -13,6 +13,10 @@ public sealed record ShardAssignment
     /// <summary>This shard's index.</summary>
     public int ShardIndex { get; init; }
 
+    /// <summary>The shard's placement generation (see <see cref="ShardLayout.ShardKey(string, int, int)"/>);
+    /// 0 until the job first rebalances.</summary>
+    public int Generation { get; init; }
+
     /// <summary>Shards in the job.</summary>
     public int ShardCount { get; init; }
 

@@ -54,4 +54,23 @@ public readonly record struct ShardLayout
 
     /// <summary>The grain key of worker <paramref name="worker"/> of job <paramref name="jobId"/>.</summary>
     public static string WorkerKey(string jobId, int worker) => $"{jobId}/workers/{worker}";
+
+    /// <summary>The grain key of shard <paramref name="shard"/> of placement generation
+    /// <paramref name="generation"/>: <see cref="ShardKey(string, int)"/> for generation 0, then
+    /// <c>{job}/g{n}/shards/{i}</c>. Each elastic rebalance starts a generation of new grains, which the runtime
+    /// places over the silos active then (a job id has no '/', so no key of one job names another's).</summary>
+    public static string ShardKey(string jobId, int shard, int generation)
+    {
+        Debug.Assert(generation >= 0, "generations count from 0");
+        return generation == 0 ? ShardKey(jobId, shard) : $"{jobId}/g{generation}/shards/{shard}";
+    }
+
+    /// <summary>The grain key of worker <paramref name="worker"/> of placement generation
+    /// <paramref name="generation"/>: <see cref="WorkerKey(string, int)"/> for generation 0, then
+    /// <c>{job}/g{n}/workers/{i}</c>.</summary>
+    public static string WorkerKey(string jobId, int worker, int generation)
+    {
+        Debug.Assert(generation >= 0, "generations count from 0");
+        return generation == 0 ? WorkerKey(jobId, worker) : $"{jobId}/g{generation}/workers/{worker}";
+    }
 }

@@ -31,6 +31,10 @@ public sealed record WorkerAssignment
     /// <summary>Shards holding the model (<see cref="ShardLayout"/> over the model's parameter count).</summary>
     public int ShardCount { get; init; }
 
+    /// <summary>The placement generation of the shards to pull from and push to
+    /// (<see cref="ShardLayout.ShardKey(string, int, int)"/>).</summary>
+    public int ShardGeneration { get; init; }
+
     /// <summary>The consistency mode.</summary>
     public ConsistencyMode Mode { get; init; }
 

@@ -12,28 +12,44 @@ internal sealed class JobGroup
     private readonly string _jobId;
     private readonly TrainingSpec _spec;
 
-    public JobGroup(IGrainFactory grains, string jobId, TrainingSpec spec, int parameterCount, int workerGeneration)
+    public JobGroup(IGrainFactory grains, string jobId, TrainingSpec spec, int parameterCount, int workerGeneration, int shardGeneration)
     {
-        Debug.Assert(workerGeneration >= 0, "generations count from 0");
+        Debug.Assert(workerGeneration >= 0 && shardGeneration >= 0, "generations count from 0");
         _grains = grains;
         _jobId = jobId;
         _spec = spec;
         WorkerGeneration = workerGeneration;
         Layout = new ShardLayout(parameterCount, spec.Shards);
-        Shards = [.. Enumerable.Range(0, spec.Shards).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(jobId, i)))];
+        ShardGeneration = shardGeneration;
     }
 
     public ShardLayout Layout { get; }
 
-    public IParameterShardGrain[] Shards { get; }
+    /// <summary>The shards of the current generation.</summary>
+    public IParameterShardGrain[] Shards { get; private set; } = [];
 
     /// <summary>The workers' placement generation (see <see cref="JobRecord.WorkerGeneration"/>).</summary>
     public int WorkerGeneration { get; set; }
 
+    /// <summary>The shards' placement generation (see <see cref="JobRecord.ShardGeneration"/>): setting it
+    /// readdresses <see cref="Shards"/>.</summary>
+    public int ShardGeneration
+    {
+        get;
+        set
+        {
+            field = value;
+            Shards = ShardsOf(value);
+        }
+    }
+
+    /// <summary>The shards of placement generation <paramref name="generation"/>.</summary>
+    public IParameterShardGrain[] ShardsOf(int generation) =>
+        [.. Enumerable.Range(0, _spec.Shards).Select(i => _grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(_jobId, i, generation)))];
+
     /// <summary>Worker <paramref name="index"/> of the current generation. Workers keep no state (every call
-    /// carries the assignment, whose job id names the shards), so a new generation only changes where they run.</summary>
-    public IPartitionWorkerGrain Worker(int index) => _grains.GetGrain<IPartitionWorkerGrain>(
-        ShardLayout.WorkerKey(WorkerGeneration == 0 ? _jobId : $"{_jobId}.g{WorkerGeneration}", index));
+    /// carries the assignment, which names the shards' generation), so a new generation only changes where they run.</summary>
+    public IPartitionWorkerGrain Worker(int index) => _grains.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(_jobId, index, WorkerGeneration));
 
     public WorkerAssignment WorkerAssignment(int index, int workers, int stepsPerEpoch, TimeSpan runSlice) => new()
     {
@@ -44,6 +60,7 @@ internal sealed class JobGroup
         TestManifest = _spec.Data.TestManifest,
         Model = _spec.Model,
         ShardCount = _spec.Shards,
+        ShardGeneration = ShardGeneration,
         Mode = _spec.Mode,
         Compression = _spec.Compression,
         StepsPerEpoch = stepsPerEpoch,
@@ -54,11 +71,49 @@ internal sealed class JobGroup
         RunSlice = runSlice,
     };
 
-    public Task ConfigureShardsAsync(int workers) => Task.WhenAll(Shards.Select((shard, i) => shard.ConfigureAsync(new ShardAssignment
+    public Task ConfigureShardsAsync(int workers) => Task.WhenAll(Shards.Select((shard, i) => shard.ConfigureAsync(ShardAssignment(i, workers))));
+
+    /// <summary>Makes every shard of the current generation continue from checkpoint
+    /// <paramref name="checkpointId"/> of its counterpart in generation <paramref name="fromGeneration"/>; under
+    /// BSP the versions must agree, as after a restore.</summary>
+    public async Task HandOffAsync(int fromGeneration, long checkpointId, int workers)
+    {
+        Debug.Assert(fromGeneration < ShardGeneration, "a hand-off goes to a newer generation");
+        long[] versions = await Task.WhenAll(Shards.Select((shard, i) => shard.TakeOverAsync(ShardAssignment(i, workers), fromGeneration, checkpointId)));
+        if (_spec.Mode == ConsistencyMode.Bsp && versions.Distinct().Count() != 1)
+        {
+            throw new InvalidOperationException($"Shards took over checkpoint {checkpointId} at different versions ({string.Join(", ", versions)}): the model would be inconsistent.");
+        }
+    }
+
+    /// <summary>Discards the shards of a superseded generation, best effort: one that cannot be reached now keeps
+    /// its stored checkpoints (only storage is lost), and nothing calls it again.</summary>
+    public async Task<int> DiscardQuietlyAsync(int generation)
+    {
+        Debug.Assert(generation != ShardGeneration, "never discard the live generation");
+        int discarded = 0;
+        foreach (IParameterShardGrain shard in ShardsOf(generation))
+        {
+            try
+            {
+                await shard.DiscardAsync();
+                discarded++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Its silo may be dying; the job no longer depends on it.
+            }
+        }
+
+        return discarded;
+    }
+
+    private ShardAssignment ShardAssignment(int index, int workers) => new()
     {
         JobId = _jobId,
-        ShardIndex = i,
+        ShardIndex = index,
         ShardCount = _spec.Shards,
+        Generation = ShardGeneration,
         Model = _spec.Model,
         Optimizer = _spec.Optimizer,
         Mode = _spec.Mode,
@@ -67,7 +122,7 @@ internal sealed class JobGroup
         Staleness = _spec.Staleness,
         Seed = _spec.Seed,
         CheckpointEverySteps = _spec.CheckpointEverySteps,
-    })));
+    };
 
     public Task BeginAsync(long attempt) => Task.WhenAll(Shards.Select(s => s.BeginAsync(attempt)));
 

@@ -44,10 +44,15 @@ public sealed class JobRecord
     public List<string> Silos { get; set; } = [];
 
     /// <summary>Placement generation of the workers: each elastic rebalance starts a new one, whose workers are
-    /// new grains (keys <c>{job}.g{n}/workers/{i}</c> for n &gt; 0), so the runtime places them over the current
+    /// new grains (keys <c>{job}/g{n}/workers/{i}</c> for n &gt; 0), so the runtime places them over the current
     /// silos. Retiring the old workers alone would not move them: callers' location caches still name their old
     /// silo, and a call sent there reactivates the grain on that silo.</summary>
     public int WorkerGeneration { get; set; }
+
+    /// <summary>Placement generation of the shards (keys <c>{job}/g{n}/shards/{i}</c> for n &gt; 0), for the same
+    /// reason. A rebalance hands every shard's checkpoint to the next generation and saves this record before it
+    /// discards the old one, so a coordinator resumed on another silo addresses the shards that hold the model.</summary>
+    public int ShardGeneration { get; set; }
 
     /// <summary>Failed attempts that were retried.</summary>
     public int Retries { get; set; }

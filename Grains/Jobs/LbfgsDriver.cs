@@ -26,7 +26,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         TrainingSpec spec = _record.Spec!;
         DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
         IModel model = spec.Model.Create();
-        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration);
+        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         int workers = spec.Workers;
         WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, stepsPerEpoch: 1, host.Options.WorkerRunSlice))];
         LbfgsState state;
@@ -83,10 +83,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
                 cancellationToken);
             double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
             await host.SaveLbfgsStateAsync(state.Serialize());
-            for (int i = 0; i < point.Length; i++)
-            {
-                point[i] = (float)state.Point[i];
-            }
+            CopyPoint(state, point);
 
             EpochMetrics metrics = await EvaluateWithRetriesAsync(group, assignments, point, state, epoch, rowsBefore, seconds, workers, spec, cancellationToken);
             // A cancel may have made the record final while the round ran: it must not change after that.
@@ -105,7 +102,10 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             }
         }
 
-        float[] finalParameters = await JobRetries.RunAsync(host, "reading the model", group.ReadModelAsync, cancellationToken);
+        // The coordinator's persisted iterate is the model: the shards only mirror it for evaluation, and a shard
+        // whose silo died since the last round would come back without it (L-BFGS shards keep no checkpoints).
+        float[] finalParameters = new float[model.ParameterCount];
+        CopyPoint(state, finalParameters);
         cancellationToken.ThrowIfCancellationRequested();
         await JobRetries.RunAsync(host, "saving the model", async () =>
         {
@@ -122,18 +122,30 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             await host.SaveAsync();
             try
             {
+                // Configuring is idempotent; it matters after a shard's silo died: the shard comes back with no
+                // state (L-BFGS shards keep no checkpoints), is initialised here, and then gets the iterate.
+                await group.ConfigureShardsAsync(workers);
                 await group.BeginAsync(attempt);
                 await group.WriteModelAsync(point, state.Iterations);
                 var metrics = new EpochMetrics { Epoch = epoch, TrainLoss = state.Loss, Examples = rows, Seconds = seconds, Workers = workers, Attempts = attemptNumber };
                 return JobSteps.WithTest(metrics, await JobSteps.EvaluateAsync(group, assignments, attempt));
             }
-            catch (Exception e) when (e is not OperationCanceledException && attemptNumber <= spec.MaxEpochRetries)
+            catch (Exception e) when (e is not OperationCanceledException && !AttemptFailures.IsStaleCoordinator(e) && attemptNumber <= spec.MaxEpochRetries)
             {
                 _record.Retries++;
                 _record.FailureReason = $"retrying the evaluation of iteration {state.Iterations} after: {SgdDriver.Describe(e)}";
                 host.Publish();
                 await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
             }
+        }
+    }
+
+    private static void CopyPoint(LbfgsState state, float[] destination)
+    {
+        ReadOnlySpan<double> point = state.Point;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = (float)point[i];
         }
     }
 

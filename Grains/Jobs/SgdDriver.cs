@@ -21,7 +21,7 @@ internal sealed partial class SgdDriver(IJobHost host)
     {
         TrainingSpec spec = _record.Spec!;
         DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
-        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration);
+        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         bool needsRestore = resumed;
         if (!_record.Initialized)
         {
@@ -51,7 +51,7 @@ internal sealed partial class SgdDriver(IJobHost host)
                 continue;
             }
 
-            needsRestore |= await RebalanceIfNeededAsync(group, spec, train.Partitions.Count);
+            needsRestore |= await RebalanceIfNeededAsync(group, spec, train.Partitions.Count, cancellationToken);
             EpochMetrics metrics = await RunEpochWithRetriesAsync(group, spec, needsRestore, cancellationToken);
             needsRestore = false;
             (long late, long duplicates) = await WithRetriesAsync("reading the shards' counters", group.PushCountersAsync, cancellationToken);
@@ -85,10 +85,15 @@ internal sealed partial class SgdDriver(IJobHost host)
     private Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> step, CancellationToken cancellationToken) =>
         JobRetries.RunAsync(host, what, step, cancellationToken);
 
-    /// <summary>When the worker count or the active silos changed, retires the workers and starts a new worker
-    /// generation, placed over the current silos, and retires the shards (they come back from the epoch's
-    /// checkpoint).</summary>
-    private async Task<bool> RebalanceIfNeededAsync(JobGroup group, TrainingSpec spec, int partitions)
+    /// <summary>
+    /// When the worker count or the active silos changed, moves the job onto the current silos at this epoch
+    /// boundary. Both moves make new grains, which the runtime places over the silos active now: a new shard
+    /// generation takes over the checkpoint the next attempt starts from (each new shard reads its old
+    /// counterpart's checkpoint directly, so parameters, optimizer state and version continue exactly), and a new
+    /// worker generation replaces the workers. The record names both before the old shards are discarded: a
+    /// coordinator that dies before that save redoes the hand-off from the old generation, which is still whole.
+    /// </summary>
+    private async Task<bool> RebalanceIfNeededAsync(JobGroup group, TrainingSpec spec, int partitions, CancellationToken cancellationToken)
     {
         if (!spec.Elastic)
         {
@@ -101,16 +106,26 @@ internal sealed partial class SgdDriver(IJobHost host)
             return false;
         }
 
-        LogRebalance(host.Logger, host.JobId, _record.Workers, workers, silos.Count);
+        int oldShards = _record.ShardGeneration;
+        Debug.Assert(group.ShardGeneration == oldShards, "the group addresses the record's shards");
+        LogRebalance(host.Logger, host.JobId, _record.Workers, workers, silos.Count, oldShards + 1);
+        // The epoch's checkpoint, or a newer one every shard holds (a resumed coordinator's partial attempt).
+        long checkpoint = await WithRetriesAsync("finding the checkpoint to hand off", () => group.CommonCheckpointAsync(_record.CheckpointStep), cancellationToken);
+        group.ShardGeneration = oldShards + 1;
+        await WithRetriesAsync("handing the shards to their new silos", async () =>
+        {
+            await group.HandOffAsync(oldShards, checkpoint, workers);
+            return true;
+        }, cancellationToken);
         await Task.WhenAll(Enumerable.Range(0, _record.Workers).Select(i => RetireQuietlyAsync(group.Worker(i).RetireAsync())));
-        // Shards keep their keys (their checkpoints are stored under them); they move only where no caller's
-        // location cache still names their silo, and come back from the epoch's checkpoint either way.
-        await Task.WhenAll(group.Shards.Select(s => RetireQuietlyAsync(s.RetireAsync())));
         _record.Workers = workers;
         _record.Silos = silos;
         _record.WorkerGeneration++;
+        _record.ShardGeneration = group.ShardGeneration;
         group.WorkerGeneration = _record.WorkerGeneration;
         await host.SaveAsync();
+        int discarded = await group.DiscardQuietlyAsync(oldShards);
+        LogHandedOff(host.Logger, host.JobId, checkpoint, _record.ShardGeneration, discarded, spec.Shards);
         return true;
     }
 
@@ -244,9 +259,11 @@ internal sealed partial class SgdDriver(IJobHost host)
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} epoch {Epoch} attempt {AttemptNumber} failed, retrying from the common checkpoint: {Reason}")]
     private static partial void LogRetry(ILogger logger, string jobId, int epoch, int attemptNumber, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} rebalances: {OldWorkers} -> {NewWorkers} workers over {Silos} silos, shards move to generation {Generation}")]
+    private static partial void LogRebalance(ILogger logger, string jobId, int oldWorkers, int newWorkers, int silos, int generation);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} rebalances: {OldWorkers} -> {NewWorkers} workers over {Silos} silos")]
-    private static partial void LogRebalance(ILogger logger, string jobId, int oldWorkers, int newWorkers, int silos);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: shard generation {Generation} took over checkpoint {Checkpoint}; {Discarded} of {Shards} old shards discarded")]
+    private static partial void LogHandedOff(ILogger logger, string jobId, long checkpoint, int generation, int discarded, int shards);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stops early after epoch {Epoch}: no better held-out loss in {Patience} epochs")]
     private static partial void LogEarlyStop(ILogger logger, string jobId, int epoch, int patience);

@@ -178,7 +178,7 @@ public sealed partial class TrainingJobGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<GrainInterfaces.IParameterShardGrain>(GrainInterfaces.ShardLayout.ShardKey(jobId, shard)).AbortAsync("the job was cancelled");
+                await GrainFactory.GetGrain<GrainInterfaces.IParameterShardGrain>(GrainInterfaces.ShardLayout.ShardKey(jobId, shard, record.ShardGeneration)).AbortAsync("the job was cancelled");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

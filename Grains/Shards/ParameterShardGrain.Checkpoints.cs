@@ -50,29 +50,32 @@ internal sealed partial class ParameterShardGrain
 
     /// <summary>Adds a checkpoint and writes the record. Held ids at or above the new id are dropped: after a
     /// restore they belong to an abandoned run, and a reactivation must not load them as the newest.</summary>
-    private Task StoreAsync(long checkpointId, long version, byte[] data) => RunExclusiveAsync(async () =>
+    private Task StoreAsync(long checkpointId, long version, byte[] data) => RunExclusiveAsync(() => WriteHeldAsync(checkpointId, version, data));
+
+    /// <summary><see cref="StoreAsync"/>'s work; call only inside <see cref="RunExclusiveAsync"/>.</summary>
+    private async Task WriteHeldAsync(long checkpointId, long version, byte[] data)
+    {
+        List<(long Id, byte[] Data)> next = [.. _held.Where(c => c.Id < checkpointId), (checkpointId, data)];
+        if (next.Count > _options.CheckpointsKept)
         {
-            List<(long Id, byte[] Data)> next = [.. _held.Where(c => c.Id < checkpointId), (checkpointId, data)];
-            if (next.Count > _options.CheckpointsKept)
-            {
-                next.RemoveRange(0, next.Count - _options.CheckpointsKept);
-            }
+            next.RemoveRange(0, next.Count - _options.CheckpointsKept);
+        }
 
-            ShardCheckpointRecord previous = _store.State;
-            _store.State = new ShardCheckpointRecord { Checkpoints = [.. next.Select(c => c.Data)] };
-            try
-            {
-                await _store.WriteStateAsync();
-            }
-            catch
-            {
-                _store.State = previous;
-                throw;
-            }
+        ShardCheckpointRecord previous = _store.State;
+        _store.State = new ShardCheckpointRecord { Checkpoints = [.. next.Select(c => c.Data)] };
+        try
+        {
+            await _store.WriteStateAsync();
+        }
+        catch
+        {
+            _store.State = previous;
+            throw;
+        }
 
-            _held = next;
-            LogCheckpointed(_logger, Key, checkpointId, version, data.Length, next.Count, next[0].Id);
-        });
+        _held = next;
+        LogCheckpointed(_logger, Key, checkpointId, version, data.Length, next.Count, next[0].Id);
+    }
 
     /// <summary>Runs <paramref name="work"/> after every storage operation queued before it (one at a time, so
     /// two writes never race on the ETag). A failed operation fails only its own caller.</summary>

@@ -15,6 +15,8 @@ internal static class ShardMetrics
     private static readonly Counter<long> BytesIn = Meter.CreateCounter<long>("orleansml.shard.bytes_in", "By", "Payload bytes received in pushes.");
     private static readonly Counter<long> BytesOut = Meter.CreateCounter<long>("orleansml.shard.bytes_out", "By", "Payload bytes sent in pulls.");
     private static readonly Counter<long> Pulls = Meter.CreateCounter<long>("orleansml.shard.pulls", "{pull}", "Pulls served by parameter shards.");
+    private static readonly Counter<long> HandOffs = Meter.CreateCounter<long>("orleansml.shard.handoffs", "{handoff}", "Checkpoints taken over by a new shard generation (elastic rebalancing).");
+    private static readonly Counter<long> HandOffBytes = Meter.CreateCounter<long>("orleansml.shard.handoff_bytes", "By", "Checkpoint bytes moved shard to shard by hand-offs.");
 
     public static void Pushed(PushOutcome outcome, long bytes)
     {
@@ -28,5 +30,11 @@ internal static class ShardMetrics
     {
         Pulls.Add(1);
         BytesOut.Add(bytes);
+    }
+
+    public static void HandedOff(long bytes)
+    {
+        HandOffs.Add(1);
+        HandOffBytes.Add(bytes);
     }
 }

@@ -22,7 +22,12 @@ internal static class ShardRequestChecks
             throw new ArgumentException($"shard {key}: assignment.shardIndex {assignment.ShardIndex} is not in [0, shardCount {assignment.ShardCount}).", nameof(assignment));
         }
 
-        string expected = ShardLayout.ShardKey(assignment.JobId, assignment.ShardIndex);
+        if (assignment.Generation < 0)
+        {
+            throw new ArgumentException($"shard {key}: assignment.generation {assignment.Generation} must be >= 0.", nameof(assignment));
+        }
+
+        string expected = ShardLayout.ShardKey(assignment.JobId, assignment.ShardIndex, assignment.Generation);
         if (!string.Equals(expected, key, StringComparison.Ordinal))
         {
             throw new ArgumentException($"shard {key}: the assignment is for shard '{expected}', not this one.", nameof(assignment));

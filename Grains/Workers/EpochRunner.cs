@@ -180,7 +180,7 @@ internal sealed class EpochRunner
                     throw new ModelDivergedException($"The loss became {loss} at step {step}: the model diverged (lower the learning rate).");
                 }
 
-                _model.ApplyLocal(_model.Gradient.Span);
+                _model.ApplyLocal(_model.Gradient.Span, step);
                 _lossSum += (double)loss * batch.Count;
                 _rows += batch.Count;
                 rows += batch.Count;

@@ -20,7 +20,7 @@ internal sealed class ShardChannel
     public ShardChannel(IGrainFactory grains, WorkerAssignment assignment, int parameterCount, long attempt)
     {
         _layout = new ShardLayout(parameterCount, assignment.ShardCount);
-        _shards = [.. Enumerable.Range(0, assignment.ShardCount).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(assignment.JobId, i)))];
+        _shards = [.. Enumerable.Range(0, assignment.ShardCount).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(assignment.JobId, i, assignment.ShardGeneration)))];
         _attempt = attempt;
         _workerId = assignment.WorkerIndex;
         _compression = assignment.Compression;

@@ -15,7 +15,6 @@ internal sealed class WorkerModel
     private readonly Optimizer? _localOptimizer;
     private readonly OptimizerState? _localState;
     private readonly float[] _gradient;
-    private long _localUpdates;
 
     public WorkerModel(WorkerAssignment assignment, WorkerData data)
     {
@@ -67,9 +66,15 @@ internal sealed class WorkerModel
         return _touched.Keys.ToArray();
     }
 
-    /// <summary>Model averaging: one local optimizer step.</summary>
-    public void ApplyLocal(ReadOnlySpan<float> gradient) =>
-        _localOptimizer!.Apply(Parameters, gradient, _localState!, ++_localUpdates);
+    /// <summary>Model averaging: one local optimizer step at global step <paramref name="globalStep"/>. The update
+    /// number (which drives the learning-rate schedule) is the global step's, not a count kept here: a count would
+    /// run on through an aborted attempt (or restart at 0 in a reactivated worker), so a retried epoch would replay
+    /// its batches at other rates than the run without a failure.</summary>
+    public void ApplyLocal(ReadOnlySpan<float> gradient, long globalStep)
+    {
+        System.Diagnostics.Debug.Assert(globalStep >= 0, "global steps count from 0");
+        _localOptimizer!.Apply(Parameters, gradient, _localState!, globalStep + 1);
+    }
 
     /// <summary>Whether this model serves <paramref name="assignment"/> (same job layout and mode).</summary>
     public bool Serves(WorkerAssignment assignment) =>

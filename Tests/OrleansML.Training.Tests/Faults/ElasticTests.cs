@@ -60,16 +60,138 @@ public sealed class ElasticTests(ITestOutputHelper output)
         Assert.True(final.History[^1].TrainLoss < final.History[0].TrainLoss);
     }
 
-    private static async Task<int> CountHostedOnAsync(TestCluster cluster, TrainingSpec spec, TestSilo silo)
+    [Fact]
+    public async Task SiloAddedMidTrainingHostsAShardThatContinuesFromTheHandedOffCheckpoint()
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(2);
+        // 3 shards over 2 silos, then 3: spread placement puts one shard of the new generation on every silo.
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic-shards") with { Elastic = true, Shards = 3, Epochs = 16, BatchSize = 16 };
+        const int StepsPerEpoch = 200; // 3,200 training rows in batches of 16 (every partition holds 800 rows)
+        ITrainingJobGrain job = cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
+        await job.StartAsync(spec);
+        // Join after epoch 2, so the rebalance comes at epoch 3 or later: the loss has fallen well below epoch 1's by
+        // then, and a model reset at the hand-off would show.
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, s => s.EpochsCompleted >= 2);
+        Assert.False(before.IsFinal, FaultCluster.Describe(before));
+
+        TestSilo added = await cluster.StartAdditionalSiloAsync();
+        await cluster.WaitForLivenessToStabilizeAsync();
+        int epochAtJoin = (await job.GetStatusAsync()).EpochsCompleted;
+        Assert.True(epochAtJoin < spec.Epochs - 1, "the job finished before the silo joined: make it longer");
+
+        // Watch the directory while the job trains: a shard (not just a worker) must come to live on the new silo.
+        int shardsOnNewSilo = 0;
+        JobStatus status = before;
+        var deadline = DateTime.UtcNow + FaultCluster.JobDeadline;
+        while (shardsOnNewSilo == 0 && DateTime.UtcNow < deadline)
+        {
+            shardsOnNewSilo = await CountHostedOnAsync(cluster, spec, added, workers: false);
+            if (status.IsFinal)
+            {
+                break;
+            }
+
+            status = await job.WatchAsync(status.Revision, TimeSpan.FromMilliseconds(200));
+        }
+
+        Assert.True(shardsOnNewSilo > 0, $"no shard was placed on the new silo {added} while the job ran: {FaultCluster.Describe(status)}");
+        Assert.False(status.IsFinal, $"a shard reached the new silo only after the job ended: {FaultCluster.Describe(status)}");
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!);
+        FaultCluster.AssertCompleted(final, spec.Epochs);
+        Assert.Equal(Enumerable.Range(1, spec.Epochs), final.History.Select(m => m.Epoch));
+        Assert.Equal(0, final.Retries);
+
+        // The first epoch on 3 silos ran on the handed-off model: its loss continues the curve, where a reset
+        // model would go back up to about the first epoch's loss.
+        int rebalanced = final.History.First(m => m.Workers == 3).Epoch;
+        double lossBefore = final.History[rebalanced - 2].TrainLoss;
+        double lossAfter = final.History[rebalanced - 1].TrainLoss;
+        double firstLoss = final.History[0].TrainLoss;
+        output.WriteLine(
+            $"silo joined after epoch {epochAtJoin}; shards rebalanced at epoch {rebalanced}, {shardsOnNewSilo} on the new silo; train loss per epoch " +
+            $"[{string.Join(", ", final.History.Select(m => m.TrainLoss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}]; " +
+            $"final accuracy {FaultCluster.FinalAccuracy(final):F4}");
+        Assert.True(rebalanced > 2, $"rebalanced at epoch {rebalanced}, before the silo joined");
+        Assert.True(firstLoss - lossBefore > 0.05, $"the loss fell only from {firstLoss:F4} to {lossBefore:F4}: a reset would not show");
+        Assert.True(lossAfter <= lossBefore * 1.02, $"epoch {rebalanced} (after the rebalance) lost {lossAfter:F4}, epoch {rebalanced - 1} {lossBefore:F4}: the shards' state was not handed off");
+
+        // The live generation applied every step of the job (the version continued through the hand-off), and the
+        // generations before it were discarded (their storage is free).
+        ShardStats[][] generations = await Task.WhenAll(Enumerable.Range(0, 4).Select(g => Task.WhenAll(Enumerable.Range(0, spec.Shards)
+            .Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i, g)).GetStatsAsync()))));
+        int live = Array.FindLastIndex(generations, shards => shards.Any(s => s.Checkpoints.Count > 0));
+        Assert.True(live >= 1, "the shards never moved to a new generation");
+        Assert.All(generations[live], s => Assert.Equal((long)spec.Epochs * StepsPerEpoch, s.Version));
+        Assert.All(generations[live], s => Assert.Contains((long)spec.Epochs * StepsPerEpoch, s.Checkpoints));
+        Assert.All(generations.Take(live).SelectMany(g => g), s => Assert.Empty(s.Checkpoints));
+        Assert.True(FaultCluster.FinalAccuracy(final) > 0.8, $"accuracy {FaultCluster.FinalAccuracy(final):F4}");
+    }
+
+    [Fact]
+    public async Task SiloLeavingMidTrainingHandsItsShardToTheSurvivorsAndNoStepIsLostOrRepeated()
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TestSilo[] s = [.. cluster.Silos];
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic-leave") with { Elastic = true, Shards = 3, Epochs = 10 };
+        const int StepsPerEpoch = 100; // 3,200 training rows in batches of 32
+        // Silo 1 hosts shard 1 and worker 1 of the first generation; it dies mid-epoch.
+        FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[1], s[2]], workers: [s[0], s[1], s[2]]);
+        ITrainingJobGrain job = cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
+        await job.StartAsync(spec);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2 && st.EpochProgress > 0.2);
+        Assert.False(before.IsFinal, FaultCluster.Describe(before));
+        Assert.Equal(3, before.Workers);
+        await cluster.KillSiloAsync(s[1]);
+
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!);
+        output.WriteLine(
+            $"silo killed after epoch {before.EpochsCompleted}; workers per epoch [{string.Join(", ", final.History.Select(m => m.Workers))}]; " +
+            $"attempts per epoch [{string.Join(", ", final.History.Select(m => m.Attempts))}]; train loss per epoch " +
+            $"[{string.Join(", ", final.History.Select(m => m.TrainLoss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}]; " +
+            $"final accuracy {FaultCluster.FinalAccuracy(final):F4}; retries {final.Retries}");
+        FaultCluster.AssertCompleted(final, spec.Epochs);
+        Assert.Equal(Enumerable.Range(1, spec.Epochs), final.History.Select(m => m.Epoch));
+        Assert.True(final.Retries >= 1, $"the job never noticed the kill: {FaultCluster.Describe(final)}");
+        Assert.Equal(2, final.Workers);
+        Assert.Equal(2, final.History[^1].Workers);
+
+        // The shards moved to a new generation on the two survivors, from the checkpoint the dead silo's shard
+        // had written (its successor read it from storage): every step of the job applied exactly once.
+        int live = -1;
+        for (int generation = 3; generation >= 1 && live < 0; generation--)
+        {
+            ShardStats[] shards = await JobRuns.ShardStatsAsync(cluster.Client, spec.JobId!, spec.Shards, generation);
+            if (shards.Any(st => st.Checkpoints.Count > 0))
+            {
+                live = generation;
+                Assert.All(shards, st => Assert.Equal((long)spec.Epochs * StepsPerEpoch, st.Version));
+                Assert.All(shards, st => Assert.Contains(st.Silo, new[] { s[0].Address.ToString(), s[2].Address.ToString() }));
+            }
+        }
+
+        Assert.True(live >= 1, "the shards never moved to a new generation after the silo left");
+        Assert.True(FaultCluster.FinalAccuracy(final) > 0.8, $"accuracy {FaultCluster.FinalAccuracy(final):F4}");
+    }
+
+    /// <summary>How many of the job's workers (any generation, if <paramref name="workers"/>) and shards (any
+    /// generation) the directory places on <paramref name="silo"/>; it activates nothing.</summary>
+    private static async Task<int> CountHostedOnAsync(TestCluster cluster, TrainingSpec spec, TestSilo silo, bool workers = true)
     {
         var grains = new List<IAddressable>();
         for (int generation = 0; generation < 4; generation++)
         {
-            string name = generation == 0 ? spec.JobId! : $"{spec.JobId}.g{generation}";
-            grains.AddRange(Enumerable.Range(0, 4).Select(i => (IAddressable)cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(name, i))));
+            if (workers)
+            {
+                grains.AddRange(Enumerable.Range(0, 4).Select(i => (IAddressable)cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(spec.JobId!, i, generation))));
+            }
+
+            grains.AddRange(Enumerable.Range(0, spec.Shards).Select(i => (IAddressable)cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i, generation))));
         }
 
-        grains.AddRange(Enumerable.Range(0, spec.Shards).Select(i => (IAddressable)cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i))));
         int hosted = 0;
         foreach (IAddressable grain in grains)
         {

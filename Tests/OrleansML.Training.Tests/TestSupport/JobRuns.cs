@@ -51,9 +51,10 @@ internal static class JobRuns
     /// <summary>The shards' statistics of a finished job.</summary>
     public static Task<ShardStats[]> ShardStatsAsync(IGrainFactory grains, TrainingSpec spec) => ShardStatsAsync(grains, spec.JobId!, spec.Shards);
 
-    /// <summary>The statistics of the <paramref name="shards"/> shards of job <paramref name="jobId"/>.</summary>
-    public static Task<ShardStats[]> ShardStatsAsync(IGrainFactory grains, string jobId, int shards) =>
-        Task.WhenAll(Enumerable.Range(0, shards).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(jobId, i)).GetStatsAsync()));
+    /// <summary>The statistics of the <paramref name="shards"/> shards of job <paramref name="jobId"/> (of placement
+    /// generation <paramref name="generation"/>: 0 until an elastic rebalance).</summary>
+    public static Task<ShardStats[]> ShardStatsAsync(IGrainFactory grains, string jobId, int shards, int generation = 0) =>
+        Task.WhenAll(Enumerable.Range(0, shards).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(jobId, i, generation)).GetStatsAsync()));
 
     /// <summary>Training examples per second over all epochs of a job.</summary>
     public static double ExamplesPerSecond(JobStatus status) =>

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Logging;
+using OrleansML.GrainInterfaces;
+
+namespace OrleansML.Grains.Shards;
+
+/// <summary>
+/// Elastic hand-off between placement generations. A rebalance moves shards by creating new grains (new keys are
+/// placed over the silos active now; an old key would reactivate where callers' caches still point). The new
+/// shard reads the old one's checkpoint directly, shard to shard, stores it under its own key, and continues from
+/// it exactly; once the coordinator's record names the new generation, the old shard is discarded.
+/// </summary>
+internal sealed partial class ParameterShardGrain
+{
+    /// <inheritdoc/>
+    public async Task<byte[]> ReadCheckpointAsync(long checkpointId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
+        byte[]? data = null;
+        // Queued behind any checkpoint being written, as a restore is.
+        await RunExclusiveAsync(() =>
+        {
+            int index = _held.FindIndex(c => c.Id == checkpointId);
+            data = index >= 0
+                ? _held[index].Data
+                : throw new InvalidOperationException($"shard {Key} holds no checkpoint {checkpointId} to hand off; it holds [{string.Join(", ", _held.Select(c => c.Id))}].");
+            return Task.CompletedTask;
+        });
+        return data!;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> TakeOverAsync(ShardAssignment assignment, int fromGeneration, long checkpointId)
+    {
+        ShardRequestChecks.CheckAssignment(assignment, Key);
+        if (fromGeneration < 0 || fromGeneration >= assignment.Generation)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromGeneration), fromGeneration,
+                $"shard {Key}: a shard of generation {assignment.Generation} takes over from an earlier generation, in [0, {assignment.Generation}).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
+        string fromKey = ShardLayout.ShardKey(assignment.JobId, assignment.ShardIndex, fromGeneration);
+        byte[] data = await GrainFactory.GetGrain<IParameterShardGrain>(fromKey).ReadCheckpointAsync(checkpointId);
+        // Decoding verifies the checksum: a damaged record fails the hand-off and is never adopted.
+        (long id, _) = ShardCheckpoint.ReadHeader(data);
+        ShardState handed = ShardCheckpoint.Decode(data);
+        if (id != checkpointId)
+        {
+            throw new InvalidOperationException($"shard {Key}: shard {fromKey} answered checkpoint {id} when asked for {checkpointId}.");
+        }
+
+        ShardRequestChecks.CheckSameJob(handed.Assignment, assignment, Key);
+        var layout = new ShardLayout(assignment.Model.Create().ParameterCount, assignment.ShardCount);
+        if (handed.Start != layout.Start(assignment.ShardIndex) || handed.Length != layout.Length(assignment.ShardIndex))
+        {
+            throw new InvalidOperationException(
+                $"shard {Key}: checkpoint {checkpointId} of {fromKey} holds [{handed.Start}, +{handed.Length}), not the shard's range [{layout.Start(assignment.ShardIndex)}, +{layout.Length(assignment.ShardIndex)}).");
+        }
+
+        // From here on the state names this generation (its key and worker count), so that the checkpoint
+        // stored below reactivates this shard, not the old one.
+        handed.Reconfigure(assignment);
+        byte[] encoded = ShardCheckpoint.Encode(checkpointId, handed);
+        await RunExclusiveAsync(async () =>
+        {
+            if (_held.Count > 0 && _held[^1].Id > checkpointId)
+            {
+                // Only a coordinator that owns the record trains on a new generation, after its hand-off: this
+                // call comes from an older one and must not roll the shard back.
+                throw new InvalidOperationException(
+                    $"shard {Key} refuses to take over checkpoint {checkpointId} of {fromKey}: it already holds the newer checkpoint {_held[^1].Id}.");
+            }
+
+            await WriteHeldAsync(checkpointId, handed.Version, encoded);
+            Adopt(handed);
+            _waiters.Fail(null, w => new InvalidOperationException(
+                $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt (none): the shard took over checkpoint {checkpointId} while the pull waited."));
+        });
+        ShardMetrics.HandedOff(data.Length);
+        LogTookOver(_logger, Key, checkpointId, fromKey, handed.Version);
+        return handed.Version;
+    }
+
+    /// <inheritdoc/>
+    public async Task DiscardAsync()
+    {
+        await RunExclusiveAsync(async () =>
+        {
+            await _store.ClearStateAsync();
+            _held = [];
+        });
+        _state = null;
+        _barrier = null;
+        _attempt = null;
+        _waiters.Fail(null, w => new InvalidOperationException($"shard {Key}: attempt {w.Attempt} ended: the shard was discarded while the pull waited."));
+        LogDiscarded(_logger, Key);
+        DeactivateOnIdle();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} took over checkpoint {Checkpoint} of {From} (version {Version})")]
+    private static partial void LogTookOver(ILogger logger, string shard, long checkpoint, string from, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} discarded its checkpoints: its generation was superseded")]
+    private static partial void LogDiscarded(ILogger logger, string shard);
+}
