@@ -22,9 +22,9 @@ try
     // Read once by System.Net.Sockets when the first socket operation starts, which is after this point. An
     // operator's own setting of the variable wins.
     const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+    if (settings.InlineSocketCompletions && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
     {
-        Environment.SetEnvironmentVariable(InlineCompletionsVariable, settings.InlineSocketCompletions ? "1" : "0");
+        Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
     }
     host = SiloHostFactory.Build(configuration, settings);
 }

@@ -59,11 +59,13 @@ internal sealed class SiloHostSettings
 
     /// <summary>
     /// Run socket completions on the socket engine's thread instead of handing each to the thread pool (default
-    /// true). A silo's receive path only parses frames and queues them to activations (large bodies are copied off
-    /// that thread), so the hand-off only added a thread wake per read: with it off, grain round trips between two
-    /// silo processes took a median 72 us, with it on 54 us (7 alternating runs of the transport benchmark).
+    /// false). A silo's receive path only parses frames and queues them to activations (large bodies are copied off
+    /// that thread), so for request/response traffic the hand-off only adds a thread wake: grain round trips
+    /// between two silo processes took a median 72 us with it off and 54 us with it on (7 alternating runs of the
+    /// transport benchmark). Training does worse with it (2-silo BSP synchronisation per worker, 10 epochs: median
+    /// 0.17 s off, 0.23 s on over 15 alternating runs), so it is off unless asked for.
     /// </summary>
-    public bool InlineSocketCompletions { get; private init; } = true;
+    public bool InlineSocketCompletions { get; private init; }
 
     /// <summary>A readable summary without the secret (logged at start).</summary>
     public override string ToString() =>
@@ -142,7 +144,7 @@ internal sealed class SiloHostSettings
             Require(storage == "memory", "Storage (--storage)", $"must be 'memory' or 'file:<directory>', was '{storage}'");
         }
 
-        string inlineText = configuration["InlineSocketCompletions"] ?? "true";
+        string inlineText = configuration["InlineSocketCompletions"] ?? "false";
         Require(bool.TryParse(inlineText, out bool inlineSocketCompletions), "InlineSocketCompletions (--inline-socket-completions)", $"must be true or false, was '{inlineText}'");
 
         return new SiloHostSettings
