@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace OrleansML.Grains.Shards;
 
@@ -48,11 +50,7 @@ internal sealed class StepBarrier(int length)
         {
             Debug.Assert(values.Length == _sums.Length);
             _dense = true;
-            for (int i = 0; i < values.Length; i++)
-            {
-                _sums[i] += (double)values[i] * rows;
-            }
-
+            AddWeighted(values, rows, _sums);
             return;
         }
 
@@ -75,10 +73,7 @@ internal sealed class StepBarrier(int length)
         {
             keys = null;
             mean = _denseMean;
-            for (int i = 0; i < mean.Length; i++)
-            {
-                mean[i] = (float)(_sums[i] * scale);
-            }
+            Scale(_sums, scale, mean);
         }
         else
         {
@@ -114,5 +109,52 @@ internal sealed class StepBarrier(int length)
         _seen.Clear();
         _dense = false;
         _rows = 0;
+    }
+
+    /// <summary><c>sums[i] += (double)values[i] * rows</c>: a separate multiply and add, as the scalar tail does,
+    /// so the vector and scalar paths give the same bits (a BSP step must not depend on the CPU it ran on).</summary>
+    private static void AddWeighted(ReadOnlySpan<float> values, long rows, Span<double> sums)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var weight = Vector256.Create((double)rows);
+            ref float source = ref MemoryMarshal.GetReference(values);
+            ref double target = ref MemoryMarshal.GetReference(sums);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i));
+                (Vector256.LoadUnsafe(ref target, (nuint)i) + (lower * weight)).StoreUnsafe(ref target, (nuint)i);
+                (Vector256.LoadUnsafe(ref target, (nuint)(i + Vector256<double>.Count)) + (upper * weight)).StoreUnsafe(ref target, (nuint)(i + Vector256<double>.Count));
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            sums[i] += (double)values[i] * rows;
+        }
+    }
+
+    /// <summary><c>mean[i] = (float)(sums[i] * scale)</c>, vectorised with the same rounding as the scalar tail.</summary>
+    private static void Scale(ReadOnlySpan<double> sums, double scale, Span<float> mean)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var factor = Vector256.Create(scale);
+            ref double source = ref MemoryMarshal.GetReference(sums);
+            ref float target = ref MemoryMarshal.GetReference(mean);
+            for (; i <= mean.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<double> lower = Vector256.LoadUnsafe(ref source, (nuint)i) * factor;
+                Vector256<double> upper = Vector256.LoadUnsafe(ref source, (nuint)(i + Vector256<double>.Count)) * factor;
+                Vector256.Narrow(lower, upper).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+
+        for (; i < mean.Length; i++)
+        {
+            mean[i] = (float)(sums[i] * scale);
+        }
     }
 }
