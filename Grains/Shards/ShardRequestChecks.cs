@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using OrleansML.GrainInterfaces;
 using OrleansML.Jobs;
 
@@ -141,7 +143,23 @@ internal static class ShardRequestChecks
 
     public static void CheckFinite(ReadOnlySpan<float> values, string key, string where)
     {
-        for (int i = 0; i < values.Length; i++)
+        // Every push is checked on a BSP step's critical path: test eight values at a time (x - x is 0 exactly
+        // when x is finite) and look for the culprit only when a block fails.
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float first = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> block = Vector256.LoadUnsafe(ref first, (nuint)i);
+                if (!Vector256.EqualsAll(block - block, Vector256<float>.Zero))
+                {
+                    break;
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))
             {
