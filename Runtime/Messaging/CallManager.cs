@@ -55,9 +55,8 @@ internal sealed partial class CallManager(TimeProvider time, ISerializationConte
     /// frame still in the transport's receive pipe.</summary>
     public void HandleResponse(MessageHeader header, ReadOnlySequence<byte> body)
     {
-        if (!_pending.TryRemove(header.CallId, out PendingCall? call))
+        if (TakePending(header) is not { } call)
         {
-            LogLateResponse(logger, header.CallId, header.Status);
             return;
         }
 
@@ -91,15 +90,18 @@ internal sealed partial class CallManager(TimeProvider time, ISerializationConte
 
     /// <summary>Delivers the result of a call made and answered in this silo whose result type is immutable:
     /// the caller gets the callee's object itself. Late or unknown responses are dropped.</summary>
-    public void HandleLocalResult(MessageHeader header, object? result)
+    public void HandleLocalResult(MessageHeader header, object? result) => TakePending(header)?.Complete(header.SendingSilo, result, null);
+
+    /// <summary>Removes the call a response answers; null (logged) when it already ended.</summary>
+    private PendingCall? TakePending(MessageHeader header)
     {
-        if (!_pending.TryRemove(header.CallId, out PendingCall? call))
+        if (_pending.TryRemove(header.CallId, out PendingCall? call))
         {
-            LogLateResponse(logger, header.CallId, header.Status);
-            return;
+            return call;
         }
 
-        call.Complete(header.SendingSilo, result, null);
+        LogLateResponse(logger, header.CallId, header.Status);
+        return null;
     }
 
     /// <summary>Fails one call (if it is still pending).</summary>

@@ -119,23 +119,6 @@ internal sealed class PooledBody : IBufferWriter<byte>, IDisposable
     }
 }
 
-/// <summary>One chunk of a <see cref="PooledBody"/> in a <see cref="ReadOnlySequence{T}"/>.</summary>
-internal sealed class ChunkSegment : ReadOnlySequenceSegment<byte>
-{
-    public ChunkSegment(ReadOnlyMemory<byte> memory, long runningIndex)
-    {
-        Memory = memory;
-        RunningIndex = runningIndex;
-    }
-
-    public ChunkSegment Append(ReadOnlyMemory<byte> memory)
-    {
-        var next = new ChunkSegment(memory, RunningIndex + Memory.Length);
-        Next = next;
-        return next;
-    }
-}
-
 /// <summary>A frame whose body is a <see cref="PooledBody"/>; a large one is sent from its chunks (no copy into the pipe).</summary>
 internal sealed class PooledMessageFrame(byte[] header, PooledBody body) : OutgoingFrame, IGatherFrame
 {
