@@ -6,12 +6,18 @@ namespace OrleansML.Benchmarks.Transport;
 /// <summary>What one link (raw TCP or the transport) measured in one round.</summary>
 internal sealed record LinkFigures(double RttP50Us, double RttP99Us, double FramesPerSecond, double BulkGBps)
 {
+    /// <summary>Grain calls only: bulk throughput with <c>PooledArray&lt;float&gt;</c> arguments (0 where not measured).</summary>
+    public double PooledBulkGBps { get; init; }
+
     /// <summary>The median of each figure over rounds (robust to one noisy round on a shared machine).</summary>
     public static LinkFigures Median(IReadOnlyList<LinkFigures> rounds) => new(
         MedianOf(rounds.Select(r => r.RttP50Us)),
         MedianOf(rounds.Select(r => r.RttP99Us)),
         MedianOf(rounds.Select(r => r.FramesPerSecond)),
-        MedianOf(rounds.Select(r => r.BulkGBps)));
+        MedianOf(rounds.Select(r => r.BulkGBps)))
+    {
+        PooledBulkGBps = MedianOf(rounds.Select(r => r.PooledBulkGBps)),
+    };
 
     private static double MedianOf(IEnumerable<double> values)
     {

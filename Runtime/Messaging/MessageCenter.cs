@@ -100,6 +100,11 @@ internal sealed partial class MessageCenter(
             SendError(request, new NotSupportedException($"The result of {request.Request.InterfaceName}.{request.Request.MethodName} could not be serialised: {e.Message}", e));
             return;
         }
+        finally
+        {
+            // A returned pooled tensor is the runtime's once returned: its bytes are in the body now (or failed).
+            (result as IReleasedAfterSend)?.Release();
+        }
 
         Send(response, body);
     }

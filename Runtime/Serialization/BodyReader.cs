@@ -144,12 +144,26 @@ public ref struct BodyReader
             return null;
         }
 
-        int byteCount = checked(count * Unsafe.SizeOf<T>());
-        EnsureRemaining(byteCount);
-        var values = GC.AllocateUninitializedArray<T>(count);
+        var values = GC.AllocateUninitializedArray<T>(CheckBlockLength<T>(count));
         CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
     }
+
+    /// <summary>Returns <paramref name="count"/> when that many elements remain in the body, else throws: checked
+    /// before anything is allocated, so a damaged count cannot make the reader allocate gigabytes.</summary>
+    public readonly int CheckBlockLength<T>(int count) where T : unmanaged
+    {
+        long bytes = (long)count * Unsafe.SizeOf<T>();
+        if (count < 0 || bytes > Remaining)
+        {
+            throw new MessageFormatException($"a block of {count} x {Unsafe.SizeOf<T>()}-byte elements at offset {_consumed + _offset} needs {bytes} more bytes, but only {Remaining} remain.");
+        }
+
+        return count;
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with the next bytes of the body, across segments.</summary>
+    public void ReadInto(scoped Span<byte> destination) => ReadStraddling(destination);
 
     private void ReadStraddling(scoped Span<byte> destination)
     {

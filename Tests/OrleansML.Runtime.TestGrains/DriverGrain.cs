@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Serialization;
 using System.Diagnostics;
 
 namespace OrleansML.Runtime.TestGrains;
@@ -51,27 +52,63 @@ public sealed class DriverGrain(Hosting.ILocalSiloDetails silo) : Grain, IDriver
     /// <inheritdoc/>
     public async Task<double> SendBulkAsync(string echoKey, int floats, int count, int inFlight)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(floats);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFlight);
         IEchoGrain echo = GrainFactory.GetGrain<IEchoGrain>(echoKey);
-        float[] payload = [.. Enumerable.Range(0, floats).Select(i => (float)(i % 7))];
+        float[] payload = Payload(floats, count, inFlight);
         double expected = payload.Sum(v => (double)v);
         if (await echo.SumAsync(payload) != expected)
         {
             throw new InvalidOperationException("the bulk payload arrived changed");
         }
 
+        return await TimeCallsAsync(count, inFlight, async () =>
+        {
+            int received = await echo.SinkAsync(payload);
+            return received == floats ? null : $"the echo grain received {received} floats, expected {floats}";
+        });
+    }
+
+    /// <inheritdoc/>
+    public async Task<double> SendPooledBulkAsync(string echoKey, int floats, int count, int inFlight)
+    {
+        IEchoGrain echo = GrainFactory.GetGrain<IEchoGrain>(echoKey);
+        float[] values = Payload(floats, count, inFlight);
+        using PooledArray<float> payload = PooledArray.CopyOf<float>(values);
+        using (PooledArray<float>? echoed = await echo.ScalePooledAsync(payload, 1))
+        {
+            if (echoed is null || !echoed.Span.SequenceEqual(values))
+            {
+                throw new InvalidOperationException("the pooled bulk payload arrived changed");
+            }
+        }
+
+        return await TimeCallsAsync(count, inFlight, async () =>
+        {
+            int received = await echo.SinkPooledAsync(payload);
+            return received == floats ? null : $"the echo grain received {received} floats, expected {floats}";
+        });
+    }
+
+    private static float[] Payload(int floats, int count, int inFlight)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(floats);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFlight);
+        return [.. Enumerable.Range(0, floats).Select(i => (float)(i % 7))];
+    }
+
+    /// <summary>Runs <paramref name="count"/> calls, <paramref name="inFlight"/> at a time; each returns null or what
+    /// was wrong. Returns the elapsed seconds.</summary>
+    private static async Task<double> TimeCallsAsync(int count, int inFlight, Func<Task<string?>> call)
+    {
         int next = -1;
         long start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
         {
             while (Interlocked.Increment(ref next) < count)
             {
-                int received = await echo.SinkAsync(payload);
-                if (received != floats)
+                if (await call() is string wrong)
                 {
-                    throw new InvalidOperationException($"the echo grain received {received} floats, expected {floats}");
+                    throw new InvalidOperationException(wrong);
                 }
             }
         }));

@@ -1,3 +1,5 @@
+using OrleansML.Runtime.Serialization;
+
 namespace OrleansML.Runtime.TestGrains;
 
 /// <summary>See <see cref="IEchoGrain"/>. Reentrant: echoes share no state, so calls need not queue.</summary>
@@ -25,6 +27,35 @@ public sealed class EchoGrain(Hosting.ILocalSiloDetails silo) : Grain, IEchoGrai
 
     /// <inheritdoc/>
     public Task<float[]> EchoAsync(float[] values) => Task.FromResult(values);
+
+    /// <inheritdoc/>
+    public Task<int> SinkPooledAsync(PooledArray<float>? values)
+    {
+        using (values)
+        {
+            return Task.FromResult(values?.Length ?? -1);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<PooledArray<float>?> ScalePooledAsync(PooledArray<float>? values, float factor)
+    {
+        if (values is null)
+        {
+            return Task.FromResult<PooledArray<float>?>(null);
+        }
+
+        using (values)
+        {
+            PooledArray<float> scaled = PooledArray.CopyOf<float>(values.Span);
+            foreach (ref float value in scaled.Span)
+            {
+                value *= factor;
+            }
+
+            return Task.FromResult<PooledArray<float>?>(scaled);
+        }
+    }
 
     /// <inheritdoc/>
     public Task<string> WhereAsync() => Task.FromResult($"{silo.SiloAddress} {silo.SiloName}");

@@ -1,3 +1,4 @@
+using OrleansML.Runtime.Serialization;
 namespace OrleansML.Runtime.TestGrains;
 
 /// <summary>A counter kept in grain storage ("Default"): it survives the silo that hosted it.</summary>
@@ -29,6 +30,13 @@ public interface IEchoGrain : IGrainWithStringKey
     /// <summary>Returns <paramref name="values"/> unchanged (both directions carry the array).</summary>
     Task<float[]> EchoAsync(float[] values);
 
+    /// <summary>As <see cref="SinkAsync"/> for a pooled tensor: returns its count and disposes it (the array goes back
+    /// to the silo's pool for the next message).</summary>
+    Task<int> SinkPooledAsync(PooledArray<float>? values);
+
+    /// <summary>Returns a pooled copy of <paramref name="values"/> scaled by <paramref name="factor"/> (a pooled result).</summary>
+    Task<PooledArray<float>?> ScalePooledAsync(PooledArray<float>? values, float factor);
+
     /// <summary>The hosting silo, as <see cref="IWhereAmIGrain.WhereAsync"/>.</summary>
     Task<string> WhereAsync();
 }
@@ -57,6 +65,9 @@ public interface IDriverGrain : IGrainWithStringKey
     /// <summary>Sends <paramref name="count"/> arrays of <paramref name="floats"/> floats to <paramref name="echoKey"/>
     /// (<see cref="IEchoGrain.SinkAsync"/>), <paramref name="inFlight"/> at a time; returns the elapsed seconds.</summary>
     Task<double> SendBulkAsync(string echoKey, int floats, int count, int inFlight);
+
+    /// <summary>As <see cref="SendBulkAsync"/> with a <see cref="PooledArray{T}"/> argument (<see cref="IEchoGrain.SinkPooledAsync"/>).</summary>
+    Task<double> SendPooledBulkAsync(string echoKey, int floats, int count, int inFlight);
 
     /// <summary>Where the driver runs (as <see cref="IWhereAmIGrain.WhereAsync"/>).</summary>
     Task<string> WhereAsync();
