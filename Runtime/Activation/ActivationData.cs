@@ -95,6 +95,19 @@ internal sealed partial class ActivationData : IGrainContext
 
     private EnqueueResult Enqueue(ActivationWorkItem item, bool countsAsActivity)
     {
+        EnqueueResult result = EnqueueLocked(item, countsAsActivity, out bool admitted);
+        if (admitted)
+        {
+            // Outside the lock: on a local call the turn may run right here (StartRequestOnScheduler).
+            StartRequestOnScheduler(new ActivationWorkItemRun(this, item).RunAsync);
+        }
+
+        return result;
+    }
+
+    private EnqueueResult EnqueueLocked(ActivationWorkItem item, bool countsAsActivity, out bool admitted)
+    {
+        admitted = false;
         lock (_gate)
         {
             if (State == ActivationState.Invalid)
@@ -105,7 +118,8 @@ internal sealed partial class ActivationData : IGrainContext
             bool mayBypassQueue = _waiting.Count == 0 || item.IsAlwaysInterleave || IsInRunningChain(item);
             if (State == ActivationState.Valid && !_deactivationRequested && mayBypassQueue && MayRunNow(item))
             {
-                Start(item);
+                Admit(item);
+                admitted = true;
             }
             else if (item.Message is null && State != ActivationState.Valid)
             {
@@ -146,10 +160,16 @@ internal sealed partial class ActivationData : IGrainContext
 
     private void Start(ActivationWorkItem item)
     {
+        Admit(item);
+        _ = RunOnScheduler(new ActivationWorkItemRun(this, item).RunAsync);
+    }
+
+    /// <summary>Counts <paramref name="item"/> as running (call with the lock held); the caller then schedules it.</summary>
+    private void Admit(ActivationWorkItem item)
+    {
         Debug.Assert(State == ActivationState.Valid, "requests run only while Valid");
         _running.Add(item);
         AssertInvariants();
-        _ = RunOnScheduler(new ActivationWorkItemRun(this, item).RunAsync);
     }
 
     /// <summary>
@@ -163,6 +183,19 @@ internal sealed partial class ActivationData : IGrainContext
         {
             return Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
         }
+    }
+
+    /// <summary>As <see cref="RunOnScheduler"/> for a request's turn, which may run at once on a calling turn's thread
+    /// (see <see cref="ActivationTaskScheduler.StartRequest"/>). Call without the lock held: the turn may run here.</summary>
+    private void StartRequestOnScheduler(Func<Task> work)
+    {
+        Task<Task> start;
+        using (ExecutionContext.SuppressFlow())
+        {
+            start = new Task<Task>(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach);
+        }
+
+        _scheduler.StartRequest(start);
     }
 
     private void Pump()

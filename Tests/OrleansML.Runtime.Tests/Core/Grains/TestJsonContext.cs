@@ -9,6 +9,9 @@ public sealed class CounterState
 
 [JsonSerializable(typeof(CounterState))]
 [JsonSerializable(typeof(FrozenReading))]
+[JsonSerializable(typeof(CalleeView))]
+[JsonSerializable(typeof(CallView))]
+[JsonSerializable(typeof(List<ChainLevel>))]
 internal sealed partial class TestJsonContext : JsonSerializerContext;
 
 /// <summary>Registers the test DTOs' JSON context when the test assembly loads (grain code is generated).</summary>
