@@ -50,8 +50,12 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
     {
         string model = status.ModelName is null ? "" : $" model={status.ModelName}:{status.ModelVersion}";
         string reason = status.FailureReason is null ? "" : $" reason=\"{status.FailureReason}\"";
+        // Shown once an elastic rebalance happened: which generation of workers and shards now serves the job.
+        string generations = status.WorkerGeneration == 0 && status.ShardGeneration == 0
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $" worker_generation={status.WorkerGeneration} shard_generation={status.ShardGeneration}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"job {status.JobId} {status.State.ToString().ToLowerInvariant()} epochs={status.EpochsCompleted}/{status.EpochsPlanned} workers={status.Workers} shards={status.Shards} retries={status.Retries}{model}{reason}");
+            $"job {status.JobId} {status.State.ToString().ToLowerInvariant()} epochs={status.EpochsCompleted}/{status.EpochsPlanned} workers={status.Workers} shards={status.Shards}{generations} retries={status.Retries}{model}{reason}");
     }
 
     /// <summary>One plain line for a finished epoch.</summary>

@@ -98,6 +98,13 @@ public sealed record JobStatus
     /// <summary>Parameter shards.</summary>
     public int Shards { get; init; }
 
+    /// <summary>The shards' placement generation: 0 at the start, one more for every elastic rebalance that moved
+    /// them (their grain keys are <c>{job}/g{generation}/shards/{i}</c>).</summary>
+    public int ShardGeneration { get; init; }
+
+    /// <summary>The workers' generation: one more for every rebalance of the workers (keys <c>{job}/g{generation}/workers/{i}</c>).</summary>
+    public int WorkerGeneration { get; init; }
+
     /// <summary>Epoch attempts that failed and were retried from a checkpoint.</summary>
     public int Retries { get; init; }
 

@@ -42,6 +42,19 @@ internal sealed partial class SgdDriver(IJobHost host)
             needsRestore = false;
         }
 
+        if (resumed && _record.ShardGeneration > 0)
+        {
+            // The coordinator before this one may have died between saving a rebalance and discarding the shards
+            // it superseded: their storage would otherwise stay behind. Discarding is idempotent.
+            int discarded = 0;
+            for (int generation = 0; generation < _record.ShardGeneration; generation++)
+            {
+                discarded += await group.DiscardQuietlyAsync(generation);
+            }
+
+            LogDiscardedOnResume(host.Logger, host.JobId, _record.ShardGeneration, discarded);
+        }
+
         while (_record.EpochsCompleted < spec.Epochs)
         {
             await host.WaitWhilePausedAsync(cancellationToken);
@@ -264,6 +277,9 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: shard generation {Generation} took over checkpoint {Checkpoint}; {Discarded} of {Shards} old shards discarded")]
     private static partial void LogHandedOff(ILogger logger, string jobId, long checkpoint, int generation, int discarded, int shards);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} resumed with shard generation {Generation}: cleared {Discarded} shards of older generations")]
+    private static partial void LogDiscardedOnResume(ILogger logger, string jobId, int generation, int discarded);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stops early after epoch {Epoch}: no better held-out loss in {Patience} epochs")]
     private static partial void LogEarlyStop(ILogger logger, string jobId, int epoch, int patience);

@@ -150,6 +150,8 @@ public sealed partial class TrainingJobGrain
             History = [.. record.History],
             Workers = record.Workers,
             Shards = spec?.Shards ?? 0,
+            ShardGeneration = record.ShardGeneration,
+            WorkerGeneration = record.WorkerGeneration,
             Retries = record.Retries,
             LatePushesDropped = record.LatePushes,
             DuplicatePushesIgnored = record.DuplicatePushes,

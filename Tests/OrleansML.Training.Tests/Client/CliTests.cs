@@ -153,6 +153,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal("epoch 2/10 train_loss=0.5123 test_accuracy=0.8457 seconds=3.3", JobProgressView.EpochLine(epoch, 10));
         var status = new JobStatus { JobId = "j", State = JobState.Completed, EpochsCompleted = 10, EpochsPlanned = 10, Workers = 2, Shards = 2, ModelName = "m", ModelVersion = 1 };
         Assert.Equal("job j completed epochs=10/10 workers=2 shards=2 retries=0 model=m:1", JobProgressView.Describe(status));
+        Assert.Equal(
+            "job j completed epochs=10/10 workers=2 shards=2 worker_generation=2 shard_generation=1 retries=0 model=m:1",
+            JobProgressView.Describe(status with { WorkerGeneration = 2, ShardGeneration = 1 }));
     }
 
     [Theory]

@@ -123,6 +123,8 @@ public sealed class ElasticTests(ITestOutputHelper output)
             .Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i, g)).GetStatsAsync()))));
         int live = Array.FindLastIndex(generations, shards => shards.Any(s => s.Checkpoints.Count > 0));
         Assert.True(live >= 1, "the shards never moved to a new generation");
+        Assert.Equal(live, final.ShardGeneration);
+        Assert.True(final.WorkerGeneration >= 1, $"worker generation {final.WorkerGeneration}: the workers never rebalanced");
         Assert.All(generations[live], s => Assert.Equal((long)spec.Epochs * StepsPerEpoch, s.Version));
         Assert.All(generations[live], s => Assert.Contains((long)spec.Epochs * StepsPerEpoch, s.Checkpoints));
         Assert.All(generations.Take(live).SelectMany(g => g), s => Assert.Empty(s.Checkpoints));
@@ -174,6 +176,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
         }
 
         Assert.True(live >= 1, "the shards never moved to a new generation after the silo left");
+        Assert.Equal(live, final.ShardGeneration);
         Assert.True(FaultCluster.FinalAccuracy(final) > 0.8, $"accuracy {FaultCluster.FinalAccuracy(final):F4}");
     }
 
