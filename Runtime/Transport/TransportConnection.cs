@@ -136,6 +136,7 @@ internal sealed partial class TransportConnection
             }
 
             _metrics.FrameSent();
+            _pipeMayHoldBytes = true;
             ValueTask<FlushResult> flush = output.FlushAsync(CancellationToken.None);
             if (flush.IsCompletedSuccessfully)
             {

@@ -97,4 +97,43 @@ public class GatherSendTests
             lastFromSender[s] = id;
         }
     }
+
+    [Fact]
+    public async Task A_gathered_frame_that_misstates_its_size_fails_alone_and_the_connection_goes_on()
+    {
+        await using var a = await TransportNode.StartAsync();
+        await using var b = await TransportNode.StartAsync();
+        await a.Transport.SendAsync(b.Id, new BytesFrame(Index(1), Pattern(17, 1)), CancellationToken.None);
+
+        // Nothing of a gathered frame is sent before its sizes are checked: the lie costs only its own send.
+        var lying = new MisstatedGatherFrame(Index(2), Pattern(300_000, 2));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await a.Transport.SendAsync(b.Id, lying, CancellationToken.None));
+        Assert.Contains("was not sent", error.Message, StringComparison.Ordinal);
+
+        using var body = new PooledBody();
+        body.Write(Pattern(300_001, 3));
+        await a.Transport.SendAsync(b.Id, new PooledMessageFrame(Index(3), body), CancellationToken.None);
+        foreach (int expected in new[] { 1, 3 })
+        {
+            ReceivedFrame frame = await b.ReceiveAsync();
+            Assert.Equal(expected, BinaryPrimitives.ReadInt32LittleEndian(frame.Header));
+            Assert.Equal(Pattern(expected == 1 ? 17 : 300_001, expected), frame.Body);
+        }
+
+        Assert.Equal(1, a.Transport.ConnectionCount);
+    }
+
+    /// <summary>Declares one byte more body than it gathers.</summary>
+    private sealed class MisstatedGatherFrame(byte[] header, byte[] body) : OrleansML.Runtime.Transport.OutgoingFrame, OrleansML.Runtime.Transport.IGatherFrame
+    {
+        public override int HeaderLength => header.Length;
+
+        public override int BodyLength => body.Length + 1;
+
+        public override void WriteTo(IBufferWriter<byte> output) => throw new InvalidOperationException("gathered frames are not piped");
+
+        public void WriteHeader(IBufferWriter<byte> output) => output.Write(header);
+
+        public void AppendBody(List<ArraySegment<byte>> segments) => segments.Add(new ArraySegment<byte>(body));
+    }
 }
