@@ -1,5 +1,4 @@
 using System.Buffers;
-using OrleansML.Runtime.Messaging;
 using OrleansML.Runtime.Serialization;
 using OrleansML.Runtime.Testing;
 using OrleansML.Runtime.Tests.Core;
@@ -24,7 +23,7 @@ public sealed class PooledArrayTests
         writer.Write<PooledArray<float>?>(null);
         writer.WriteInt32(42);
 
-        var reader = new BodyReader(Segments(buffer.WrittenSpan.ToArray(), 4093));
+        var reader = new BodyReader(SegmentedBodyReaderTests.Split(buffer.WrittenSpan.ToArray(), 4093, emptyBetween: false));
         using PooledArray<float>? read = reader.Read<PooledArray<float>?>();
         Assert.NotNull(read);
         Assert.Equal(values.Length, read.Length);
@@ -83,18 +82,5 @@ public sealed class PooledArrayTests
         Assert.Equal(values, argument.Span.ToArray()); // the grain overwrote its copy, not ours
         Assert.True(await grain.LastResultReleased());
         Assert.Null(await grain.Scale(null, 2f));
-    }
-
-    private static ReadOnlySequence<byte> Segments(byte[] bytes, int segmentBytes)
-    {
-        ChunkSegment? first = null;
-        ChunkSegment? last = null;
-        for (int start = 0; start < bytes.Length; start += segmentBytes)
-        {
-            byte[] part = bytes[start..Math.Min(bytes.Length, start + segmentBytes)];
-            last = last is null ? (first = new ChunkSegment(part, 0)) : last.Append(part);
-        }
-
-        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
     }
 }

@@ -139,7 +139,7 @@ public class SegmentedBodyReaderTests
 
     /// <summary>Splits <paramref name="bytes"/> into segments of <paramref name="segmentBytes"/> (the last shorter),
     /// each in its own array, optionally with an empty segment between every two.</summary>
-    private static ReadOnlySequence<byte> Split(byte[] bytes, int segmentBytes, bool emptyBetween)
+    internal static ReadOnlySequence<byte> Split(byte[] bytes, int segmentBytes, bool emptyBetween)
     {
         ChunkSegment? first = null;
         ChunkSegment? last = null;
