@@ -9,7 +9,11 @@ namespace OrleansML.Grains.Workers;
 /// <summary>See <see cref="IPartitionWorkerGrain"/>. Not reentrant: one run, evaluation or load at a time,
 /// which is what the coordinator sends anyway; the data and buffers it keeps are therefore never shared.</summary>
 [SpreadPlacement]
-public sealed partial class PartitionWorkerGrain(ILocalSiloDetails silo, TimeProvider time, ILogger<PartitionWorkerGrain> logger) : Grain, IPartitionWorkerGrain
+internal sealed partial class PartitionWorkerGrain(
+    ILocalSiloDetails silo,
+    TimeProvider time,
+    ILogger<PartitionWorkerGrain> logger,
+    [PersistentState("worker", "Default")] IPersistentState<LocalOptimizerRecord> localMoments) : Grain, IPartitionWorkerGrain
 {
     private WorkerModel? _model;
 
@@ -29,9 +33,59 @@ public sealed partial class PartitionWorkerGrain(ILocalSiloDetails silo, TimePro
             throw new ArgumentOutOfRangeException(nameof(assignment), $"{assignment.StepsPerEpoch} steps per epoch do not fit worker {assignment.WorkerIndex}'s {model.Data.Train.Count} rows.");
         }
 
+        bool averaging = assignment.Mode == OrleansML.Jobs.ConsistencyMode.ModelAveraging && model.HasLocalMoments;
+        if (averaging)
+        {
+            AlignLocalMoments(model, assignment, firstStep);
+            // Unknown until the run returns: a run that fails part-way has moved the moments on.
+            model.LocalMomentsStep = -1;
+        }
+
         var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
         var runner = new EpochRunner(model, assignment, channel, time);
-        return await runner.RunAsync(epoch, firstStep, silo.SiloName);
+        WorkerEpochResult result = await runner.RunAsync(epoch, firstStep, silo.SiloName);
+        if (averaging)
+        {
+            model.LocalMomentsStep = result.NextStep;
+            if (result.NextStep == (long)epoch * assignment.StepsPerEpoch)
+            {
+                // Durable before the epoch is reported done, hence before the coordinator checkpoints the shards at
+                // this step: a replay from that checkpoint always finds these moments.
+                localMoments.State = (localMoments.State ?? new LocalOptimizerRecord()).With(result.NextStep, model.SaveLocalMoments());
+                await localMoments.WriteStateAsync();
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Model averaging's local moments must be those the undisturbed run had at <paramref name="firstStep"/>: the
+    /// ones in memory when this worker stopped there, the saved ones of the epoch that ended there (after the
+    /// worker's silo died, or after an attempt that ran past it failed), or fresh ones at step 0. A replay from
+    /// any other point (a checkpoint inside an epoch) starts with fresh moments, and the log says so.
+    /// </summary>
+    private void AlignLocalMoments(WorkerModel model, WorkerAssignment assignment, long firstStep)
+    {
+        if (model.LocalMomentsStep == firstStep)
+        {
+            return;
+        }
+
+        if (firstStep == 0)
+        {
+            model.ResetLocalMoments(0);
+        }
+        else if (localMoments.State?.Find(firstStep) is byte[] saved)
+        {
+            model.RestoreLocalMoments(saved, firstStep);
+        }
+        else
+        {
+            model.ResetLocalMoments(firstStep);
+            string savedSteps = string.Join(", ", localMoments.State?.Saved.Select(s => s.Step) ?? []);
+            LogFreshMoments(logger, assignment.JobId, assignment.WorkerIndex, firstStep, savedSteps);
+        }
     }
 
     /// <inheritdoc/>
@@ -63,10 +117,14 @@ public sealed partial class PartitionWorkerGrain(ILocalSiloDetails silo, TimePro
     }
 
     /// <inheritdoc/>
-    public Task RetireAsync()
+    public async Task RetireAsync()
     {
+        if (localMoments.State is { Saved.Count: > 0 })
+        {
+            await localMoments.ClearStateAsync();
+        }
+
         DeactivateOnIdle();
-        return Task.CompletedTask;
     }
 
     private async Task<WorkerModel> EnsureLoadedAsync(WorkerAssignment assignment)
@@ -93,6 +151,9 @@ public sealed partial class PartitionWorkerGrain(ILocalSiloDetails silo, TimePro
         LogLoaded(logger, assignment.JobId, assignment.WorkerIndex, assignment.WorkerCount, data.Train.Count, data.Test?.Count ?? 0, milliseconds);
         return data;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} worker {Worker} resumes model averaging at step {Step} with fresh local optimizer moments (saved moments are for steps [{SavedSteps}]): the replay is close, not exact")]
+    private static partial void LogFreshMoments(ILogger logger, string jobId, int worker, long step, string savedSteps);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} worker {Worker}/{Workers} loaded {TrainRows} training and {TestRows} held-out rows in {Milliseconds:F0} ms")]
     private static partial void LogLoaded(ILogger logger, string jobId, int worker, int workers, int trainRows, int testRows, double milliseconds);

@@ -13,7 +13,7 @@ internal sealed class WorkerModel
 {
     private readonly SparseGradient? _touched;
     private readonly Optimizer? _localOptimizer;
-    private readonly OptimizerState? _localState;
+    private OptimizerState? _localState;
     private readonly float[] _gradient;
 
     public WorkerModel(WorkerAssignment assignment, WorkerData data)
@@ -74,6 +74,38 @@ internal sealed class WorkerModel
     {
         System.Diagnostics.Debug.Assert(globalStep >= 0, "global steps count from 0");
         _localOptimizer!.Apply(Parameters, gradient, _localState!, globalStep + 1);
+    }
+
+    /// <summary>Whether model averaging's local optimizer keeps moments between steps (SGD keeps none).</summary>
+    public bool HasLocalMoments => _localState is { BufferCount: > 0 };
+
+    /// <summary>The global step the local optimizer's moments belong to: they hold every update before it.
+    /// Fresh moments belong to step 0.</summary>
+    public long LocalMomentsStep { get; set; }
+
+    /// <summary>The local optimizer's moments, encoded.</summary>
+    public byte[] SaveLocalMoments() => _localState!.Serialize();
+
+    /// <summary>Takes the moments <paramref name="encoded"/> (from <see cref="SaveLocalMoments"/>) as those of step
+    /// <paramref name="step"/>.</summary>
+    public void RestoreLocalMoments(ReadOnlySpan<byte> encoded, long step)
+    {
+        OptimizerState restored = OptimizerState.Deserialize(encoded);
+        if (restored.OptimizerName != _localState!.OptimizerName || restored.ParameterCount != _localState.ParameterCount || restored.BufferCount != _localState.BufferCount)
+        {
+            throw new InvalidDataException(
+                $"The saved local optimizer state ({restored.OptimizerName}, {restored.ParameterCount} parameters) does not fit this worker's ({_localState.OptimizerName}, {_localState.ParameterCount}).");
+        }
+
+        _localState = restored;
+        LocalMomentsStep = step;
+    }
+
+    /// <summary>Starts over with fresh moments, taken as those of step <paramref name="step"/>.</summary>
+    public void ResetLocalMoments(long step)
+    {
+        _localState = _localOptimizer!.CreateState(Model.ParameterCount);
+        LocalMomentsStep = step;
     }
 
     /// <summary>Whether this model serves <paramref name="assignment"/> (same job layout and mode).</summary>
