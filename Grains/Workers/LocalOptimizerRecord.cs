@@ -1,3 +1,4 @@
+using OrleansML.GrainInterfaces;
 using OrleansML.Runtime.Serialization;
 
 namespace OrleansML.Grains.Workers;
@@ -43,12 +44,7 @@ internal sealed class LocalOptimizerRecord : IBinarySerializable<LocalOptimizerR
     /// <inheritdoc/>
     public static LocalOptimizerRecord? Read(ref BodyReader reader)
     {
-        int version = reader.ReadInt32();
-        if (version != WireVersion)
-        {
-            throw new MessageFormatException($"local optimizer record version {version} is not supported (this build reads version {WireVersion}).");
-        }
-
+        TensorWire.CheckVersion(ref reader, WireVersion, "local optimizer record");
         int count = reader.ReadInt32();
         if (count is < 0 or > Kept)
         {

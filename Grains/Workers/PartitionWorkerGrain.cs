@@ -33,8 +33,9 @@ internal sealed partial class PartitionWorkerGrain(
             throw new ArgumentOutOfRangeException(nameof(assignment), $"{assignment.StepsPerEpoch} steps per epoch do not fit worker {assignment.WorkerIndex}'s {model.Data.Train.Count} rows.");
         }
 
-        bool averaging = assignment.Mode == OrleansML.Jobs.ConsistencyMode.ModelAveraging && model.HasLocalMoments;
-        if (averaging)
+        // Only model averaging has a local optimizer, and only a stateful one has moments to carry between epochs.
+        bool keepsMoments = model.HasLocalMoments;
+        if (keepsMoments)
         {
             AlignLocalMoments(model, assignment, firstStep);
             // Unknown until the run returns: a run that fails part-way has moved the moments on.
@@ -44,7 +45,7 @@ internal sealed partial class PartitionWorkerGrain(
         var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
         var runner = new EpochRunner(model, assignment, channel, time);
         WorkerEpochResult result = await runner.RunAsync(epoch, firstStep, silo.SiloName);
-        if (averaging)
+        if (keepsMoments)
         {
             model.LocalMomentsStep = result.NextStep;
             if (result.NextStep == (long)epoch * assignment.StepsPerEpoch)

@@ -20,6 +20,8 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
     /// <summary>A context with no async-locals: a request run inline must not see its caller's.</summary>
     private static readonly ExecutionContext s_cleanContext = CaptureCleanContext();
 
+    private static readonly ContextCallback s_runTask = static task => t_running!.TryExecuteTask((Task)task!);
+
     [ThreadStatic]
     private static ActivationTaskScheduler? t_running;
 
@@ -107,11 +109,8 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         t_inlineDepth++;
         try
         {
-            ExecutionContext.Run(s_cleanContext.CreateCopy(), static state =>
-            {
-                var (scheduler, task) = ((ActivationTaskScheduler, Task))state!;
-                scheduler.TryExecuteTask(task);
-            }, (this, task));
+            // t_running is this scheduler for the callback: no per-call closure or boxed state on the local-call path.
+            ExecutionContext.Run(s_cleanContext, s_runTask, task);
         }
         finally
         {
