@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansML.Jobs;
+using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Readers;
 using OrleansML.Learning.Models;
@@ -11,7 +12,10 @@ namespace OrleansML.Benchmarks.Training;
 /// <summary>
 /// Softmax regression on Fashion-MNIST for a fixed number of epochs, three ways: LocalTrainer on one thread (the
 /// COST baseline), OrleansML with one Silo process and one worker, and OrleansML with two Silo processes and two
-/// workers (one shard per worker). Throughput is training rows per second of training time (evaluation excluded),
+/// workers (one shard per worker). Each round also runs the machine's parallel ceiling: two LocalTrainers on two
+/// plain threads, each on half the rows with half the batch (the two workers' share of the work, with no messages
+/// and no barrier), so scale_2 can be read against what two threads reach on this machine at that moment.
+/// Throughput is training rows per second of training time (evaluation excluded),
 /// summed over epochs. Both clusters stay up for the whole run and every round runs the three set-ups back to
 /// back, so slow spells of a shared machine hit them alike; the ratios are medians of the per-round ratios.
 /// Last line: "training cost_ratio=&lt;1-worker over LocalTrainer&gt; scale_2=&lt;2-silo over 1-silo&gt;".
@@ -54,25 +58,34 @@ internal static class TrainingBenchmark
             await one.RunJobAsync(settings with { Epochs = 1 });
             await two.RunJobAsync(settings with { Epochs = 1 });
 
+            (DenseDataset First, DenseDataset Second) halves = Halves(data.Train);
             var costRatios = new List<double>();
             var scaleRatios = new List<double>();
+            var ceilingRatios = new List<double>();
             for (int round = 1; round <= settings.Rounds; round++)
             {
                 var local = new LocalTrainer(Model.Create(), localOptions).Train(data.Train);
                 double localRate = local.ExamplesPerSecond;
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"round {round}"));
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  LocalTrainer, one thread          {localRate,12:N0} rows/s   train loss {local.Epochs[^1].TrainLoss:F4}"));
+                double parallelRate = TwoThreadRate(halves, localOptions with { BatchSize = Math.Max(1, settings.BatchSize / 2) });
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  2 LocalTrainers, 2 threads, halves {parallelRate,12:N0} rows/s   (the machine's ceiling for 2 workers)"));
                 double oneRate = await RunRoundAsync(output, one, settings);
                 double twoRate = await RunRoundAsync(output, two, settings);
                 costRatios.Add(oneRate / localRate);
                 scaleRatios.Add(twoRate / oneRate);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  1 silo / LocalTrainer {oneRate / localRate:F3};  2 silos / 1 silo {twoRate / oneRate:F3}"));
+                ceilingRatios.Add(parallelRate / localRate);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  1 silo / LocalTrainer {oneRate / localRate:F3};  2 silos / 1 silo {twoRate / oneRate:F3};  2 threads / 1 thread {parallelRate / localRate:F3}"));
             }
 
             double cost = Median(costRatios);
             double scale = Median(scaleRatios);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"median of {settings.Rounds} rounds: 1 silo / LocalTrainer {cost:F3} (target >= 0.85);  2 silos / 1 silo {scale:F3} (target >= 1.6 on 2 cores)"));
+            double ceiling = Median(ceilingRatios);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"ceiling: 2 threads / 1 thread {ceiling:F3} (LocalTrainer, no messages); scale_2 is {scale / ceiling:F3} of it"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training cost_ratio={cost:F3} scale_2={scale:F3}"));
             return 0;
         }
@@ -99,6 +112,36 @@ internal static class TrainingBenchmark
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"      per worker: compute {status.History.Sum(e => e.ComputeSeconds):F2} s, pulls and pushes {status.History.Sum(e => e.CommunicationSeconds):F2} s, epochs {status.History.Sum(e => e.Seconds):F2} s"));
         return rate;
+    }
+
+    /// <summary>The first and second half of <paramref name="train"/>'s rows, as the two workers' partitions split it.</summary>
+    private static (DenseDataset First, DenseDataset Second) Halves(DenseDataset train)
+    {
+        int half = train.RowCount / 2;
+        DenseDataset Slice(int start, int count) => new(train.Rows(start, count).ToArray(), train.Labels.Slice(start, count).ToArray(), train.ColumnCount);
+        return (Slice(0, half), Slice(half, train.RowCount - half));
+    }
+
+    /// <summary>Rows per second of two LocalTrainers running at once on two threads, one per half.</summary>
+    private static double TwoThreadRate((DenseDataset First, DenseDataset Second) halves, LocalTrainerOptions options)
+    {
+        var seconds = new double[2];
+        var threads = new[] { halves.First, halves.Second }.Select((part, i) => new Thread(() =>
+        {
+            seconds[i] = new LocalTrainer(Model.Create(), options).Train(part).Epochs.Sum(e => e.TrainingTime.TotalSeconds);
+        })).ToArray();
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        // As the distributed job's epochs: the pair is done when the slower thread is.
+        return (double)(halves.First.RowCount + halves.Second.RowCount) * options.Epochs / seconds.Max();
     }
 
     private static double Median(List<double> values)

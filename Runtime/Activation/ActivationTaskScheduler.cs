@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Collections.Concurrent;
+using OrleansML.Runtime.Threading;
 
 namespace OrleansML.Runtime.Activation;
 
@@ -16,9 +17,6 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
 
     /// <summary>How deep request starts may nest on one thread (a turn starting a request that starts a request).</summary>
     private const int MaxInlineDepth = 2;
-
-    /// <summary>A context with no async-locals: a request run inline must not see its caller's.</summary>
-    private static readonly ExecutionContext s_cleanContext = CaptureCleanContext();
 
     private static readonly ContextCallback s_runTask = static task => t_running!.TryExecuteTask((Task)task!);
 
@@ -72,7 +70,7 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         _tasks.Enqueue(task);
         if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            Schedule();
         }
     }
 
@@ -110,7 +108,7 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         try
         {
             // t_running is this scheduler for the callback: no per-call closure or boxed state on the local-call path.
-            ExecutionContext.Run(s_cleanContext, s_runTask, task);
+            ExecutionContext.Run(CleanContext.Instance, s_runTask, task);
         }
         finally
         {
@@ -127,21 +125,17 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
         Volatile.Write(ref _scheduled, 0);
         if (!_tasks.IsEmpty && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            Schedule();
         }
     }
 
-    private static ExecutionContext CaptureCleanContext()
+    /// <summary>Hands the drain to the thread pool, or to the receive thread that is handling the frame which made
+    /// this work (it runs the drain once its next read is pending, with no thread woken: see ReceiveThreadWork).</summary>
+    private void Schedule()
     {
-        // A new thread starts with the default context when flow is suppressed; capture that.
-        ExecutionContext? clean = null;
-        using (ExecutionContext.SuppressFlow())
+        if (!ReceiveThreadWork.TryTake(this))
         {
-            var thread = new Thread(() => clean = ExecutionContext.Capture());
-            thread.Start();
-            thread.Join();
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
-
-        return clean ?? throw new InvalidOperationException("Could not capture a clean execution context.");
     }
 }

@@ -30,13 +30,13 @@ public abstract class GrainReference : IAddressable, IEquatable<GrainReference>
     /// <summary>Sends a request and returns its typed result.</summary>
     protected async Task<TResult> InvokeAsync<TResult>(GrainRequest request, CancellationToken cancellationToken = default)
     {
-        object? result = await Invoker.InvokeAsync(this, request, cancellationToken).ConfigureAwait(false);
+        object? result = await Invoker.InvokeAsync(this, request, cancellationToken);
         return (TResult)result!;
     }
 
     /// <summary>Sends a request of a method without a result.</summary>
     protected async Task InvokeVoidAsync(GrainRequest request, CancellationToken cancellationToken = default) =>
-        await Invoker.InvokeAsync(this, request, cancellationToken).ConfigureAwait(false);
+        await Invoker.InvokeAsync(this, request, cancellationToken);
 
     /// <summary>Calls a stream method.</summary>
     protected async IAsyncEnumerable<TItem> InvokeStreamAsync<TItem>(GrainRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using OrleansML.Runtime.Threading;
 
 namespace OrleansML.Runtime.Transport;
 
@@ -31,6 +32,7 @@ internal sealed partial class SocketConnection
     private readonly Pipe _output;
     private readonly int _receiveSegment;
     private readonly TransportMetrics _metrics;
+    private readonly ReceiveThreadWork? _handOffs;
     private readonly List<ArraySegment<byte>> _sendSegments = new(MaxSegmentsPerSend);
     private Task _receiveLoop = Task.CompletedTask;
     private Task _sendLoop = Task.CompletedTask;
@@ -43,6 +45,7 @@ internal sealed partial class SocketConnection
         _socket = socket;
         _metrics = metrics;
         _receiveSegment = options.ReceiveSegmentBytes;
+        _handOffs = options.ReceiveThreadHandOffs ? new ReceiveThreadWork() : null;
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
         long maxFrame = FrameCodec.PrefixLength + (long)options.MaxHeaderBytes + options.MaxBodyBytes;
         long inputPause = Math.Max(maxFrame + _receiveSegment, 2L * _receiveSegment);
@@ -58,9 +61,10 @@ internal sealed partial class SocketConnection
             useSynchronizationContext: false));
 
         // Output: the send loop runs on the thread pool so that a sender's flush only signals it; frames flushed
-        // while it is inside a syscall are batched into its next gather write.
+        // while it is inside a syscall are batched into its next gather write. A flush made by work that a receive
+        // thread runs (a reply) resumes the idle send loop on that thread instead (ReceiveThreadWork).
         _output = new Pipe(new PipeOptions(
-            readerScheduler: PipeScheduler.ThreadPool,
+            readerScheduler: options.ReceiveThreadHandOffs ? HandOffPipeScheduler.Instance : PipeScheduler.ThreadPool,
             writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: options.SendQueueLimitBytes,
             resumeWriterThreshold: options.SendQueueLimitBytes / 2,
@@ -180,16 +184,48 @@ internal sealed partial class SocketConnection
             while (true)
             {
                 Memory<byte> memory = writer.GetMemory(Math.Clamp(ReceiveHint, _receiveSegment, Math.Max(MaxReceiveChunk, _receiveSegment)));
-                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
+                ValueTask<int> receiving = _socket.ReceiveAsync(memory, SocketFlags.None);
+                int received;
+                if (_handOffs is null)
+                {
+                    received = await receiving.ConfigureAwait(false);
+                }
+                else
+                {
+                    if (receiving.IsCompleted)
+                    {
+                        _handOffs.Release(); // More bytes are here already: the work goes to the pool, frames first.
+                    }
+
+                    received = await _handOffs.WhilePending(receiving);
+                    _handOffs.Release();
+                }
+
                 if (received == 0)
                 {
                     break; // The peer sent FIN.
                 }
 
-
                 writer.Advance(received);
                 _metrics.BytesReceived(received);
-                FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
+
+                // The frame reader runs inside the flush (inline reader scheduler): collect the first hand-off its
+                // frames make, for this thread to run once the next read is pending.
+                ReceiveThreadWork? outer = _handOffs?.BeginCollecting();
+                ValueTask<FlushResult> flushing;
+                try
+                {
+                    flushing = writer.FlushAsync();
+                }
+                finally
+                {
+                    if (_handOffs is not null)
+                    {
+                        ReceiveThreadWork.EndCollecting(outer);
+                    }
+                }
+
+                FlushResult flush = await flushing.ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
                 {
                     break; // The frame reader stopped.
@@ -203,6 +239,7 @@ internal sealed partial class SocketConnection
         }
         finally
         {
+            _handOffs?.Release();
             await writer.CompleteAsync(error).ConfigureAwait(false);
         }
     }

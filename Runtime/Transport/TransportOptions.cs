@@ -102,6 +102,14 @@ public sealed class TransportOptions
     /// <summary>Disable Nagle's algorithm (TCP_NODELAY). Default true: small calls must not wait 40 ms.</summary>
     public bool NoDelay { get; set; } = true;
 
+    /// <summary>
+    /// Let a connection's receive thread run the first piece of work its frames make (a request's turn, a caller's
+    /// continuation) once its next read is pending, and send that work's replies itself, instead of waking pool
+    /// threads for them (see docs/runtime.md, "Receive-thread hand-offs"). Default true: it halves a remote call's
+    /// thread wake-ups. False sends every piece of work to the thread pool.
+    /// </summary>
+    public bool ReceiveThreadHandOffs { get; set; } = true;
+
     /// <summary>Listen backlog of each listener. Default 512.</summary>
     public int ListenBacklog { get; set; } = 512;
 
