@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -82,19 +83,25 @@ internal sealed class ReceiveThreadWork
         return true;
     }
 
-    /// <summary>Collects the hand-offs made on this thread until <see cref="EndCollecting"/>, which must run on
-    /// this thread before it yields. Returns the collector to restore (handling may nest another receive loop).</summary>
-    public ReceiveThreadWork? BeginCollecting()
+    /// <summary>Flushes the receive loop's <paramref name="writer"/>, collecting the first hand-off made on this
+    /// thread meanwhile: the frame reader runs inside the flush when its pipe's reader scheduler is inline.</summary>
+    public ValueTask<FlushResult> FlushCollecting(PipeWriter writer)
     {
+        // Restored before the flush's task is awaited: the collector must never outlive this synchronous call on the
+        // thread (a flush can nest another receive loop, whose collector is restored the same way).
         ReceiveThreadWork? outer = t_collector;
         t_collector = this;
-        return outer;
+        try
+        {
+            return writer.FlushAsync();
+        }
+        finally
+        {
+            t_collector = outer;
+        }
     }
 
-    /// <summary>Stops collecting on this thread.</summary>
-    public static void EndCollecting(ReceiveThreadWork? outer) => t_collector = outer;
-
-    /// <summary>Queues what was taken to the thread pool (the read completed at once, or the loop ends).</summary>
+    /// <summary>Queues what was taken to the thread pool (a read completed at once, or the loop ends).</summary>
     public void Release()
     {
         if (!HasTaken)
@@ -116,11 +123,12 @@ internal sealed class ReceiveThreadWork
         }
     }
 
-    /// <summary>Awaits <paramref name="read"/>; if it is pending, the work taken so far runs on this thread once the
-    /// loop's continuation is registered.</summary>
+    /// <summary>Awaits <paramref name="read"/>. If it is pending, the work taken so far runs on this thread once the
+    /// loop's continuation is registered; if it completed at once (more bytes were waiting), the work goes to the
+    /// pool when the loop takes the result.</summary>
     public PendingRead WhilePending(ValueTask<int> read) => new(read, this);
 
-    /// <summary>Moves the taken work to this thread's runner, which <see cref="RunAll"/> runs; null when nothing
+    /// <summary>Moves the taken work to this thread's runner, which <see cref="RunTaken"/> runs; null when nothing
     /// was taken, or when the runner is busy (a receive loop resumed inside a run) and the work went to the pool.
     /// Called before the continuation is registered: from then on the receive loop may use this collector elsewhere.</summary>
     private ReceiveThreadWork? MoveToRunner()
@@ -144,7 +152,7 @@ internal sealed class ReceiveThreadWork
     }
 
     /// <summary>Runs the taken hand-off, collecting nothing meanwhile.</summary>
-    private void RunAll()
+    private void RunTaken()
     {
         _running = true;
         bool outerRun = t_inRun;
@@ -194,13 +202,17 @@ internal sealed class ReceiveThreadWork
 
         public PendingRead GetAwaiter() => this;
 
-        public int GetResult() => read.ConfigureAwait(false).GetAwaiter().GetResult();
+        public int GetResult()
+        {
+            work.Release();
+            return read.ConfigureAwait(false).GetAwaiter().GetResult();
+        }
 
         public void OnCompleted(Action continuation)
         {
             ReceiveThreadWork? runner = work.MoveToRunner();
             read.ConfigureAwait(false).GetAwaiter().OnCompleted(continuation);
-            runner?.RunAll();
+            runner?.RunTaken();
         }
 
         public void UnsafeOnCompleted(Action continuation)
@@ -209,7 +221,7 @@ internal sealed class ReceiveThreadWork
             // loop on another thread, not behind this work.
             ReceiveThreadWork? runner = work.MoveToRunner();
             read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(continuation);
-            runner?.RunAll();
+            runner?.RunTaken();
         }
     }
 }

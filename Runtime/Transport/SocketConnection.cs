@@ -185,22 +185,7 @@ internal sealed partial class SocketConnection
             {
                 Memory<byte> memory = writer.GetMemory(Math.Clamp(ReceiveHint, _receiveSegment, Math.Max(MaxReceiveChunk, _receiveSegment)));
                 ValueTask<int> receiving = _socket.ReceiveAsync(memory, SocketFlags.None);
-                int received;
-                if (_handOffs is null)
-                {
-                    received = await receiving.ConfigureAwait(false);
-                }
-                else
-                {
-                    if (receiving.IsCompleted)
-                    {
-                        _handOffs.Release(); // More bytes are here already: the work goes to the pool, frames first.
-                    }
-
-                    received = await _handOffs.WhilePending(receiving);
-                    _handOffs.Release();
-                }
-
+                int received = _handOffs is null ? await receiving.ConfigureAwait(false) : await _handOffs.WhilePending(receiving);
                 if (received == 0)
                 {
                     break; // The peer sent FIN.
@@ -209,22 +194,9 @@ internal sealed partial class SocketConnection
                 writer.Advance(received);
                 _metrics.BytesReceived(received);
 
-                // The frame reader runs inside the flush (inline reader scheduler): collect the first hand-off its
-                // frames make, for this thread to run once the next read is pending.
-                ReceiveThreadWork? outer = _handOffs?.BeginCollecting();
-                ValueTask<FlushResult> flushing;
-                try
-                {
-                    flushing = writer.FlushAsync();
-                }
-                finally
-                {
-                    if (_handOffs is not null)
-                    {
-                        ReceiveThreadWork.EndCollecting(outer);
-                    }
-                }
-
+                // The frame reader runs inside the flush (inline reader scheduler), so its frames' first hand-off is
+                // collected for this thread to run once the next read is pending.
+                ValueTask<FlushResult> flushing = _handOffs is null ? writer.FlushAsync() : _handOffs.FlushCollecting(writer);
                 FlushResult flush = await flushing.ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
                 {

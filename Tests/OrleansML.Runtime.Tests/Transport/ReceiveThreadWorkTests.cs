@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using OrleansML.Runtime.Threading;
 
 namespace OrleansML.Runtime.Tests.Transport;
@@ -19,11 +20,15 @@ public sealed class ReceiveThreadWorkTests
         var second = new RecordingItem();
 
         Assert.False(ReceiveThreadWork.TryTake(first));
-        ReceiveThreadWork? outer = work.BeginCollecting();
-        bool tookFirst = ReceiveThreadWork.TryTake(first);
-        bool tookSecond = ReceiveThreadWork.TryTake(second);
-        bool tookCallback = ReceiveThreadWork.TryTake(_ => { }, null);
-        ReceiveThreadWork.EndCollecting(outer);
+        bool tookSecond = true;
+        bool tookCallback = true;
+        bool tookFirst = DuringFlush(work, () =>
+        {
+            bool took = ReceiveThreadWork.TryTake(first);
+            tookSecond = ReceiveThreadWork.TryTake(second);
+            tookCallback = ReceiveThreadWork.TryTake(_ => { }, null);
+            return took;
+        });
 
         Assert.True(tookFirst);
         Assert.False(tookSecond);
@@ -40,9 +45,7 @@ public sealed class ReceiveThreadWorkTests
         var item = new RecordingItem();
         var read = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         s_local.Value = "receive loop";
-        ReceiveThreadWork? outer = work.BeginCollecting();
-        Assert.True(ReceiveThreadWork.TryTake(item));
-        ReceiveThreadWork.EndCollecting(outer);
+        Assert.True(DuringFlush(work, () => ReceiveThreadWork.TryTake(item)));
         int awaitingThread = Environment.CurrentManagedThreadId;
 
         ValueTask<int> pending = AwaitAsync(work, new ValueTask<int>(read.Task));
@@ -65,9 +68,7 @@ public sealed class ReceiveThreadWorkTests
         var read = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var resumed = new ManualResetEventSlim();
         var blocking = new BlockingItem(read, resumed);
-        ReceiveThreadWork? outer = work.BeginCollecting();
-        Assert.True(ReceiveThreadWork.TryTake(blocking));
-        ReceiveThreadWork.EndCollecting(outer);
+        Assert.True(DuringFlush(work, () => ReceiveThreadWork.TryTake(blocking)));
 
         ValueTask<int> loop = ResumeAsync(work, new ValueTask<int>(read.Task), resumed);
 
@@ -81,16 +82,34 @@ public sealed class ReceiveThreadWorkTests
     {
         var work = new ReceiveThreadWork();
         var item = new RecordingItem();
-        ReceiveThreadWork? outer = work.BeginCollecting();
-        Assert.True(ReceiveThreadWork.TryTake(item));
-        ReceiveThreadWork.EndCollecting(outer);
+        Assert.True(DuringFlush(work, () => ReceiveThreadWork.TryTake(item)));
 
         Assert.Equal(3, await AwaitAsync(work, ValueTask.FromResult(3)));
-        Assert.False(item.Ran.IsSet, "a completed read does not run the work inline");
-        work.Release();
-        Assert.True(item.Ran.Wait(TimeSpan.FromSeconds(10)));
+        Assert.True(item.Ran.Wait(TimeSpan.FromSeconds(10)), "taking a completed read's result sends the work to the pool");
         Assert.NotEqual(Environment.CurrentManagedThreadId, item.Thread);
         Assert.False(item.WasHandOff);
+    }
+
+    /// <summary>Runs <paramref name="take"/> where the receive loop's frames run: in a pipe reader resumed inline by
+    /// <see cref="ReceiveThreadWork.FlushCollecting"/>.</summary>
+    private static bool DuringFlush(ReceiveThreadWork work, Func<bool> take)
+    {
+        var pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        bool taken = false;
+        Task reading = ReadOnceAsync();
+        pipe.Writer.GetSpan(1)[0] = 1;
+        pipe.Writer.Advance(1);
+        ValueTask<FlushResult> flushing = work.FlushCollecting(pipe.Writer);
+        Assert.True(reading.IsCompleted, "the reader ran inside the flush");
+        Assert.True(flushing.IsCompleted);
+        return taken;
+
+        async Task ReadOnceAsync()
+        {
+            ReadResult result = await pipe.Reader.ReadAsync();
+            taken = take();
+            pipe.Reader.AdvanceTo(result.Buffer.End);
+        }
     }
 
     private static async ValueTask<int> AwaitAsync(ReceiveThreadWork work, ValueTask<int> read) => await work.WhilePending(read);
