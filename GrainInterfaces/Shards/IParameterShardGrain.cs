@@ -37,6 +37,15 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// <summary>Applies, buffers, or drops a push (see <see cref="PushOutcome"/>).</summary>
     Task<PushOutcome> PushAsync(GradientPush push);
 
+    /// <summary>
+    /// <see cref="PushAsync"/> then <see cref="PullAsync"/> in one call: a worker's push of step s and its pull of
+    /// step s + 1 take one message each way instead of two, and the pull always sees the push. Each part keeps its
+    /// own guarantees: the push is idempotent and stays applied if the pull then fails (an attempt change, the
+    /// wait's timeout), so a retry's repeat of it is a duplicate.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two requests are not the same worker's of the same attempt.</exception>
+    Task<PushPullResult> PushThenPullAsync(GradientPush push, PullRequest pull);
+
     /// <summary>Writes a checkpoint with id <paramref name="checkpointId"/> (the job's global step) and keeps
     /// the newest few.</summary>
     Task CheckpointAsync(long checkpointId);

@@ -62,6 +62,22 @@ internal sealed partial class ParameterShardGrain
         };
     }
 
+    /// <inheritdoc/>
+    public async Task<PushPullResult> PushThenPullAsync(GradientPush push, PullRequest pull)
+    {
+        ArgumentNullException.ThrowIfNull(push);
+        ArgumentNullException.ThrowIfNull(pull);
+        if (push.WorkerId != pull.WorkerId || push.Attempt != pull.Attempt)
+        {
+            throw new ArgumentException(
+                $"shard {Key}: a push-then-pull pairs one worker's requests of one attempt, but the push is worker {push.WorkerId}'s (attempt {push.Attempt}) and the pull worker {pull.WorkerId}'s (attempt {pull.Attempt}).",
+                nameof(pull));
+        }
+
+        PushOutcome outcome = await PushAsync(push);
+        return new PushPullResult { Outcome = outcome, Slice = await PullAsync(pull) };
+    }
+
     private async Task WaitAsync(PullRequest request, long? clock)
     {
         PullWaiter waiter = _waiters.Add(request.Attempt, request.MinimumVersion, clock);

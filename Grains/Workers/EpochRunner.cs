@@ -63,37 +63,37 @@ internal sealed class EpochRunner
 
     /// <remarks>
     /// A step's push is not awaited before the next step's pull goes out: both travel together, which saves a
-    /// round trip per step. This is safe in every mode because the shards order by version and clock, not by
-    /// arrival: a BSP pull of step s + 1 waits in the shard for the barrier this very push completes, an SSP pull
-    /// waits for the clocks, and ASP tolerates the one step of staleness by definition. The worker still reads
-    /// the push's outcome before it computes (a refused push fails the step at once), and the last push of a run
-    /// is awaited before the run reports, so the coordinator's checkpoint never precedes an update.
+    /// round trip per step. For a dense model they are one call per shard
+    /// (<see cref="ShardChannel.PushDenseThenPullAllAsync"/>: one message each way), and the pull sees the push. A
+    /// sparse model's pull needs the next batch's keys, which may fall to other shards than the push's, so it pulls
+    /// separately. This is safe in every mode because the shards order by version and clock, not by arrival: a
+    /// BSP pull of step s + 1 waits in the shard for the barrier this very push completes, an SSP pull waits for
+    /// the clocks, and ASP tolerates the one step of staleness by definition. The worker still reads the push's
+    /// outcome before it computes (a refused push fails the step at once), and the last push of a run is awaited
+    /// before the run reports, so the coordinator's checkpoint never precedes an update. The run's last step
+    /// pushes alone: a pull outliving the run could wait for a step nobody takes until the next run.
     /// </remarks>
     private async Task<long> RunStepsAsync(int[] order, long epochStart, long step, long epochEnd, long started)
     {
-        ConsistencyMode mode = _assignment.Mode;
         bool sparse = _model.Sparse is not null;
         Task? pendingPush = null;
+        bool pushPulled = false; // pendingPush also pulled this step's parameters
         while (step < epochEnd)
         {
             DataBatch batch = BatchAt(order[step - epochStart]);
             long communication = _time.GetTimestamp();
-            bool pulls = mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0;
-            Task pull = Task.CompletedTask;
-            if (sparse)
+            if (pushPulled)
             {
-                ReadOnlyMemory<int> keys = _model.CollectKeys(batch);
-                if (pulls)
-                {
-                    pull = _shards.PullKeysAsync(_model.Parameters, keys, step, MinimumVersion(step));
-                }
+                await pendingPush!;
             }
-            else if (pulls)
+            else
             {
-                pull = _shards.PullAllAsync(_model.Parameters, step, MinimumVersion(step));
+                Task pull = !PullsAt(step, epochStart) ? Task.CompletedTask
+                    : sparse ? _shards.PullKeysAsync(_model.Parameters, _model.CollectKeys(batch), step, MinimumVersion(step))
+                    : _shards.PullAllAsync(_model.Parameters, step, MinimumVersion(step));
+                await PushThenPullAsync(pendingPush, pull);
             }
 
-            await PushThenPullAsync(pendingPush, pull);
             pendingPush = null;
             long compute = _time.GetTimestamp();
             _communicationTicks += compute - communication;
@@ -104,15 +104,20 @@ internal sealed class EpochRunner
             }
 
             _computeTicks += _time.GetTimestamp() - compute;
+            bool last = step + 1 == epochEnd || _time.GetElapsedTime(started) >= _assignment.RunSlice;
+            pushPulled = !sparse && !last && PullsAt(step + 1, epochStart);
+
             // The channel copies the gradient into its messages before it returns: the buffers are free again.
-            pendingPush = sparse
-                ? _shards.PushSparseAsync(_model.SparseGradient.Keys, _model.SparseGradient.Values, step, batch.Count)
-                : _shards.PushDenseAsync(_model.Gradient, step, batch.Count);
+            pendingPush = pushPulled
+                ? _shards.PushDenseThenPullAllAsync(_model.Parameters, _model.Gradient, step, batch.Count, step + 1, MinimumVersion(step + 1))
+                : sparse
+                    ? _shards.PushSparseAsync(_model.SparseGradient.Keys, _model.SparseGradient.Values, step, batch.Count)
+                    : _shards.PushDenseAsync(_model.Gradient, step, batch.Count);
             _lossSum += (double)loss * batch.Count;
             _rows += batch.Count;
             _steps++;
             step++;
-            if (_time.GetElapsedTime(started) >= _assignment.RunSlice)
+            if (last)
             {
                 break;
             }
@@ -120,6 +125,7 @@ internal sealed class EpochRunner
 
         if (pendingPush is not null)
         {
+            Debug.Assert(!pushPulled, "the run's last step pushes alone");
             long pushing = _time.GetTimestamp();
             await pendingPush;
             _communicationTicks += _time.GetTimestamp() - pushing;
@@ -127,6 +133,10 @@ internal sealed class EpochRunner
 
         return step;
     }
+
+    /// <summary>Whether step <paramref name="step"/> pulls: every step, but every <c>pullEvery</c>-th under ASP.</summary>
+    private bool PullsAt(long step, long epochStart) =>
+        _assignment.Mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0;
 
     /// <summary>Waits for the previous step's push and this step's pull, failing as soon as either fails (a
     /// failed push would otherwise leave its BSP pull waiting out the shard's timeout).</summary>

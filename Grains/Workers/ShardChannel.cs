@@ -40,7 +40,39 @@ internal sealed class ShardChannel
             pulls[i] = _shards[i].PullAsync(new PullRequest { Attempt = _attempt, WorkerId = _workerId, Step = clock, MinimumVersion = minimumVersion, Compression = _compression });
         }
 
-        ParameterSlice[] slices = await Task.WhenAll(pulls);
+        CopySlices(parameters, await Task.WhenAll(pulls));
+    }
+
+    /// <summary>Pushes a dense update of step <paramref name="clock"/> and pulls every shard's whole range for step
+    /// <paramref name="nextClock"/> into <paramref name="parameters"/>, in one call per shard (see
+    /// <see cref="IParameterShardGrain.PushThenPullAsync"/>). The parameters are written once every shard has
+    /// answered, which may be before this returns (local shards answer inline): the caller must be done with them.</summary>
+    public async Task PushDenseThenPullAllAsync(float[] parameters, ReadOnlyMemory<float> update, long clock, int rows, long nextClock, long minimumVersion)
+    {
+        Debug.Assert(update.Length == _layout.ParameterCount);
+        var calls = new Task<PushPullResult>[_shards.Length];
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            calls[i] = _shards[i].PushThenPullAsync(
+                DensePush(i, update.Span, clock, rows),
+                new PullRequest { Attempt = _attempt, WorkerId = _workerId, Step = nextClock, MinimumVersion = minimumVersion, Compression = _compression });
+        }
+
+        PushPullResult[] results = await Task.WhenAll(calls);
+        var slices = new ParameterSlice[results.Length];
+        for (int i = 0; i < results.Length; i++)
+        {
+            Count(results[i].Outcome);
+            slices[i] = results[i].Slice;
+        }
+
+        CopySlices(parameters, slices);
+    }
+
+    /// <summary>Writes one whole-range slice per shard into <paramref name="parameters"/>, after checking that each
+    /// is the range the layout says the shard holds.</summary>
+    private void CopySlices(float[] parameters, ParameterSlice[] slices)
+    {
         for (int i = 0; i < slices.Length; i++)
         {
             ParameterSlice slice = slices[i];
@@ -86,11 +118,7 @@ internal sealed class ShardChannel
         var pushes = new Task<PushOutcome>[_shards.Length];
         for (int i = 0; i < _shards.Length; i++)
         {
-            pushes[i] = _shards[i].PushAsync(new GradientPush
-            {
-                Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
-                Values = WireCopy(update.Span.Slice(_layout.Start(i), _layout.Length(i))),
-            });
+            pushes[i] = _shards[i].PushAsync(DensePush(i, update.Span, clock, rows));
         }
 
         await CountAsync(pushes);
@@ -121,6 +149,13 @@ internal sealed class ShardChannel
         return CountAsync(pushes);
     }
 
+    /// <summary>Shard <paramref name="shard"/>'s part of a dense update.</summary>
+    private GradientPush DensePush(int shard, ReadOnlySpan<float> update, long clock, int rows) => new()
+    {
+        Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
+        Values = WireCopy(update.Slice(_layout.Start(shard), _layout.Length(shard))),
+    };
+
     /// <summary>A fresh copy for one message (messages are shared, not copied, within a silo), rounded as the wire
     /// would round it.</summary>
     private float[] WireCopy(ReadOnlySpan<float> values)
@@ -136,10 +171,15 @@ internal sealed class ShardChannel
     {
         foreach (PushOutcome outcome in outcomes)
         {
-            if (outcome == PushOutcome.Late)
-            {
-                LatePushes++;
-            }
+            Count(outcome);
+        }
+    }
+
+    private void Count(PushOutcome outcome)
+    {
+        if (outcome == PushOutcome.Late)
+        {
+            LatePushes++;
         }
     }
 

@@ -5,7 +5,8 @@ using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Faults;
 
-/// <summary>End to end: on a finished job's shard, a duplicated push changes the parameters at most once.</summary>
+/// <summary>End to end: on a finished job's shard, a duplicated push (alone or with a pull) changes the parameters
+/// at most once.</summary>
 [Collection(FaultTestGroup.Name)]
 public sealed class IdempotenceTests
 {
@@ -48,5 +49,50 @@ public sealed class IdempotenceTests
         ShardStats end = await shard.GetStatsAsync();
         Assert.Equal(version + 1, end.Version);
         Assert.Equal(stats.DuplicatePushes + 3, end.DuplicatePushes);
+    }
+
+    [Fact]
+    public async Task PushThenPullWaitsForTheBarrierSeesItsPushAndIsIdempotent()
+    {
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "pushpull") with { Epochs = 1 };
+        await FaultCluster.RunToCompletionAsync(cluster.Client, spec);
+
+        IParameterShardGrain shard = cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, 0));
+        float[] before = await shard.ReadParametersAsync();
+        const long Attempt = 1_000_000;
+        long version = await shard.BeginAsync(Attempt);
+        float[] gradient = [.. Enumerable.Range(0, before.Length).Select(i => 0.01f * ((i % 7) - 3))];
+        GradientPush Push(int worker) => new() { Attempt = Attempt, WorkerId = worker, Step = version, Rows = 10, Values = gradient };
+        PullRequest Pull(int worker) => new() { Attempt = Attempt, WorkerId = worker, Step = version + 1, MinimumVersion = version + 1 };
+
+        // BSP with 2 workers: worker 0's pull waits for the barrier that worker 1's push completes.
+        Task<PushPullResult> first = shard.PushThenPullAsync(Push(0), Pull(0));
+        await Task.Delay(200);
+        Assert.False(first.IsCompleted, "the pull was served before the barrier's step was applied");
+        PushPullResult second = await shard.PushThenPullAsync(Push(1), Pull(1));
+        PushPullResult firstResult = await first;
+        float[] applied = await shard.ReadParametersAsync();
+
+        Assert.Equal(PushOutcome.Buffered, firstResult.Outcome);
+        Assert.Equal(PushOutcome.Applied, second.Outcome);
+        Assert.Equal(version + 1, firstResult.Slice.Version);
+        Assert.Equal(applied, firstResult.Slice.Values);
+        Assert.Equal(applied, second.Slice.Values);
+        for (int i = 0; i < before.Length; i++)
+        {
+            Assert.Equal(before[i] - (0.1f * gradient[i]), applied[i], 1e-6f);
+        }
+
+        // A repeat changes nothing and is served at once; a pair of two workers' requests is refused.
+        PushPullResult repeat = await shard.PushThenPullAsync(Push(0), Pull(0));
+        Assert.Equal(PushOutcome.Duplicate, repeat.Outcome);
+        Assert.Equal(applied, repeat.Slice.Values);
+        Assert.Equal(applied, await shard.ReadParametersAsync());
+        var mixed = await Assert.ThrowsAsync<ArgumentException>(() => shard.PushThenPullAsync(Push(0), Pull(1)));
+        Assert.Contains("worker 0's", mixed.Message, StringComparison.Ordinal);
+        Assert.Equal(version + 1, (await shard.GetStatsAsync()).Version);
     }
 }
