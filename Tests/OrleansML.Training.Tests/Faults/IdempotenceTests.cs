@@ -13,13 +13,8 @@ public sealed class IdempotenceTests
     [Fact]
     public async Task DuplicatedPushOnAFinishedJobsShardChangesTheModelOnce()
     {
-        using var directory = new TempDirectory();
-        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
-        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "idem") with { Epochs = 2 };
-        await FaultCluster.RunToCompletionAsync(cluster.Client, spec);
-
-        IParameterShardGrain shard = cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, 0));
+        await using FinishedJob job = await FinishedJob.RunAsync("idem", epochs: 2);
+        IParameterShardGrain shard = job.Shard;
         float[] before = await shard.ReadParametersAsync();
         ShardStats stats = await shard.GetStatsAsync();
         // A later attempt than any the coordinator handed out (its attempts count from 1).
@@ -54,13 +49,8 @@ public sealed class IdempotenceTests
     [Fact]
     public async Task PushThenPullWaitsForTheBarrierSeesItsPushAndIsIdempotent()
     {
-        using var directory = new TempDirectory();
-        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
-        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "pushpull") with { Epochs = 1 };
-        await FaultCluster.RunToCompletionAsync(cluster.Client, spec);
-
-        IParameterShardGrain shard = cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, 0));
+        await using FinishedJob job = await FinishedJob.RunAsync("pushpull", epochs: 1);
+        IParameterShardGrain shard = job.Shard;
         float[] before = await shard.ReadParametersAsync();
         const long Attempt = 1_000_000;
         long version = await shard.BeginAsync(Attempt);
@@ -94,5 +84,51 @@ public sealed class IdempotenceTests
         var mixed = await Assert.ThrowsAsync<ArgumentException>(() => shard.PushThenPullAsync(Push(0), Pull(1)));
         Assert.Contains("worker 0's", mixed.Message, StringComparison.Ordinal);
         Assert.Equal(version + 1, (await shard.GetStatsAsync()).Version);
+    }
+
+    /// <summary>A finished BSP logistic job (2 workers) on a 3-silo cluster, and its shard 0.</summary>
+    private sealed class FinishedJob : IAsyncDisposable
+    {
+        private readonly TempDirectory _directory;
+        private readonly TestCluster _cluster;
+
+        private FinishedJob(TempDirectory directory, TestCluster cluster, IParameterShardGrain shard)
+        {
+            _directory = directory;
+            _cluster = cluster;
+            Shard = shard;
+        }
+
+        public IParameterShardGrain Shard { get; }
+
+        public static async Task<FinishedJob> RunAsync(string name, int epochs)
+        {
+            var directory = new TempDirectory();
+            TestCluster? cluster = null;
+            try
+            {
+                var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+                cluster = await FaultCluster.DeployAsync(3);
+                TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, name) with { Epochs = epochs };
+                await FaultCluster.RunToCompletionAsync(cluster.Client, spec);
+                return new FinishedJob(directory, cluster, cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, 0)));
+            }
+            catch
+            {
+                if (cluster is not null)
+                {
+                    await cluster.DisposeAsync();
+                }
+
+                directory.Dispose();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _cluster.DisposeAsync();
+            _directory.Dispose();
+        }
     }
 }
