@@ -10,6 +10,11 @@ namespace OrleansML.Runtime.Tests.Core;
 [Collection(CoreTestGroup.Name)]
 public sealed class ReentrancyTests : IAsyncLifetime
 {
+    // Calls that must not meet wait this long to show it; calls that must meet may wait much longer on a loaded
+    // machine (they return as soon as they meet).
+    private const int MustNotMeetMs = 3_000;
+    private const int MayMeetMs = 20_000;
+
     private TestCluster _cluster = null!;
 
     public async Task InitializeAsync()
@@ -33,14 +38,14 @@ public sealed class ReentrancyTests : IAsyncLifetime
         Assert.All(maxima, m => Assert.Equal(1, m));
         Assert.Equal(1, OverlapGrainBase.Stats[key].MaxInside);
         Assert.Equal(0, OverlapGrainBase.Stats[key].WriterOverlaps);
-        Assert.False(await grain.Rendezvous(2), "a lone call cannot meet a second one");
+        Assert.False(await grain.Rendezvous(2, MustNotMeetMs), "a lone call cannot meet a second one");
     }
 
     [Fact]
     public async Task Non_reentrant_grains_do_not_interleave_two_writing_calls()
     {
         IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(TestKeys.Unique("no-meet"));
-        bool[] met = await Task.WhenAll(grain.Rendezvous(2), grain.Rendezvous(2));
+        bool[] met = await Task.WhenAll(grain.Rendezvous(2, MustNotMeetMs), grain.Rendezvous(2, MustNotMeetMs));
 
         // The first waits alone and times out; only then does the second run (and wait alone too).
         Assert.Equal([false, false], met);
@@ -50,7 +55,7 @@ public sealed class ReentrancyTests : IAsyncLifetime
     public async Task Reentrant_grains_interleave_writing_calls()
     {
         IReentrantOverlapGrain grain = _cluster.Client.GetGrain<IReentrantOverlapGrain>(TestKeys.Unique("reentrant"));
-        bool[] met = await Task.WhenAll(grain.Rendezvous(2), grain.Rendezvous(2));
+        bool[] met = await Task.WhenAll(grain.Rendezvous(2, MayMeetMs), grain.Rendezvous(2, MayMeetMs));
         Assert.Equal([true, true], met);
     }
 
@@ -59,7 +64,7 @@ public sealed class ReentrancyTests : IAsyncLifetime
     {
         string key = TestKeys.Unique("readers");
         IOverlapGrain grain = _cluster.Client.GetGrain<IOverlapGrain>(key);
-        bool[] met = await Task.WhenAll(grain.ReadRendezvous(2), grain.ReadRendezvous(2));
+        bool[] met = await Task.WhenAll(grain.ReadRendezvous(2, MayMeetMs), grain.ReadRendezvous(2, MayMeetMs));
         Assert.Equal([true, true], met);
 
         // Readers and writers mixed: readers overlap each other, writers always run alone.

@@ -12,12 +12,13 @@ public interface IOverlapMethods
     [ReadOnly]
     Task<int> ReadWork(int yields);
 
-    /// <summary>Waits (up to 3 s) until <paramref name="parties"/> calls are inside at once; true if they met.</summary>
-    Task<bool> Rendezvous(int parties);
+    /// <summary>Waits (up to <paramref name="milliseconds"/>) until <paramref name="parties"/> calls are inside at
+    /// once; true if they met.</summary>
+    Task<bool> Rendezvous(int parties, int milliseconds);
 
     /// <summary>The same as a [ReadOnly] call.</summary>
     [ReadOnly]
-    Task<bool> ReadRendezvous(int parties);
+    Task<bool> ReadRendezvous(int parties, int milliseconds);
 
     /// <summary>Waits (up to the given milliseconds) until <see cref="Release"/> runs; true if it did.</summary>
     Task<bool> Block(int milliseconds);
@@ -54,9 +55,9 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
 
     public Task<int> ReadWork(int yields) => WorkAsync(yields, writer: false);
 
-    public Task<bool> Rendezvous(int parties) => MeetAsync(parties);
+    public Task<bool> Rendezvous(int parties, int milliseconds) => MeetAsync(parties, milliseconds);
 
-    public Task<bool> ReadRendezvous(int parties) => MeetAsync(parties);
+    public Task<bool> ReadRendezvous(int parties, int milliseconds) => MeetAsync(parties, milliseconds);
 
     /// <summary>Counts itself in <see cref="OverlapStats.Inside"/> while waiting, so tests can wait until it runs.</summary>
     public async Task<bool> Block(int milliseconds)
@@ -108,7 +109,7 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
         }
     }
 
-    private async Task<bool> MeetAsync(int parties)
+    private async Task<bool> MeetAsync(int parties, int milliseconds)
     {
         TaskCompletionSource met = _met;
         if (Interlocked.Increment(ref _arrived) >= parties)
@@ -118,7 +119,7 @@ public abstract class OverlapGrainBase : Grain, IOverlapMethods
 
         try
         {
-            await met.Task.WaitAsync(TimeSpan.FromSeconds(3));
+            await met.Task.WaitAsync(TimeSpan.FromMilliseconds(milliseconds));
             return true;
         }
         catch (TimeoutException)
