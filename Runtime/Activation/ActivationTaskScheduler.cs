@@ -6,7 +6,8 @@ namespace OrleansML.Runtime.Activation;
 
 /// <summary>
 /// Runs an activation's work one task at a time on the thread pool: a queue and a single drain loop that
-/// is scheduled only while there is work (no thread per activation). Grain code's awaits resume here
+/// is scheduled only while there is work (no thread per activation). The drain may instead run on the receive
+/// thread whose frame made the work (ReceiveThreadWork), or a request on its calling turn's thread (StartRequest). Grain code's awaits resume here
 /// (they capture <see cref="TaskScheduler.Current"/>), so an activation's turns never run in parallel,
 /// even when its requests interleave.
 /// </summary>
