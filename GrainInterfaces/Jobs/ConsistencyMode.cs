@@ -1,6 +1,8 @@
 namespace OrleansML.Jobs;
 
 /// <summary>How workers and parameter shards keep the model consistent.</summary>
+[GenerateSerializer]
+[Alias("OrleansML.ConsistencyMode")]
 public enum ConsistencyMode
 {
     /// <summary>Bulk synchronous: a barrier per step. Each shard waits for the pushes of every worker (less
@@ -26,6 +28,8 @@ public enum ConsistencyMode
 }
 
 /// <summary>How parameters and gradients travel between workers and shards.</summary>
+[GenerateSerializer]
+[Alias("OrleansML.TensorCompression")]
 public enum TensorCompression
 {
     /// <summary>32-bit floats, exact.</summary>

@@ -6,13 +6,17 @@ namespace OrleansML.Jobs;
 /// each named by the path of its manifest (<c>&lt;directory&gt;/&lt;name&gt;.manifest.json</c>). Every silo must
 /// see the same paths (a local disk on one host, or a shared mount).
 /// </summary>
+[GenerateSerializer]
+[Alias("OrleansML.DataSpec")]
 public sealed record DataSpec
 {
     /// <summary>The training set's manifest. Required. It needs at least as many partitions as the job has
     /// workers: worker <c>w</c> of <c>W</c> owns the partitions <c>p</c> with <c>p % W == w</c>.</summary>
+    [Id(0)]
     public string TrainManifest { get; init; } = "";
 
     /// <summary>The held-out set's manifest, evaluated after every epoch and spread over the workers the
     /// same way; null for none.</summary>
+    [Id(1)]
     public string? TestManifest { get; init; }
 }

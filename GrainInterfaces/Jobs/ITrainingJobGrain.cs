@@ -5,7 +5,7 @@ namespace OrleansML.Jobs;
 /// persists its progress after every epoch, and keeps a durable reminder while the job runs, so that if its
 /// silo dies it resumes on another silo from its last persisted epoch without the client doing anything.
 /// </summary>
-[GrainType("trainingjob")]
+[Alias("OrleansML.ITrainingJobGrain")]
 public interface ITrainingJobGrain : IGrainWithStringKey
 {
     /// <summary>Validates and starts the job. Starting again with an equal spec returns the current status;

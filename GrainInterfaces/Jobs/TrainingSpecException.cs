@@ -2,6 +2,8 @@ namespace OrleansML.Jobs;
 
 /// <summary>A training spec is invalid. <see cref="Field"/> names the offending field as a JSON path
 /// (<c>workers</c>, <c>model.featureCount</c>, <c>data.trainManifest</c>).</summary>
+[GenerateSerializer]
+[Alias("OrleansML.TrainingSpecException")]
 public sealed class TrainingSpecException : ArgumentException
 {
     /// <summary>Creates the exception.</summary>
@@ -21,5 +23,6 @@ public sealed class TrainingSpecException : ArgumentException
     public TrainingSpecException(string message, Exception innerException) : this("spec", message, innerException) { }
 
     /// <summary>The JSON path of the invalid field.</summary>
+    [Id(0)]
     public string Field { get; }
 }

@@ -1,4 +1,5 @@
-namespace OrleansML.GrainInterfaces;
+using OrleansML.Tensors;
+namespace OrleansML.Shards;
 
 /// <summary>
 /// One contiguous slice of a job's model (key: <see cref="ShardLayout.ShardKey"/>), placed spread across silos.
@@ -17,7 +18,7 @@ namespace OrleansML.GrainInterfaces;
 /// attempt.</item>
 /// </list>
 /// </remarks>
-[GrainType("parameter-shard")]
+[Alias("OrleansML.IParameterShardGrain")]
 public interface IParameterShardGrain : IGrainWithStringKey
 {
     /// <summary>Sets what the shard holds. The first call initialises the parameters (or loads the newest
@@ -58,10 +59,10 @@ public interface IParameterShardGrain : IGrainWithStringKey
     Task<ShardStats> GetStatsAsync();
 
     /// <summary>The whole slice as it is now (no waiting, any attempt).</summary>
-    Task<float[]> ReadParametersAsync();
+    Task<FloatTensor> ReadParametersAsync();
 
     /// <summary>Overwrites the slice (L-BFGS keeps its iterate here) and sets the version.</summary>
-    Task WriteParametersAsync(float[] values, long version);
+    Task WriteParametersAsync(FloatTensor values, long version);
 
     /// <summary>Deactivates the shard once idle, so its next call places it again (elastic rebalancing). Call
     /// only right after a checkpoint: the next activation starts from it.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OrleansML.GrainInterfaces;
+namespace OrleansML.Shards;
 
 /// <summary>
 /// How a flat parameter vector of <see cref="ParameterCount"/> values splits into <see cref="ShardCount"/>

@@ -1,49 +1,65 @@
+using OrleansML.Tensors;
 using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
 
-namespace OrleansML.GrainInterfaces;
+namespace OrleansML.Workers;
 
 /// <summary>An <see cref="EvaluationResult"/> as plain data (JSON), so that workers' results travel to the
 /// coordinator and merge there exactly.</summary>
+[GenerateSerializer]
+[Alias("OrleansML.EvaluationSummary")]
 public sealed record EvaluationSummary
 {
     /// <summary>The model's task.</summary>
+    [Id(0)]
     public ModelTask Task { get; init; }
 
     /// <summary>Classes (multiclass), else 2.</summary>
+    [Id(1)]
     public int ClassCount { get; init; } = 2;
 
     /// <summary>Correct predictions (classifiers).</summary>
+    [Id(2)]
     public long Correct { get; init; }
 
     /// <summary>Rows evaluated (classifiers).</summary>
+    [Id(3)]
     public long Total { get; init; }
 
     /// <summary>Sum of per-row log-losses (classifiers).</summary>
+    [Id(4)]
     public double LogLossSum { get; init; }
 
     /// <summary>Rows in the log-loss (classifiers).</summary>
+    [Id(5)]
     public long LogLossCount { get; init; }
 
     /// <summary>Distinct scores (binary), with their positive and negative counts below.</summary>
-    public float[] AucScores { get; init; } = [];
+    [Id(6)]
+    public FloatTensor AucScores { get; init; } = FloatTensor.Empty;
 
     /// <summary>Positives per score in <see cref="AucScores"/>.</summary>
+    [Id(7)]
     public long[] AucPositives { get; init; } = [];
 
     /// <summary>Negatives per score in <see cref="AucScores"/>.</summary>
+    [Id(8)]
     public long[] AucNegatives { get; init; } = [];
 
     /// <summary>Confusion counts, row-major [actual, predicted] (multiclass).</summary>
+    [Id(9)]
     public long[] Confusion { get; init; } = [];
 
     /// <summary>Sum of squared errors (regression).</summary>
+    [Id(10)]
     public double SquaredErrorSum { get; init; }
 
     /// <summary>Sum of absolute errors (regression).</summary>
+    [Id(11)]
     public double AbsoluteErrorSum { get; init; }
 
     /// <summary>Rows evaluated (regression).</summary>
+    [Id(12)]
     public long RegressionCount { get; init; }
 
     /// <summary>Captures <paramref name="result"/>.</summary>
@@ -59,7 +75,7 @@ public sealed record EvaluationSummary
             Total = result.Accuracy?.Total ?? 0,
             LogLossSum = result.LogLoss?.SumOfLosses ?? 0,
             LogLossCount = result.LogLoss?.Count ?? 0,
-            AucScores = [.. scores.Select(p => p.Key)],
+            AucScores = new FloatTensor([.. scores.Select(p => p.Key)]),
             AucPositives = [.. scores.Select(p => p.Value.Positives)],
             AucNegatives = [.. scores.Select(p => p.Value.Negatives)],
             Confusion = result.ConfusionMatrix?.Counts.ToArray() ?? [],
@@ -85,7 +101,7 @@ public sealed record EvaluationSummary
                 Task,
                 accuracy: new AccuracyMetric(Correct, Total),
                 logLoss: new LogLossMetric(LogLossSum, LogLossCount),
-                auc: new AucMetric(AucScores.Select((score, i) => KeyValuePair.Create(score, new AucScoreCounts(AucPositives[i], AucNegatives[i]))))),
+                auc: new AucMetric(AucScores.Values.Select((score, i) => KeyValuePair.Create(score, new AucScoreCounts(AucPositives[i], AucNegatives[i]))))),
             _ => new EvaluationResult(
                 Task,
                 accuracy: new AccuracyMetric(Correct, Total),

@@ -1,4 +1,5 @@
-namespace OrleansML.GrainInterfaces;
+using OrleansML.Tensors;
+namespace OrleansML.Workers;
 
 /// <summary>
 /// Owns one share of a job's data (key: <see cref="ShardLayout.WorkerKey"/>), placed spread across silos. It
@@ -6,7 +7,7 @@ namespace OrleansML.GrainInterfaces;
 /// Learning kernels. It keeps no grain state: every call carries the <see cref="WorkerAssignment"/>, so a
 /// worker reactivated elsewhere reloads its data and continues.
 /// </summary>
-[GrainType("partitionworker")]
+[Alias("OrleansML.IPartitionWorkerGrain")]
 public interface IPartitionWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Loads (or keeps) the partitions of the assignment.</summary>
@@ -26,7 +27,7 @@ public interface IPartitionWorkerGrain : IGrainWithStringKey
 
     /// <summary>L-BFGS: the loss and gradient sums over all of the worker's training rows at
     /// <paramref name="parameters"/>.</summary>
-    Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, float[] parameters);
+    Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, FloatTensor parameters);
 
     /// <summary>Deactivates the worker once idle, so its next call places it again (elastic rebalancing).</summary>
     Task RetireAsync();

@@ -1,41 +1,22 @@
-using OrleansML.Runtime.Serialization;
+using OrleansML.Tensors;
 
-namespace OrleansML.GrainInterfaces;
+namespace OrleansML.Workers;
 
-/// <summary>A full-batch loss and gradient over one worker's rows, as sums (divide by the total rows after
-/// adding the workers' parts): what Spark MLlib's treeAggregate returns to the driver.</summary>
-public sealed class LossGradient : IBinarySerializable<LossGradient>
+/// <summary>L-BFGS: a worker's loss and gradient sums over all of its training rows at one point.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("OrleansML.LossGradient")]
+public sealed class LossGradient
 {
-    private const int WireVersion = 1;
-
-    /// <summary>Sum over rows of the loss.</summary>
+    /// <summary>The sum of the rows' losses.</summary>
+    [Id(0)]
     public double LossSum { get; init; }
 
-    /// <summary>Rows summed.</summary>
+    /// <summary>The rows summed over.</summary>
+    [Id(1)]
     public long Rows { get; init; }
 
-    /// <summary>Sum over rows of the gradient (the model's parameter count).</summary>
-    public float[] GradientSum { get; init; } = [];
-
-    /// <inheritdoc/>
-    public static void Write(ref BodyWriter writer, LossGradient? value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        writer.WriteInt32(WireVersion);
-        writer.Write(value.LossSum);
-        writer.WriteInt64(value.Rows);
-        writer.WriteBlock<float>(value.GradientSum);
-    }
-
-    /// <inheritdoc/>
-    public static LossGradient? Read(ref BodyReader reader)
-    {
-        TensorWire.CheckVersion(ref reader, WireVersion, nameof(LossGradient));
-        return new LossGradient
-        {
-            LossSum = reader.Read<double>(),
-            Rows = reader.ReadInt64(),
-            GradientSum = reader.ReadBlock<float>() ?? [],
-        };
-    }
+    /// <summary>The sum of the rows' gradients, one value per model parameter.</summary>
+    [Id(2)]
+    public FloatTensor GradientSum { get; init; } = FloatTensor.Empty;
 }

@@ -1,9 +1,11 @@
-namespace OrleansML.GrainInterfaces;
+namespace OrleansML.Workers;
 
 /// <summary>
 /// A worker's loss became NaN or infinite. Replaying the same batches from the same checkpoint diverges again,
 /// so the coordinator fails the job at once instead of retrying (lower the learning rate).
 /// </summary>
+[GenerateSerializer]
+[Alias("OrleansML.ModelDivergedException")]
 public sealed class ModelDivergedException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -1,22 +1,72 @@
-using OrleansML.Runtime.Hosting;
-using OrleansML.Runtime.Invocation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansML.Grains.Jobs;
+using OrleansML.Grains.Placement;
+using OrleansML.Grains.Shards;
 
 namespace OrleansML.Grains.Hosting;
 
-/// <summary>Adds the training grains to a silo.</summary>
+/// <summary>Adds OrleansML's training grains to an Orleans silo.</summary>
 public static class TrainingSiloBuilderExtensions
 {
-    /// <summary>The assembly holding the training grains (for <c>TestClusterOptions.GrainAssemblies</c> and the
-    /// silo host's grain-assembly setting).</summary>
-    public static System.Reflection.Assembly GrainAssembly => typeof(TrainingSiloBuilderExtensions).Assembly;
+    /// <summary>The configuration section holding the training options (<c>OrleansML:Jobs</c>, <c>OrleansML:Shards</c>).</summary>
+    public const string ConfigurationSection = "OrleansML";
 
-    /// <summary>Registers the training grains (shards, workers, jobs, the model registry) with the silo. Their
-    /// state goes to the grain storage named "Default".</summary>
-    public static ISiloBuilder AddOrleansMLTraining(this ISiloBuilder builder)
+    /// <summary>
+    /// Registers what the training grains need in a silo: their placement, their options (bound from the
+    /// <c>OrleansML</c> configuration section, then <paramref name="configureJobs"/> and
+    /// <paramref name="configureShards"/>, and validated when the silo starts) and a <see cref="TimeProvider"/>.
+    /// The grains keep their state in the grain storage named "Default" and their reminders in the silo's
+    /// reminder service: configure both, as for any Orleans application.
+    /// </summary>
+    public static ISiloBuilder AddOrleansMLTraining(
+        this ISiloBuilder builder,
+        Action<TrainingJobOptions>? configureJobs = null,
+        Action<ParameterShardOptions>? configureShards = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        GeneratedCodeRegistry.EnsureLoaded(GrainAssembly);
-        GeneratedCodeRegistry.EnsureLoaded(typeof(GrainInterfaces.ShardLayout).Assembly);
+        IServiceCollection services = builder.Services;
+        IConfigurationSection section = builder.Configuration.GetSection(ConfigurationSection);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
+
+        OptionsBuilder<TrainingJobOptions> jobs = services.AddOptions<TrainingJobOptions>().Bind(section.GetSection("Jobs"));
+        if (configureJobs is not null)
+        {
+            jobs.Configure(configureJobs);
+        }
+
+        services.AddSingleton<IValidateOptions<TrainingJobOptions>>(new OptionsCheck<TrainingJobOptions>(o => o.Validate()));
+        jobs.ValidateOnStart();
+
+        OptionsBuilder<ParameterShardOptions> shards = services.AddOptions<ParameterShardOptions>().Bind(section.GetSection("Shards"));
+        if (configureShards is not null)
+        {
+            shards.Configure(configureShards);
+        }
+
+        services.AddSingleton<IValidateOptions<ParameterShardOptions>>(new OptionsCheck<ParameterShardOptions>(o => o.Validate()));
+        shards.ValidateOnStart();
         return builder;
+    }
+
+    /// <summary>Runs an options class's own Validate method and reports its message as the failure.</summary>
+    private sealed class OptionsCheck<TOptions>(Action<TOptions> validate) : IValidateOptions<TOptions>
+        where TOptions : class
+    {
+        public ValidateOptionsResult Validate(string? name, TOptions options)
+        {
+            try
+            {
+                validate(options);
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException e)
+            {
+                return ValidateOptionsResult.Fail(e.Message);
+            }
+        }
     }
 }

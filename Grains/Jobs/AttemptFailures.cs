@@ -1,6 +1,7 @@
-using OrleansML.GrainInterfaces;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Persistence;
+using Orleans.Storage;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -41,20 +42,10 @@ internal static class AttemptFailures
     /// Whether retrying from a checkpoint cannot help: the training data is damaged (a partition's checksum or
     /// format is wrong). The same files would be read again, so the job fails at once with that reason.
     /// </summary>
-    public static bool IsPermanent(Exception e) => Unwrap(e) switch
-    {
-        FormatException => true,
-        RemoteGrainException remote => remote.ExceptionType.EndsWith("FormatException", StringComparison.Ordinal),
-        _ => false,
-    };
+    public static bool IsPermanent(Exception e) => Unwrap(e) is TrainingDataException or FormatException;
 
     /// <summary>Whether the model diverged: the retry would replay the same batches from the same checkpoint.</summary>
-    public static bool IsDiverged(Exception e) => Unwrap(e) switch
-    {
-        ModelDivergedException => true,
-        RemoteGrainException remote => remote.ExceptionType.EndsWith(nameof(ModelDivergedException), StringComparison.Ordinal),
-        _ => false,
-    };
+    public static bool IsDiverged(Exception e) => Unwrap(e) is ModelDivergedException;
 
     /// <summary>Whether a newer coordinator activation owns the job's record (this one's writes are fenced).</summary>
     public static bool IsStaleCoordinator(Exception e) => Unwrap(e) is InconsistentStateException || e.InnerException is InconsistentStateException;

@@ -14,7 +14,7 @@ internal interface IJobHost
     IGrainFactory Grains { get; }
 
     /// <summary>The active silos as this silo's membership view (the one placement uses) sees them now.</summary>
-    IReadOnlyList<Runtime.SiloAddress> ActiveSilos { get; }
+    IReadOnlyList<SiloAddress> ActiveSilos { get; }
 
     TrainingJobOptions Options { get; }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Jobs;
@@ -176,7 +178,7 @@ internal sealed class JobGroup
 
     public async Task<float[]> ReadModelAsync()
     {
-        float[][] slices = await Task.WhenAll(Shards.Select(s => s.ReadParametersAsync()));
+        FloatTensor[] slices = await Task.WhenAll(Shards.Select(s => s.ReadParametersAsync()));
         var parameters = new float[Layout.ParameterCount];
         for (int i = 0; i < slices.Length; i++)
         {
@@ -185,14 +187,14 @@ internal sealed class JobGroup
                 throw new InvalidOperationException($"Shard {i} holds {slices[i].Length} parameters, not {Layout.Length(i)}.");
             }
 
-            slices[i].CopyTo(parameters, Layout.Start(i));
+            slices[i].Values.CopyTo(parameters, Layout.Start(i));
         }
 
         return parameters;
     }
 
     public Task WriteModelAsync(float[] parameters, long version) =>
-        Task.WhenAll(Shards.Select((s, i) => s.WriteParametersAsync(parameters.AsSpan(Layout.Start(i), Layout.Length(i)).ToArray(), version)));
+        Task.WhenAll(Shards.Select((s, i) => s.WriteParametersAsync(new FloatTensor(parameters.AsSpan(Layout.Start(i), Layout.Length(i)).ToArray()), version)));
 
     public async Task<(long Late, long Duplicates)> PushCountersAsync()
     {

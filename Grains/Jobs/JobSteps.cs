@@ -1,10 +1,11 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
 using OrleansML.Models;
-using OrleansML.Runtime;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -96,7 +97,7 @@ internal static class JobSteps
             AddIfPresent(metrics, "test_rmse", last.TestRmse);
         }
 
-        int version = await host.Grains.GetGrain<IModelRegistryGrain>(name).SaveAsync(model, parameters, metrics, host.JobId);
+        int version = await host.Grains.GetGrain<IModelRegistryGrain>(name).SaveAsync(model, new FloatTensor(parameters), metrics, host.JobId);
         record.ModelName = name;
         record.ModelVersion = version;
     }

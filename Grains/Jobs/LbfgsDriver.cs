@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Models;
@@ -160,7 +162,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             point[i] = (float)source[i];
         }
 
-        LossGradient[] parts = await Task.WhenAll(assignments.Select((a, i) => JobRetries.RunAsync(host, "a loss evaluation", () => group.Worker(i).ComputeLossAndGradientAsync(a, point), cancellationToken)));
+        LossGradient[] parts = await Task.WhenAll(assignments.Select((a, i) => JobRetries.RunAsync(host, "a loss evaluation", () => group.Worker(i).ComputeLossAndGradientAsync(a, new FloatTensor(point)), cancellationToken)));
         long rows = parts.Sum(p => p.Rows);
         double loss = parts.Sum(p => p.LossSum) / rows;
         Span<double> g = gradient.Span;
@@ -169,7 +171,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         {
             for (int i = 0; i < g.Length; i++)
             {
-                g[i] += part.GradientSum[i];
+                g[i] += part.GradientSum.Values[i];
             }
         }
 

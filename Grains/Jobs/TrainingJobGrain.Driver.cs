@@ -38,7 +38,7 @@ public sealed partial class TrainingJobGrain
         state.State.PauseRequested = false;
         await state.WriteStateAsync();
         ((IJobHost)this).Publish();
-        string jobId = GetPrimaryKeyString();
+        string jobId = this.GetPrimaryKeyString();
         LogPaused(logger, jobId, state.State.EpochsCompleted);
     }
 
@@ -86,13 +86,13 @@ public sealed partial class TrainingJobGrain
             // Another activation wrote the record since this one read it (a duplicate during a membership change,
             // or this silo was declared dead). Writing anything more would be fenced too: deactivate, so the next
             // call or reminder reloads the newer record instead of driving from this stale copy forever.
-            LogStale(logger, GetPrimaryKeyString(), SgdDriver.Describe(e));
+            LogStale(logger, this.GetPrimaryKeyString(), SgdDriver.Describe(e));
             DeactivateOnIdle();
         }
         catch (Exception e)
         {
             string reason = e is JobFailedException ? e.Message : SgdDriver.Describe(e);
-            LogFailed(logger, GetPrimaryKeyString(), reason);
+            LogFailed(logger, this.GetPrimaryKeyString(), reason);
             try
             {
                 await FinishAsync(JobState.Failed, reason);
@@ -101,7 +101,7 @@ public sealed partial class TrainingJobGrain
             {
                 // The record could not be written (storage down, or a newer coordinator owns it): deactivate so
                 // that the reminder brings the job back from the persisted record, not from this copy.
-                LogFailed(logger, GetPrimaryKeyString(), "the failure could not be recorded: " + writeFailure.Message);
+                LogFailed(logger, this.GetPrimaryKeyString(), "the failure could not be recorded: " + writeFailure.Message);
                 DeactivateOnIdle();
             }
         }
@@ -121,7 +121,7 @@ public sealed partial class TrainingJobGrain
         await state.WriteStateAsync();
         ((IJobHost)this).Publish(final == JobState.Completed ? 1 : _epochProgress);
         await UnregisterReminderAsync(ReminderName);
-        string jobId = GetPrimaryKeyString();
+        string jobId = this.GetPrimaryKeyString();
         string finalName = final.ToString();
         LogFinished(logger, jobId, finalName, record.EpochsCompleted);
     }
@@ -130,7 +130,7 @@ public sealed partial class TrainingJobGrain
     {
         if (state.State.Spec is null)
         {
-            throw new InvalidOperationException($"Job '{GetPrimaryKeyString()}' was never started.");
+            throw new InvalidOperationException($"Job '{this.GetPrimaryKeyString()}' was never started.");
         }
     }
 
@@ -140,7 +140,7 @@ public sealed partial class TrainingJobGrain
         TrainingSpec? spec = record.Spec;
         return new JobStatus
         {
-            JobId = GetPrimaryKeyString(),
+            JobId = this.GetPrimaryKeyString(),
             State = record.State,
             Revision = record.Revision,
             EpochsCompleted = record.EpochsCompleted,
@@ -159,7 +159,7 @@ public sealed partial class TrainingJobGrain
             ModelVersion = record.ModelVersion,
             StartedUtc = record.StartedUtc,
             FinishedUtc = record.FinishedUtc,
-            CoordinatorSilo = silo.SiloName,
+            CoordinatorSilo = silo.Name,
         };
     }
 

@@ -1,8 +1,10 @@
+using OrleansML.Shards;
+using OrleansML.Tensors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
 using OrleansML.Jobs;
-using OrleansML.Runtime.Hosting;
-using OrleansML.Runtime.Membership;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -19,7 +21,7 @@ public sealed partial class TrainingJobGrain(
     [PersistentState("lbfgs", "Default")] IPersistentState<LbfgsCheckpoint> lbfgsState,
     IOptions<TrainingJobOptions> options,
     ILocalSiloDetails silo,
-    IClusterMembershipView membership,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, IRemindable, IJobHost
 #pragma warning restore CA1001
@@ -31,13 +33,14 @@ public sealed partial class TrainingJobGrain(
     private Task? _driver;
     private double _epochProgress;
 
-    string IJobHost.JobId => GetPrimaryKeyString();
+    string IJobHost.JobId => this.GetPrimaryKeyString();
 
     JobRecord IJobHost.Record => state.State;
 
     IGrainFactory IJobHost.Grains => GrainFactory;
 
-    IReadOnlyList<Runtime.SiloAddress> IJobHost.ActiveSilos => membership.Current.ActiveSilos;
+    IReadOnlyList<SiloAddress> IJobHost.ActiveSilos =>
+        [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
 
     TrainingJobOptions IJobHost.Options => options.Value;
 
@@ -50,12 +53,11 @@ public sealed partial class TrainingJobGrain(
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        options.Value.Validate();
         JobRecord record = state.State;
         if (record.Spec is not null && !record.IsFinal && !(record.State == JobState.Paused))
         {
             // The previous coordinator died mid-job: carry on from the persisted epoch.
-            LogResuming(logger, GetPrimaryKeyString(), record.EpochsCompleted, silo.SiloName);
+            LogResuming(logger, this.GetPrimaryKeyString(), record.EpochsCompleted, silo.Name);
             StartDriver(resumed: true);
         }
 
@@ -75,7 +77,7 @@ public sealed partial class TrainingJobGrain(
     public async Task<JobStatus> StartAsync(TrainingSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        string jobId = GetPrimaryKeyString();
+        string jobId = this.GetPrimaryKeyString();
         if (spec.JobId is not null && spec.JobId != jobId)
         {
             throw new TrainingSpecException("jobId", $"'{spec.JobId}' does not match the job grain '{jobId}'.");
@@ -96,7 +98,7 @@ public sealed partial class TrainingJobGrain(
         TrainingSpecValidator.Validate(spec);
         state.State = new JobRecord { Spec = spec, State = JobState.Pending, StartedUtc = time.GetUtcNow() };
         await state.WriteStateAsync();
-        await RegisterOrUpdateReminderAsync(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
         string mode = spec.Mode.ToString();
         LogStarted(logger, jobId, mode, spec.Workers, spec.Shards, spec.Epochs);
         StartDriver(resumed: false);
@@ -173,12 +175,12 @@ public sealed partial class TrainingJobGrain(
             return;
         }
 
-        string jobId = GetPrimaryKeyString();
+        string jobId = this.GetPrimaryKeyString();
         foreach (int shard in Enumerable.Range(0, spec.Shards))
         {
             try
             {
-                await GrainFactory.GetGrain<GrainInterfaces.IParameterShardGrain>(GrainInterfaces.ShardLayout.ShardKey(jobId, shard, record.ShardGeneration)).AbortAsync("the job was cancelled");
+                await GrainFactory.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(jobId, shard, record.ShardGeneration)).AbortAsync("the job was cancelled");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -213,7 +215,7 @@ public sealed partial class TrainingJobGrain(
     public Task<TrainingSpec?> GetSpecAsync() => Task.FromResult(state.State.Spec);
 
     /// <inheritdoc/>
-    public async Task ReceiveReminder(string reminderName, DateTimeOffset firedAt)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.Spec is null || state.State.IsFinal)
         {
@@ -222,5 +224,13 @@ public sealed partial class TrainingJobGrain(
         }
 
         EnsureDriverIfRunning();
+    }
+
+    private async Task UnregisterReminderAsync(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 }

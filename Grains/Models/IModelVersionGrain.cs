@@ -1,5 +1,6 @@
-using OrleansML.Runtime;
-namespace OrleansML.Models;
+using OrleansML.Tensors;
+
+namespace OrleansML.Grains.Models;
 
 /// <summary>
 /// For the silo's own use (the model registry calls it; clients go through <see cref="IModelRegistryGrain"/>):
@@ -17,5 +18,5 @@ public interface IModelVersionGrain : IGrainWithStringKey
     Task<byte[]> ReadAsync();
 
     /// <summary>Predicts <paramref name="rowCount"/> dense rows (row-major).</summary>
-    Task<float[]> PredictAsync(float[] features, int rowCount);
+    Task<FloatTensor> PredictAsync(FloatTensor features, int rowCount);
 }

@@ -1,10 +1,10 @@
+using OrleansML.Tensors;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
-using OrleansML.Runtime;
 
 namespace OrleansML.Grains.Models;
 
@@ -25,10 +25,11 @@ internal sealed partial class ModelRegistryGrain(
     /// <summary>The version grain's key.</summary>
     internal static string VersionKey(string name, int version) => $"{name}/{version}";
 
-    public async Task<int> SaveAsync(ModelSpec model, float[] parameters, Dictionary<string, double> metrics, string jobId)
+    public async Task<int> SaveAsync(ModelSpec model, FloatTensor parameterTensor, Dictionary<string, double> metrics, string jobId)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(parameterTensor);
+        float[] parameters = parameterTensor.Values;
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         metrics ??= [];
         ModelInfo? existing = state.State.Versions.Find(v => v.JobId == jobId);
@@ -38,7 +39,7 @@ internal sealed partial class ModelRegistryGrain(
         }
 
         model.Validate("model");
-        string name = GetPrimaryKeyString();
+        string name = this.GetPrimaryKeyString();
         int version = state.State.Versions.Count + 1;
         var info = new ModelInfo
         {
@@ -72,9 +73,9 @@ internal sealed partial class ModelRegistryGrain(
     public Task<ModelInfo[]> ListAsync() => Task.FromResult(state.State.Versions.ToArray());
 
     public Task<byte[]> DownloadAsync(int version) =>
-        GrainFactory.GetGrain<IModelVersionGrain>(VersionKey(GetPrimaryKeyString(), Resolve(version).Version)).ReadAsync();
+        GrainFactory.GetGrain<IModelVersionGrain>(VersionKey(this.GetPrimaryKeyString(), Resolve(version).Version)).ReadAsync();
 
-    public Task<float[]> PredictAsync(int version, float[] features, int rowCount)
+    public Task<FloatTensor> PredictAsync(int version, FloatTensor features, int rowCount)
     {
         ArgumentNullException.ThrowIfNull(features);
         ModelInfo info = Resolve(version);
@@ -103,8 +104,8 @@ internal sealed partial class ModelRegistryGrain(
         if (version < 1 || version > versions.Count)
         {
             throw new KeyNotFoundException(versions.Count == 0
-                ? $"model '{GetPrimaryKeyString()}' has no saved versions."
-                : $"model '{GetPrimaryKeyString()}' has no version {version} (versions 1 to {versions.Count}; 0 means the newest).");
+                ? $"model '{this.GetPrimaryKeyString()}' has no saved versions."
+                : $"model '{this.GetPrimaryKeyString()}' has no version {version} (versions 1 to {versions.Count}; 0 means the newest).");
         }
 
         return versions[version - 1];

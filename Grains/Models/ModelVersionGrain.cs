@@ -1,8 +1,8 @@
+using OrleansML.Tensors;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
-using OrleansML.Runtime;
 
 namespace OrleansML.Grains.Models;
 
@@ -19,7 +19,7 @@ internal sealed class ModelVersionGrain(
         ArgumentNullException.ThrowIfNull(modelFile);
 
         // Refuse a file that does not decode now rather than on the first download.
-        SavedModel saved = ModelFile.Deserialize(modelFile, GetPrimaryKeyString());
+        SavedModel saved = ModelFile.Deserialize(modelFile, this.GetPrimaryKeyString());
         state.State = new ModelFileState { Bytes = modelFile };
         await state.WriteStateAsync();
         _saved = saved;
@@ -28,31 +28,32 @@ internal sealed class ModelVersionGrain(
 
     public Task<byte[]> ReadAsync() => Task.FromResult(RequireBytes());
 
-    public Task<float[]> PredictAsync(float[] features, int rowCount)
+    public Task<FloatTensor> PredictAsync(FloatTensor featureTensor, int rowCount)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        _saved ??= ModelFile.Deserialize(RequireBytes(), GetPrimaryKeyString());
+        ArgumentNullException.ThrowIfNull(featureTensor);
+        float[] features = featureTensor.Values;
+        _saved ??= ModelFile.Deserialize(RequireBytes(), this.GetPrimaryKeyString());
         _model ??= _saved.CreateModel();
         int width = _saved.Header.Model.FeatureCount;
         if (_model.Input != ModelInput.Dense)
         {
-            throw new ArgumentException($"model '{GetPrimaryKeyString()}' reads sparse input; remote prediction takes dense rows only.", nameof(features));
+            throw new ArgumentException($"model '{this.GetPrimaryKeyString()}' reads sparse input; remote prediction takes dense rows only.", nameof(featureTensor));
         }
 
         if (rowCount < 1 || (long)rowCount * width != features.Length)
         {
-            throw new ArgumentException($"{rowCount} rows of {width} features need {(long)rowCount * width} values, but {features.Length} were given.", nameof(features));
+            throw new ArgumentException($"{rowCount} rows of {width} features need {(long)rowCount * width} values, but {features.Length} were given.", nameof(featureTensor));
         }
 
         // Labels are unused by Predict; the dataset needs one per row.
         var dataset = new DenseDataset(features, new float[rowCount], width);
         var outputs = new float[rowCount * _model.OutputsPerRow];
         _model.Predict(_saved.Parameters, DataBatch.All(dataset), outputs);
-        return Task.FromResult(outputs);
+        return Task.FromResult(new FloatTensor(outputs));
     }
 
     private byte[] RequireBytes() =>
         state.State.Bytes.Length > 0
             ? state.State.Bytes
-            : throw new KeyNotFoundException($"no model file is stored under '{GetPrimaryKeyString()}'.");
+            : throw new KeyNotFoundException($"no model file is stored under '{this.GetPrimaryKeyString()}'.");
 }

@@ -1,4 +1,3 @@
-using OrleansML.Runtime;
 namespace OrleansML.Grains.Shards;
 
 /// <summary>Checkpoints: the newest few, held in memory as their encoded bytes and in one persistent state.</summary>

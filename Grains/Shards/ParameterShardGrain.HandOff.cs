@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 
 namespace OrleansML.Grains.Shards;
 

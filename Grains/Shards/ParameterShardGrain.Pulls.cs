@@ -1,4 +1,6 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Shards;
@@ -12,7 +14,7 @@ internal sealed partial class ParameterShardGrain
         ArgumentNullException.ThrowIfNull(request);
         ShardState state = RequireState();
         CheckAttempt(request.Attempt, "pull", request.WorkerId, request.Step);
-        int[]? localKeys = request.Keys is null ? null : ShardRequestChecks.LocalKeys(request.Keys, state, Key, "pull");
+        int[]? localKeys = request.Keys is null ? null : ShardRequestChecks.LocalKeys(request.Keys.Values, state, Key, "pull");
         ConsistencyMode mode = state.Assignment.Mode;
         if (mode == ConsistencyMode.Ssp)
         {
@@ -48,8 +50,8 @@ internal sealed partial class ParameterShardGrain
         }
 
         // The slice is shared with a local worker, not copied: round it as the wire would.
-        TensorWire.RoundToWire(values, request.Compression);
-        long bytes = (long)values.Length * (request.Compression == TensorCompression.Float16 ? 2 : 4);
+        var tensor = FloatTensor.RoundedToWire(values, request.Compression);
+        long bytes = tensor.WireBytes;
         _pulls++;
         _bytesOut += bytes;
         ShardMetrics.Pulled(bytes);
@@ -57,8 +59,7 @@ internal sealed partial class ParameterShardGrain
         {
             Version = _published,
             Start = localKeys is null ? state.Start : 0,
-            Values = values,
-            Compression = request.Compression,
+            Values = tensor,
         };
     }
 

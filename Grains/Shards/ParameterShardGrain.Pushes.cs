@@ -1,4 +1,6 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Shards;
@@ -39,7 +41,7 @@ internal sealed partial class ParameterShardGrain
             throw;
         }
 
-        long bytes = ((long)push.Values.Length * (push.Compression == TensorCompression.Float16 ? 2 : 4)) + (4L * (push.Keys?.Length ?? 0));
+        long bytes = push.Values.WireBytes + (push.Keys?.WireBytes ?? 0);
         _pushes++;
         _bytesIn += bytes;
         PushOutcome outcome = mode is ConsistencyMode.Asp or ConsistencyMode.Ssp
@@ -61,11 +63,11 @@ internal sealed partial class ParameterShardGrain
         _maximumStaleness = Math.Max(_maximumStaleness, push.Step - state.SlowestClock);
         if (localKeys is null)
         {
-            state.ApplyGradient(push.Values);
+            state.ApplyGradient(push.Values.Span);
         }
         else
         {
-            state.ApplySparseGradient(localKeys, push.Values);
+            state.ApplySparseGradient(localKeys, push.Values.Span);
         }
 
         state.RecordStep(push.WorkerId, push.Step);
@@ -97,7 +99,7 @@ internal sealed partial class ParameterShardGrain
                 $"shard {Key}: worker {push.WorkerId} pushed step {push.Step} but the shard is at version {state.Version}: under {state.Assignment.Mode} a worker pushes step s only after pulling version s.");
         }
 
-        barrier.Add(push.WorkerId, push.Step, push.Rows, localKeys, localKeys is null, push.Values);
+        barrier.Add(push.WorkerId, push.Step, push.Rows, localKeys, localKeys is null, push.Values.Span);
         int needed = Math.Max(1, state.Assignment.WorkerCount - state.Assignment.BackupWorkers);
         if (barrier.Count < needed)
         {

@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using OrleansML.Grains.Placement;
 using OrleansML.Jobs;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Hosting;
 
 namespace OrleansML.Grains.Shards;
 
@@ -20,7 +23,6 @@ namespace OrleansML.Grains.Shards;
 /// </remarks>
 [Reentrant]
 [SpreadPlacement]
-[GrainType("parameter-shard")]
 internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
 {
     private readonly IPersistentState<ShardCheckpointRecord> _store;
@@ -53,11 +55,10 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
         _silo = silo;
         _time = time;
         _options = options.Value;
-        _options.Validate();
         _logger = logger;
     }
 
-    private string Key => GetPrimaryKeyString();
+    private string Key => this.GetPrimaryKeyString();
 
     /// <summary>Loads the newest valid checkpoint, if storage holds any: the shard was reactivated.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -137,16 +138,17 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     public Task<ShardStats> GetStatsAsync() => Task.FromResult(Stats());
 
     /// <inheritdoc/>
-    public Task<float[]> ReadParametersAsync() => Task.FromResult(RequireState().Parameters.ToArray());
+    public Task<FloatTensor> ReadParametersAsync() => Task.FromResult(new FloatTensor(RequireState().Parameters.ToArray()));
 
     /// <inheritdoc/>
-    public Task WriteParametersAsync(float[] values, long version)
+    public Task WriteParametersAsync(FloatTensor valueTensor, long version)
     {
         ShardState state = RequireState();
-        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(valueTensor);
+        float[] values = valueTensor.Values;
         if (values.Length != state.Length)
         {
-            throw new ArgumentException($"shard {Key}: WriteParametersAsync got {values.Length} values but the shard holds {state.Length} parameters.", nameof(values));
+            throw new ArgumentException($"shard {Key}: WriteParametersAsync got {values.Length} values but the shard holds {state.Length} parameters.", nameof(valueTensor));
         }
 
         ShardRequestChecks.CheckFinite(values, Key, "WriteParametersAsync");

@@ -2,7 +2,9 @@ using OrleansML.Learning.Data.Partitioning;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Learning.Optimizers;
 using OrleansML.Serialization;
 
@@ -30,7 +32,7 @@ internal static class ShardCheckpoint
     public static byte[] Encode(long id, ShardState state)
     {
         RequireLittleEndian();
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(state.Assignment, TrainingJsonContext.Default.ShardAssignment);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(state.Assignment, ShardCheckpointJsonContext.Default.ShardAssignment);
         byte[]? optimizer = state.OptimizerState?.Serialize();
         long size = HeaderBytes + 4 + json.Length + 8 + (4L * state.Length) + 4 + (optimizer?.Length ?? 0)
             + 4 + (12L * state.LastSteps.Count) + 4 + (8L * state.Clocks.Length) + 4;
@@ -84,7 +86,7 @@ internal static class ShardCheckpoint
         reader.Int64(); // the id, read by ReadHeader
         long version = reader.ReadInt64();
         long updates = reader.ReadInt64();
-        ShardAssignment assignment = JsonSerializer.Deserialize(reader.Take(reader.ReadCount(1)), TrainingJsonContext.Default.ShardAssignment)
+        ShardAssignment assignment = JsonSerializer.Deserialize(reader.Take(reader.ReadCount(1)), ShardCheckpointJsonContext.Default.ShardAssignment)
             ?? throw new FormatException("shard checkpoint: the assignment is null.");
         int start = reader.ReadInt32();
         float[] parameters = MemoryMarshal.Cast<byte, float>(reader.Take(checked(reader.ReadCount(4) * 4))).ToArray();

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 
 namespace OrleansML.Grains.Shards;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Shards;
@@ -103,7 +105,7 @@ internal static class ShardRequestChecks
             throw new ArgumentException($"{where}: the step must be >= 0.", nameof(push));
         }
 
-        float[] values = push.Values ?? throw new ArgumentException($"{where}: values are null.", nameof(push));
+        float[] values = push.Values?.Values ?? throw new ArgumentException($"{where}: values are null.", nameof(push));
         int expected = push.Keys?.Length ?? state.Length;
         if (values.Length != expected)
         {
@@ -112,7 +114,7 @@ internal static class ShardRequestChecks
                 : $"{where}: {values.Length} values for {push.Keys.Length} keys.", nameof(push));
         }
 
-        int[]? local = push.Keys is null ? null : LocalKeys(push.Keys, state, key, "push");
+        int[]? local = push.Keys is null ? null : LocalKeys(push.Keys.Values, state, key, "push");
         CheckFinite(values, key, where);
         return local;
     }

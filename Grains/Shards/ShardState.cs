@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 using OrleansML.Learning.Optimizers;
 

@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Learning.Models;
 
 namespace OrleansML.Grains.Workers;
@@ -24,6 +26,6 @@ internal static class FullBatch
             TensorPrimitives.MultiplyAdd(chunkGradient, count, sum, sum);
         }
 
-        return new LossGradient { LossSum = lossSum, Rows = rows.Count, GradientSum = sum };
+        return new LossGradient { LossSum = lossSum, Rows = rows.Count, GradientSum = new FloatTensor(sum) };
     }
 }

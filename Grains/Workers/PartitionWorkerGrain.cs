@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
-using OrleansML.Runtime.Hosting;
+using Orleans.Runtime;
+using OrleansML.Grains.Placement;
 
 namespace OrleansML.Grains.Workers;
 
@@ -21,7 +24,7 @@ internal sealed partial class PartitionWorkerGrain(
     public async Task<WorkerLoadInfo> LoadAsync(WorkerAssignment assignment)
     {
         WorkerModel model = await EnsureLoadedAsync(assignment);
-        return new WorkerLoadInfo { TrainRows = model.Data.Train.Count, TestRows = model.Data.Test?.Count ?? 0, Silo = silo.SiloName };
+        return new WorkerLoadInfo { TrainRows = model.Data.Train.Count, TestRows = model.Data.Test?.Count ?? 0, Silo = silo.Name };
     }
 
     /// <inheritdoc/>
@@ -44,7 +47,7 @@ internal sealed partial class PartitionWorkerGrain(
 
         var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
         var runner = new EpochRunner(model, assignment, channel, time);
-        WorkerEpochResult result = await runner.RunAsync(epoch, firstStep, silo.SiloName);
+        WorkerEpochResult result = await runner.RunAsync(epoch, firstStep, silo.Name);
         if (keepsMoments)
         {
             model.LocalMomentsStep = result.NextStep;
@@ -105,13 +108,14 @@ internal sealed partial class PartitionWorkerGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, float[] parameters)
+    public async Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, FloatTensor parameterTensor)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(parameterTensor);
+        float[] parameters = parameterTensor.Values;
         WorkerModel model = await EnsureLoadedAsync(assignment);
         if (parameters.Length != model.Model.ParameterCount)
         {
-            throw new ArgumentException($"{parameters.Length} parameters given; model '{model.Model.Name}' has {model.Model.ParameterCount}.", nameof(parameters));
+            throw new ArgumentException($"{parameters.Length} parameters given; model '{model.Model.Name}' has {model.Model.ParameterCount}.", nameof(parameterTensor));
         }
 
         return FullBatch.LossAndGradient(model.Model, parameters, model.Data.Train);
@@ -147,7 +151,17 @@ internal sealed partial class PartitionWorkerGrain(
     {
         long started = time.GetTimestamp();
         // Reading and checking partitions is disk and CPU work: keep it off the activation's turn thread.
-        WorkerData data = await Task.Run(() => WorkerData.Load(assignment));
+        WorkerData data;
+        try
+        {
+            data = await Task.Run(() => WorkerData.Load(assignment));
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            // Typed for the coordinator (a retry reads the same data); the message names the file and the place.
+            throw new TrainingDataException($"worker {assignment.WorkerIndex} of job '{assignment.JobId}' could not load its data: {e.Message}");
+        }
+
         double milliseconds = time.GetElapsedTime(started).TotalMilliseconds;
         LogLoaded(logger, assignment.JobId, assignment.WorkerIndex, assignment.WorkerCount, data.Train.Count, data.Test?.Count ?? 0, milliseconds);
         return data;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Workers;
@@ -81,7 +83,7 @@ internal sealed class ShardChannel
                 throw new InvalidOperationException($"Shard {i} returned [{slice.Start}, +{slice.Values.Length}) but holds [{_layout.Start(i)}, +{_layout.Length(i)}): the job's layout changed under the worker.");
             }
 
-            slice.Values.CopyTo(parameters.AsSpan(slice.Start));
+            slice.Values.Span.CopyTo(parameters.AsSpan(slice.Start));
         }
     }
 
@@ -94,7 +96,7 @@ internal sealed class ShardChannel
         {
             pulls[i] = _shards[runs[i].Shard].PullAsync(new PullRequest
             {
-                Attempt = _attempt, WorkerId = _workerId, Step = clock, MinimumVersion = minimumVersion, Keys = runs[i].Keys, Compression = _compression,
+                Attempt = _attempt, WorkerId = _workerId, Step = clock, MinimumVersion = minimumVersion, Keys = new IndexTensor(runs[i].Keys), Compression = _compression,
             });
         }
 
@@ -102,7 +104,7 @@ internal sealed class ShardChannel
         for (int i = 0; i < runs.Count; i++)
         {
             int[] keys = runs[i].Keys;
-            float[] values = slices[i].Values;
+            float[] values = slices[i].Values.Values;
             Debug.Assert(values.Length == keys.Length, "a key pull returns one value per key");
             for (int k = 0; k < keys.Length; k++)
             {
@@ -141,8 +143,8 @@ internal sealed class ShardChannel
 
             pushes[i] = _shards[i].PushAsync(new GradientPush
             {
-                Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
-                Keys = sortedKeys[first..position].ToArray(), Values = WireCopy(values[first..position]),
+                Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows,
+                Keys = new IndexTensor(sortedKeys[first..position].ToArray()), Values = WireCopy(values[first..position]),
             });
         }
 
@@ -152,18 +154,13 @@ internal sealed class ShardChannel
     /// <summary>Shard <paramref name="shard"/>'s part of a dense update.</summary>
     private GradientPush DensePush(int shard, ReadOnlySpan<float> update, long clock, int rows) => new()
     {
-        Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows, Compression = _compression,
+        Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows,
         Values = WireCopy(update.Slice(_layout.Start(shard), _layout.Length(shard))),
     };
 
     /// <summary>A fresh copy for one message (messages are shared, not copied, within a silo), rounded as the wire
     /// would round it.</summary>
-    private float[] WireCopy(ReadOnlySpan<float> values)
-    {
-        float[] copy = values.ToArray();
-        TensorWire.RoundToWire(copy, _compression);
-        return copy;
-    }
+    private FloatTensor WireCopy(ReadOnlySpan<float> values) => FloatTensor.RoundedToWire(values.ToArray(), _compression);
 
     private async Task CountAsync(Task<PushOutcome>[] pushes) => Count(await Task.WhenAll(pushes));
 

@@ -1,4 +1,6 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;

@@ -1,4 +1,6 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
+using OrleansML.Tensors;
+using OrleansML.Workers;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 

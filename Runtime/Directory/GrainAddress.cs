@@ -1,4 +1,0 @@
-namespace OrleansML.Runtime.Directory;
-
-/// <summary>Where one activation of a grain lives: the silo and the activation's unique id.</summary>
-internal sealed record GrainAddress(GrainId GrainId, SiloAddress Silo, Guid ActivationId);
