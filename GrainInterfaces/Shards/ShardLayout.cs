@@ -48,6 +48,31 @@ public readonly record struct ShardLayout
         return index < longShardsEnd ? index / (baseLength + 1) : remainder + ((index - longShardsEnd) / baseLength);
     }
 
+    /// <summary>
+    /// Slices sorted, distinct keys by shard: element s is the range of <paramref name="sortedKeys"/> that falls in
+    /// shard s (empty when none does). The one key slicer of pushes and pulls, so both split a batch's keys alike.
+    /// </summary>
+    public Range[] SliceKeys(ReadOnlySpan<int> sortedKeys)
+    {
+        var ranges = new Range[ShardCount];
+        int position = 0;
+        for (int shard = 0; shard < ShardCount; shard++)
+        {
+            int end = Start(shard + 1);
+            int first = position;
+            while (position < sortedKeys.Length && sortedKeys[position] < end)
+            {
+                Debug.Assert(sortedKeys[position] >= Start(shard), "keys are sorted and inside the model");
+                position++;
+            }
+
+            ranges[shard] = first..position;
+        }
+
+        Debug.Assert(position == sortedKeys.Length, "every key lies inside the model");
+        return ranges;
+    }
+
     /// <summary>The grain key of shard <paramref name="shard"/> of job <paramref name="jobId"/>; the trailing
     /// index makes spread placement put consecutive shards on distinct silos.</summary>
     public static string ShardKey(string jobId, int shard) => $"{jobId}/shards/{shard}";

@@ -1,3 +1,4 @@
+using OrleansML.Grains.Modes;
 using System.Diagnostics;
 using OrleansML.Shards;
 using OrleansML.Tensors;
@@ -82,7 +83,7 @@ internal sealed class JobGroup
     {
         Debug.Assert(fromGeneration < ShardGeneration, "a hand-off goes to a newer generation");
         long[] versions = await Task.WhenAll(Shards.Select((shard, i) => shard.TakeOverAsync(ShardAssignment(i, workers), fromGeneration, checkpointId)));
-        if (_spec.Mode == ConsistencyMode.Bsp && versions.Distinct().Count() != 1)
+        if (ConsistencyRules.For(_spec.Mode).ShardVersionsAgree && versions.Distinct().Count() != 1)
         {
             throw new InvalidOperationException($"Shards took over checkpoint {checkpointId} at different versions ({string.Join(", ", versions)}): the model would be inconsistent.");
         }
@@ -133,7 +134,7 @@ internal sealed class JobGroup
     public async Task RestoreAsync(long checkpointId)
     {
         long[] versions = await Task.WhenAll(Shards.Select(s => s.RestoreAsync(checkpointId)));
-        if (_spec.Mode == ConsistencyMode.Bsp && versions.Distinct().Count() != 1)
+        if (ConsistencyRules.For(_spec.Mode).ShardVersionsAgree && versions.Distinct().Count() != 1)
         {
             throw new InvalidOperationException($"Shards restored checkpoint {checkpointId} at different versions ({string.Join(", ", versions)}): the model would be inconsistent.");
         }

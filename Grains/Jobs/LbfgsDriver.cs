@@ -116,14 +116,14 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         }, cancellationToken);
     }
 
-    private async Task<EpochMetrics> EvaluateWithRetriesAsync(JobGroup group, WorkerAssignment[] assignments, float[] point, LbfgsState state, int epoch, long rows, double seconds, int workers, TrainingSpec spec, CancellationToken cancellationToken)
-    {
-        for (int attemptNumber = 1; ; attemptNumber++)
-        {
-            long attempt = ++_record.Attempt;
-            await host.SaveAsync();
-            try
+    private Task<EpochMetrics> EvaluateWithRetriesAsync(JobGroup group, WorkerAssignment[] assignments, float[] point, LbfgsState state, int epoch, long rows, double seconds, int workers, TrainingSpec spec, CancellationToken cancellationToken) =>
+        JobRetries.RunAsync(
+            host,
+            $"the evaluation of iteration {state.Iterations}",
+            async attemptNumber =>
             {
+                long attempt = ++_record.Attempt;
+                await host.SaveAsync();
                 // Configuring is idempotent; it matters after a shard's silo died: the shard comes back with no
                 // state (L-BFGS shards keep no checkpoints), is initialised here, and then gets the iterate.
                 await group.ConfigureShardsAsync(workers);
@@ -131,16 +131,8 @@ internal sealed partial class LbfgsDriver(IJobHost host)
                 await group.WriteModelAsync(point, state.Iterations);
                 var metrics = new EpochMetrics { Epoch = epoch, TrainLoss = state.Loss, Examples = rows, Seconds = seconds, Workers = workers, Attempts = attemptNumber };
                 return JobSteps.WithTest(metrics, await JobSteps.EvaluateAsync(group, assignments, attempt));
-            }
-            catch (Exception e) when (e is not OperationCanceledException && !AttemptFailures.IsStaleCoordinator(e) && attemptNumber <= spec.MaxEpochRetries)
-            {
-                _record.Retries++;
-                _record.FailureReason = $"retrying the evaluation of iteration {state.Iterations} after: {SgdDriver.Describe(e)}";
-                host.Publish();
-                await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
-            }
-        }
-    }
+            },
+            cancellationToken);
 
     private static void CopyPoint(LbfgsState state, float[] destination)
     {

@@ -144,40 +144,22 @@ internal sealed partial class SgdDriver(IJobHost host)
         return true;
     }
 
-    private async Task<EpochMetrics> RunEpochWithRetriesAsync(JobGroup group, TrainingSpec spec, bool needsRestore, CancellationToken cancellationToken)
+    private Task<EpochMetrics> RunEpochWithRetriesAsync(JobGroup group, TrainingSpec spec, bool needsRestore, CancellationToken cancellationToken)
     {
         int epoch = _record.EpochsCompleted + 1;
-        for (int attemptNumber = 1; ; attemptNumber++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            long attempt = ++_record.Attempt;
-            await host.SaveAsync();
-            try
+        long attempt = 0;
+        return JobRetries.RunAsync(
+            host,
+            $"epoch {epoch}",
+            async attemptNumber =>
             {
-                return await RunAttemptAsync(group, spec, epoch, attempt, attemptNumber, needsRestore, cancellationToken);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !AttemptFailures.IsStaleCoordinator(e))
-            {
-                await group.AbortAsync($"attempt {attempt} failed");
-                if (AttemptFailures.IsPermanent(e))
-                {
-                    throw new JobFailedException($"epoch {epoch} cannot run, the training data is damaged (not retried): {Describe(e)}", e);
-                }
-
-                if (attemptNumber > spec.MaxEpochRetries || AttemptFailures.IsDiverged(e))
-                {
-                    // The wording is matched by the CLI's tests ("epoch N failed K times; last error: ...").
-                    throw new JobFailedException($"epoch {epoch} failed {attemptNumber} times; last error: {Describe(e)}", e);
-                }
-
-                _record.Retries++;
-                _record.FailureReason = $"retrying epoch {epoch} (attempt {attemptNumber + 1}) after: {Describe(e)}";
-                LogRetry(host.Logger, host.JobId, epoch, attemptNumber, Describe(e));
-                host.Publish();
-                await Task.Delay(host.Options.RetryDelayBefore(attemptNumber), host.Time, cancellationToken);
-                needsRestore = true;
-            }
-        }
+                attempt = ++_record.Attempt;
+                await host.SaveAsync();
+                // A retry starts from the newest checkpoint every shard holds.
+                return await RunAttemptAsync(group, spec, epoch, attempt, attemptNumber, needsRestore || attemptNumber > 1, cancellationToken);
+            },
+            cancellationToken,
+            _ => group.AbortAsync($"attempt {attempt} failed"));
     }
 
     private async Task<EpochMetrics> RunAttemptAsync(JobGroup group, TrainingSpec spec, int epoch, long attempt, int attemptNumber, bool needsRestore, CancellationToken cancellationToken)
@@ -202,7 +184,7 @@ internal sealed partial class SgdDriver(IJobHost host)
         var progress = new EpochProgress(workers, firstStep, epochEnd);
         Task<WorkerEpochResult>[] running = [.. assignments.Select((a, i) => RunWorkerAsync(group.Worker(i), a, i, attempt, epoch, firstStep, epochEnd, progress, cancellationToken))];
         WorkerEpochResult[] results = await AttemptFailures.WhenAllOrFirstFailureAsync(
-            running, cause => group.AbortAsync($"attempt {attempt} failed: {Describe(cause)}"), cancellationToken);
+            running, cause => group.AbortAsync($"attempt {attempt} failed: {JobRetries.Describe(cause)}"), cancellationToken);
         double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
         await group.CheckpointAsync(epochEnd);
         var metrics = new EpochMetrics
@@ -262,17 +244,8 @@ internal sealed partial class SgdDriver(IJobHost host)
         }
     }
 
-    internal static string Describe(Exception e) => e switch
-    {
-        AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[0]),
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} epoch {Epoch}: train loss {TrainLoss:F5}, test accuracy {TestAccuracy:F4}, {Seconds:F2} s")]
     private static partial void LogEpoch(ILogger logger, string jobId, int epoch, double trainLoss, double testAccuracy, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} epoch {Epoch} attempt {AttemptNumber} failed, retrying from the common checkpoint: {Reason}")]
-    private static partial void LogRetry(ILogger logger, string jobId, int epoch, int attemptNumber, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} rebalances: {OldWorkers} -> {NewWorkers} workers over {Silos} silos, shards move to generation {Generation}")]
     private static partial void LogRebalance(ILogger logger, string jobId, int oldWorkers, int newWorkers, int silos, int generation);

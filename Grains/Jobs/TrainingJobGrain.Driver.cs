@@ -86,12 +86,12 @@ public sealed partial class TrainingJobGrain
             // Another activation wrote the record since this one read it (a duplicate during a membership change,
             // or this silo was declared dead). Writing anything more would be fenced too: deactivate, so the next
             // call or reminder reloads the newer record instead of driving from this stale copy forever.
-            LogStale(logger, this.GetPrimaryKeyString(), SgdDriver.Describe(e));
+            LogStale(logger, this.GetPrimaryKeyString(), JobRetries.Describe(e));
             DeactivateOnIdle();
         }
         catch (Exception e)
         {
-            string reason = e is JobFailedException ? e.Message : SgdDriver.Describe(e);
+            string reason = e is JobFailedException ? e.Message : JobRetries.Describe(e);
             LogFailed(logger, this.GetPrimaryKeyString(), reason);
             try
             {

@@ -1,3 +1,4 @@
+using OrleansML.Grains.Modes;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
@@ -15,21 +16,15 @@ internal sealed partial class ParameterShardGrain
         ShardState state = RequireState();
         CheckAttempt(request.Attempt, "pull", request.WorkerId, request.Step);
         int[]? localKeys = request.Keys is null ? null : ShardRequestChecks.LocalKeys(request.Keys.Values, state, Key, "pull");
-        ConsistencyMode mode = state.Assignment.Mode;
-        if (mode == ConsistencyMode.Ssp)
+        ConsistencyRules rules = ConsistencyRules.For(state.Assignment.Mode);
+        if (rules.PullsByClock)
         {
             ShardRequestChecks.CheckWorker(request.WorkerId, state.Assignment.WorkerCount, Key, "pull");
         }
 
-        bool mustWait = mode switch
+        if (rules.PullMustWait(new PullView(request.Step, request.MinimumVersion), _published, state.SlowestClock, state.Assignment.Staleness))
         {
-            ConsistencyMode.Asp => false,
-            ConsistencyMode.Ssp => request.Step - state.SlowestClock > state.Assignment.Staleness,
-            _ => _published < request.MinimumVersion,
-        };
-        if (mustWait)
-        {
-            await WaitAsync(request, mode == ConsistencyMode.Ssp ? request.Step : null);
+            await WaitAsync(request, rules.PullsByClock ? request.Step : null);
             // The wait ended in another turn: the shard may have begun a new attempt or been restored since.
             CheckAttempt(request.Attempt, "pull", request.WorkerId, request.Step);
             state = RequireState();

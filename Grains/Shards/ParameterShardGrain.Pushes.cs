@@ -1,3 +1,4 @@
+using OrleansML.Grains.Modes;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
@@ -14,8 +15,8 @@ internal sealed partial class ParameterShardGrain
     {
         ArgumentNullException.ThrowIfNull(push);
         ShardState state = RequireState();
-        ConsistencyMode mode = state.Assignment.Mode;
-        if (mode == ConsistencyMode.Lbfgs)
+        ConsistencyRules rules = ConsistencyRules.For(state.Assignment.Mode);
+        if (!rules.AcceptsPushes)
         {
             throw new InvalidOperationException($"shard {Key}: pushes are not used under Lbfgs (the coordinator writes the iterate with WriteParametersAsync).");
         }
@@ -44,15 +45,15 @@ internal sealed partial class ParameterShardGrain
         long bytes = push.Values.WireBytes + (push.Keys?.WireBytes ?? 0);
         _pushes++;
         _bytesIn += bytes;
-        PushOutcome outcome = mode is ConsistencyMode.Asp or ConsistencyMode.Ssp
-            ? ApplyNow(state, push, localKeys)
-            : await AddToBarrierAsync(state, push, localKeys);
+        PushOutcome outcome = rules.AppliesPushOnArrival
+            ? ApplyNow(state, rules, push, localKeys)
+            : await AddToBarrierAsync(state, rules, push, localKeys);
         ShardMetrics.Pushed(outcome, bytes);
         return outcome;
     }
 
     /// <summary>ASP and SSP: apply on arrival, once per (worker, step).</summary>
-    private PushOutcome ApplyNow(ShardState state, GradientPush push, int[]? localKeys)
+    private PushOutcome ApplyNow(ShardState state, ConsistencyRules rules, GradientPush push, int[]? localKeys)
     {
         if (state.IsDuplicate(push.WorkerId, push.Step))
         {
@@ -61,15 +62,7 @@ internal sealed partial class ParameterShardGrain
         }
 
         _maximumStaleness = Math.Max(_maximumStaleness, push.Step - state.SlowestClock);
-        if (localKeys is null)
-        {
-            state.ApplyGradient(push.Values.Span);
-        }
-        else
-        {
-            state.ApplySparseGradient(localKeys, push.Values.Span);
-        }
-
+        rules.Apply(state, push.Values.Span, localKeys);
         state.RecordStep(push.WorkerId, push.Step);
         Publish();
         return PushOutcome.Applied;
@@ -77,7 +70,7 @@ internal sealed partial class ParameterShardGrain
 
     /// <summary>BSP and averaging: buffer for the step's barrier; the push that completes it applies the
     /// row-weighted mean, checkpoints if due, and only then publishes the new version.</summary>
-    private async Task<PushOutcome> AddToBarrierAsync(ShardState state, GradientPush push, int[]? localKeys)
+    private async Task<PushOutcome> AddToBarrierAsync(ShardState state, ConsistencyRules rules, GradientPush push, int[]? localKeys)
     {
         StepBarrier barrier = _barrier!;
         if (barrier.HasSeen(push.WorkerId, push.Step) || (push.Step < state.Version && state.IsDuplicate(push.WorkerId, push.Step)))
@@ -109,25 +102,7 @@ internal sealed partial class ParameterShardGrain
         int[] contributors = [.. barrier.Workers];
         // A dense mean is the barrier's reused buffer: it is applied below, before the first await.
         float[] mean = barrier.TakeMean(out int[]? meanKeys);
-        if (state.Assignment.Mode == ConsistencyMode.ModelAveraging)
-        {
-            if (meanKeys is null)
-            {
-                state.AddDelta(mean);
-            }
-            else
-            {
-                state.AddSparseDelta(meanKeys, mean);
-            }
-        }
-        else if (meanKeys is null)
-        {
-            state.ApplyGradient(mean);
-        }
-        else
-        {
-            state.ApplySparseGradient(meanKeys, mean);
-        }
+        rules.Apply(state, mean, meanKeys);
 
         foreach (int worker in contributors)
         {

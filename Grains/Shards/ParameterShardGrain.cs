@@ -1,3 +1,4 @@
+using OrleansML.Grains.Modes;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -186,7 +187,8 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
         _published = state.Version;
         long slowest = state.SlowestClock;
         int staleness = state.Assignment.Staleness;
-        _waiters.Release(w => w.Clock is { } clock ? clock - slowest <= staleness : _published >= w.MinimumVersion);
+        ConsistencyRules rules = ConsistencyRules.For(state.Assignment.Mode);
+        _waiters.Release(w => !rules.PullMustWait(new PullView(w.Clock ?? 0, w.MinimumVersion), _published, slowest, staleness));
     }
 
     private ShardStats Stats()

@@ -1,3 +1,4 @@
+using OrleansML.Grains.Modes;
 using System.Diagnostics;
 using OrleansML.Shards;
 using OrleansML.Tensors;
@@ -54,7 +55,7 @@ internal sealed class ShardState
     public long[] Clocks { get; private set; }
 
     /// <summary>True when the mode runs the optimizer on the shard.</summary>
-    public static bool UsesOptimizer(ConsistencyMode mode) => mode is ConsistencyMode.Bsp or ConsistencyMode.Asp or ConsistencyMode.Ssp;
+    public static bool UsesOptimizer(ConsistencyMode mode) => ConsistencyRules.For(mode).ShardRunsOptimizer;
 
     /// <summary>Fresh state: the slice of the model's seeded initial parameters and zeroed optimizer state.</summary>
     public static ShardState Initialize(ShardAssignment assignment)

@@ -1,3 +1,4 @@
+using OrleansML.Grains.Modes;
 using System.Diagnostics;
 using OrleansML.Shards;
 using OrleansML.Tensors;
@@ -18,6 +19,7 @@ internal sealed class EpochRunner
 {
     private readonly WorkerModel _model;
     private readonly WorkerAssignment _assignment;
+    private readonly ConsistencyRules _rules;
     private readonly ShardChannel _shards;
     private readonly TimeProvider _time;
     private double _lossSum;
@@ -30,6 +32,7 @@ internal sealed class EpochRunner
     {
         _model = model;
         _assignment = assignment;
+        _rules = ConsistencyRules.For(assignment.Mode);
         _shards = shards;
         _time = time;
     }
@@ -46,7 +49,7 @@ internal sealed class EpochRunner
 
         int[] order = BatchOrder(epoch);
         long started = _time.GetTimestamp();
-        long next = _assignment.Mode == ConsistencyMode.ModelAveraging
+        long next = _rules.WorkerTrainsLocally
             ? await RunAveragingAsync(order, epochStart, firstStep, epochEnd, started)
             : await RunStepsAsync(order, epochStart, firstStep, epochEnd, started);
         return new WorkerEpochResult
@@ -137,8 +140,7 @@ internal sealed class EpochRunner
     }
 
     /// <summary>Whether step <paramref name="step"/> pulls: every step, but every <c>pullEvery</c>-th under ASP.</summary>
-    private bool PullsAt(long step, long epochStart) =>
-        _assignment.Mode != ConsistencyMode.Asp || (step - epochStart) % _assignment.PullEvery == 0;
+    private bool PullsAt(long step, long epochStart) => _rules.PullsAt(step, epochStart, _assignment.PullEvery);
 
     /// <summary>Waits for the previous step's push and this step's pull, failing as soon as either fails (a
     /// failed push would otherwise leave its BSP pull waiting out the shard's timeout).</summary>
@@ -214,7 +216,7 @@ internal sealed class EpochRunner
     }
 
     /// <summary>BSP waits for the barrier of its own step; SSP waits in the shard by clocks; ASP never waits.</summary>
-    private long MinimumVersion(long step) => _assignment.Mode == ConsistencyMode.Bsp ? step : 0;
+    private long MinimumVersion(long step) => _rules.MinimumVersion(step);
 
     private DataBatch BatchAt(int batchIndex)
     {

@@ -90,7 +90,16 @@ internal sealed class ShardChannel
     /// <summary>Pulls the values of <paramref name="sortedKeys"/> into <paramref name="parameters"/> at those keys.</summary>
     public async Task PullKeysAsync(float[] parameters, ReadOnlyMemory<int> sortedKeys, long clock, long minimumVersion)
     {
-        List<(int Shard, int[] Keys)> runs = SplitByShard(sortedKeys.Span);
+        Range[] byShard = _layout.SliceKeys(sortedKeys.Span);
+        List<(int Shard, int[] Keys)> runs = [];
+        for (int shard = 0; shard < byShard.Length; shard++)
+        {
+            if (byShard[shard].GetOffsetAndLength(sortedKeys.Length).Length > 0)
+            {
+                runs.Add((shard, sortedKeys.Span[byShard[shard]].ToArray()));
+            }
+        }
+
         var pulls = new Task<ParameterSlice>[runs.Count];
         for (int i = 0; i < runs.Count; i++)
         {
@@ -131,20 +140,14 @@ internal sealed class ShardChannel
     public Task PushSparseAsync(ReadOnlySpan<int> sortedKeys, ReadOnlySpan<float> values, long clock, int rows)
     {
         var pushes = new Task<PushOutcome>[_shards.Length];
-        int position = 0;
+        Range[] slices = _layout.SliceKeys(sortedKeys);
         for (int i = 0; i < _shards.Length; i++)
         {
-            int end = _layout.Start(i + 1);
-            int first = position;
-            while (position < sortedKeys.Length && sortedKeys[position] < end)
-            {
-                position++;
-            }
-
+            Range slice = slices[i];
             pushes[i] = _shards[i].PushAsync(new GradientPush
             {
                 Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows,
-                Keys = new IndexTensor(sortedKeys[first..position].ToArray()), Values = WireCopy(values[first..position]),
+                Keys = new IndexTensor(sortedKeys[slice].ToArray()), Values = WireCopy(values[slice]),
             });
         }
 
@@ -178,25 +181,5 @@ internal sealed class ShardChannel
         {
             LatePushes++;
         }
-    }
-
-    private List<(int Shard, int[] Keys)> SplitByShard(ReadOnlySpan<int> sortedKeys)
-    {
-        var runs = new List<(int, int[])>();
-        int position = 0;
-        while (position < sortedKeys.Length)
-        {
-            int shard = _layout.ShardOf(sortedKeys[position]);
-            int end = _layout.Start(shard + 1);
-            int first = position;
-            while (position < sortedKeys.Length && sortedKeys[position] < end)
-            {
-                position++;
-            }
-
-            runs.Add((shard, sortedKeys[first..position].ToArray()));
-        }
-
-        return runs;
     }
 }

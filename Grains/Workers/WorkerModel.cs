@@ -1,3 +1,4 @@
+using OrleansML.Grains.Modes;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
@@ -25,7 +26,8 @@ internal sealed class WorkerModel
         Model = assignment.Model.Create();
         Parameters = new float[Model.ParameterCount];
         _gradient = new float[Model.ParameterCount];
-        if (Model is ISparseModel sparse && assignment.Mode != OrleansML.Jobs.ConsistencyMode.ModelAveraging)
+        bool trainsLocally = ConsistencyRules.For(assignment.Mode).WorkerTrainsLocally;
+        if (Model is ISparseModel sparse && !trainsLocally)
         {
             // Averaging moves whole models; only per-step modes profit from touching just the batch's keys.
             Sparse = sparse;
@@ -33,7 +35,7 @@ internal sealed class WorkerModel
             _touched = new SparseGradient(Model.ParameterCount);
         }
 
-        if (assignment.Mode == OrleansML.Jobs.ConsistencyMode.ModelAveraging)
+        if (trainsLocally)
         {
             _localOptimizer = assignment.LocalOptimizer.Create();
             _localState = _localOptimizer.CreateState(Model.ParameterCount);
