@@ -39,10 +39,13 @@ internal readonly record struct PartitionFileHeader(
         BinaryPrimitives.WriteUInt32LittleEndian(buffer[HeaderChecksumOffset..], Crc32C.Compute(buffer[..HeaderChecksumOffset]));
     }
 
-    /// <summary>Parses and checks a header; every failure names the byte offset of the bad field.</summary>
+    /// <summary>
+    /// Parses and checks a header; every failure names the byte offset of the bad field. <paramref name="fileLength"/>
+    /// is -1 when the source cannot tell it (a stream): the reader then checks the end of the payload itself.
+    /// </summary>
     public static PartitionFileHeader Parse(ReadOnlySpan<byte> buffer, string filePath, long fileLength)
     {
-        if (fileLength < Size)
+        if (fileLength is >= 0 and < Size)
         {
             throw Error(filePath, fileLength, $"the file is truncated: {fileLength} bytes, shorter than the {Size}-byte header");
         }
@@ -92,7 +95,7 @@ internal readonly record struct PartitionFileHeader(
             throw Error(filePath, 40, $"payload length {payload} does not match the declared sizes");
         }
 
-        if (fileLength != Size + payload)
+        if (fileLength >= 0 && fileLength != Size + payload)
         {
             throw Error(filePath, Math.Min(fileLength, Size + payload),
                 $"the file is {(fileLength < Size + payload ? "truncated" : "too long")}: {fileLength} bytes, expected {Size + payload}");

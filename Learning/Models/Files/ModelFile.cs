@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Models.Files;
 
