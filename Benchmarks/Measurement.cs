@@ -35,6 +35,20 @@ public static class Measurement
         return best;
     }
 
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double[] sorted = [.. values.Order()];
+        if (sorted.Length == 0)
+        {
+            throw new ArgumentException("The median of no values is undefined.", nameof(values));
+        }
+
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     /// <summary>Prints one figure with its baseline and the ratio between them.</summary>
     public static void Report(string name, double value, string unit, string baselineName, double baseline)
     {

@@ -8,14 +8,8 @@ using OrleansML.Benchmarks.Transport;
 var commands = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
 {
     ["kernels"] = ("memory bandwidth, FMA peak, the fused softmax gradient and sparse gradient throughput (options: --block-rows N, --rounds N)", KernelsBenchmark.Run),
-    ["transport-micro"] = ("TCP transport vs raw TCP in one process: round trip, echoes/s, 4 MiB bulk (option: --quick)", options =>
-    {
-        TransportBenchmark.RunTransportMicroAsync(Console.Out, quick: options.Contains("--quick")).GetAwaiter().GetResult();
-        return 0;
-    }),
-    ["transport"] = ("grain calls between two Silo processes vs raw TCP between two processes: round trip, calls/s, 4 MiB float[] (options: --quick)", options =>
-        options.Contains(RawServerProcess.Flag) ? RawServerProcess.Serve() : SiloTransportBenchmark.RunAsync(Console.Out, quick: options.Contains("--quick")).GetAwaiter().GetResult()),
-    ["tensor-alloc"] = ("decoding a received 4 MiB tensor into a fresh float[] vs a PooledArray<float>: time and page faults", _ => TensorAllocationBenchmark.Run(Console.Out)),
+    ["transport"] = ("grain calls between two Silo processes vs raw TCP between two processes: round trip p50, 4 MiB FloatTensor push (argument) and pull (result) (options: --quick, --rounds N, --in-flight N)", options =>
+        options.Contains(RawServerProcess.Flag) ? RawServerProcess.Serve() : TransportBenchmark.RunAsync(Console.Out, TransportBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
     ["step-costs"] = ("inside a BSP step: handing work to a sleeping vs an awake thread-pool thread, the shard barrier vs its scalar loop", _ => StepCostsBenchmark.Run(Console.Out)),
     ["training"] = ("softmax on Fashion-MNIST: LocalTrainer vs OrleansML with 1 and 2 Silo processes (options: --epochs N, --batch-size N, --learning-rate X, --mode bsp|asp|ssp|averaging, --rounds N)", options =>
         TrainingBenchmark.RunAsync(Console.Out, TrainingBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),

@@ -1,40 +1,34 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Client;
-using OrleansML.Runtime.Management;
-using OrleansML.Runtime.Membership;
+using OrleansML.Tensors;
 
 namespace OrleansML.Client;
 
 /// <summary>
 /// The OrleansML client: starts and controls training jobs, fetches, exports and serves saved models, and
-/// describes the cluster. Connect to a cluster with <see cref="ConnectAsync"/>, or wrap a grain factory you
-/// already have (an embedded cluster, a <c>TestCluster</c>) with the constructor.
+/// describes the cluster. It wraps an Orleans grain factory, which is any <see cref="IClusterClient"/>: one that
+/// <c>UseOrleansClient</c> connected to a cluster, a silo's own co-hosted client, or a test cluster's client. In a
+/// generic host, <c>services.AddOrleansMLClient()</c> registers one over the host's <see cref="IClusterClient"/>.
 /// </summary>
-public sealed class OrleansMLClient : IAsyncDisposable
+/// <remarks>The client owns nothing: the grain factory's owner connects, keeps and disposes it.</remarks>
+public sealed class OrleansMLClient
 {
-    private readonly ServiceProvider? _ownedServices;
     private readonly TimeProvider _time;
 
-    /// <summary>Wraps an existing grain factory (its owner keeps it alive and disposes it).</summary>
+    /// <summary>Wraps <paramref name="grainFactory"/> (an <see cref="IClusterClient"/> or any grain factory).</summary>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
     public OrleansMLClient(IGrainFactory grainFactory, OrleansMLClientOptions? options = null, TimeProvider? timeProvider = null)
-        : this(grainFactory, options ?? new OrleansMLClientOptions(), timeProvider ?? TimeProvider.System, null)
-    {
-    }
-
-    private OrleansMLClient(IGrainFactory grainFactory, OrleansMLClientOptions options, TimeProvider time, ServiceProvider? ownedServices)
     {
         ArgumentNullException.ThrowIfNull(grainFactory);
-        options.Validate(requireConnection: ownedServices is not null);
+        options ??= new OrleansMLClientOptions();
+        options.Validate();
         GrainFactory = grainFactory;
         Options = options;
-        _time = time;
-        _ownedServices = ownedServices;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The grain factory calls go through.</summary>
@@ -42,27 +36,6 @@ public sealed class OrleansMLClient : IAsyncDisposable
 
     /// <summary>The options (validated).</summary>
     public OrleansMLClientOptions Options { get; }
-
-    /// <summary>Connects to the cluster <paramref name="options"/> describe.</summary>
-    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    /// <exception cref="SiloUnavailableException">No gateway answered.</exception>
-    public static async Task<OrleansMLClient> ConnectAsync(OrleansMLClientOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        ServiceProvider services = BuildClusterClient(options);
-        try
-        {
-            IClusterClient client = services.GetRequiredService<IClusterClient>();
-            await client.ConnectAsync(cancellationToken);
-            return new OrleansMLClient(client, options, services.GetService<TimeProvider>() ?? TimeProvider.System, services);
-        }
-        catch
-        {
-            await services.DisposeAsync();
-            throw;
-        }
-    }
 
     /// <summary>Validates <paramref name="spec"/> (with its data) and starts the job; a null
     /// <see cref="TrainingSpec.JobId"/> gets a fresh id. Nothing starts when the spec is invalid.</summary>
@@ -103,7 +76,7 @@ public sealed class OrleansMLClient : IAsyncDisposable
     /// <summary>Predicts <paramref name="rowCount"/> dense rows (row-major <paramref name="features"/>) on the
     /// cluster with model <paramref name="name"/> at <paramref name="version"/> (0: the newest).</summary>
     /// <remarks>Large inputs go in several calls of at most <see cref="PredictChunkValues"/> feature values each
-    /// (whole rows), so no message nears the transport's size limit; version 0 is resolved first so that every
+    /// (whole rows), so no message nears Orleans' message size limit; version 0 is resolved first so that every
     /// chunk uses the same version.</remarks>
     public async Task<float[]> PredictAsync(string name, int version, float[] features, int rowCount, CancellationToken cancellationToken = default)
     {
@@ -114,7 +87,7 @@ public sealed class OrleansMLClient : IAsyncDisposable
         if (rowCount < 1 || features.Length % rowCount != 0 || features.Length <= PredictChunkValues)
         {
             // Small, or malformed: one call, and the registry explains what is wrong.
-            return await registry.PredictAsync(version, features, rowCount).WaitAsync(cancellationToken);
+            return (await registry.PredictAsync(version, new FloatTensor(features), rowCount).WaitAsync(cancellationToken)).Values;
         }
 
         if (version == 0)
@@ -129,8 +102,8 @@ public sealed class OrleansMLClient : IAsyncDisposable
         for (int start = 0; start < rowCount; start += rowsPerChunk)
         {
             int rows = Math.Min(rowsPerChunk, rowCount - start);
-            float[] chunk = features.AsSpan(start * width, rows * width).ToArray();
-            outputs.AddRange(await registry.PredictAsync(version, chunk, rows).WaitAsync(cancellationToken));
+            var chunk = new FloatTensor(features.AsSpan(start * width, rows * width).ToArray());
+            outputs.AddRange((await registry.PredictAsync(version, chunk, rows).WaitAsync(cancellationToken)).Values);
         }
 
         return [.. outputs];
@@ -154,27 +127,33 @@ public sealed class OrleansMLClient : IAsyncDisposable
         return model;
     }
 
-    /// <summary>The cluster's silos and the activations each Active one hosts per grain type.</summary>
+    /// <summary>The cluster's silos (Orleans' membership, every status) and the activations each active one hosts per
+    /// grain type (Orleans' <see cref="IManagementGrain"/>).</summary>
     public async Task<ClusterOverview> GetClusterAsync(CancellationToken cancellationToken = default)
     {
         IManagementGrain management = GrainFactory.GetGrain<IManagementGrain>(0);
-        SiloDetails[] silos = await management.GetSilosAsync(activeOnly: false).WaitAsync(cancellationToken);
-        GrainTypeActivations[] activations = await management.GetActivationCountsAsync().WaitAsync(cancellationToken);
+        MembershipEntry[] members = await management.GetDetailedHosts(false, cancellationToken);
+        SimpleGrainStatistic[] statistics = await management.GetSimpleGrainStatistics(cancellationToken);
+        SiloDetails[] silos = members
+            .OrderBy(m => m.SiloName, StringComparer.Ordinal).ThenBy(m => m.StartTime)
+            .Select(m => new SiloDetails(Endpoint(m.SiloAddress), m.SiloName, m.Status.ToString(), m.ProxyPort,
+                new DateTimeOffset(DateTime.SpecifyKind(m.StartTime, DateTimeKind.Utc))))
+            .ToArray();
+        GrainTypeActivations[] activations = statistics
+            .Where(s => s.ActivationCount > 0)
+            .Select(s => new GrainTypeActivations(Endpoint(s.SiloAddress), TypeName(s.GrainType), s.ActivationCount))
+            .ToArray();
         return new ClusterOverview(silos, activations);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        if (_ownedServices is not null)
-        {
-            await _ownedServices.DisposeAsync();
-        }
     }
 
     /// <summary>A fresh job id: <c>job-yyyyMMdd-HHmmss-xxxx</c> (UTC, four random hex digits).</summary>
     internal string NewJobId() =>
         string.Create(CultureInfo.InvariantCulture, $"job-{_time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(2)).ToLowerInvariant()}");
+
+    /// <summary>A grain class name without its assembly ("Namespace.Type,Assembly" becomes "Namespace.Type").</summary>
+    private static string TypeName(string grainType) => grainType.Split(',', 2)[0];
+
+    private static string Endpoint(SiloAddress silo) => silo.Endpoint is IPEndPoint endpoint ? endpoint.ToString() : silo.ToString();
 
     private Task<byte[]> DownloadAsync(string name, int version, CancellationToken cancellationToken)
     {
@@ -184,26 +163,4 @@ public sealed class OrleansMLClient : IAsyncDisposable
     }
 
     private IModelRegistryGrain Registry(string name) => GrainFactory.GetGrain<IModelRegistryGrain>(name);
-
-    private static ServiceProvider BuildClusterClient(OrleansMLClientOptions options)
-    {
-        string secret = options.ResolveSecret();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        ClientServiceCollectionExtensions.AddClusterClient(services, client =>
-        {
-            client.ClusterId = options.ClusterId;
-            client.ClusterSecret = secret;
-            client.ConnectTimeout = options.ConnectTimeout;
-            client.ResponseTimeout = options.ResponseTimeout;
-            client.MembershipDatabasePath = options.MembershipDatabase;
-            foreach (string gateway in options.Gateways)
-            {
-                (string silo, int port) = OrleansMLClientOptions.ParseGateway(gateway);
-                client.StaticGateways.Add(new GatewayAddress(SiloAddress.Parse(silo), port));
-            }
-        })
-        .AddGrainAssembly(typeof(ITrainingJobGrain).Assembly);
-        return services.BuildServiceProvider();
-    }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace OrleansML.Client;
 
@@ -8,43 +8,43 @@ namespace OrleansML.Client;
 public static class OrleansMLClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="OrleansMLClient"/> as a singleton that connects with the options on first use (in
-    /// a generic host, a hosted service connects it at start). The options are validated when configured.
+    /// Registers <see cref="OrleansMLClient"/> as a singleton over the container's <see cref="IGrainFactory"/>. It
+    /// composes with <c>UseOrleansClient</c> (the client reaches the cluster the Orleans client is configured for)
+    /// and with <c>UseOrleans</c> (inside a silo it uses the silo's co-hosted client). The options are validated
+    /// when the host starts; an invalid one fails the start with <see cref="OptionsValidationException"/>.
     /// </summary>
-    public static IServiceCollection AddOrleansMLClient(this IServiceCollection services, Action<OrleansMLClientOptions> configure)
+    public static IServiceCollection AddOrleansMLClient(this IServiceCollection services, Action<OrleansMLClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        var options = new OrleansMLClientOptions();
-        configure(options);
-        options.Validate();
-        services.TryAddSingleton(new OrleansMLClientConnection(options));
-        services.TryAddSingleton(provider => provider.GetRequiredService<OrleansMLClientConnection>().GetAsync(CancellationToken.None).GetAwaiter().GetResult());
-        services.AddHostedService(provider => new OrleansMLClientHostedService(provider.GetRequiredService<OrleansMLClientConnection>()));
+        OptionsBuilder<OrleansMLClientOptions> options = services.AddOptions<OrleansMLClientOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrleansMLClientOptions>, OptionsCheck>());
+        options.ValidateOnStart();
+        services.TryAddSingleton(provider => new OrleansMLClient(
+            provider.GetRequiredService<IGrainFactory>(),
+            provider.GetRequiredService<IOptions<OrleansMLClientOptions>>().Value,
+            provider.GetService<TimeProvider>()));
         return services;
     }
-}
 
-/// <summary>Connects the registered client once, shared by the hosted service and direct resolution.</summary>
-internal sealed class OrleansMLClientConnection(OrleansMLClientOptions options) : IAsyncDisposable
-{
-    private readonly Lazy<Task<OrleansMLClient>> _client = new(() => OrleansMLClient.ConnectAsync(options));
-
-    public Task<OrleansMLClient> GetAsync(CancellationToken cancellationToken) => _client.Value.WaitAsync(cancellationToken);
-
-    public async ValueTask DisposeAsync()
+    /// <summary>Reports <see cref="OrleansMLClientOptions.Validate"/>'s message as the validation failure.</summary>
+    private sealed class OptionsCheck : IValidateOptions<OrleansMLClientOptions>
     {
-        if (_client.IsValueCreated && _client.Value.IsCompletedSuccessfully)
+        public ValidateOptionsResult Validate(string? name, OrleansMLClientOptions options)
         {
-            await _client.Value.Result.DisposeAsync();
+            try
+            {
+                options.Validate();
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException exception)
+            {
+                return ValidateOptionsResult.Fail(exception.Message);
+            }
         }
     }
-}
-
-/// <summary>Connects the client when the host starts.</summary>
-internal sealed class OrleansMLClientHostedService(OrleansMLClientConnection connection) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => connection.GetAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using OrleansML.Jobs;
+using Orleans.Runtime.Messaging;
 using OrleansML.Learning.Models.Files;
-using OrleansML.Runtime;
 
 namespace OrleansML.Client;
 
@@ -116,8 +116,8 @@ public sealed class TrainingJob
     }
 
     /// <summary>Failures a later poll may not see: the silo died (the coordinator is being reactivated
-    /// elsewhere), the gateway was lost, or the call timed out.</summary>
+    /// elsewhere), the gateway was lost or is overloaded, or the call timed out.</summary>
     internal static bool IsTransient(Exception exception) =>
-        exception is SiloUnavailableException or GrainCallTimeoutException or TimeoutException
-            || (exception is GrainCallRejectedException rejected && rejected.Kind == RejectionKind.SiloUnavailable);
+        exception is SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+            or GatewayTooBusyException or TimeoutException;
 }

@@ -1,73 +1,86 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Hosting;
-using OrleansML.Runtime.Membership;
-using OrleansML.Runtime.Transport;
+using Orleans.Configuration;
+using OrleansML.Grains.Hosting;
 using OrleansML.Silo;
 
-// The OrleansML silo host. Exit codes: 0 stopped normally, 1 the silo failed to start or was declared dead,
-// 2 the configuration is invalid (the message names the setting). Stdout carries two lines only:
-// "silo ready <address> gateway <port|none> name <name>" once serving, and "silo stopped" at the end.
-SiloHostSettings settings;
-IConfigurationRoot configuration;
+// The OrleansML silo host (README.md). Exit codes: 0 stopped normally (SIGTERM or Ctrl+C); 1 the silo could not
+// start (a service it needs does not answer, a port is in use, Orleans failed); 2 the configuration is invalid (the
+// message names the key). Stdout carries two lines only: "silo ready ..." once the silo serves, and "silo stopped".
+// Errors are one line on stderr, without stack traces; logs go to stderr too.
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Before the host runs, Ctrl+C abandons the checks; afterwards the host's own handler stops the silo.
+    interrupted.Cancel();
+    e.Cancel = true;
+};
+
 IHost host;
 try
 {
-    configuration = SiloHostFactory.BuildConfiguration(args);
-    settings = SiloHostSettings.Load(configuration);
-
-    // Read once by System.Net.Sockets when the first socket operation starts, which is after this point. An
-    // operator's own setting of the variable wins.
-    const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    if (settings.InlineSocketCompletions && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
-    {
-        Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
-    }
-    host = SiloHostFactory.Build(configuration, settings);
+    IConfigurationRoot configuration = SiloConfiguration.Build(args);
+    await SiloStartupChecks.RunAsync(configuration, interrupted.Token);
+    host = BuildHost(configuration);
 }
-catch (Exception e) when (e is SiloConfigurationException or InvalidOperationException or FormatException or InvalidDataException)
+catch (Exception exception) when (exception is not OperationCanceledException)
 {
-    Console.Error.WriteLine($"orleansml-silo: configuration error: {e.Message}");
-    return 2;
+    return Fail(SiloStartupFailures.Explain(exception));
+}
+catch (OperationCanceledException)
+{
+    return 0;
 }
 
 using (host)
 {
     try
     {
-        await host.StartAsync();
+        await host.StartAsync(interrupted.Token);
     }
-    catch (OptionsValidationException e)
+    catch (Exception exception) when (!interrupted.IsCancellationRequested)
     {
-        Console.Error.WriteLine($"orleansml-silo: configuration error: {e.Message}");
-        return 2;
+        return Fail(SiloStartupFailures.Explain(exception));
     }
-    catch (Exception e) when (e is not OutOfMemoryException)
+    catch (OperationCanceledException)
     {
-        Console.Error.WriteLine($"orleansml-silo: the silo failed to start: {e.Message}");
-        return 1;
+        return 0;
     }
 
-    // A silo the cluster declared dead has fenced itself (it serves nothing): end the process, so that a
-    // supervisor sees it and starts a new incarnation.
-    bool declaredDead = false;
-    IHostApplicationLifetime lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-    host.Services.GetRequiredService<IMembershipAgent>().DeclaredDead += () =>
-    {
-        declaredDead = true;
-        lifetime.StopApplication();
-    };
-
-    SiloAddress address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
-    int? gateway = host.Services.GetRequiredService<ITransport>().GatewayEndPoint?.Port;
-    Console.Out.WriteLine($"silo ready {address} gateway {gateway?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} name {settings.Name}");
+    var details = host.Services.GetRequiredService<ILocalSiloDetails>();
+    ClusterOptions cluster = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
+    string gateway = details.GatewayAddress?.Endpoint.ToString() ?? "none";
+    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"silo ready name={details.Name} silo={details.SiloAddress.Endpoint} gateway={gateway} cluster={cluster.ClusterId} service={cluster.ServiceId}"));
     Console.Out.Flush();
 
-    // SIGTERM and Ctrl+C stop the host gracefully (the silo deactivates its grains and leaves the cluster).
+    // SIGTERM and Ctrl+C stop the host gracefully: the silo deactivates its grains and leaves the cluster.
     await host.WaitForShutdownAsync();
-    Console.Out.WriteLine(declaredDead ? "silo stopped (declared dead by the cluster)" : "silo stopped");
-    return declaredDead ? 1 : 0;
+    Console.Out.WriteLine("silo stopped");
+    return 0;
+}
+
+static IHost BuildHost(IConfiguration configuration)
+{
+    var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+    builder.Configuration.AddConfiguration(configuration);
+    builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+
+    // Logs go to stderr: stdout carries only the lines scripts wait for.
+    builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+    builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining());
+    return builder.Build();
+}
+
+static int Fail(SiloStartupException failure)
+{
+    Console.Error.WriteLine(failure.IsConfigurationError
+        ? $"orleansml-silo: configuration error: {failure.Message}"
+        : $"orleansml-silo: the silo could not start: {failure.Message}");
+    return failure.IsConfigurationError ? 2 : 1;
 }

@@ -1,8 +1,7 @@
-using System.Globalization;
+using OrleansML.Benchmarks.Clusters;
 using OrleansML.Client;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Runtime.TestGrains;
 
 namespace OrleansML.Benchmarks.Training;
 
@@ -13,56 +12,40 @@ namespace OrleansML.Benchmarks.Training;
 /// </summary>
 internal sealed class BenchmarkCluster : IAsyncDisposable
 {
-    private const string Secret = "training-benchmark-secret-0123456789";
-
-    private readonly List<SiloProcess> _processes;
+    private readonly SiloCluster _silos;
+    private readonly BenchmarkClient _connection;
     private readonly OrleansMLClient _client;
     private readonly string _work;
 
-    private BenchmarkCluster(List<SiloProcess> processes, OrleansMLClient client, string work, int silos)
+    private BenchmarkCluster(SiloCluster silos, BenchmarkClient connection, string work)
     {
-        _processes = processes;
-        _client = client;
+        _silos = silos;
+        _connection = connection;
+        _client = new OrleansMLClient(connection.Client);
         _work = work;
-        Silos = silos;
     }
 
-    public int Silos { get; }
+    public int Silos => _silos.Silos.Count;
 
-    /// <summary>Starts <paramref name="silos"/> Silo processes sharing a SQLite membership file in <paramref name="work"/>,
-    /// connects a client and waits until every silo is active.</summary>
+    /// <summary>Starts <paramref name="silos"/> Silo processes, connects a client and waits until every silo is active.</summary>
     public static async Task<BenchmarkCluster> StartAsync(string work, int silos)
     {
-        string secretFile = Path.Combine(work, "secret");
-        if (!File.Exists(secretFile))
-        {
-            await File.WriteAllTextAsync(secretFile, Secret);
-        }
-
-        string clusterId = $"training-bench-{silos}";
-        string database = Path.Combine(work, $"cluster-{silos}.db");
-        var processes = new List<SiloProcess>();
+        SiloCluster cluster = await SiloCluster.StartAsync($"training-bench-{silos}", silos, TimeSpan.FromSeconds(90));
+        BenchmarkClient? connection = null;
         try
         {
-            for (int i = 0; i < silos; i++)
-            {
-                processes.Add(await SiloProcess.StartAsync(
-                [
-                    "--cluster-id", clusterId, "--name", $"bench-{silos}-{i}", "--membership", $"sqlite:{database}", "--secret-file", secretFile,
-                    "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:OrleansML", "Warning", "--FailureDetection:TableRefreshPeriod", "00:00:01",
-                ], TimeSpan.FromSeconds(60)));
-            }
-
-            var options = new OrleansMLClientOptions { ClusterId = clusterId, ClusterSecretFile = secretFile, ResponseTimeout = TimeSpan.FromMinutes(2) };
-            options.Gateways.Add($"{processes[0].Address}@{processes[0].GatewayPort}");
-            OrleansMLClient client = await OrleansMLClient.ConnectAsync(options);
-            var cluster = new BenchmarkCluster(processes, client, work, silos);
-            await cluster.WaitForSilosAsync();
-            return cluster;
+            connection = await BenchmarkClient.ConnectAsync(cluster);
+            await connection.ActiveSilosAsync(cluster, TimeSpan.FromSeconds(60));
+            return new BenchmarkCluster(cluster, connection, work);
         }
         catch
         {
-            processes.ForEach(p => p.Dispose());
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            cluster.Dispose();
             throw;
         }
     }
@@ -98,21 +81,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _client.DisposeAsync();
-        _processes.ForEach(p => p.Dispose());
-    }
-
-    private async Task WaitForSilosAsync()
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await _client.GetClusterAsync()).Silos.Count(s => s.Status == "Active") < Silos)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{Silos} silos did not become active within 30 s."));
-            }
-
-            await Task.Delay(200);
-        }
+        await _connection.DisposeAsync();
+        _silos.Dispose();
     }
 }

@@ -79,11 +79,12 @@ internal static class TrainingBenchmark
                     $"  1 silo / LocalTrainer {oneRate / localRate:F3};  2 silos / 1 silo {twoRate / oneRate:F3};  2 threads / 1 thread {parallelRate / localRate:F3}"));
             }
 
-            double cost = Median(costRatios);
-            double scale = Median(scaleRatios);
+            double cost = Measurement.Median(costRatios);
+            double scale = Measurement.Median(scaleRatios);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"median of {settings.Rounds} rounds: 1 silo / LocalTrainer {cost:F3} (target >= 0.85);  2 silos / 1 silo {scale:F3} (target >= 1.6 on 2 cores)"));
-            double ceiling = Median(ceilingRatios);
+                $"median of {settings.Rounds} rounds: 1 silo / LocalTrainer {cost:F3} (min {costRatios.Min():F3}, max {costRatios.Max():F3}; target >= 0.85);  " +
+                $"2 silos / 1 silo {scale:F3} (min {scaleRatios.Min():F3}, max {scaleRatios.Max():F3}; target >= 1.6 on 2 cores)"));
+            double ceiling = Measurement.Median(ceilingRatios);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"ceiling: 2 threads / 1 thread {ceiling:F3} (LocalTrainer, no messages); scale_2 is {scale / ceiling:F3} of it"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training cost_ratio={cost:F3} scale_2={scale:F3}"));
@@ -144,12 +145,6 @@ internal static class TrainingBenchmark
         return (double)(halves.First.RowCount + halves.Second.RowCount) * options.Epochs / seconds.Max();
     }
 
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
 }
 
 /// <summary>Settings of the training benchmark (command-line options).</summary>

@@ -8,8 +8,8 @@ namespace OrleansML.Benchmarks.Transport;
 
 /// <summary>
 /// The raw TCP baseline: two plain sockets, frames with the same 8-byte prefix (header length, body length) as
-/// the transport, no pipes, no handshake, no framework. Split into a server and a client so that each can run in
-/// its own process (the two-process benchmark) or in one process (the micro-benchmark).
+/// Orleans' messages, no pipes, no handshake, no framework: the floor any transport on this machine pays. The server
+/// half runs in its own process (<see cref="RawServerProcess"/>), the client half in the benchmark's.
 /// </summary>
 internal static class RawTcpBaseline
 {
@@ -39,8 +39,9 @@ internal static class RawTcpBaseline
         await Task.WhenAll(connections).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    /// <summary>Connects to a raw server and runs the three measurements once.</summary>
-    public static async Task<LinkFigures> RunRawClientAsync(IPEndPoint server, TransportBenchmarkSettings settings, CancellationToken cancellationToken)
+    /// <summary>Connects to a raw server and runs both measurements once: sequential round trips of a small frame, then
+    /// <see cref="TransportBenchmarkSettings.BulkMessages"/> one-way 4 MiB frames closed by one echoed frame.</summary>
+    public static async Task<RawFigures> RunRawClientAsync(IPEndPoint server, TransportBenchmarkSettings settings, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(server, cancellationToken);
@@ -58,9 +59,8 @@ internal static class RawTcpBaseline
         }
 
         (double p50, double p99) = Percentiles.Of(samples);
-        double framesPerSecond = await PipelinedAsync(socket, reader, request, settings);
         double bulk = await BulkAsync(socket, reader, settings);
-        return new LinkFigures(p50, p99, framesPerSecond, bulk);
+        return new RawFigures(p50, p99, bulk);
     }
 
     private static async Task WarmUpAsync(Socket socket, RawFrameReader reader, byte[] request, TimeSpan warmUp)
@@ -71,43 +71,6 @@ internal static class RawTcpBaseline
             await socket.SendAsync(request, SocketFlags.None);
             await reader.ReadFrameAsync();
         }
-    }
-
-    private static async Task<double> PipelinedAsync(Socket socket, RawFrameReader reader, byte[] request, TransportBenchmarkSettings settings)
-    {
-        using var window = new SemaphoreSlim(settings.Window);
-        var clock = Stopwatch.StartNew();
-        Task receiving = Task.Run(async () =>
-        {
-            for (int i = 0; i < settings.PipelinedRequests; i++)
-            {
-                await reader.ReadFrameAsync();
-                window.Release();
-            }
-        });
-        // Batched like the transport's send loop: every request the window allows goes out in one send.
-        byte[] batch = new byte[request.Length * settings.Window];
-        int sent = 0;
-        while (sent < settings.PipelinedRequests)
-        {
-            await window.WaitAsync();
-            int count = 1;
-            while (count < settings.Window && sent + count < settings.PipelinedRequests && window.Wait(0))
-            {
-                count++;
-            }
-
-            for (int i = 0; i < count; i++)
-            {
-                request.CopyTo(batch, i * request.Length);
-            }
-
-            await socket.SendAsync(batch.AsMemory(0, count * request.Length), SocketFlags.None);
-            sent += count;
-        }
-
-        await receiving;
-        return settings.PipelinedRequests / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> BulkAsync(Socket socket, RawFrameReader reader, TransportBenchmarkSettings settings)

@@ -1,92 +1,77 @@
 using System.Globalization;
-using System.IO;
 using System.Net;
-using OrleansML.Runtime.Transport;
+using OrleansML.Benchmarks.Clusters;
 
 namespace OrleansML.Benchmarks.Transport;
 
 /// <summary>
-/// The transport micro-benchmark: raw TCP and <see cref="TcpTransport"/> on loopback, in one process, rounds
-/// alternating between the two links, each figure printed next to its raw baseline with the ratio.
-/// Last line: "transport-micro rtt_p50_us=.. raw_rtt_p50_us=.. rtt_p99_us=.. raw_rtt_p99_us=.. frames_per_s=..
-/// raw_frames_per_s=.. bulk_gbs=.. raw_bulk_gbs=..".
+/// Grain calls between two <c>OrleansML.Silo</c> processes on loopback against raw TCP between two processes,
+/// measured in the same run. The transport probe of silo A (<see cref="OrleansML.Diagnostics.ITransportProbeGrain"/>)
+/// calls the probe of silo B and times inside A: sequential empty calls, 4 MiB <c>FloatTensor</c> arguments (push)
+/// and 4 MiB <c>FloatTensor</c> results (pull). The raw baseline runs its server in a child process (this executable
+/// with <c>transport --raw-server</c>) and its client here: sequential round trips of a small frame, and 4 MiB
+/// frames streamed one way. Rounds alternate raw and grain measurements; every figure is reported as min / median /
+/// max over rounds, and ratios are of the medians. Last line:
+/// "transport rtt_p50_us=.. raw_rtt_p50_us=.. push_gbs=.. pull_gbs=.. raw_gbs=..".
 /// </summary>
 internal static class TransportBenchmark
 {
-    /// <summary>Runs the benchmark; pass <c>quick: true</c> for a smoke run.</summary>
-    public static async Task RunTransportMicroAsync(TextWriter output, bool quick = false)
+    public static async Task<int> RunAsync(TextWriter output, TransportBenchmarkSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        TransportBenchmarkSettings settings = quick ? TransportBenchmarkSettings.Quick : new TransportBenchmarkSettings();
-        using var stop = new CancellationTokenSource();
-        var rawListening = new TaskCompletionSource<IPEndPoint>();
-        var rawOutput = new LineCallbackWriter(line =>
-        {
-            if (line.StartsWith("raw-server listening ", StringComparison.Ordinal))
-            {
-                rawListening.TrySetResult(IPEndPoint.Parse(line["raw-server listening ".Length..]));
-            }
-        });
-        Task rawServer = RawTcpBaseline.RunRawServerAsync(0, rawOutput, stop.Token);
-        IPEndPoint rawEndPoint = await rawListening.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using var raw = RawServerProcess.Start();
+        using SiloCluster cluster = await SiloCluster.StartAsync("transport-bench", 2, TimeSpan.FromSeconds(90));
+        await using BenchmarkClient client = await BenchmarkClient.ConnectAsync(cluster);
+        SiloAddress[] silos = await client.ActiveSilosAsync(cluster, TimeSpan.FromSeconds(60));
+        ProbeLink link = await ProbeLink.ConnectAsync(client.Client, silos[0], silos[1], TimeSpan.FromSeconds(60));
+        IPEndPoint rawEndPoint = await raw.ListeningAsync(TimeSpan.FromSeconds(30));
+        await output.WriteLineAsync($"silo A {silos[0]} (pid {cluster.Silos[0].ProcessId}), silo B {silos[1]} (pid {cluster.Silos[1].ProcessId}); raw server pid {raw.ProcessId}; {Environment.ProcessorCount} cores");
 
-        string secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        TransportOptions Options() => new() { ClusterId = "transport-benchmark", ClusterSecret = secret };
-        await using TcpTransport server = await TransportLink.StartServerAsync(Options());
-
-        var raw = new List<LinkFigures>();
-        var transport = new List<LinkFigures>();
-        for (int round = 0; round < settings.Rounds; round++)
+        await link.WarmUpAsync(settings, settings.WarmUp * 2);
+        var rawRounds = new List<RawFigures>();
+        var grainRounds = new List<GrainFigures>();
+        for (int round = 1; round <= settings.Rounds; round++)
         {
-            raw.Add(await RawTcpBaseline.RunRawClientAsync(rawEndPoint, settings, stop.Token));
-            transport.Add(await TransportLink.RunTransportClientAsync(server.LocalSilo!, Options(), settings));
-            await output.WriteLineAsync($"round {round + 1}: raw {Describe(raw[^1])} | transport {Describe(transport[^1])}");
+            rawRounds.Add(await RawTcpBaseline.RunRawClientAsync(rawEndPoint, settings, CancellationToken.None));
+            grainRounds.Add(await link.MeasureAsync(settings));
+            RawFigures r = rawRounds[^1];
+            GrainFigures g = grainRounds[^1];
+            await output.WriteLineAsync(Invariant(
+                $"round {round}: raw p50 {r.RttP50Us:0.0} us, p99 {r.RttP99Us:0.0} us, {r.BulkGBps:0.00} GB/s | grain p50 {g.RttP50Us:0.0} us, p99 {g.RttP99Us:0.0} us, push {g.PushGBps:0.00} GB/s, pull {g.PullGBps:0.00} GB/s"));
         }
 
-        await stop.CancelAsync();
-        await rawServer;
-        LinkFigures r = LinkFigures.Median(raw);
-        LinkFigures t = LinkFigures.Median(transport);
         await output.WriteLineAsync(
-            $"transport micro-benchmark (loopback, one process, median of {settings.Rounds} round(s); {settings.RoundTrips} round trips, " +
-            $"{settings.PipelinedRequests} requests with {settings.Window} in flight, {settings.BulkMessages} x {settings.BulkBytes >> 20} MiB one way)");
-        await output.WriteLineAsync("  (ratio = transport / raw of the medians; paired = median of the per-round ratios, robust to a noisy round)");
-        await output.WriteLineAsync(Row("small round trip p50 (us)", t.RttP50Us, r.RttP50Us, Paired(transport, raw, f => f.RttP50Us)));
-        await output.WriteLineAsync(Row("small round trip p99 (us)", t.RttP99Us, r.RttP99Us, Paired(transport, raw, f => f.RttP99Us)));
-        await output.WriteLineAsync(Row($"echoes/s, {settings.Window} in flight", t.FramesPerSecond, r.FramesPerSecond, Paired(transport, raw, f => f.FramesPerSecond)));
-        await output.WriteLineAsync(Row("4 MiB one-way throughput (GB/s)", t.BulkGBps, r.BulkGBps, Paired(transport, raw, f => f.BulkGBps)));
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"transport-micro rtt_p50_us={t.RttP50Us:0.0} raw_rtt_p50_us={r.RttP50Us:0.0} rtt_p99_us={t.RttP99Us:0.0} raw_rtt_p99_us={r.RttP99Us:0.0} " +
-            $"frames_per_s={t.FramesPerSecond:0} raw_frames_per_s={r.FramesPerSecond:0} bulk_gbs={t.BulkGBps:0.00} raw_bulk_gbs={r.BulkGBps:0.00}"));
+            Invariant($"silo A -> silo B grain calls vs raw TCP, two processes each, loopback; {settings.Rounds} rounds of {settings.RoundTrips} round trips and ") +
+            Invariant($"{settings.BulkMessages} x {settings.BulkBytes >> 20} MiB FloatTensor pushes (arguments) and pulls (results), {settings.InFlight} in flight (raw: frames streamed one way)"));
+        await output.WriteLineAsync("  figure                         grain min / median / max        raw min / median / max      ratio of medians (min..max of per-round ratios)");
+        double rtt = await RowAsync(output, "round trip p50 (us)", grainRounds.Select(g => g.RttP50Us), rawRounds.Select(r => r.RttP50Us), "target <= 1.5");
+        await RowAsync(output, "round trip p99 (us)", grainRounds.Select(g => g.RttP99Us), rawRounds.Select(r => r.RttP99Us), "");
+        double push = await RowAsync(output, "4 MiB push, argument (GB/s)", grainRounds.Select(g => g.PushGBps), rawRounds.Select(r => r.BulkGBps), "target >= 0.5");
+        double pull = await RowAsync(output, "4 MiB pull, result (GB/s)", grainRounds.Select(g => g.PullGBps), rawRounds.Select(r => r.BulkGBps), "target >= 0.5");
+        await output.WriteLineAsync(Invariant($"ratios: round trip {rtt:0.00}x raw (target <= 1.5), push {push:0.00}x raw (target >= 0.5), pull {pull:0.00}x raw (target >= 0.5)"));
+        double grainRtt = Measurement.Median(grainRounds.Select(g => g.RttP50Us));
+        double rawRtt = Measurement.Median(rawRounds.Select(r => r.RttP50Us));
+        double pushGBps = Measurement.Median(grainRounds.Select(g => g.PushGBps));
+        double pullGBps = Measurement.Median(grainRounds.Select(g => g.PullGBps));
+        double rawGBps = Measurement.Median(rawRounds.Select(r => r.BulkGBps));
+        await output.WriteLineAsync(Invariant($"transport rtt_p50_us={grainRtt:0.0} raw_rtt_p50_us={rawRtt:0.0} push_gbs={pushGBps:0.00} pull_gbs={pullGBps:0.00} raw_gbs={rawGBps:0.00}"));
+        return 0;
     }
 
-    private static string Describe(LinkFigures f) => string.Create(CultureInfo.InvariantCulture,
-        $"p50 {f.RttP50Us:0.0} us, p99 {f.RttP99Us:0.0} us, {f.FramesPerSecond:0}/s, {f.BulkGBps:0.00} GB/s");
-
-    private static string Row(string name, double transport, double raw, double paired) => string.Create(CultureInfo.InvariantCulture,
-        $"  {name,-34} transport {Percentiles.Format(transport),10}   raw {Percentiles.Format(raw),10}   ratio {transport / raw:0.00}   paired {paired:0.00}");
-
-    private static double Paired(List<LinkFigures> transport, List<LinkFigures> raw, Func<LinkFigures, double> figure)
+    /// <summary>Prints one figure's spread for both links and returns the ratio of the medians.</summary>
+    private static async Task<double> RowAsync(TextWriter output, string name, IEnumerable<double> grain, IEnumerable<double> raw, string target)
     {
-        double[] ratios = [.. transport.Zip(raw, (t, r) => figure(t) / figure(r)).Order()];
-        return ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
+        double[] g = [.. grain];
+        double[] r = [.. raw];
+        double[] paired = [.. g.Zip(r, (x, y) => x / y)];
+        double ratio = Measurement.Median(g) / Measurement.Median(r);
+        await output.WriteLineAsync(Invariant(
+            $"  {name,-29} {Spread(g),-31} {Spread(r),-27} {ratio:0.00} ({paired.Min():0.00}..{paired.Max():0.00}) {target}"));
+        return ratio;
     }
 
-    /// <summary>Hands each written line to a callback (to read a server's "listening" line in process).</summary>
-    private sealed class LineCallbackWriter(Action<string> onLine) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+    private static string Spread(double[] values) => Invariant($"{Format(values.Min())} / {Format(Measurement.Median(values))} / {Format(values.Max())}");
 
-        public override void Write(char value)
-        {
-        }
+    private static string Format(double value) => value.ToString(value >= 100 ? "0" : value >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
 
-        public override void WriteLine(string? value) => onLine(value ?? "");
-
-        public override Task WriteLineAsync(string? value)
-        {
-            onLine(value ?? "");
-            return Task.CompletedTask;
-        }
-    }
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

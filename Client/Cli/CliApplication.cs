@@ -1,8 +1,8 @@
 using System.Collections;
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Orleans.Runtime.Messaging;
 using OrleansML.Jobs;
-using OrleansML.Runtime;
 
 namespace OrleansML.Cli;
 
@@ -46,7 +46,7 @@ internal static class CliApplication
 
     internal static RootCommand BuildRoot(CliContext context)
     {
-        var root = new RootCommand("OrleansML: distributed training on virtual actors. Exit codes: 0 success, 1 job failed or cancelled, 2 bad usage or invalid spec, 3 cannot reach the cluster.");
+        var root = new RootCommand("OrleansML: distributed training on Microsoft Orleans. Exit codes: 0 success, 1 job failed or cancelled (or the embedded cluster failed to start), 2 bad usage, invalid spec or configuration, 3 cannot reach the cluster or its database.");
         context.Cluster.AddTo(root);
         root.Subcommands.Add(TrainCommand.Create(context));
         foreach (Command command in JobCommands.Create(context))
@@ -58,6 +58,7 @@ internal static class CliApplication
         root.Subcommands.Add(ModelCommands.CreateExport(context));
         root.Subcommands.Add(ClusterCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(DbCommand.Create(context));
         return root;
     }
 
@@ -66,12 +67,9 @@ internal static class CliApplication
     {
         CliException cli => (cli.ExitCode, cli.Message),
         TrainingSpecException spec => (ExitCodes.BadUsage, $"invalid training spec: {spec.Message}"),
-        RemoteGrainException { ExceptionType: var type } remote when type.EndsWith(nameof(TrainingSpecException), StringComparison.Ordinal)
-            => (ExitCodes.BadUsage, $"invalid training spec: {remote.Message}"),
-        RemoteGrainException { ExceptionType: var type } remote when type.EndsWith(nameof(KeyNotFoundException), StringComparison.Ordinal) || type.EndsWith(nameof(ArgumentException), StringComparison.Ordinal)
-            => (ExitCodes.BadUsage, remote.Message),
-        GrainCallRejectedException or GrainCallTimeoutException => (ExitCodes.ClusterUnreachable, $"the cluster did not answer: {exception.Message}"),
-        ArgumentException or KeyNotFoundException => (ExitCodes.BadUsage, exception.Message),
+        KeyNotFoundException or ArgumentException => (ExitCodes.BadUsage, exception.Message),
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or TimeoutException
+            => (ExitCodes.ClusterUnreachable, $"the cluster did not answer: {exception.Message}"),
         OperationCanceledException => (ExitCodes.JobFailed, "interrupted. A job on a configured cluster keeps running: 'orleansml cancel <job>' stops it."),
         _ => (ExitCodes.JobFailed, $"{exception.GetType().Name}: {exception.Message}"),
     };

@@ -1,5 +1,6 @@
+using System.CommandLine;
 using OrleansML.Client;
-using OrleansML.Runtime;
+using OrleansML.Grains.Hosting;
 using Spectre.Console;
 
 namespace OrleansML.Cli;
@@ -26,19 +27,48 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
     public JobProgressView ProgressView() => new(Console, Output, Interactive);
 
     /// <summary>Connects to the configured cluster.</summary>
-    /// <exception cref="CliException">None is configured, or it cannot be reached (exit 3).</exception>
-    public async Task<OrleansMLClient> ConnectAsync(System.CommandLine.ParseResult parse, CancellationToken cancellationToken)
+    /// <exception cref="CliException">None is configured, or it cannot be reached (exit 3), or it is named wrongly (exit 2).</exception>
+    public async Task<ClusterSession> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        OrleansMLClientOptions options = Cluster.Resolve(parse, Environment)
+        ClusterTarget target = Cluster.Resolve(parse, Environment)
             ?? throw new CliException(ExitCodes.ClusterUnreachable, ClusterConnection.NotConfiguredMessage);
+        return await RemoteCluster.ConnectAsync(target, cancellationToken);
+    }
+
+    /// <summary>
+    /// Connects to the configured cluster, or when none is configured starts an embedded one of
+    /// <paramref name="silos"/> silos on the data directory, saying so on <paramref name="notices"/>.
+    /// </summary>
+    public async Task<ClusterSession> ConnectOrEmbedAsync(ParseResult parse, int silos, TextWriter notices, CancellationToken cancellationToken)
+    {
+        if (Cluster.Resolve(parse, Environment) is ClusterTarget target)
+        {
+            return await RemoteCluster.ConnectAsync(target, cancellationToken);
+        }
+
+        string dataDirectory = Cluster.ResolveDataDirectory(parse, Environment);
+        notices.WriteLine(silos == 1
+            ? $"no cluster configured: using the models in {dataDirectory} through an embedded silo"
+            : $"no cluster configured: starting an embedded cluster of {silos} silos (state in {dataDirectory})");
+        return await StartEmbeddedAsync(silos, dataDirectory, cancellationToken);
+    }
+
+    /// <summary>Starts an embedded cluster; a failure to start is exit 1 with the reason (exit 2 for bad settings).</summary>
+    public static async Task<ClusterSession> StartEmbeddedAsync(int silos, string dataDirectory, CancellationToken cancellationToken)
+    {
+        EmbeddedCluster cluster;
         try
         {
-            return await OrleansMLClient.ConnectAsync(options, cancellationToken);
+            cluster = await EmbeddedCluster.StartAsync(silos, dataDirectory, cancellationToken);
         }
-        catch (Exception exception) when (exception is GrainCallRejectedException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        catch (SiloStartupException exception)
         {
-            throw new CliException(ExitCodes.ClusterUnreachable, $"cannot reach the cluster ({options}): {exception.Message}", exception);
+            int code = exception.IsConfigurationError ? ExitCodes.BadUsage : ExitCodes.JobFailed;
+            throw new CliException(code, $"the embedded cluster did not start: {exception.Message}", exception);
         }
+
+        string description = $"embedded cluster of {silos} silo{(silos == 1 ? "" : "s")} (state in {cluster.Storage})";
+        return new ClusterSession(new OrleansMLClient(cluster.Client), description, embedded: true, cluster);
     }
 
     /// <summary>A terminal console, or for files and pipes one without ANSI codes and with a fixed, wide

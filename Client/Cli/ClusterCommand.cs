@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using OrleansML.Client;
-using OrleansML.Runtime.Management;
 using Spectre.Console;
 
 namespace OrleansML.Cli;
@@ -14,8 +13,9 @@ internal static class ClusterCommand
         var command = new Command("cluster", "Show the cluster's silos and the activations each hosts per grain type.");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using OrleansMLClient client = await context.ConnectAsync(parse, cancellationToken);
-            Render(context, await client.GetClusterAsync(cancellationToken));
+            await using ClusterSession session = await context.ConnectAsync(parse, cancellationToken);
+            context.Output.WriteLine(session.Description);
+            Render(context, await session.Client.GetClusterAsync(cancellationToken));
             return ExitCodes.Success;
         });
         return command;

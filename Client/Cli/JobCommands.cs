@@ -21,8 +21,8 @@ internal static class JobCommands
         var watch = new Command("watch", "Follow a job's progress until it ends.") { jobId };
         watch.SetAction(async (parse, cancellationToken) =>
         {
-            await using OrleansMLClient client = await context.ConnectAsync(parse, cancellationToken);
-            TrainingJob job = await ExistingJobAsync(client, parse.GetValue(jobId)!, cancellationToken);
+            await using ClusterSession session = await context.ConnectAsync(parse, cancellationToken);
+            TrainingJob job = await ExistingJobAsync(session.Client, parse.GetValue(jobId)!, cancellationToken);
             JobStatus final = await context.ProgressView().FollowAsync(job, cancellationToken);
             return final.State == JobState.Completed ? ExitCodes.Success : ExitCodes.JobFailed;
         });
@@ -47,8 +47,8 @@ internal static class JobCommands
         var command = new Command(name, description) { jobId };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using OrleansMLClient client = await context.ConnectAsync(parse, cancellationToken);
-            JobStatus status = await call(await ExistingJobAsync(client, parse.GetValue(jobId)!, cancellationToken), cancellationToken);
+            await using ClusterSession session = await context.ConnectAsync(parse, cancellationToken);
+            JobStatus status = await call(await ExistingJobAsync(session.Client, parse.GetValue(jobId)!, cancellationToken), cancellationToken);
             context.ProgressView().RenderSummary(status);
             return succeeded(status) ? ExitCodes.Success : ExitCodes.JobFailed;
         });

@@ -8,7 +8,8 @@ using OrleansML.Models;
 
 namespace OrleansML.Cli;
 
-/// <summary><c>predict</c> and <c>export</c>: saved models on the configured cluster.</summary>
+/// <summary><c>predict</c> and <c>export</c>: saved models on the configured cluster, or with none configured, the
+/// models the embedded cluster saved in the data directory (read through one embedded silo).</summary>
 internal static class ModelCommands
 {
     public static Command CreatePredict(CliContext context)
@@ -19,10 +20,11 @@ internal static class ModelCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             ModelReference reference = ModelReference.Parse(parse.GetValue(model)!, "--model");
-            await using OrleansMLClient client = await context.ConnectAsync(parse, cancellationToken);
+            await using ClusterSession session = await context.ConnectOrEmbedAsync(parse, silos: 1, context.Error, cancellationToken);
+            OrleansMLClient client = session.Client;
             ModelInfo[] versions = await client.ListModelVersionsAsync(reference.Name, cancellationToken);
             ModelInfo info = (reference.Version == 0 ? versions.LastOrDefault() : versions.FirstOrDefault(v => v.Version == reference.Version))
-                ?? throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version ({(versions.Length == 0 ? "no versions" : $"versions 1 to {versions.Length}")}).");
+                ?? throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions 1 to {versions.Length}")}).");
             if (info.Model.Create().Input != ModelInput.Dense)
             {
                 // Checked before reading: densifying rows for a hashed model (2^hashBits wide) could exhaust memory.
@@ -47,14 +49,26 @@ internal static class ModelCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             ModelReference reference = ModelReference.Parse(parse.GetValue(model)!, "--model");
-            await using OrleansMLClient client = await context.ConnectAsync(parse, cancellationToken);
+            await using ClusterSession session = await context.ConnectOrEmbedAsync(parse, silos: 1, context.Error, cancellationToken);
             string path = parse.GetValue(output)!;
-            SavedModel saved = await client.ExportModelAsync(reference.Name, reference.Version, path, cancellationToken);
+            SavedModel saved = await ExportAsync(session, reference, path, cancellationToken);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"exported {saved.Header.Name}:{saved.Header.Version} ({saved.Header.Model.Kind}, {saved.Parameters.Length} parameters) to {path}"));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Exports the model; a name or version the registry does not have is bad usage (exit 2).</summary>
+    private static async Task<SavedModel> ExportAsync(ClusterSession session, ModelReference reference, string path, CancellationToken cancellationToken)
+    {
+        ModelInfo[] versions = await session.Client.ListModelVersionsAsync(reference.Name, cancellationToken);
+        if (versions.Length == 0 || (reference.Version != 0 && versions.All(v => v.Version != reference.Version)))
+        {
+            throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions 1 to {versions.Length}")}).");
+        }
+
+        return await session.Client.ExportModelAsync(reference.Name, reference.Version, path, cancellationToken);
     }
 
     /// <summary>One line per row: the outputs, and for several outputs (class probabilities) the argmax first.</summary>

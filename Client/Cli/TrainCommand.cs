@@ -12,7 +12,7 @@ internal static class TrainCommand
     {
         var flags = new TrainFlags();
         var silos = new Option<int>("--silos") { Description = "Embedded cluster: silos to start (when no cluster is configured).", DefaultValueFactory = _ => 2 };
-        var detach = new Option<bool>("--detach") { Description = "Return once the job started (configured cluster only)." };
+        var detach = new Option<bool>("--detach") { Description = "Return once the job started (a configured cluster only: an embedded cluster ends with the command)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and print the merged spec as JSON; start nothing." };
         var command = new Command("train", "Train a model on the cluster (or on an embedded local cluster).");
         foreach (Option option in flags.All())
@@ -39,16 +39,15 @@ internal static class TrainCommand
                 throw new CliException(ExitCodes.BadUsage, $"--silos: must be between 1 and 16, got {siloCount}.");
             }
 
-            if (context.Cluster.Resolve(parse, context.Environment) is null)
+            await using ClusterSession session = await context.ConnectOrEmbedAsync(parse, siloCount, context.Output, cancellationToken);
+            bool follow = session.IsEmbedded || !parse.GetValue(detach);
+            int code = await RunAsync(context, session.Client, spec, follow, cancellationToken);
+            if (session.IsEmbedded && code == ExitCodes.Success)
             {
-                context.Output.WriteLine($"no cluster configured: starting an embedded cluster of {siloCount} silos");
-                await using EmbeddedCluster cluster = await EmbeddedCluster.StartAsync(siloCount, cancellationToken);
-                await using var embedded = new OrleansMLClient(cluster.GrainFactory);
-                return await RunAsync(context, embedded, spec, follow: true, cancellationToken);
+                context.Output.WriteLine($"the model is kept in {context.Cluster.ResolveDataDirectory(parse, context.Environment)}: 'orleansml predict' and 'orleansml export' find it there");
             }
 
-            await using OrleansMLClient client = await context.ConnectAsync(parse, cancellationToken);
-            return await RunAsync(context, client, spec, follow: !parse.GetValue(detach), cancellationToken);
+            return code;
         });
         return command;
     }

@@ -8,6 +8,7 @@ using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
+using OrleansML.Tensors;
 using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
@@ -24,10 +25,11 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
         (int code, string output, string error) = await RunAsync(
             ["train", "--model", "logistic", "--features", "4", "--train", fixture.Train, "--test", fixture.Test,
              "--workers", "2", "--shards", "1", "--epochs", "2", "--batch-size", "32", "--optimizer", "adam", "--learning-rate", "0.1",
-             "--job-id", "embedded-flags", "--silos", "2"], s_noCluster);
+             "--job-id", "embedded-flags", "--silos", "2"],
+            new Dictionary<string, string?>(s_noCluster) { ["ORLEANSML_DATA_DIR"] = Path.Combine(fixture.Directory, "embedded-flags") });
 
         Assert.True(code == 0, $"exit {code}; out: {output}; err: {error}");
-        Assert.Contains("starting an embedded cluster of 2 silos", output, StringComparison.Ordinal);
+        Assert.Contains($"starting an embedded cluster of 2 silos (state in {Path.Combine(fixture.Directory, "embedded-flags")})", output, StringComparison.Ordinal);
         Assert.Matches(@"epoch 1/2 train_loss=\d+\.\d{4} test_accuracy=\d\.\d{4} seconds=", output);
         Assert.Matches(@"epoch 2/2 train_loss=\d+\.\d{4} test_accuracy=\d\.\d{4} seconds=", output);
         Assert.Contains("job embedded-flags completed epochs=2/2 workers=2 shards=1 retries=0 model=embedded-flags:1", output, StringComparison.Ordinal);
@@ -48,7 +50,7 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
         Assert.DoesNotContain("embedded", output, StringComparison.Ordinal);
         Assert.Contains("epoch 2/2 ", output, StringComparison.Ordinal);
         Assert.Contains("job e2e-spec completed epochs=2/2", output, StringComparison.Ordinal);
-        await using OrleansMLClient client = fixture.Client();
+        OrleansMLClient client = fixture.Client();
         TrainingSpec? ran = await client.GetJob("e2e-spec").GetSpecAsync();
         Assert.Equal((2, 21, "e2e-model"), (ran!.Epochs, ran.Seed, ran.ModelName));
         SavedModel model = await client.GetModelAsync("e2e-model");
@@ -91,17 +93,18 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     public async Task Cluster_lists_both_silos_as_active_with_activations_per_grain_type()
     {
         var spec = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 1 };
-        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("cluster-view").SaveAsync(spec, [1f, 0f], [], "job-cv");
+        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("cluster-view").SaveAsync(spec, new FloatTensor([1f, 0f]), [], "job-cv");
 
         (int code, string output, string error) = await RunAsync(["cluster"], fixture.Environment);
 
         Assert.True(code == 0, $"exit {code}; err: {error}");
-        foreach (var silo in fixture.Cluster.Silos)
+        Assert.Contains($"cluster '{fixture.Cluster.ClusterId}' through gateways 127.0.0.1:{fixture.Cluster.GatewayPorts[0]}", output, StringComparison.Ordinal);
+        for (int silo = 0; silo < 2; silo++)
         {
-            Assert.Matches($@"\| {System.Text.RegularExpressions.Regex.Escape(silo.Address.ToString())} +\| [^|]+\| Active +\| \d+ +\|", output);
+            Assert.Matches($@"\| 127\.0\.0\.1:\d+ +\| embedded-{silo} +\| Active +\| {fixture.Cluster.GatewayPorts[silo]} +\|", output);
         }
 
-        Assert.Matches(@"\| [A-Za-z.]*ModelRegistryGrain +\| [0-9.:]+ +\| [1-9]\d* +\|", output);
+        Assert.Matches(@"\| OrleansML\.Grains\.Models\.ModelRegistryGrain +\| 127\.0\.0\.1:\d+ +\| [1-9]\d* +\|", output);
     }
 
     [Fact]
@@ -173,7 +176,7 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     public async Task Bad_prediction_input_exits_2_naming_the_file_line_and_field(string name, string content, string expected)
     {
         var spec = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 4 };
-        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("bad-input").SaveAsync(spec, [1f, 1f, 1f, 1f, 0f], [], "job-bad");
+        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("bad-input").SaveAsync(spec, new FloatTensor([1f, 1f, 1f, 1f, 0f]), [], "job-bad");
         string path = Path.Combine(fixture.Directory, name);
         await File.WriteAllTextAsync(path, content);
 
@@ -189,7 +192,7 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     {
         var spec = new ModelSpec { Kind = ModelKind.HashedLogisticRegression, HashBits = 4 };
         float[] parameters = new float[spec.Create().ParameterCount];
-        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("sparse-model").SaveAsync(spec, parameters, [], "job-sparse");
+        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("sparse-model").SaveAsync(spec, new FloatTensor(parameters), [], "job-sparse");
         string path = Path.Combine(fixture.Directory, "sparse-rows.libsvm");
         await File.WriteAllTextAsync(path, "1 3:1 7:1\n");
 
@@ -212,16 +215,14 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     [Fact]
     public async Task A_gateway_that_does_not_answer_exits_3()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop(); // a port nothing listens on any more
-        var environment = new Dictionary<string, string?>(fixture.Environment) { ["ORLEANSML_GATEWAYS"] = $"127.0.0.1:{closedPort}:1@{closedPort}" };
+        int closedPort = Support.ClosedPort.Find();
+        var environment = new Dictionary<string, string?>(fixture.Environment) { ["ORLEANSML_GATEWAYS"] = $"127.0.0.1:{closedPort}" };
 
         (int code, _, string error) = await RunAsync(["status", "e2e-any"], environment);
 
         Assert.True(code == 3, $"exit {code}; err: {error}");
-        Assert.Contains("cannot reach the cluster", error, StringComparison.Ordinal);
+        Assert.Contains($"cannot reach the cluster '{fixture.Cluster.ClusterId}' through gateway 127.0.0.1:{closedPort}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
     /// <summary>Runs the CLI and logs what it printed (shown when a test fails).</summary>

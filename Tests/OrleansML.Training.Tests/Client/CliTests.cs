@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrleansML.Cli;
 using OrleansML.Client;
 using OrleansML.Jobs;
@@ -45,33 +44,71 @@ public sealed class CliTests : IDisposable
     [Theory]
     [InlineData("cluster")]
     [InlineData("status")]
-    [InlineData("export")]
+    [InlineData("watch")]
+    [InlineData("cancel")]
     public async Task Commands_that_need_a_cluster_exit_3_saying_how_to_configure_one(string command)
     {
-        string[] args = command switch
-        {
-            "status" => ["status", "job-1"],
-            "export" => ["export", "--model", "m:1", "--output", "m.omlmodel"],
-            _ => ["cluster"],
-        };
+        string[] args = command == "cluster" ? ["cluster"] : [command, "job-1"];
 
         (int code, _, string error) = await RunAsync(args);
 
         Assert.Equal(3, code);
         Assert.Contains("no cluster is configured", error, StringComparison.Ordinal);
         Assert.Contains("ORLEANSML_GATEWAYS", error, StringComparison.Ordinal);
-        Assert.Contains("--secret-file", error, StringComparison.Ordinal);
+        Assert.Contains("--postgres", error, StringComparison.Ordinal);
+        Assert.Contains("--config", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "cluster", "--gateway", "somewhere" }, "--gateway (ORLEANSML_GATEWAYS): 'somewhere' must be <IP address>:<port>")]
+    [InlineData(new[] { "cluster", "--gateway", "127.0.0.1:70000" }, "'127.0.0.1:70000' must be <IP address>:<port>")]
+    [InlineData(new[] { "cluster", "--gateway", "30000", "--postgres", "Host=db" }, "--gateway (ORLEANSML_GATEWAYS) and --postgres (ORLEANSML_POSTGRES) are exclusive")]
+    [InlineData(new[] { "cluster", "--config", "/nonexistent/appsettings.json" }, "--config (ORLEANSML_CONFIG): '/nonexistent/appsettings.json' does not exist.")]
+    [InlineData(new[] { "cluster", "--postgres", "Hots=db;Password=hunter2" }, "keyword 'Hots', which Npgsql does not know")]
+    [InlineData(new[] { "db", "init" }, "no PostgreSQL is named: pass --connection")]
+    [InlineData(new[] { "db", "check", "--connection", "Host=db;Port=x;Password=hunter2" }, "invalid value for keyword 'Port'")]
+    public async Task A_wrongly_named_cluster_or_database_exits_2_naming_the_flag(string[] args, string expected)
+    {
+        (int code, string output, string error) = await RunAsync(args);
+
+        Assert.True(code == 2, $"exit {code}; out: {output}; err: {error}");
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ \"Orleans\": { ", "is not valid JSON")]
+    [InlineData("{ \"Orleans\": { \"Clustering\": { \"ProviderType\": \"Consul\" } } }", "Orleans:Clustering:ProviderType is 'Consul'; the CLI reaches clusters whose clustering is AdoNet (PostgreSQL), Development or Static.")]
+    [InlineData("{ \"Orleans\": { \"Clustering\": { \"ProviderType\": \"AdoNet\" } } }", "Orleans:Clustering chooses AdoNet but names no database")]
+    [InlineData("{ \"Orleans\": { \"Clustering\": { \"ProviderType\": \"AdoNet\", \"Invariant\": \"Microsoft.Data.SqlClient\", \"ConnectionString\": \"x\" } } }", "OrleansML supports PostgreSQL only")]
+    public async Task A_bad_settings_file_exits_2(string json, string expected)
+    {
+        string settings = Path.Combine(_directory.Path, "appsettings.json");
+        await File.WriteAllTextAsync(settings, json);
+
+        (int code, _, string error) = await RunAsync(["cluster", "--config", settings]);
+
+        Assert.True(code == 2, error);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_cluster_without_a_secret_is_bad_usage()
+    public async Task Orleans_environment_variables_name_the_cluster_as_they_do_for_silos()
     {
-        var environment = new Dictionary<string, string?> { ["ORLEANSML_GATEWAYS"] = "127.0.0.1:11111:5@30000" };
+        int port = Support.ClosedPort.Find();
+        var environment = new Dictionary<string, string?>(s_noCluster)
+        {
+            ["Orleans__ClusterId"] = "from-env",
+            ["Orleans__Clustering__ProviderType"] = "AdoNet",
+            ["Orleans__Clustering__ConnectionString"] = $"Host=127.0.0.1;Port={port};Database=d;Username=u;Password=hunter2",
+        };
 
         (int code, _, string error) = await RunAsync(["cluster"], environment);
 
-        Assert.Equal(2, code);
-        Assert.Contains("--secret-file", error, StringComparison.Ordinal);
+        Assert.True(code == 3, error);
+        Assert.Contains($"Cannot reach PostgreSQL (host 127.0.0.1, port {port}, database d, user u): connection refused", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -172,22 +209,13 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, Assert.Throws<CliException>(() => ModelReference.Parse(text, "--model")).ExitCode);
 
     [Fact]
-    public async Task The_executable_exits_3_without_a_cluster()
+    public async Task The_executable_exits_3_without_a_cluster_and_prints_no_stack_trace()
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "orleansml.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" cluster") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string variable in new[] { "ORLEANSML_GATEWAYS", "ORLEANSML_MEMBERSHIP_DB", "ORLEANSML_CLUSTER_ID", "ORLEANSML_SECRET_FILE" })
-        {
-            start.Environment.Remove(variable);
-        }
+        (int code, string output, string error) = await Support.ChildProcess.RunCliAsync(["cluster"], new Dictionary<string, string?> { ["HOME"] = _directory.Path });
 
-        using Process process = Process.Start(start)!;
-        string error = await process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(3, process.ExitCode);
-        Assert.Contains("no cluster is configured", error, StringComparison.Ordinal);
+        Assert.True(code == 3, $"{output}{error}");
+        Assert.StartsWith("error: no cluster is configured", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
@@ -196,7 +224,7 @@ public sealed class CliTests : IDisposable
         (int code, string output, _) = await RunAsync(["--help"]);
 
         Assert.Equal(0, code);
-        foreach (string command in new[] { "train", "status", "watch", "pause", "resume", "cancel", "predict", "export", "cluster", "demo" })
+        foreach (string command in new[] { "train", "status", "watch", "pause", "resume", "cancel", "predict", "export", "cluster", "demo", "db" })
         {
             Assert.Matches($@"(?m)^\s+{command}\b", output);
         }

@@ -1,56 +1,86 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.TestingHost;
+using OrleansML.Cli;
 using OrleansML.Client;
+using OrleansML.Grains.Hosting;
 using OrleansML.Learning.Models;
 using OrleansML.Models;
-using OrleansML.Runtime.Testing;
-using OrleansML.Runtime.Transport;
+using OrleansML.Tensors;
 using OrleansML.Training.Tests.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace OrleansML.Training.Tests.Client;
 
-public sealed class ConnectedClientTests
+/// <summary>The three places an <see cref="OrleansMLClient"/> lives: over a test cluster's client, in a host that
+/// connects with <c>UseOrleansClient</c>, and inside a silo.</summary>
+public sealed class ConnectedClientTests : IDisposable
 {
+    private static readonly ModelSpec s_line = new() { Kind = ModelKind.LinearRegression, FeatureCount = 1 };
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
     [Fact]
-    public async Task A_client_connects_through_a_gateway_and_reaches_the_registry()
+    public async Task A_client_wraps_a_testing_host_clusters_client()
     {
-        var options = new TestClusterOptions();
-        await using TestCluster cluster = await TrainingClusters.DeployAsync(2, o =>
-        {
-            o.ConfigureTransport = transport => transport.GatewayPort = 0;
-            options = o;
-        });
-        TestSilo gateway = cluster.Silos[0];
-        int port = gateway.Services.GetRequiredService<ITransport>().GatewayEndPoint!.Port;
-        string secretFile = Path.Combine(Path.GetTempPath(), $"secret-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(secretFile, options.ClusterSecret + "\n");
-        try
-        {
-            var clientOptions = new OrleansMLClientOptions { ClusterId = options.ClusterId, ClusterSecretFile = secretFile };
-            clientOptions.Gateways.Add($"{gateway.Address}@{port}");
-            await using OrleansMLClient client = await OrleansMLClient.ConnectAsync(clientOptions);
+        await using InProcessTestCluster cluster = await TrainingClusters.DeployAsync(2);
+        var client = new OrleansMLClient(cluster.Client);
+        await cluster.Client.GetGrain<IModelRegistryGrain>("test-host").SaveAsync(s_line, new FloatTensor([2f, 1f]), [], "job-t");
 
-            var spec = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 1 };
-            await cluster.Client.GetGrain<IModelRegistryGrain>("connected").SaveAsync(spec, [2f, 1f], [], "job-c");
-            ModelInfo[] versions = await client.ListModelVersionsAsync("connected");
-            float[] predictions = await client.PredictAsync("connected", 1, [3f], 1);
-
-            Assert.Equal("job-c", Assert.Single(versions).JobId);
-            Assert.Equal([7f], predictions);
-        }
-        finally
-        {
-            File.Delete(secretFile);
-        }
+        float[] predictions = await client.PredictAsync("test-host", 0, [3f], 1);
+        Assert.Equal([7f], predictions);
+        ClusterOverview overview = await client.GetClusterAsync();
+        Assert.Equal(2, overview.Silos.Count(s => s.Status == "Active"));
+        Assert.True(overview.CountActivations("ModelRegistryGrain") >= 1);
     }
 
     [Fact]
-    public async Task A_wrong_secret_file_is_refused_before_connecting()
+    public async Task AddOrleansMLClient_composes_with_UseOrleansClient_through_a_gateway()
     {
-        var options = new OrleansMLClientOptions { ClusterSecretFile = "/nonexistent/secret" };
-        options.Gateways.Add("127.0.0.1:1:1@2");
+        await using EmbeddedCluster cluster = await EmbeddedCluster.StartAsync(1, _directory.Path, CancellationToken.None);
+        await cluster.Client.GetGrain<IModelRegistryGrain>("through-gateway").SaveAsync(s_line, new FloatTensor([2f, 1f]), [], "job-g");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection([new("Orleans:ClusterId", cluster.ClusterId), new("Orleans:ServiceId", EmbeddedCluster.ServiceId)]);
+        builder.UseOrleansClient(client => client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, cluster.GatewayPorts[0])));
+        builder.Services.AddOrleansMLClient(o => o.WatchPollInterval = TimeSpan.FromSeconds(2));
+        using IHost host = builder.Build();
+        await host.StartAsync();
 
-        ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => OrleansMLClient.ConnectAsync(options));
+        OrleansMLClient client = host.Services.GetRequiredService<OrleansMLClient>();
+        ModelInfo[] versions = await client.ListModelVersionsAsync("through-gateway");
+        float[] predictions = await client.PredictAsync("through-gateway", 1, [3f], 1);
+        await host.StopAsync();
 
-        Assert.Equal("ClusterSecretFile", error.ParamName);
+        Assert.Equal(TimeSpan.FromSeconds(2), client.Options.WatchPollInterval);
+        Assert.Equal("job-g", Assert.Single(versions).JobId);
+        Assert.Equal([7f], predictions);
+    }
+
+    [Fact]
+    public async Task AddOrleansMLClient_inside_a_silo_uses_its_co_hosted_client()
+    {
+        int[] ports = EmbeddedCluster.FreePorts(2);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(
+        [
+            new("Orleans:ClusterId", "in-silo"),
+            new("Orleans:Endpoints:SiloPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Orleans:Endpoints:GatewayPort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("OrleansML:DataDirectory", _directory.Path),
+        ]);
+        builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining());
+        builder.Services.AddOrleansMLClient();
+        using IHost host = builder.Build();
+        await host.StartAsync();
+
+        OrleansMLClient client = host.Services.GetRequiredService<OrleansMLClient>();
+        await client.GrainFactory.GetGrain<IModelRegistryGrain>("in-silo").SaveAsync(s_line, new FloatTensor([2f, 1f]), [], "job-s");
+        float[] predictions = await client.PredictAsync("in-silo", 0, [3f], 1);
+        await host.StopAsync();
+
+        Assert.Equal([7f], predictions);
+        Assert.Single(Directory.GetFiles(Path.Combine(_directory.Path, "grain-state", "orleansml", "modelregistry"), "*.state", SearchOption.AllDirectories));
     }
 }

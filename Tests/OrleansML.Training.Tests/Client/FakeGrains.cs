@@ -1,24 +1,62 @@
 using OrleansML.Jobs;
-using OrleansML.Runtime;
 
 namespace OrleansML.Training.Tests.Client;
 
 /// <summary>A grain factory that records every reference asked of it and hands out the job grain given (or
-/// throws, so an unexpected call fails the test loudly).</summary>
+/// throws, so an unexpected call fails the test loudly). Only string keys are expected.</summary>
 internal sealed class RecordingGrainFactory(ITrainingJobGrain? job = null) : IGrainFactory
 {
     public List<string> Requested { get; } = [];
 
-    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
+    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithStringKey
     {
-        Requested.Add($"{typeof(TGrainInterface).Name}/{key}");
-        return job is TGrainInterface grain ? grain : throw new GrainReferenceRequestedException(typeof(TGrainInterface).Name, key);
+        Requested.Add($"{typeof(TGrainInterface).Name}/{primaryKey}");
+        return job is TGrainInterface grain ? grain : throw new GrainReferenceRequestedException(typeof(TGrainInterface).Name, primaryKey);
     }
 
-    public TGrainInterface GetGrain<TGrainInterface>(long key) where TGrainInterface : IGrainWithIntegerKey
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerKey =>
+        throw Unexpected(typeof(TGrainInterface), primaryKey);
+
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidKey =>
+        throw Unexpected(typeof(TGrainInterface), primaryKey);
+
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithGuidCompoundKey =>
+        throw Unexpected(typeof(TGrainInterface), primaryKey);
+
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null) where TGrainInterface : IGrainWithIntegerCompoundKey =>
+        throw Unexpected(typeof(TGrainInterface), primaryKey);
+
+    public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver =>
+        throw new NotSupportedException();
+
+    public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver =>
+        throw new NotSupportedException();
+
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => throw Unexpected(grainInterfaceType, grainPrimaryKey);
+
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => throw Unexpected(grainInterfaceType, grainPrimaryKey);
+
+    public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) => throw Unexpected(grainInterfaceType, grainPrimaryKey);
+
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey, string keyExtension) => throw Unexpected(grainInterfaceType, grainPrimaryKey);
+
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension) => throw Unexpected(grainInterfaceType, grainPrimaryKey);
+
+    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IAddressable => throw Unexpected(typeof(TGrainInterface), grainId);
+
+    public IAddressable GetGrain(GrainId grainId) => throw Unexpected(typeof(IAddressable), grainId);
+
+    public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => throw Unexpected(typeof(IAddressable), grainId);
+
+    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) => throw Unexpected(interfaceType, grainKey);
+
+    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) => throw Unexpected(interfaceType, grainKey);
+
+    private GrainReferenceRequestedException Unexpected(Type grainInterface, object key)
     {
-        Requested.Add($"{typeof(TGrainInterface).Name}/{key}");
-        throw new GrainReferenceRequestedException(typeof(TGrainInterface).Name, key.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string text = Convert.ToString(key, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        Requested.Add($"{grainInterface.Name}/{text}");
+        return new GrainReferenceRequestedException(grainInterface.Name, text);
     }
 }
 

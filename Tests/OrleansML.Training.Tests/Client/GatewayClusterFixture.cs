@@ -1,23 +1,20 @@
-using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Cli;
 using OrleansML.Client;
-using OrleansML.Runtime.Testing;
-using OrleansML.Runtime.Transport;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
 
 /// <summary>
-/// A two-silo training cluster whose silos open gateways, shared by the CLI end-to-end tests: the embedded
-/// cluster of <c>train</c> ends with the command, so commands that act on an existing job or model need a
-/// cluster that outlives them. It also holds the secret file, a small dataset and the CLI's connection
-/// settings (as the environment or as flags).
+/// A two-silo cluster whose silos open gateways on loopback, shared by the CLI end-to-end tests: the embedded
+/// cluster of <c>train</c> ends with the command, so commands that act on an existing job or model need a cluster
+/// that outlives them. It is the CLI's own embedded cluster (the silos' shared configuration, TCP between silos and
+/// to the gateways), with its state in a temporary directory. It also holds a small dataset and the CLI's
+/// connection settings (as the environment or as flags).
 /// </summary>
 public sealed class GatewayClusterFixture : IAsyncLifetime
 {
-    private TestCluster? _cluster;
+    private EmbeddedCluster? _cluster;
 
-    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    internal EmbeddedCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("orleansml-cli-e2e-").FullName;
 
@@ -25,27 +22,19 @@ public sealed class GatewayClusterFixture : IAsyncLifetime
 
     public string Test { get; private set; } = "";
 
-    /// <summary>ORLEANSML_GATEWAYS, ORLEANSML_CLUSTER_ID and ORLEANSML_SECRET_FILE naming the cluster.</summary>
+    /// <summary>ORLEANSML_GATEWAYS and ORLEANSML_CLUSTER_ID naming the cluster.</summary>
     public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal) { ["HOME"] = "/tmp" };
 
-    /// <summary>The same settings as flags: one gateway, the cluster id and the secret file.</summary>
+    /// <summary>The same settings as flags: one gateway and the cluster id.</summary>
     public string[] ConnectionFlags { get; private set; } = [];
 
     public async Task InitializeAsync()
     {
-        var options = new TestClusterOptions();
-        _cluster = await TrainingClusters.DeployAsync(2, o =>
-        {
-            o.ConfigureTransport = transport => transport.GatewayPort = 0;
-            options = o;
-        });
-        string secretFile = Path.Combine(Directory, "secret");
-        await File.WriteAllTextAsync(secretFile, options.ClusterSecret + "\n");
-        string[] gateways = _cluster.Silos.Select(s => $"{s.Address}@{s.Services.GetRequiredService<ITransport>().GatewayEndPoint!.Port}").ToArray();
+        _cluster = await EmbeddedCluster.StartAsync(2, Path.Combine(Directory, "state"), CancellationToken.None);
+        string[] gateways = [.. _cluster.GatewayPorts.Select(port => $"127.0.0.1:{port}")];
         Environment["ORLEANSML_GATEWAYS"] = string.Join(',', gateways);
-        Environment["ORLEANSML_CLUSTER_ID"] = options.ClusterId;
-        Environment["ORLEANSML_SECRET_FILE"] = secretFile;
-        ConnectionFlags = ["--gateway", gateways[0], "--cluster-id", options.ClusterId, "--secret-file", secretFile];
+        Environment["ORLEANSML_CLUSTER_ID"] = _cluster.ClusterId;
+        ConnectionFlags = ["--gateway", gateways[0], "--cluster-id", _cluster.ClusterId];
         (Train, Test) = TestDatasets.Write(Directory);
     }
 
@@ -66,7 +55,7 @@ public sealed class GatewayClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A client on the test cluster's own grain factory (the tests' view, independent of the CLI).</summary>
+    /// <summary>A client on the cluster's own co-hosted client (the tests' view, independent of the CLI).</summary>
     public OrleansMLClient Client() => new(Cluster.Client);
 
     /// <summary>Runs the CLI in process with plain output.</summary>
@@ -74,7 +63,7 @@ public sealed class GatewayClusterFixture : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         int code = await CliApplication.RunAsync(args, output, error, environment, interactive: false, timeout.Token);
         return (code, output.ToString(), error.ToString());
     }

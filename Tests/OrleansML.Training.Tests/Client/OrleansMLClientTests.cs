@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using OrleansML.Client;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
-using OrleansML.Runtime;
 using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
@@ -40,7 +39,7 @@ public sealed class OrleansMLClientTests : IDisposable
             _ => valid with { Data = valid.Data with { TrainManifest = Path.Combine(_directory.Path, "absent.manifest.json") } },
         };
         var grains = new RecordingGrainFactory();
-        await using var client = new OrleansMLClient(grains);
+        var client = new OrleansMLClient(grains);
 
         TrainingSpecException error = await Assert.ThrowsAsync<TrainingSpecException>(() => client.StartTrainingAsync(spec));
 
@@ -53,7 +52,7 @@ public sealed class OrleansMLClientTests : IDisposable
     public async Task A_valid_spec_without_an_id_gets_a_fresh_one_and_reaches_the_job_grain()
     {
         var grains = new RecordingGrainFactory();
-        await using var client = new OrleansMLClient(grains);
+        var client = new OrleansMLClient(grains);
 
         GrainReferenceRequestedException reached = await Assert.ThrowsAsync<GrainReferenceRequestedException>(
             () => client.StartTrainingAsync(TestDatasets.ValidSpec(_train, _test)));
@@ -66,7 +65,7 @@ public sealed class OrleansMLClientTests : IDisposable
     public async Task An_explicit_job_id_is_kept()
     {
         var grains = new RecordingGrainFactory();
-        await using var client = new OrleansMLClient(grains);
+        var client = new OrleansMLClient(grains);
 
         GrainReferenceRequestedException reached = await Assert.ThrowsAsync<GrainReferenceRequestedException>(
             () => client.StartTrainingAsync(TestDatasets.ValidSpec(_train, _test) with { JobId = "my-job.1" }));
@@ -82,9 +81,9 @@ public sealed class OrleansMLClientTests : IDisposable
             new SiloUnavailableException("silo died"),
             Status(1, JobState.Running),
             Status(2, JobState.Running),
-            new GrainCallTimeoutException(),
+            new TimeoutException("call timed out"),
             Status(3, JobState.Completed));
-        await using var client = new OrleansMLClient(new RecordingGrainFactory(grain));
+        var client = new OrleansMLClient(new RecordingGrainFactory(grain));
 
         List<JobStatus> seen = [];
         await foreach (JobStatus status in client.GetJob("job-w").WatchAsync())
@@ -102,7 +101,7 @@ public sealed class OrleansMLClientTests : IDisposable
     {
         var grain = new ScriptedJobGrain(new SiloUnavailableException("gone for good"));
         var options = new OrleansMLClientOptions { WatchMaximumRetries = 2, WatchRetryMaximumDelay = TimeSpan.FromMilliseconds(10) };
-        await using var client = new OrleansMLClient(new RecordingGrainFactory(grain), options);
+        var client = new OrleansMLClient(new RecordingGrainFactory(grain), options);
 
         SiloUnavailableException error = await Assert.ThrowsAsync<SiloUnavailableException>(() => client.GetJob("job-x").WaitForCompletionAsync());
 
@@ -114,7 +113,7 @@ public sealed class OrleansMLClientTests : IDisposable
     public async Task Wait_for_completion_returns_a_failed_status_rather_than_throwing()
     {
         var grain = new ScriptedJobGrain(Status(4, JobState.Failed) with { FailureReason = "shard lost" });
-        await using var client = new OrleansMLClient(new RecordingGrainFactory(grain));
+        var client = new OrleansMLClient(new RecordingGrainFactory(grain));
 
         JobStatus final = await client.GetJob("job-f").WaitForCompletionAsync();
 
@@ -131,16 +130,28 @@ public sealed class OrleansMLClientTests : IDisposable
     [Fact]
     public void Options_name_the_option_at_fault()
     {
-        Assert.Equal("Gateways", Assert.Throws<ArgumentException>(() => new OrleansMLClientOptions { ClusterSecret = new string('s', 16) }.Validate()).ParamName);
-        var badGateway = new OrleansMLClientOptions { ClusterSecret = new string('s', 16) };
-        badGateway.Gateways.Add("127.0.0.1:3000");
-        Assert.Contains("'127.0.0.1:3000' must be <host>:<silo port>:<generation>@<gateway port>", Assert.Throws<ArgumentException>(() => badGateway.Validate()).Message, StringComparison.Ordinal);
-        var shortSecret = new OrleansMLClientOptions { ClusterSecret = "short" };
-        shortSecret.Gateways.Add("127.0.0.1:11111:5@30000");
-        Assert.Equal("ClusterSecret", Assert.Throws<ArgumentException>(() => shortSecret.Validate()).ParamName);
-        var slowPoll = new OrleansMLClientOptions { WatchPollInterval = TimeSpan.FromMinutes(1) };
-        Assert.Equal("WatchPollInterval", Assert.Throws<ArgumentException>(() => slowPoll.Validate(requireConnection: false)).ParamName);
-        Assert.Equal(("127.0.0.1:11111:5", 30000), OrleansMLClientOptions.ParseGateway("127.0.0.1:11111:5@30000"));
+        Assert.Equal("WatchPollInterval", Assert.Throws<ArgumentException>(() => new OrleansMLClientOptions { WatchPollInterval = TimeSpan.Zero }.Validate()).ParamName);
+        Assert.Equal("WatchMaximumRetries", Assert.Throws<ArgumentException>(() => new OrleansMLClientOptions { WatchMaximumRetries = -1 }.Validate()).ParamName);
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new OrleansMLClient(new RecordingGrainFactory(), new OrleansMLClientOptions { WatchRetryMaximumDelay = TimeSpan.FromDays(2) }));
+        Assert.Equal("WatchRetryMaximumDelay", error.ParamName);
+        Assert.Contains("OrleansMLClientOptions.WatchRetryMaximumDelay must be positive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_class_covers_what_a_dying_silo_throws()
+    {
+        Assert.True(TrainingJob.IsTransient(new SiloUnavailableException("gone")));
+        Assert.True(TrainingJob.IsTransient(new Orleans.Runtime.Messaging.ConnectionFailedException("gateway lost")));
+        Assert.True(TrainingJob.IsTransient(new GatewayTooBusyException("busy")));
+        Assert.True(TrainingJob.IsTransient(new TimeoutException()));
+        Assert.False(TrainingJob.IsTransient(new InvalidOperationException("a bug")));
+        Assert.False(TrainingJob.IsTransient(new TrainingSpecException("workers", "bad")));
+
+        var grain = new ScriptedJobGrain(new InvalidOperationException("never started"));
+        var client = new OrleansMLClient(new RecordingGrainFactory(grain));
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetJob("job-n").WaitForCompletionAsync());
+        Assert.Equal("never started", error.Message);
+        Assert.Single(grain.WatchedAfter);
     }
 
     private static JobStatus Status(long revision, JobState state) =>

@@ -1,7 +1,6 @@
 using OrleansML.Cli;
 using OrleansML.Client;
 using OrleansML.Jobs;
-using OrleansML.Runtime.Management;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -19,7 +18,7 @@ public sealed class ProgressViewTests
             new JobStatus { JobId = "j", Revision = 1, State = JobState.Running, EpochsPlanned = 2 },
             new JobStatus { JobId = "j", Revision = 2, State = JobState.Running, EpochsPlanned = 2, EpochsCompleted = 1, History = epochs[..1] },
             new JobStatus { JobId = "j", Revision = 3, State = JobState.Completed, EpochsPlanned = 2, EpochsCompleted = 2, History = epochs, ModelName = "m", ModelVersion = 1 });
-        await using var client = new OrleansMLClient(new RecordingGrainFactory(grain));
+        var client = new OrleansMLClient(new RecordingGrainFactory(grain));
         var output = new StringWriter();
         var context = new CliContext(output, new StringWriter(), new Dictionary<string, string?>(), interactive: false);
 
@@ -46,7 +45,7 @@ public sealed class ProgressViewTests
                 JobId = "t", Revision = 2, State = JobState.Failed, EpochsPlanned = 1, FailureReason = "out of retries",
                 History = [new EpochMetrics { Epoch = 1, TrainLoss = 0.25, Seconds = 2 }],
             });
-        await using var client = new OrleansMLClient(new RecordingGrainFactory(grain));
+        var client = new OrleansMLClient(new RecordingGrainFactory(grain));
         var output = new StringWriter();
         var context = new CliContext(output, new StringWriter(), new Dictionary<string, string?>(), interactive: true);
 
@@ -63,15 +62,15 @@ public sealed class ProgressViewTests
         var output = new StringWriter();
         var context = new CliContext(output, new StringWriter(), new Dictionary<string, string?>(), interactive: false);
         var overview = new ClusterOverview(
-            [new SiloDetails("127.0.0.1:1000:1", "silo-a", "Active", 30000, DateTimeOffset.UnixEpoch), new SiloDetails("127.0.0.1:1001:1", "silo-b", "Dead", 0, DateTimeOffset.UnixEpoch)],
-            [new GrainTypeActivations("127.0.0.1:1000:1", "ModelRegistryGrain", 3), new GrainTypeActivations("127.0.0.1:1000:1", "ModelVersionGrain", 4)]);
+            [new SiloDetails("127.0.0.1:1000", "silo-a", "Active", 30000, DateTimeOffset.UnixEpoch), new SiloDetails("127.0.0.1:1001", "silo-b", "Dead", 0, DateTimeOffset.UnixEpoch)],
+            [new GrainTypeActivations("127.0.0.1:1000", "ModelRegistryGrain", 3), new GrainTypeActivations("127.0.0.1:1000", "ModelVersionGrain", 4)]);
 
         ClusterCommand.Render(context, overview);
 
         string text = output.ToString();
         Assert.Matches(@"silo-a\s*\|\s*Active\s*\|\s*30000\s*\|\s*1970-01-01 00:00:00\s*\|\s*7", text);
         Assert.Matches(@"silo-b\s*\|\s*Dead\s*\|\s*-\s*\|", text);
-        Assert.Matches(@"ModelVersionGrain\s*\|\s*127\.0\.0\.1:1000:1\s*\|\s*4", text);
+        Assert.Matches(@"ModelVersionGrain\s*\|\s*127\.0\.0\.1:1000\s*\|\s*4", text);
         Assert.Equal(7, overview.CountActivations("Model"));
     }
 }

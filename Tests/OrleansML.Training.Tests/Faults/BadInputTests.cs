@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using OrleansML.GrainInterfaces;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
 using OrleansML.Training.Tests.TestSupport;
+using OrleansML.Workers;
 using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
@@ -20,7 +20,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(3);
         TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "damaged");
         TrainingSpecValidator.Validate(spec);
 
@@ -39,24 +39,34 @@ public sealed class BadInputTests(ITestOutputHelper output)
         JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(30));
         output.WriteLine($"damaged partition: {final.State} after {clock.Elapsed.TotalSeconds:F1} s, {final.Retries} retries: {final.FailureReason}");
         Assert.Equal(JobState.Failed, final.State);
+        Assert.Contains(nameof(TrainingDataException), final.FailureReason, StringComparison.Ordinal);
         Assert.Contains(Path.GetFileName(file), final.FailureReason, StringComparison.Ordinal);
         Assert.Contains("checksum", final.FailureReason, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, final.EpochsCompleted);
         Assert.Equal(0, final.Retries); // damaged data does not heal: retrying it would only delay the answer
 
-        // Every silo still serves: a worker pinned to each loads the intact held-out set there.
-        Assert.Equal(3, cluster.Silos.Count);
-        foreach (TestSilo silo in cluster.Silos)
+        // Every silo still serves: a worker placed on each loads the intact held-out set there.
+        Assert.Equal(3, cluster.Silos.Count(s => s.IsActive));
+        foreach (InProcessSiloHandle silo in cluster.Silos)
         {
             IPartitionWorkerGrain probe = cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey("probe-" + Guid.NewGuid().ToString("N")[..6], 0));
-            cluster.PinGrain((IAddressable)probe, silo);
-            WorkerLoadInfo loaded = await probe.LoadAsync(new WorkerAssignment
+            WorkerLoadInfo? loaded = null;
+            await GrainPlacement.ActivateOnAsync(cluster, probe, silo, async () => loaded = await probe.LoadAsync(new WorkerAssignment
             {
                 JobId = "probe", WorkerIndex = 0, WorkerCount = 1, TrainManifest = data.Test, Model = spec.Model, ShardCount = 1, StepsPerEpoch = 1,
-            });
+            }));
+            Assert.NotNull(loaded);
             Assert.Equal(FaultCluster.NameOf(silo), loaded.Silo);
             Assert.Equal(data.TestSet.RowCount, loaded.TrainRows);
         }
+
+        // A worker asked to load the damaged partition fails with the typed error, across the wire, naming the file.
+        IPartitionWorkerGrain reader = cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey("reader-" + Guid.NewGuid().ToString("N")[..6], 1));
+        TrainingDataException error = await Assert.ThrowsAsync<TrainingDataException>(() => reader.LoadAsync(new WorkerAssignment
+        {
+            JobId = "reader", WorkerIndex = 1, WorkerCount = 4, TrainManifest = data.Train, Model = spec.Model, ShardCount = 1, StepsPerEpoch = 1,
+        }));
+        Assert.Contains(Path.GetFileName(file), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,7 +76,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         // job must not "complete" with such a model (logistic loss would only grow linearly and stay finite).
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Linear(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(3);
         TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "diverge") with
         {
             Model = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 16 },
@@ -77,10 +87,11 @@ public sealed class BadInputTests(ITestOutputHelper output)
         JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(30));
         output.WriteLine($"diverging: {final.State} after {clock.Elapsed.TotalSeconds:F1} s, {final.Retries} retries: {final.FailureReason}");
         Assert.Equal(JobState.Failed, final.State);
+        Assert.Contains(nameof(ModelDivergedException), final.FailureReason, StringComparison.Ordinal);
         Assert.Contains("diverged", final.FailureReason, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, final.Retries); // replaying the same batches from the same checkpoint would diverge again
         Assert.Null(final.ModelVersion);
-        Assert.Equal(3, cluster.Silos.Count);
+        Assert.Equal(3, cluster.Silos.Count(s => s.IsActive));
     }
 
     [Fact]
@@ -88,15 +99,15 @@ public sealed class BadInputTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
-        TestSilo[] s = [.. cluster.Silos];
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(3);
+        InProcessSiloHandle[] s = [.. cluster.Silos];
         TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "no-retry") with { MaxEpochRetries = 0, Epochs = 20 };
-        FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
+        await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
         await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
-        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 1 && st.EpochProgress > 0.2);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 1);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
         var clock = Stopwatch.StartNew();
-        await cluster.KillSiloAsync(s[1]);
+        await FaultCluster.KillWithCallsInFlightAsync(cluster, s[1], spec.JobId!, FaultCluster.MidEpochStep(spec, before.EpochsCompleted + 1));
         JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(30));
         output.WriteLine($"no retries: {final.State} {clock.Elapsed.TotalSeconds:F1} s after the kill: {final.FailureReason}");
         Assert.Equal(JobState.Failed, final.State);

@@ -1,8 +1,8 @@
-using OrleansML.GrainInterfaces;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
 using OrleansML.Training.Tests.TestSupport;
+using OrleansML.Workers;
 using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
@@ -16,14 +16,14 @@ public sealed class ElasticTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(2);
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(2);
         TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic") with { Elastic = true, Epochs = 20, BatchSize = 16 };
         await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
         JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, s => s.EpochsCompleted >= 1);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
         Assert.Equal(2, before.Workers);
 
-        TestSilo added = await cluster.StartAdditionalSiloAsync();
+        InProcessSiloHandle added = await cluster.StartAdditionalSiloAsync();
         await cluster.WaitForLivenessToStabilizeAsync();
         int epochAtJoin = (await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).GetStatusAsync()).EpochsCompleted;
         Assert.True(epochAtJoin < spec.Epochs, "the job finished before the silo joined: make it longer");
@@ -65,7 +65,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(2);
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(2);
         // 3 shards over 2 silos, then 3: spread placement puts one shard of the new generation on every silo.
         TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic-shards") with { Elastic = true, Shards = 3, Epochs = 16, BatchSize = 16 };
         const int StepsPerEpoch = 200; // 3,200 training rows in batches of 16 (every partition holds 800 rows)
@@ -76,7 +76,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
         JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, s => s.EpochsCompleted >= 2);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
 
-        TestSilo added = await cluster.StartAdditionalSiloAsync();
+        InProcessSiloHandle added = await cluster.StartAdditionalSiloAsync();
         await cluster.WaitForLivenessToStabilizeAsync();
         int epochAtJoin = (await job.GetStatusAsync()).EpochsCompleted;
         Assert.True(epochAtJoin < spec.Epochs - 1, "the job finished before the silo joined: make it longer");
@@ -136,18 +136,18 @@ public sealed class ElasticTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
-        TestSilo[] s = [.. cluster.Silos];
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(3);
+        InProcessSiloHandle[] s = [.. cluster.Silos];
         TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "elastic-leave") with { Elastic = true, Shards = 3, Epochs = 10 };
         const int StepsPerEpoch = 100; // 3,200 training rows in batches of 32
         // Silo 1 hosts shard 1 and worker 1 of the first generation; it dies mid-epoch.
-        FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[1], s[2]], workers: [s[0], s[1], s[2]]);
+        await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[0], s[1], s[2]], workers: [s[0], s[1], s[2]]);
         ITrainingJobGrain job = cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
         await job.StartAsync(spec);
-        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2 && st.EpochProgress > 0.2);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
         Assert.Equal(3, before.Workers);
-        await cluster.KillSiloAsync(s[1]);
+        await FaultCluster.KillWithCallsInFlightAsync(cluster, s[1], spec.JobId!, FaultCluster.MidEpochStep(spec, before.EpochsCompleted + 1));
 
         JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!);
         output.WriteLine(
@@ -171,7 +171,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
             {
                 live = generation;
                 Assert.All(shards, st => Assert.Equal((long)spec.Epochs * StepsPerEpoch, st.Version));
-                Assert.All(shards, st => Assert.Contains(st.Silo, new[] { s[0].Address.ToString(), s[2].Address.ToString() }));
+                Assert.All(shards, st => Assert.Contains(st.Silo, new[] { s[0].SiloAddress.ToString(), s[2].SiloAddress.ToString() }));
             }
         }
 
@@ -182,23 +182,23 @@ public sealed class ElasticTests(ITestOutputHelper output)
 
     /// <summary>How many of the job's workers (any generation, if <paramref name="workers"/>) and shards (any
     /// generation) the directory places on <paramref name="silo"/>; it activates nothing.</summary>
-    private static async Task<int> CountHostedOnAsync(TestCluster cluster, TrainingSpec spec, TestSilo silo, bool workers = true)
+    private static async Task<int> CountHostedOnAsync(InProcessTestCluster cluster, TrainingSpec spec, InProcessSiloHandle silo, bool workers = true)
     {
         var grains = new List<IAddressable>();
         for (int generation = 0; generation < 4; generation++)
         {
             if (workers)
             {
-                grains.AddRange(Enumerable.Range(0, 4).Select(i => (IAddressable)cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(spec.JobId!, i, generation))));
+                grains.AddRange(Enumerable.Range(0, 4).Select(i => cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(spec.JobId!, i, generation))));
             }
 
-            grains.AddRange(Enumerable.Range(0, spec.Shards).Select(i => (IAddressable)cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i, generation))));
+            grains.AddRange(Enumerable.Range(0, spec.Shards).Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i, generation))));
         }
 
         int hosted = 0;
         foreach (IAddressable grain in grains)
         {
-            if (await cluster.GetSiloHostingAsync(grain) == silo.Address)
+            if (Equals(await GrainPlacement.HostOfAsync(cluster, grain), silo.SiloAddress))
             {
                 hosted++;
             }

@@ -1,39 +1,80 @@
 using Microsoft.Extensions.DependencyInjection;
-using OrleansML.GrainInterfaces;
+using Orleans.TestingHost;
 using OrleansML.Grains.Jobs;
 using OrleansML.Grains.Shards;
 using OrleansML.Jobs;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
 using OrleansML.Training.Tests.TestSupport;
+using OrleansML.Workers;
 
 namespace OrleansML.Training.Tests.Faults;
 
 /// <summary>
 /// Clusters and waits for the fault tests. Coordinator settings are short so that recovery fits a test: the
-/// reminder fires every second (the test cluster's minimum); a failed attempt is retried after 0.5 s, doubling up
-/// to 2 s (the default five retries span 7.5 s, more than the 3.5 s the test membership takes to declare a killed
-/// silo dead); workers report every 0.5 s; a pull waits at most 5 s (below the test cluster's 10 s call timeout).
+/// reminder fires every second; a failed attempt is retried after 0.5 s, doubling up to 2 s (the default five
+/// retries span 7.5 s, far more than a killed test silo takes to be declared dead: it writes its own death);
+/// workers report every 0.5 s; a pull waits at most 5 s.
 /// </summary>
 internal static class FaultCluster
 {
     /// <summary>Longest any job of these tests may take, failures and recovery included.</summary>
     public static readonly TimeSpan JobDeadline = TimeSpan.FromSeconds(60);
 
-    public static Task<TestCluster> DeployAsync(int silos) => TrainingClusters.DeployAsync(silos, options =>
+    /// <summary>A cluster of <paramref name="silos"/> silos with the settings above and a <see cref="CallFreeze"/>
+    /// (see <see cref="KillWithCallsInFlightAsync"/>).</summary>
+    public static Task<InProcessTestCluster> DeployAsync(int silos)
     {
-        options.ConfigureSilo = (_, services) =>
-        {
-            services.Configure<TrainingJobOptions>(o =>
+        var freeze = new CallFreeze();
+        return TrainingClusters.DeployAsync(
+            silos,
+            jobs =>
             {
-                o.ReminderPeriod = TimeSpan.FromSeconds(1);
-                o.RetryDelay = TimeSpan.FromMilliseconds(500);
-                o.MaxRetryDelay = TimeSpan.FromSeconds(2);
-                o.WorkerRunSlice = TimeSpan.FromMilliseconds(500);
-            });
-            services.Configure<ParameterShardOptions>(o => o.PullWaitTimeout = TimeSpan.FromSeconds(5));
-        };
-    });
+                jobs.ReminderPeriod = TimeSpan.FromSeconds(1);
+                jobs.RetryDelay = TimeSpan.FromMilliseconds(500);
+                jobs.MaxRetryDelay = TimeSpan.FromSeconds(2);
+                jobs.WorkerRunSlice = TimeSpan.FromMilliseconds(500);
+            },
+            shards => shards.PullWaitTimeout = TimeSpan.FromSeconds(5),
+            cluster => cluster.ConfigureSilo((options, silo) =>
+            {
+                silo.Services.AddSingleton(freeze);
+                silo.AddIncomingGrainCallFilter(freeze.IncomingFilterFor(options.SiloName));
+                silo.AddOutgoingGrainCallFilter(freeze.OutgoingFilterFor(options.SiloName));
+            }));
+    }
+
+    /// <summary>
+    /// Kills <paramref name="victim"/> while calls of job <paramref name="jobId"/> are in flight on it: the first call
+    /// to or from one of the job's workers or shards there that is a push or pull of step (averaging: round)
+    /// <paramref name="fromStep"/> or later (any call when null) is held (<see cref="CallFreeze"/>), the silo is
+    /// killed, and the held calls are failed. The job must be running and must reach that step on the victim.
+    /// </summary>
+    public static async Task KillWithCallsInFlightAsync(InProcessTestCluster cluster, InProcessSiloHandle victim, string jobId, long? fromStep)
+    {
+        CallFreeze freeze = victim.ServiceProvider.GetRequiredService<CallFreeze>();
+        try
+        {
+            await freeze.ArmAsync(victim, jobId, fromStep).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            freeze.Release();
+            JobStatus status = await cluster.Client.GetGrain<ITrainingJobGrain>(jobId).GetStatusAsync();
+            throw new TimeoutException($"job {jobId} made no call to {victim.Name} from step {fromStep} within 30 s, so it could not be killed mid-call: {Describe(status)}");
+        }
+
+        try
+        {
+            await cluster.KillSiloAsync(victim);
+        }
+        finally
+        {
+            freeze.Release();
+        }
+    }
+
+    /// <summary>Training rows of <see cref="TrainingData.Logistic"/>'s default set after the test split.</summary>
+    public const int TrainingRows = 3200;
 
     /// <summary>Logistic regression on 3,200 training rows in 4 partitions, 100 steps an epoch: a few seconds.</summary>
     public static TrainingSpec LogisticSpec(string train, string test, string prefix) => new()
@@ -49,20 +90,57 @@ internal static class FaultCluster
         Elastic = false,
     };
 
-    /// <summary>Pins the job's coordinator, shards and workers (index order) to the given silos.</summary>
-    public static void Pin(TestCluster cluster, TrainingSpec spec, TestSilo coordinator, TestSilo[] shards, TestSilo[] workers)
+    /// <summary>
+    /// Activates the job's coordinator, shards and workers (index order, generation 0) on the given silos before the
+    /// job starts, with calls that change nothing: the coordinator reads its (absent) spec, a shard its counters, a
+    /// worker loads the share of the data the job will give it. Grains keep their silo until it dies.
+    /// </summary>
+    public static async Task PinAsync(InProcessTestCluster cluster, TrainingSpec spec, InProcessSiloHandle coordinator, InProcessSiloHandle[] shards, InProcessSiloHandle[] workers)
     {
         IGrainFactory grains = cluster.Client;
-        cluster.PinGrain((IAddressable)grains.GetGrain<ITrainingJobGrain>(spec.JobId!), coordinator);
+        string jobId = spec.JobId!;
+        ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(jobId);
+        await GrainPlacement.ActivateOnAsync(cluster, job, coordinator, job.GetSpecAsync);
         for (int i = 0; i < shards.Length; i++)
         {
-            cluster.PinGrain((IAddressable)grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i)), shards[i]);
+            IParameterShardGrain shard = grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(jobId, i));
+            await GrainPlacement.ActivateOnAsync(cluster, shard, shards[i], shard.GetStatsAsync);
         }
 
         for (int i = 0; i < workers.Length; i++)
         {
-            cluster.PinGrain((IAddressable)grains.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(spec.JobId!, i)), workers[i]);
+            IPartitionWorkerGrain worker = grains.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(jobId, i));
+            var assignment = new WorkerAssignment
+            {
+                JobId = jobId,
+                WorkerIndex = i,
+                WorkerCount = workers.Length,
+                TrainManifest = spec.Data.TrainManifest,
+                TestManifest = spec.Data.TestManifest,
+                Model = spec.Model,
+                ShardCount = spec.Shards,
+                Mode = spec.Mode,
+                Seed = spec.Seed,
+                LocalOptimizer = spec.Optimizer,
+                StepsPerEpoch = 1,
+            };
+            await GrainPlacement.ActivateOnAsync(cluster, worker, workers[i], () => worker.LoadAsync(assignment));
         }
+    }
+
+    /// <summary>The push step (model averaging: round) halfway through epoch <paramref name="epoch"/> (1-based) of a
+    /// job on the fault tests' data (3,200 training rows); null for L-BFGS, which pushes nothing (hold any call).</summary>
+    public static long? MidEpochStep(TrainingSpec spec, int epoch)
+    {
+        int steps = (TrainingRows + spec.BatchSize - 1) / spec.BatchSize;
+        return spec.Mode switch
+        {
+            ConsistencyMode.Lbfgs => null,
+            ConsistencyMode.ModelAveraging => MidEpoch((steps + spec.AveragingInterval - 1) / spec.AveragingInterval),
+            _ => MidEpoch(steps),
+        };
+
+        long MidEpoch(int perEpoch) => ((long)(epoch - 1) * perEpoch) + (perEpoch / 2);
     }
 
     /// <summary>Polls the job (long polls of at most 1 s) until <paramref name="condition"/> holds or the job is
@@ -124,8 +202,8 @@ internal static class FaultCluster
     public static double FinalAccuracy(JobStatus status) =>
         status.History[^1].TestAccuracy ?? throw new InvalidOperationException($"job {status.JobId} reported no test accuracy.");
 
-    /// <summary>The silo's configured name (the test cluster names silos by instance number).</summary>
-    public static string NameOf(TestSilo silo) => $"silo-{silo.InstanceNumber}";
+    /// <summary>The silo's name, as <see cref="JobStatus.CoordinatorSilo"/> and <see cref="WorkerLoadInfo.Silo"/> report it.</summary>
+    public static string NameOf(InProcessSiloHandle silo) => silo.Name;
 
     public static string Describe(JobStatus? status) => status is null
         ? "(none)"

@@ -1,6 +1,7 @@
-using OrleansML.GrainInterfaces;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
+using OrleansML.Tensors;
 using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Faults;
@@ -15,24 +16,24 @@ public sealed class IdempotenceTests
     {
         await using FinishedJob job = await FinishedJob.RunAsync("idem", epochs: 2);
         IParameterShardGrain shard = job.Shard;
-        float[] before = await shard.ReadParametersAsync();
+        float[] before = (await shard.ReadParametersAsync()).Values;
         ShardStats stats = await shard.GetStatsAsync();
         // A later attempt than any the coordinator handed out (its attempts count from 1).
         long version = await shard.BeginAsync(1_000_000);
         Assert.Equal(stats.Version, version);
         float[] gradient = [.. Enumerable.Range(0, before.Length).Select(i => 0.01f * ((i % 5) - 2))];
-        GradientPush Push(int worker) => new() { Attempt = 1_000_000, WorkerId = worker, Step = version, Rows = 10, Values = gradient };
+        GradientPush Push(int worker) => new() { Attempt = 1_000_000, WorkerId = worker, Step = version, Rows = 10, Values = new FloatTensor(gradient) };
 
         // BSP with 2 workers: worker 0's push waits in the barrier; its duplicate is recognised there.
         Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Push(0)));
         Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Push(0)));
-        Assert.Equal(before, await shard.ReadParametersAsync());
+        Assert.Equal(before, (await shard.ReadParametersAsync()).Values);
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Push(1)));
-        float[] once = await shard.ReadParametersAsync();
+        float[] once = (await shard.ReadParametersAsync()).Values;
         // Both duplicates again, after the step applied: nothing changes.
         Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Push(0)));
         Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Push(1)));
-        float[] after = await shard.ReadParametersAsync();
+        float[] after = (await shard.ReadParametersAsync()).Values;
 
         // Plain SGD (learning rate 0.1) applied the mean gradient exactly once.
         for (int i = 0; i < before.Length; i++)
@@ -51,11 +52,11 @@ public sealed class IdempotenceTests
     {
         await using FinishedJob job = await FinishedJob.RunAsync("pushpull", epochs: 1);
         IParameterShardGrain shard = job.Shard;
-        float[] before = await shard.ReadParametersAsync();
+        float[] before = (await shard.ReadParametersAsync()).Values;
         const long Attempt = 1_000_000;
         long version = await shard.BeginAsync(Attempt);
         float[] gradient = [.. Enumerable.Range(0, before.Length).Select(i => 0.01f * ((i % 7) - 3))];
-        GradientPush Push(int worker) => new() { Attempt = Attempt, WorkerId = worker, Step = version, Rows = 10, Values = gradient };
+        GradientPush Push(int worker) => new() { Attempt = Attempt, WorkerId = worker, Step = version, Rows = 10, Values = new FloatTensor(gradient) };
         PullRequest Pull(int worker) => new() { Attempt = Attempt, WorkerId = worker, Step = version + 1, MinimumVersion = version + 1 };
 
         // BSP with 2 workers: worker 0's pull waits for the barrier that worker 1's push completes.
@@ -64,13 +65,13 @@ public sealed class IdempotenceTests
         Assert.False(first.IsCompleted, "the pull was served before the barrier's step was applied");
         PushPullResult second = await shard.PushThenPullAsync(Push(1), Pull(1));
         PushPullResult firstResult = await first;
-        float[] applied = await shard.ReadParametersAsync();
+        float[] applied = (await shard.ReadParametersAsync()).Values;
 
         Assert.Equal(PushOutcome.Buffered, firstResult.Outcome);
         Assert.Equal(PushOutcome.Applied, second.Outcome);
         Assert.Equal(version + 1, firstResult.Slice.Version);
-        Assert.Equal(applied, firstResult.Slice.Values);
-        Assert.Equal(applied, second.Slice.Values);
+        Assert.Equal(applied, firstResult.Slice.Values.Values);
+        Assert.Equal(applied, second.Slice.Values.Values);
         for (int i = 0; i < before.Length; i++)
         {
             Assert.Equal(before[i] - (0.1f * gradient[i]), applied[i], 1e-6f);
@@ -79,8 +80,8 @@ public sealed class IdempotenceTests
         // A repeat changes nothing and is served at once; a pair of two workers' requests is refused.
         PushPullResult repeat = await shard.PushThenPullAsync(Push(0), Pull(0));
         Assert.Equal(PushOutcome.Duplicate, repeat.Outcome);
-        Assert.Equal(applied, repeat.Slice.Values);
-        Assert.Equal(applied, await shard.ReadParametersAsync());
+        Assert.Equal(applied, repeat.Slice.Values.Values);
+        Assert.Equal(applied, (await shard.ReadParametersAsync()).Values);
         var mixed = await Assert.ThrowsAsync<ArgumentException>(() => shard.PushThenPullAsync(Push(0), Pull(1)));
         Assert.Contains("worker 0's", mixed.Message, StringComparison.Ordinal);
         Assert.Equal(version + 1, (await shard.GetStatsAsync()).Version);
@@ -90,9 +91,9 @@ public sealed class IdempotenceTests
     private sealed class FinishedJob : IAsyncDisposable
     {
         private readonly TempDirectory _directory;
-        private readonly TestCluster _cluster;
+        private readonly InProcessTestCluster _cluster;
 
-        private FinishedJob(TempDirectory directory, TestCluster cluster, IParameterShardGrain shard)
+        private FinishedJob(TempDirectory directory, InProcessTestCluster cluster, IParameterShardGrain shard)
         {
             _directory = directory;
             _cluster = cluster;
@@ -104,7 +105,7 @@ public sealed class IdempotenceTests
         public static async Task<FinishedJob> RunAsync(string name, int epochs)
         {
             var directory = new TempDirectory();
-            TestCluster? cluster = null;
+            InProcessTestCluster? cluster = null;
             try
             {
                 var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);

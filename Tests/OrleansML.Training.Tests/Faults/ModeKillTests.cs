@@ -2,7 +2,7 @@ using System.Diagnostics;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
-using OrleansML.Runtime.Testing;
+using Orleans.TestingHost;
 using OrleansML.Training.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -45,8 +45,8 @@ public sealed class ModeKillTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
-        TestSilo[] s = [.. cluster.Silos];
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(3);
+        InProcessSiloHandle[] s = [.. cluster.Silos];
         string name = $"kill-{mode}-{victim}-{optimizer}".ToLowerInvariant();
         TrainingSpec baselineSpec = SpecFor(mode, data.Train, data.Test, name + "-base");
         if (optimizer == OptimizerKind.Adam)
@@ -63,20 +63,20 @@ public sealed class ModeKillTests(ITestOutputHelper output)
         // The killed silo 1 hosts exactly the part under test: worker 0, or shard 0.
         if (victim == Victim.Worker)
         {
-            FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
+            await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
         }
         else
         {
-            FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[1], s[2]], workers: [s[0], s[2]]);
+            await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[1], s[2]], workers: [s[0], s[2]]);
         }
 
         await StartAsync(cluster, spec);
-        // L-BFGS reports no progress inside a round: any point after the second round is mid-training.
-        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!,
-            st => st.EpochsCompleted >= 2 && (mode == ConsistencyMode.Lbfgs || st.EpochProgress > 0.2));
+        // Past the second epoch (round), the silo dies with the job's calls in flight on it: mid-epoch (a push or
+        // pull of the next epoch's middle step), or L-BFGS's next call there.
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2);
         Assert.False(before.IsFinal, $"the job finished before the kill: make it longer. {FaultCluster.Describe(before)}");
         var clock = Stopwatch.StartNew();
-        await cluster.KillSiloAsync(s[1]);
+        await FaultCluster.KillWithCallsInFlightAsync(cluster, s[1], spec.JobId!, FaultCluster.MidEpochStep(spec, before.EpochsCompleted + 1));
 
         var reasons = new List<string>();
         JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, reasons: reasons);
@@ -136,7 +136,7 @@ public sealed class ModeKillTests(ITestOutputHelper output)
         };
     }
 
-    private static async Task<string> StartAsync(TestCluster cluster, TrainingSpec spec)
+    private static async Task<string> StartAsync(InProcessTestCluster cluster, TrainingSpec spec)
     {
         await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
         return spec.JobId!;

@@ -1,9 +1,6 @@
-using OrleansML.GrainInterfaces;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Hosting;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
 using OrleansML.Training.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -19,11 +16,12 @@ public sealed class RebalanceCleanupTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(2);
-        TestSilo coordinatorSilo = cluster.Silos[1];
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(2);
+        InProcessSiloHandle coordinatorSilo = cluster.Silos[1];
         TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "cleanup") with { Elastic = true, Shards = 3, Epochs = 20, BatchSize = 16 };
-        cluster.PinGrain((IAddressable)cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!), coordinatorSilo);
-        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
+        ITrainingJobGrain job = cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
+        await GrainPlacement.ActivateOnAsync(cluster, job, coordinatorSilo, job.GetSpecAsync);
+        await job.StartAsync(spec);
         Assert.False((await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, s => s.EpochsCompleted >= 1)).IsFinal);
 
         // A joining silo moves the shards to generation 1.
@@ -44,7 +42,7 @@ public sealed class RebalanceCleanupTests(ITestOutputHelper output)
         Assert.NotEmpty((await leftover.GetStatsAsync()).Checkpoints);
 
         // The coordinator dies; its successor resumes the job from the record (shard generation 1 or later).
-        string deadName = coordinatorSilo.Services.GetRequiredService<ILocalSiloDetails>().SiloName;
+        string deadName = coordinatorSilo.Name;
         await cluster.KillSiloAsync(coordinatorSilo);
         JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!);
         output.WriteLine(FaultCluster.Describe(final) + $"; shard generation {final.ShardGeneration}");

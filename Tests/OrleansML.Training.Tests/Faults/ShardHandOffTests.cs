@@ -1,9 +1,9 @@
-using OrleansML.GrainInterfaces;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
+using OrleansML.Tensors;
 using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Faults;
@@ -21,7 +21,7 @@ public sealed class ShardHandOffTests
     [Fact]
     public async Task A_new_generation_continues_exactly_from_the_handed_off_checkpoint_on_another_silo()
     {
-        await using TestCluster cluster = await TrainingClusters.DeployAsync(2);
+        await using InProcessTestCluster cluster = await TrainingClusters.DeployAsync(2);
         string job = "handoff-" + Guid.NewGuid().ToString("N")[..8];
         IParameterShardGrain old = Shard(cluster, job, 0);
         IParameterShardGrain next = Shard(cluster, job, 1);
@@ -37,8 +37,9 @@ public sealed class ShardHandOffTests
             Seed = 3,
         };
         ShardStats stats = await old.ConfigureAsync(assignment);
-        SiloAddress? oldSilo = await cluster.GetSiloHostingAsync((IAddressable)old);
-        cluster.PinGrain((IAddressable)next, cluster.Silos.First(s => s.Address != oldSilo));
+        SiloAddress? oldSilo = await GrainPlacement.HostOfAsync(cluster, old);
+        Assert.NotNull(oldSilo);
+        await GrainPlacement.ActivateOnAsync(cluster, next, cluster.Silos.First(s => !s.SiloAddress.Equals(oldSilo)), next.GetStatsAsync);
         await old.BeginAsync(1);
         for (int step = 0; step < 3; step++)
         {
@@ -46,16 +47,16 @@ public sealed class ShardHandOffTests
         }
 
         await old.CheckpointAsync(3);
-        float[] atCheckpoint = await old.ReadParametersAsync();
+        float[] atCheckpoint = (await old.ReadParametersAsync()).Values;
         await old.PushAsync(Push(1, 3, Gradient(stats.Length, 3))); // after the checkpoint: not handed off
 
         ShardAssignment nextAssignment = assignment with { Generation = 1, WorkerCount = 2 };
         Assert.Equal(3, await next.TakeOverAsync(nextAssignment, fromGeneration: 0, checkpointId: 3));
-        Assert.NotEqual(oldSilo, await cluster.GetSiloHostingAsync((IAddressable)next));
+        Assert.NotEqual(oldSilo, await GrainPlacement.HostOfAsync(cluster, next));
         ShardStats taken = await next.GetStatsAsync();
         Assert.Equal(3, taken.Version);
         Assert.Equal([3L], taken.Checkpoints);
-        Assert.Equal(atCheckpoint, await next.ReadParametersAsync());
+        Assert.Equal(atCheckpoint, (await next.ReadParametersAsync()).Values);
         // Like a restored shard, it refuses work until the coordinator begins an attempt.
         await Assert.ThrowsAsync<InvalidOperationException>(() => next.PushAsync(Push(2, 3, Gradient(stats.Length, 3))));
 
@@ -68,7 +69,7 @@ public sealed class ShardHandOffTests
         float[] g = Gradient(stats.Length, 7);
         Assert.Equal(PushOutcome.Applied, await old.PushAsync(Push(2, 3, g)));
         Assert.Equal(PushOutcome.Applied, await next.PushAsync(Push(2, 3, g)));
-        Assert.Equal(await old.ReadParametersAsync(), await next.ReadParametersAsync());
+        Assert.Equal((await old.ReadParametersAsync()).Values, (await next.ReadParametersAsync()).Values);
 
         // Once the new generation holds a newer checkpoint, an outdated coordinator cannot roll it back.
         await next.CheckpointAsync(4);
@@ -90,11 +91,11 @@ public sealed class ShardHandOffTests
         Assert.Equal([3L, 4L], (await next.GetStatsAsync()).Checkpoints);
     }
 
-    private static IParameterShardGrain Shard(TestCluster cluster, string job, int generation) =>
+    private static IParameterShardGrain Shard(InProcessTestCluster cluster, string job, int generation) =>
         cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0, generation));
 
     private static GradientPush Push(long attempt, long step, float[] values) =>
-        new() { Attempt = attempt, WorkerId = 0, Step = step, Rows = 1, Values = values };
+        new() { Attempt = attempt, WorkerId = 0, Step = step, Rows = 1, Values = new FloatTensor(values) };
 
     private static float[] Gradient(int length, int salt) => [.. Enumerable.Range(0, length).Select(i => ((i + 1) * 0.1f) - (salt * 0.05f))];
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using OrleansML.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
-using OrleansML.Runtime;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
 using OrleansML.Training.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -11,7 +11,7 @@ namespace OrleansML.Training.Tests.Faults;
 /// <summary>
 /// Kills the silo of a worker, of a shard and of the coordinator mid-training (3 silos, so 2 remain). Each job
 /// must complete within 0.5 percentage points of the same job, same seed, run without a failure on the same
-/// cluster beforehand. Grains are pinned so that the killed silo hosts exactly the part under test.
+/// cluster beforehand. Grains are placed so that the killed silo hosts exactly the part under test.
 /// </summary>
 [Collection(FaultTestGroup.Name)]
 public sealed class SiloKillTests(ITestOutputHelper output)
@@ -22,9 +22,9 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     public async Task WorkerSiloDiesMidTrainingAndTheJobMatchesTheUndisturbedRun()
     {
         // silo 1 hosts worker 0 and nothing else.
-        await RunKillScenarioAsync("kill-worker", checkpointEverySteps: 0, (spec, cluster, s) =>
+        await RunKillScenarioAsync("kill-worker", checkpointEverySteps: 0, async (spec, cluster, s) =>
         {
-            FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
+            await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
             return s[1];
         });
     }
@@ -35,9 +35,9 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     public async Task ShardSiloDiesMidTrainingAndEveryShardRollsBackToOneCheckpoint(int checkpointEverySteps)
     {
         // silo 1 hosts shard 0 and nothing else; with checkpoints every 30 steps the rollback lands mid-epoch.
-        await RunKillScenarioAsync("kill-shard", checkpointEverySteps, (spec, cluster, s) =>
+        await RunKillScenarioAsync("kill-shard", checkpointEverySteps, async (spec, cluster, s) =>
         {
-            FaultCluster.Pin(cluster, spec, coordinator: s[0], shards: [s[1], s[2]], workers: [s[0], s[2]]);
+            await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[1], s[2]], workers: [s[0], s[2]]);
             return s[1];
         });
     }
@@ -47,15 +47,15 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
-        TestSilo[] s = [.. cluster.Silos];
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(3);
+        InProcessSiloHandle[] s = [.. cluster.Silos];
         TrainingSpec baselineSpec = FaultCluster.LogisticSpec(data.Train, data.Test, "coord-base");
         JobStatus baseline = await FaultCluster.RunToCompletionAsync(cluster.Client, baselineSpec);
 
         TrainingSpec spec = baselineSpec with { JobId = "coord-kill-" + Guid.NewGuid().ToString("N")[..6] };
-        FaultCluster.Pin(cluster, spec, coordinator: s[1], shards: [s[0], s[2]], workers: [s[0], s[2]]);
+        await FaultCluster.PinAsync(cluster, spec, coordinator: s[1], shards: [s[0], s[2]], workers: [s[0], s[2]]);
         await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
-        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2 && st.EpochProgress > 0.2);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2);
         Assert.Equal(FaultCluster.NameOf(s[1]), before.CoordinatorSilo);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
         var clock = Stopwatch.StartNew();
@@ -63,16 +63,16 @@ public sealed class SiloKillTests(ITestOutputHelper output)
 
         // No call to the job until its durable reminder has brought it back on a live silo by itself: the
         // directory (read without activating anything) must name a survivor.
-        IAddressable coordinator = (IAddressable)cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
+        ITrainingJobGrain coordinator = cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         SiloAddress? host = null;
         string lookup = "";
-        while (DateTime.UtcNow < deadline && (host is null || host == s[1].Address))
+        while (DateTime.UtcNow < deadline && (host is null || host.Equals(s[1].SiloAddress)))
         {
             await Task.Delay(250);
             try
             {
-                host = await cluster.GetSiloHostingAsync(coordinator);
+                host = await GrainPlacement.HostOfAsync(cluster, coordinator);
                 lookup = $"directory says {host?.ToString() ?? "(none)"}";
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -81,13 +81,14 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             }
         }
 
-        if (host is null || host == s[1].Address)
+        if (host is null || host.Equals(s[1].SiloAddress))
         {
-            JobStatus now = await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).GetStatusAsync();
-            Assert.Fail($"no silo reactivated the coordinator within 30 s of the kill ({lookup}): the reminder did not fire; the job now: {FaultCluster.Describe(now)}; reminders: {cluster.ReminderTable}");
+            IReminderTable reminders = s[0].ServiceProvider.GetRequiredService<IReminderTable>();
+            JobStatus now = await coordinator.GetStatusAsync();
+            Assert.Fail($"no silo reactivated the coordinator within 30 s of the kill ({lookup}): the reminder did not fire; the job now: {FaultCluster.Describe(now)}; reminders: {reminders}");
         }
 
-        Assert.Contains(host, new[] { s[0].Address, s[2].Address });
+        Assert.Contains(host, new[] { s[0].SiloAddress, s[2].SiloAddress });
         double reactivated = clock.Elapsed.TotalSeconds;
 
         var reasons = new List<string>();
@@ -99,24 +100,24 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         AssertClose(baseline, final, "coordinator", reactivated, clock.Elapsed.TotalSeconds);
     }
 
-    private async Task RunKillScenarioAsync(string name, int checkpointEverySteps, Func<TrainingSpec, TestCluster, TestSilo[], TestSilo> pin)
+    private async Task RunKillScenarioAsync(string name, int checkpointEverySteps, Func<TrainingSpec, InProcessTestCluster, InProcessSiloHandle[], Task<InProcessSiloHandle>> place)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-        await using TestCluster cluster = await FaultCluster.DeployAsync(3);
-        TestSilo[] silos = [.. cluster.Silos];
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(3);
+        InProcessSiloHandle[] silos = [.. cluster.Silos];
         TrainingSpec baselineSpec = FaultCluster.LogisticSpec(data.Train, data.Test, name + "-base") with { CheckpointEverySteps = checkpointEverySteps };
         JobStatus baseline = await FaultCluster.RunToCompletionAsync(cluster.Client, baselineSpec);
         Assert.Equal(0, baseline.Retries);
 
         TrainingSpec spec = baselineSpec with { JobId = name + "-" + Guid.NewGuid().ToString("N")[..6] };
-        TestSilo victim = pin(spec, cluster, silos);
+        InProcessSiloHandle victim = await place(spec, cluster, silos);
         await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
-        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2 && st.EpochProgress > 0.2);
+        JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
         int epochAtKill = before.EpochsCompleted;
         var clock = Stopwatch.StartNew();
-        await cluster.KillSiloAsync(victim);
+        await FaultCluster.KillWithCallsInFlightAsync(cluster, victim, spec.JobId!, FaultCluster.MidEpochStep(spec, epochAtKill + 1));
 
         var reasons = new List<string>();
         JobStatus recovered = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted > epochAtKill, reasons: reasons);
@@ -136,7 +137,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         AssertClose(baseline, final, name + (checkpointEverySteps > 0 ? $" (checkpoint every {checkpointEverySteps} steps)" : ""), recovery, clock.Elapsed.TotalSeconds);
     }
 
-    private static async Task<long[]> ShardVersionsAsync(TestCluster cluster, TrainingSpec spec)
+    private static async Task<long[]> ShardVersionsAsync(InProcessTestCluster cluster, TrainingSpec spec)
     {
         ShardStats[] stats = await Task.WhenAll(Enumerable.Range(0, spec.Shards)
             .Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i)).GetStatsAsync()));

@@ -1,7 +1,7 @@
 using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Readers;
-using OrleansML.Runtime.Testing;
+using Orleans.TestingHost;
 using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Modes;
@@ -17,7 +17,7 @@ public sealed class FashionModeFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly Lock _softmaxGate = new();
-    private TestCluster? _cluster;
+    private InProcessTestCluster? _cluster;
     private Task<JobStatus>? _softmax;
 
     public FashionModeFixture()
@@ -36,7 +36,7 @@ public sealed class FashionModeFixture : IAsyncLifetime, IDisposable
 
     public string TestManifest { get; }
 
-    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
 
     /// <summary>The uncompressed softmax job's final status, run on first use.</summary>
     public async Task<JobStatus> SoftmaxAsync(Func<TrainingSpec> spec, TimeSpan timeout)

@@ -1,7 +1,7 @@
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Runtime.Testing;
+using Orleans.TestingHost;
 using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Modes;
@@ -14,7 +14,7 @@ namespace OrleansML.Training.Tests.Modes;
 public sealed class SyntheticModeFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private TestCluster? _cluster;
+    private InProcessTestCluster? _cluster;
 
     public SyntheticModeFixture()
     {
@@ -30,7 +30,7 @@ public sealed class SyntheticModeFixture : IAsyncLifetime, IDisposable
     /// <summary>Feature ids of the click data: 2^12, so hashed logistic regression with 12 bits maps ids 1:1.</summary>
     public const int ClickFeatures = 1 << 12;
 
-    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
 
     public (string Train, string Test, DenseDataset TrainSet) Linear { get; }
 

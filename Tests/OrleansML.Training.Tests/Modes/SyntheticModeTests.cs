@@ -1,4 +1,4 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Models;

@@ -1,4 +1,6 @@
-using OrleansML.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansML.Shards;
+using OrleansML.Tensors;
 using OrleansML.Jobs;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
@@ -16,7 +18,7 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
         IParameterShardGrain shard = Shard(job);
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] g = Gradient(initial.Length, 1);
 
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 0, 4, 7, g)));
@@ -25,7 +27,7 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
 
         ParameterSlice slice = await shard.PullAsync(Pull(1, minimumVersion: 99)); // ASP pulls never wait
         Assert.Equal(1, slice.Version);
-        Close([.. initial.Select((w, i) => w - (LearningRate * g[i]))], slice.Values);
+        Close([.. initial.Select((w, i) => w - (LearningRate * g[i]))], slice.Values.Values);
         Assert.Equal(2, (await shard.GetStatsAsync()).DuplicatePushes);
     }
 
@@ -36,7 +38,7 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
         IParameterShardGrain shard = Shard(job);
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Ssp, workers: 2, staleness: 1));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] g = Gradient(initial.Length, 0);
         for (int s = 0; s < 3; s++)
         {
@@ -67,25 +69,26 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
         IParameterShardGrain shard = Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp));
         float[] values = [.. Enumerable.Range(0, stats.Length).Select(i => 1.2345678f + (i * -0.731f))];
-        await shard.WriteParametersAsync(values, 3);
+        await shard.WriteParametersAsync(new FloatTensor(values), 3);
         await shard.BeginAsync(1);
 
         ParameterSlice full = await shard.PullAsync(Pull(1));
         ParameterSlice half = await shard.PullAsync(Pull(1, compression: TensorCompression.Float16));
-        Assert.Equal(values, full.Values);
+        Assert.Equal(values, full.Values.Values);
         Assert.Equal(3, half.Version);
-        Assert.Equal(values.Length, half.Values.Length);
-        Assert.NotEqual(full.Values, half.Values); // the values did travel as halves
+        Assert.Equal(values.Length, half.Values.Values.Length);
+        Assert.NotEqual(full.Values.Values, half.Values.Values); // the values did travel as halves
         for (int i = 0; i < values.Length; i++)
         {
-            Assert.True(Math.Abs(half.Values[i] - full.Values[i]) <= 1e-3 * Math.Abs(full.Values[i]), $"index {i}: {half.Values[i]} vs {full.Values[i]}");
+            Assert.True(Math.Abs(half.Values.Values[i] - full.Values.Values[i]) <= 1e-3 * Math.Abs(full.Values.Values[i]), $"index {i}: {half.Values.Values[i]} vs {full.Values.Values[i]}");
         }
 
         // Exactly the wire's rounding, for a caller in the shard's silo too (which shares the slice, not a copy).
-        ParameterSlice local = await fixture.Cluster.Silos[0].GrainFactory.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0))
+        ParameterSlice local = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>()
+            .GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0))
             .PullAsync(Pull(1, compression: TensorCompression.Float16));
-        Assert.Equal(values.Select(v => (float)(Half)v), local.Values);
-        Assert.Equal(local.Values, half.Values);
+        Assert.Equal(values.Select(v => (float)(Half)v), local.Values.Values);
+        Assert.Equal(local.Values.Values, half.Values.Values);
 
         ShardStats after = await shard.GetStatsAsync();
         Assert.Equal((values.Length * 4) + (values.Length * 2 * 2), after.BytesOut);
@@ -102,11 +105,11 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
         await StillWaitingAsync(pull, "a pull for an iterate not written yet");
 
         float[] iterate = [.. Enumerable.Range(0, stats.Length).Select(i => i * 0.5f)];
-        await shard.WriteParametersAsync(iterate, 4);
-        Assert.Equal(iterate, (await Bounded(pull)).Values);
-        Assert.Equal(iterate, await shard.ReadParametersAsync());
+        await shard.WriteParametersAsync(new FloatTensor(iterate), 4);
+        Assert.Equal(iterate, (await Bounded(pull)).Values.Values);
+        Assert.Equal(iterate, await ReadAsync(shard));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => shard.WriteParametersAsync([1f], 5));
+        await Assert.ThrowsAsync<ArgumentException>(() => shard.WriteParametersAsync(new FloatTensor([1f]), 5));
         var push = await Assert.ThrowsAsync<InvalidOperationException>(() => shard.PushAsync(Dense(1, 0, 4, 1, iterate)));
         Assert.Contains("Lbfgs", push.Message, StringComparison.Ordinal);
     }

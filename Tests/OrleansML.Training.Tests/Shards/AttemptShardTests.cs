@@ -1,4 +1,4 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
 using OrleansML.Jobs;
 using OrleansML.Learning.Optimizers;
 using static OrleansML.Training.Tests.Shards.ShardKit;
@@ -46,7 +46,7 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
         IParameterShardGrain shard = Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] g0 = Gradient(stats.Length, 0), g1 = Gradient(stats.Length, 1);
 
         Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Dense(1, 0, 0, 1, g0)));
@@ -60,7 +60,7 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
         // Attempt 2 starts the step afresh: worker 0's push of attempt 1 is gone, so it pushes again.
         Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Dense(2, 1, 0, 1, g1)));
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(2, 0, 0, 1, g0)));
-        Close([.. initial.Select((w, i) => w - (LearningRate * Mean(g0[i], 1, g1[i], 1)))], await shard.ReadParametersAsync());
+        Close([.. initial.Select((w, i) => w - (LearningRate * Mean(g0[i], 1, g1[i], 1)))], await ReadAsync(shard));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
         IParameterShardGrain shard = Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 2, model: Hashed));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] g = Gradient(stats.Length, 0);
 
         await Refuses("values for a dense push", Dense(1, 0, 0, 1, [1f, 2f]));
@@ -83,11 +83,11 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
         await Refuses("value 2 is NaN", Dense(1, 0, 0, 1, withNaN));
         await Refuses("rows must be >= 1", Dense(1, 0, 0, 0, g));
         await Refuses("worker 5", Dense(1, 5, 0, 1, g));
-        Assert.Equal(initial, await shard.ReadParametersAsync());
+        Assert.Equal(initial, await ReadAsync(shard));
 
         // The shard keeps serving.
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 0, 0, 2, g)));
-        Close([.. initial.Select((w, i) => w - (LearningRate * g[i]))], await shard.ReadParametersAsync());
+        Close([.. initial.Select((w, i) => w - (LearningRate * g[i]))], await ReadAsync(shard));
 
         async Task Refuses(string expected, GradientPush push)
         {

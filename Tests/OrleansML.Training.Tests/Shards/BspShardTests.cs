@@ -1,4 +1,4 @@
-using OrleansML.GrainInterfaces;
+using OrleansML.Shards;
 using OrleansML.Jobs;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
@@ -18,7 +18,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         var layout = new ShardLayout(Linear.Create().ParameterCount, 2);
         Assert.Equal(layout.Length(1), configured.Length);
         Assert.Equal(0, await shard.BeginAsync(1));
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] g0 = Gradient(initial.Length, 0), g1 = Gradient(initial.Length, 1);
 
         Task<ParameterSlice> pull = shard.PullAsync(Pull(1, worker: 0, minimumVersion: 1));
@@ -30,11 +30,11 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         float[] expected = [.. initial.Select((w, i) => w - (LearningRate * Mean(g0[i], 10, g1[i], 30)))];
         Assert.Equal(1, slice.Version);
         Assert.Equal(layout.Start(1), slice.Start);
-        Close(expected, slice.Values);
+        Close(expected, slice.Values.Values);
 
         // A retried push of an applied step changes nothing.
         Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Dense(1, 0, 0, rows: 10, g0)));
-        Close(expected, await shard.ReadParametersAsync());
+        Close(expected, await ReadAsync(shard));
         ShardStats stats = await shard.GetStatsAsync();
         Assert.Equal(1, stats.Version);
         Assert.Equal(3, stats.Pushes);
@@ -49,7 +49,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         IParameterShardGrain shard = Shard(job);
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] g0 = Gradient(initial.Length, 0), g1 = Gradient(initial.Length, 1);
 
         Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Dense(1, 0, 0, 1, g0)));
@@ -57,7 +57,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         Assert.Equal(0, (await shard.GetStatsAsync()).Version);
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 1, 0, 1, g1)));
 
-        Close([.. initial.Select((w, i) => w - (LearningRate * Mean(g0[i], 1, g1[i], 1)))], await shard.ReadParametersAsync());
+        Close([.. initial.Select((w, i) => w - (LearningRate * Mean(g0[i], 1, g1[i], 1)))], await ReadAsync(shard));
     }
 
     [Fact]
@@ -67,13 +67,13 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         IParameterShardGrain shard = Shard(job);
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, workers: 2, backup: 1));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] g0 = Gradient(initial.Length, 0);
 
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 0, 0, 5, g0)));
         Assert.Equal(PushOutcome.Late, await shard.PushAsync(Dense(1, 1, 0, 5, Gradient(initial.Length, 1))));
 
-        Close([.. initial.Select((w, i) => w - (LearningRate * g0[i]))], await shard.ReadParametersAsync());
+        Close([.. initial.Select((w, i) => w - (LearningRate * g0[i]))], await ReadAsync(shard));
         ShardStats stats = await shard.GetStatsAsync();
         Assert.Equal(1, stats.Version);
         Assert.Equal(1, stats.LatePushes);
@@ -87,11 +87,11 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         IParameterShardGrain shard = Shard(job);
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => shard.PushAsync(Dense(1, 0, 3, 1, Gradient(initial.Length, 0))));
         Assert.Contains("step 3", error.Message, StringComparison.Ordinal);
-        Assert.Equal(initial, await shard.ReadParametersAsync());
+        Assert.Equal(initial, await ReadAsync(shard));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         ShardStats configured = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, shards: 2, index: 0, model: Hashed));
         Assert.Equal(9, configured.Length); // 17 parameters: [0, 9) and [9, 17)
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
 
         Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Sparse(1, 0, 0, rows: 1, [1, 3], [0.8f, -0.4f])));
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Sparse(1, 1, 0, rows: 3, [3, 5], [0.2f, 1.2f])));
@@ -111,11 +111,11 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         expected[1] -= LearningRate * Mean(0.8f, 1, 0, 3);
         expected[3] -= LearningRate * Mean(-0.4f, 1, 0.2f, 3);
         expected[5] -= LearningRate * Mean(0, 1, 1.2f, 3);
-        Close(expected, await shard.ReadParametersAsync());
+        Close(expected, await ReadAsync(shard));
 
         ParameterSlice byKey = await shard.PullAsync(Pull(1, minimumVersion: 1, keys: [1, 5, 8]));
         Assert.Equal(0, byKey.Start);
-        Close([expected[1], expected[5], expected[8]], byKey.Values);
+        Close([expected[1], expected[5], expected[8]], byKey.Values.Values);
         var outside = await Assert.ThrowsAsync<ArgumentException>(() => shard.PullAsync(Pull(1, keys: [2, 9])));
         Assert.Contains("key 9", outside.Message, StringComparison.Ordinal);
     }
@@ -127,14 +127,14 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         IParameterShardGrain shard = Shard(job);
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.ModelAveraging));
         await shard.BeginAsync(1);
-        float[] initial = await shard.ReadParametersAsync();
+        float[] initial = await ReadAsync(shard);
         float[] d0 = Gradient(initial.Length, 0), d1 = Gradient(initial.Length, 2);
 
         Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Dense(1, 0, 0, rows: 1, d0)));
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 1, 0, rows: 3, d1)));
 
         ParameterSlice slice = await shard.PullAsync(Pull(1, minimumVersion: 1));
-        Close([.. initial.Select((w, i) => w + Mean(d0[i], 1, d1[i], 3))], slice.Values);
+        Close([.. initial.Select((w, i) => w + Mean(d0[i], 1, d1[i], 3))], slice.Values.Values);
         Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Dense(1, 1, 0, rows: 3, d1)));
     }
 }

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using OrleansML.Grains.Shards;
-using OrleansML.GrainInterfaces;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
-using OrleansML.Runtime.Testing;
+using OrleansML.Shards;
 using OrleansML.Training.Tests.TestSupport;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
@@ -23,13 +21,13 @@ public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<S
         float[] g = Gradient(stats.Length, 0);
         await shard.PushAsync(Dense(1, 0, 0, 1, g));
         await shard.CheckpointAsync(1);
-        float[] atCheckpoint = await shard.ReadParametersAsync();
+        float[] atCheckpoint = await ReadAsync(shard);
         await shard.PushAsync(Dense(1, 0, 1, 1, g));
         await shard.PushAsync(Dense(1, 0, 2, 1, g));
-        Assert.NotEqual(atCheckpoint, await shard.ReadParametersAsync());
+        Assert.NotEqual(atCheckpoint, await ReadAsync(shard));
 
         Assert.Equal(1, await shard.RestoreAsync(1));
-        Assert.Equal(atCheckpoint, await shard.ReadParametersAsync());
+        Assert.Equal(atCheckpoint, await ReadAsync(shard));
         Assert.Equal([1L], (await shard.GetStatsAsync()).Checkpoints);
         await Assert.ThrowsAsync<InvalidOperationException>(() => shard.PullAsync(Pull(1)));
 
@@ -56,7 +54,7 @@ public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<S
         }
 
         Assert.Equal([2L, 4L, 6L], (await shard.GetStatsAsync()).Checkpoints);
-        float[] atSix = await shard.ReadParametersAsync();
+        float[] atSix = await ReadAsync(shard);
         await shard.CheckpointAsync(7);
         Assert.Equal([4L, 6L, 7L], (await shard.GetStatsAsync()).Checkpoints);
 
@@ -64,42 +62,41 @@ public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<S
         Assert.Equal(4, await shard.RestoreAsync(4));
         await shard.CheckpointAsync(5);
         Assert.Equal([4L, 5L], (await shard.GetStatsAsync()).Checkpoints);
-        Assert.NotEqual(atSix, await shard.ReadParametersAsync());
+        Assert.NotEqual(atSix, await ReadAsync(shard));
     }
 
     [Fact]
     public async Task A_shard_whose_silo_is_killed_reactivates_elsewhere_from_its_newest_checkpoint()
     {
-        await using TestCluster cluster = await TrainingClusters.DeployAsync(2);
+        await using InProcessTestCluster cluster = await TrainingClusters.DeployAsync(2);
         string job = NewJob("kill");
         IParameterShardGrain shard = cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0));
-        TestSilo victim = cluster.Silos[1];
-        cluster.PinGrain(shard, victim);
-        ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, workers: 1));
-        Assert.Equal(victim.Address.ToString(), stats.Silo);
+        InProcessSiloHandle victim = cluster.Silos[1];
+        ShardStats stats = null!;
+        await GrainPlacement.ActivateOnAsync(cluster, shard, victim, async () => stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, workers: 1)));
+        Assert.Equal(victim.SiloAddress.ToString(), stats.Silo);
         await shard.BeginAsync(1);
         float[] g = Gradient(stats.Length, 0);
         await shard.PushAsync(Dense(1, 0, 0, 1, g));
         await shard.CheckpointAsync(1);
         await shard.PushAsync(Dense(1, 0, 1, 1, g));
         await shard.CheckpointAsync(2);
-        float[] atTwo = await shard.ReadParametersAsync();
+        float[] atTwo = await ReadAsync(shard);
         await shard.PushAsync(Dense(1, 0, 2, 1, g));
 
-        cluster.PlacementHints.Unpin(((OrleansML.Runtime.Invocation.GrainReference)shard).GrainId);
         await cluster.KillSiloAsync(victim);
-        await cluster.WaitForLivenessToStabilizeAsync();
+        await cluster.WaitForLivenessToStabilizeAsync(didKill: true);
 
         ShardStats reactivated = await shard.GetStatsAsync();
         Assert.Equal([1L, 2L], reactivated.Checkpoints);
         Assert.Equal(2, reactivated.Version);
-        Assert.NotEqual(victim.Address.ToString(), reactivated.Silo);
-        Assert.Equal(atTwo, await shard.ReadParametersAsync());
+        Assert.NotEqual(victim.SiloAddress.ToString(), reactivated.Silo);
+        Assert.Equal(atTwo, await ReadAsync(shard));
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => shard.PullAsync(Pull(1)));
         Assert.Contains("(none", refused.Message, StringComparison.Ordinal);
 
         Assert.Equal(2, await shard.RestoreAsync(2));
-        Assert.Equal(atTwo, await shard.ReadParametersAsync());
+        Assert.Equal(atTwo, await ReadAsync(shard));
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, workers: 1));
         Assert.Equal(2, await shard.BeginAsync(2));
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(2, 0, 2, 1, g)));
@@ -108,8 +105,7 @@ public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<S
     [Fact]
     public async Task A_bsp_pull_that_can_never_be_satisfied_fails_with_a_timeout()
     {
-        await using TestCluster cluster = await TrainingClusters.DeployAsync(1, o => o.ConfigureSilo = (_, services) =>
-            services.Configure<ParameterShardOptions>(s => s.PullWaitTimeout = TimeSpan.FromMilliseconds(400)));
+        await using InProcessTestCluster cluster = await TrainingClusters.DeployAsync(1, configureShards: s => s.PullWaitTimeout = TimeSpan.FromMilliseconds(400));
         string job = NewJob("timeout");
         IParameterShardGrain shard = cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0));
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));

@@ -1,4 +1,4 @@
-using OrleansML.Runtime.Testing;
+using Orleans.TestingHost;
 using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Shards;
@@ -6,9 +6,9 @@ namespace OrleansML.Training.Tests.Shards;
 /// <summary>One single-silo cluster shared by a test class (each test uses its own job id).</summary>
 public sealed class ShardCluster : IAsyncLifetime
 {
-    private TestCluster? _cluster;
+    private InProcessTestCluster? _cluster;
 
-    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public async Task InitializeAsync() => _cluster = await TrainingClusters.DeployAsync(1);
 

@@ -1,7 +1,8 @@
-using OrleansML.GrainInterfaces;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
+using OrleansML.Shards;
+using OrleansML.Tensors;
 
 namespace OrleansML.Training.Tests.Shards;
 
@@ -35,14 +36,17 @@ internal static class ShardKit
         };
 
     public static GradientPush Dense(long attempt, int worker, long pushStep, int rows, float[] values) =>
-        new() { Attempt = attempt, WorkerId = worker, Step = pushStep, Rows = rows, Values = values };
+        new() { Attempt = attempt, WorkerId = worker, Step = pushStep, Rows = rows, Values = new FloatTensor(values) };
 
     public static GradientPush Sparse(long attempt, int worker, long pushStep, int rows, int[] keys, float[] values) =>
-        new() { Attempt = attempt, WorkerId = worker, Step = pushStep, Rows = rows, Keys = keys, Values = values };
+        new() { Attempt = attempt, WorkerId = worker, Step = pushStep, Rows = rows, Keys = new IndexTensor(keys), Values = new FloatTensor(values) };
 
     public static PullRequest Pull(long attempt, int worker = 0, long clock = 0, long minimumVersion = 0, int[]? keys = null,
         TensorCompression compression = TensorCompression.None) =>
-        new() { Attempt = attempt, WorkerId = worker, Step = clock, MinimumVersion = minimumVersion, Keys = keys, Compression = compression };
+        new() { Attempt = attempt, WorkerId = worker, Step = clock, MinimumVersion = minimumVersion, Keys = IndexTensor.Wrap(keys), Compression = compression };
+
+    /// <summary>The shard's whole slice as it is now.</summary>
+    public static async Task<float[]> ReadAsync(IParameterShardGrain shard) => (await shard.ReadParametersAsync()).Values;
 
     /// <summary>A gradient that differs per worker and per parameter.</summary>
     public static float[] Gradient(int length, int worker) =>

@@ -1,8 +1,7 @@
-using OrleansML.GrainInterfaces;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
-using OrleansML.Runtime;
+using OrleansML.Shards;
 
 namespace OrleansML.Training.Tests.TestSupport;
 

@@ -1,22 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
+using Orleans.TestingHost;
 using OrleansML.Grains.Hosting;
-using OrleansML.Runtime.Testing;
+using OrleansML.Grains.Jobs;
+using OrleansML.Grains.Shards;
 
 namespace OrleansML.Training.Tests.TestSupport;
 
-/// <summary>Test clusters that host the training grains (real loopback TCP, short failure detection).</summary>
-internal static class TrainingClusters
+/// <summary>
+/// In-process Orleans clusters (<see cref="InProcessTestCluster"/>: in-memory transport, in-process membership and
+/// grain directory) whose silos host the training grains, as a production silo does after
+/// <see cref="TrainingSiloBuilderExtensions.AddOrleansMLTraining"/>. What a test cluster adds, and why:
+/// <list type="bullet">
+/// <item>Grain storage "Default" (<see cref="SharedGrainStore"/>) and the reminder table
+/// (<see cref="SharedReminderTable"/>) live in the test process, shared by all silos of the cluster, so that state
+/// and reminders outlive a killed silo. Orleans' memory storage and in-memory reminders live in grains, which die
+/// with the silo that hosts them.</item>
+/// <item>Reminders may fire every second (<see cref="ReminderOptions.MinimumReminderPeriod"/>), so that a test can set
+/// <see cref="TrainingJobOptions.ReminderPeriod"/> that low and see a job resume quickly.</item>
+/// <item>No log files: the harness' default writes one per silo.</item>
+/// </list>
+/// Reuse a deployed cluster across a test class (a class or collection fixture) and give every test its own job and
+/// model names.
+/// </summary>
+public static class TrainingClusters
 {
-    /// <summary>Creates and deploys a cluster of <paramref name="silos"/> silos; disposed if deployment fails.</summary>
-    public static async Task<TestCluster> DeployAsync(int silos, Action<TestClusterOptions>? configure = null)
+    /// <summary>
+    /// Builds and deploys a cluster of <paramref name="silos"/> silos and its client; on failure nothing is left
+    /// running. Silos started later (<see cref="InProcessTestCluster.StartAdditionalSiloAsync()"/>) get the same
+    /// configuration and share the same storage and reminders.
+    /// </summary>
+    /// <param name="silos">Silos to start (1 or more).</param>
+    /// <param name="configureJobs">Adjusts every silo's <see cref="TrainingJobOptions"/>.</param>
+    /// <param name="configureShards">Adjusts every silo's <see cref="ParameterShardOptions"/>.</param>
+    /// <param name="configure">Further configuration of the cluster (silos, client, hosts), applied after the
+    /// defaults above, so it may replace them.</param>
+    public static async Task<InProcessTestCluster> DeployAsync(
+        int silos,
+        Action<TrainingJobOptions>? configureJobs = null,
+        Action<ParameterShardOptions>? configureShards = null,
+        Action<InProcessTestClusterBuilder>? configure = null)
     {
-        var options = new TestClusterOptions { InitialSiloCount = silos };
-        options.GrainAssemblies.Add(TrainingSiloBuilderExtensions.GrainAssembly);
-        options.GrainAssemblies.Add(typeof(GrainInterfaces.ShardLayout).Assembly);
-        configure?.Invoke(options);
-        var cluster = new TestCluster(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
+        var builder = new InProcessTestClusterBuilder(checked((short)silos));
+        builder.Options.ConfigureFileLogging = false;
+        var storage = new SharedGrainStore();
+        var reminders = new SharedReminderTable();
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddOrleansMLTraining(configureJobs, configureShards);
+            silo.Services.AddGrainStorage(SharedGrainStore.StorageName, (services, _) =>
+                storage.ForSilo(services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()));
+            silo.AddReminders();
+            silo.Services.AddSingleton<IReminderTable>(reminders);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        });
+        configure?.Invoke(builder);
+
+        InProcessTestCluster cluster = builder.Build();
         try
         {
             await cluster.DeployAsync();
+            await cluster.WaitForLivenessToStabilizeAsync();
             return cluster;
         }
         catch

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OrleansML.Benchmarks.Clusters;
+
+/// <summary>
+/// One <c>OrleansML.Silo</c> process started by a benchmark: configured through environment variables only (it asks
+/// nothing), ready once it prints its <c>silo ready</c> line on stdout. Its stderr (logs) is kept in a short ring so
+/// that a silo failing to start explains itself. Disposal kills it.
+/// </summary>
+internal sealed class SiloProcess : IDisposable
+{
+    private const string ReadyPrefix = "silo ready ";
+    private const int StderrLinesKept = 40;
+    private readonly Process _process;
+    private readonly Queue<string> _stderr = new();
+    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloProcess(Process process, string name, int siloPort, int gatewayPort)
+    {
+        _process = process;
+        Name = name;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    /// <summary>The silo's name (also its log prefix here).</summary>
+    public string Name { get; }
+
+    /// <summary>The port other silos connect to.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The port clients connect to.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The silo's <c>silo ready</c> line, once it printed it.</summary>
+    public string? ReadyLine => _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts the silo host at <paramref name="siloDll"/> with <paramref name="environment"/> added to this
+    /// process's environment and waits until it is ready.</summary>
+    public static async Task<SiloProcess> StartAsync(string siloDll, string name, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        if (!File.Exists(siloDll))
+        {
+            throw new FileNotFoundException($"The silo host {siloDll} does not exist: build it first (dotnet build Silo -c Release).", siloDll);
+        }
+
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(siloDll)!,
+        };
+        info.ArgumentList.Add(siloDll);
+        foreach ((string key, string value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var silo = new SiloProcess(new Process { StartInfo = info, EnableRaisingEvents = true }, name, siloPort, gatewayPort);
+        silo._process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith(ReadyPrefix, StringComparison.Ordinal) == true)
+            {
+                silo._ready.TrySetResult(e.Data);
+            }
+        };
+        silo._process.ErrorDataReceived += (_, e) => silo.KeepStderr(e.Data);
+        silo._process.Exited += (_, _) => silo._ready.TrySetException(new InvalidOperationException(
+            $"Silo {name} exited with code {silo._process.ExitCode} before it was ready. Its last log lines:{Environment.NewLine}{silo.RecentStderr()}"));
+        silo._process.Start();
+        silo._process.BeginOutputReadLine();
+        silo._process.BeginErrorReadLine();
+        try
+        {
+            await silo._ready.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            silo.Dispose();
+            throw new TimeoutException($"Silo {name} was not ready within {timeout.TotalSeconds:F0} s. Its last log lines:{Environment.NewLine}{silo.RecentStderr()}");
+        }
+        catch
+        {
+            silo.Dispose();
+            throw;
+        }
+
+        return silo;
+    }
+
+    /// <summary>A TCP port nothing listens on right now (the silo binds it a moment later).</summary>
+    public static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The silo's last log lines.</summary>
+    public string RecentStderr()
+    {
+        lock (_stderr)
+        {
+            return string.Join(Environment.NewLine, _stderr);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started, or already gone.
+        }
+
+        _process.Dispose();
+    }
+
+    private void KeepStderr(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_stderr)
+        {
+            _stderr.Enqueue(line);
+            if (_stderr.Count > StderrLinesKept)
+            {
+                _stderr.Dequeue();
+            }
+        }
+    }
+}

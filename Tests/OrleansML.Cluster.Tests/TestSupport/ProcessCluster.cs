@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Runtime;
+
+namespace OrleansML.Cluster.Tests.TestSupport;
+
+/// <summary>
+/// A cluster of <c>OrleansML.Silo</c> processes on its own PostgreSQL database (membership and reminders), its own
+/// blob container in Azurite (grain storage) and its own cluster id, with an in-process Orleans client that finds
+/// the gateways through the same database. Disposing it kills every silo process it started, removes the container
+/// and drops the database.
+/// </summary>
+internal sealed class ProcessCluster : IAsyncDisposable
+{
+    /// <summary>How long a silo process may take to print its ready line (a cold start on a loaded 2-core box).</summary>
+    private static readonly TimeSpan SiloStartLimit = TimeSpan.FromSeconds(90);
+
+    private readonly List<SiloProcess> _silos = [];
+    private readonly SiloTuning _tuning;
+    private ClusterDatabase? _database;
+    private IHost? _client;
+    private int _nextSilo;
+
+    private ProcessCluster(string name, SiloTuning tuning)
+    {
+        _tuning = tuning;
+        string id = $"{name}-{Guid.NewGuid():N}"[..Math.Min(name.Length + 13, 60)];
+        ClusterId = id;
+        ServiceId = "service-" + id;
+        BlobContainer = $"cluster-{Guid.NewGuid():N}";
+        LogDirectory = Path.Combine(Path.GetTempPath(), "orleansml-cluster-tests", id);
+        Directory.CreateDirectory(LogDirectory);
+    }
+
+    public string ClusterId { get; }
+
+    public string ServiceId { get; }
+
+    public string BlobContainer { get; }
+
+    /// <summary>Where each silo's output goes (one file per silo, kept after the run for diagnosis).</summary>
+    public string LogDirectory { get; }
+
+    public ClusterDatabase Database => _database ?? throw new InvalidOperationException("The cluster has not started.");
+
+    public IClusterClient Client => (_client ?? throw new InvalidOperationException("The cluster has not started.")).Services.GetRequiredService<IClusterClient>();
+
+    public IManagementGrain Management => Client.GetGrain<IManagementGrain>(0);
+
+    /// <summary>Every silo process started, in start order (killed ones included).</summary>
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    /// <summary>The silo processes still running.</summary>
+    public IReadOnlyList<SiloProcess> LiveSilos => [.. _silos.Where(s => !s.HasExited)];
+
+    private ClusterIdentity Identity => new(ClusterId, ServiceId, Database.ConnectionString, TestServices.Azurite, BlobContainer);
+
+    /// <summary>Creates the database, starts <paramref name="silos"/> silo processes and the client, and waits until
+    /// the cluster's membership lists every silo as active.</summary>
+    public static async Task<ProcessCluster> StartAsync(string name, int silos, SiloTuning tuning)
+    {
+        var cluster = new ProcessCluster(name, tuning);
+        try
+        {
+            cluster._database = await ClusterDatabase.CreateAsync();
+            // The first silo alone creates the membership version row; the others then join it together.
+            await cluster.StartSiloProcessAsync();
+            await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(_ => cluster.StartSiloProcessAsync()));
+            cluster._client = await StartClientAsync(cluster.Identity);
+            await cluster.WaitForActiveSilosAsync(TimeSpan.FromSeconds(60));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more silo process and waits until the cluster lists it as active.</summary>
+    public async Task<SiloProcess> AddSiloAsync()
+    {
+        SiloProcess silo = await StartSiloProcessAsync();
+        await WaitForActiveSilosAsync(TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>SIGKILL of one of this cluster's silo processes.</summary>
+    public void Kill(SiloProcess silo)
+    {
+        if (!_silos.Contains(silo))
+        {
+            throw new ArgumentException($"{silo} is not a silo of cluster {ClusterId}.", nameof(silo));
+        }
+
+        silo.Kill();
+    }
+
+    /// <summary>The silo's address in the cluster: the active membership entry at its silo port.</summary>
+    public async Task<SiloAddress> AddressOfAsync(SiloProcess silo)
+    {
+        MembershipEntry[] hosts = await Management.GetDetailedHosts(onlyActive: true);
+        return hosts.FirstOrDefault(h => h.SiloAddress.Endpoint.Port == silo.SiloPort)?.SiloAddress
+            ?? throw new InvalidOperationException($"{silo} is not an active member: {Describe(hosts)}");
+    }
+
+    /// <summary>The process listening at <paramref name="address"/>, or null for none of ours.</summary>
+    public SiloProcess? ProcessAt(SiloAddress? address) =>
+        address is null ? null : _silos.LastOrDefault(s => s.SiloPort == address.Endpoint.Port);
+
+    /// <summary>The process of the silo named <paramref name="name"/> (Orleans:Name), or null.</summary>
+    public SiloProcess? ProcessNamed(string? name) => _silos.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>Waits until membership declares the (killed) silo dead, through the management grain of any live
+    /// silo; returns how long it took.</summary>
+    public async Task<TimeSpan> WaitUntilDeclaredDeadAsync(SiloProcess silo, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        string last = "(no answer)";
+        while (clock.Elapsed < limit)
+        {
+            try
+            {
+                MembershipEntry[] hosts = await Management.GetDetailedHosts(onlyActive: false);
+                MembershipEntry? entry = hosts.FirstOrDefault(h => h.SiloAddress.Endpoint.Port == silo.SiloPort);
+                if (entry is { Status: SiloStatus.Dead })
+                {
+                    return clock.Elapsed;
+                }
+
+                last = Describe(hosts);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                last = $"{e.GetType().Name}: {e.Message}";
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{silo} was not declared dead within {limit.TotalSeconds:F0} s; last view: {last}");
+    }
+
+    /// <summary>The last lines of every silo's output, for failure messages.</summary>
+    public string DescribeSilos() => string.Join(Environment.NewLine, _silos.Select(s =>
+        $"--- {s} {(s.Killed ? "killed" : s.HasExited ? "EXITED" : "running")}, log {s.LogPath}:{Environment.NewLine}{s.Tail()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _client.StopAsync(timeout.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or OrleansException or TimeoutException)
+            {
+                // The silos are killed next anyway.
+            }
+
+            _client.Dispose();
+        }
+
+        foreach (SiloProcess silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        try
+        {
+            await TestServices.DeleteContainerAsync(BlobContainer);
+        }
+        finally
+        {
+            if (_database is not null)
+            {
+                await _database.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<SiloProcess> StartSiloProcessAsync()
+    {
+        int index;
+        lock (_silos)
+        {
+            index = _nextSilo++;
+        }
+
+        string name = $"silo-{index}";
+        int[] ports = FreePorts.Take(2);
+        SiloProcess silo = await SiloProcess.StartAsync(name, ports[0], ports[1], SiloEnvironment.For(Identity, name, ports[0], ports[1], _tuning), LogDirectory, SiloStartLimit);
+        lock (_silos)
+        {
+            _silos.Add(silo);
+            _silos.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        }
+
+        return silo;
+    }
+
+    /// <summary>Waits until the membership view the client's gateway has lists every running silo process as active
+    /// and no other silo as active (a killed one is dead).</summary>
+    private async Task WaitForActiveSilosAsync(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        string last = "(no answer)";
+        while (clock.Elapsed < limit)
+        {
+            try
+            {
+                MembershipEntry[] hosts = await Management.GetDetailedHosts(onlyActive: true);
+                var active = hosts.Select(h => h.SiloAddress.Endpoint.Port).Order().ToArray();
+                var expected = LiveSilos.Select(s => s.SiloPort).Order().ToArray();
+                if (active.SequenceEqual(expected))
+                {
+                    return;
+                }
+
+                last = Describe(hosts);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                last = $"{e.GetType().Name}: {e.Message}";
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the cluster did not list exactly the running silos as active within {limit.TotalSeconds:F0} s; last view: {last}{Environment.NewLine}{DescribeSilos()}");
+    }
+
+    private static async Task<IHost> StartClientAsync(ClusterIdentity identity)
+    {
+        // No appsettings or environment configuration: a developer's Orleans__ variables must not reach the client.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = identity.ClusterId;
+                o.ServiceId = identity.ServiceId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = SiloEnvironment.Invariant;
+                o.ConnectionString = identity.DatabaseConnectionString;
+            });
+            // The client learns of joined and dead gateways from the table within a couple of seconds.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+            // Every call the tests make answers within a second or two (long polls wait 1 s); one that meets a silo
+            // that has just died is retried sooner than after Orleans' 30 s default.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        });
+        IHost host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    private static string Describe(IEnumerable<MembershipEntry> hosts) =>
+        string.Join(", ", hosts.Select(h => $"{h.SiloName}@{h.SiloAddress} {h.Status}"));
+}
