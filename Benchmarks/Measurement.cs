@@ -49,6 +49,21 @@ public static class Measurement
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>The machine's load averages (1, 5, 15 min) as Linux reports them, or "unknown": printed with a
+    /// benchmark's figures, since other processes on a shared machine move them.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            string[] fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{fields[0]} {fields[1]} {fields[2]}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return "unknown";
+        }
+    }
+
     /// <summary>Prints one figure with its baseline and the ratio between them.</summary>
     public static void Report(string name, double value, string unit, string baselineName, double baseline)
     {

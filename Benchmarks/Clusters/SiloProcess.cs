@@ -25,7 +25,7 @@ internal sealed class SiloProcess : IDisposable
         GatewayPort = gatewayPort;
     }
 
-    /// <summary>The silo's name (also its log prefix here).</summary>
+    /// <summary>The silo's name (its <c>Orleans:Name</c>).</summary>
     public string Name { get; }
 
     /// <summary>The port other silos connect to.</summary>
@@ -33,9 +33,6 @@ internal sealed class SiloProcess : IDisposable
 
     /// <summary>The port clients connect to.</summary>
     public int GatewayPort { get; }
-
-    /// <summary>The silo's <c>silo ready</c> line, once it printed it.</summary>
-    public string? ReadyLine => _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
 
     public int ProcessId => _process.Id;
 

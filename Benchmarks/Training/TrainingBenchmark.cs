@@ -43,7 +43,7 @@ internal static class TrainingBenchmark
             PartitionedDataset.Write(work, "fashion-train", data.Train, 2);
             PartitionedDataset.Write(work, "fashion-test", data.Test, 2);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"softmax regression 784x10 on Fashion-MNIST ({data.Train.RowCount} rows), {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Mode}, Adam {settings.LearningRate}, {settings.Rounds} rounds"));
+                $"softmax regression 784x10 on Fashion-MNIST ({data.Train.RowCount} rows), {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Mode}, Adam {settings.LearningRate}, {settings.Rounds} rounds; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
 
             var localOptions = new LocalTrainerOptions
             {
@@ -79,6 +79,7 @@ internal static class TrainingBenchmark
                     $"  1 silo / LocalTrainer {oneRate / localRate:F3};  2 silos / 1 silo {twoRate / oneRate:F3};  2 threads / 1 thread {parallelRate / localRate:F3}"));
             }
 
+            await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
             double cost = Measurement.Median(costRatios);
             double scale = Measurement.Median(scaleRatios);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

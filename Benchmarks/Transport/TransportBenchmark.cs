@@ -24,7 +24,7 @@ internal static class TransportBenchmark
         SiloAddress[] silos = await client.ActiveSilosAsync(cluster, TimeSpan.FromSeconds(60));
         ProbeLink link = await ProbeLink.ConnectAsync(client.Client, silos[0], silos[1], TimeSpan.FromSeconds(60));
         IPEndPoint rawEndPoint = await raw.ListeningAsync(TimeSpan.FromSeconds(30));
-        await output.WriteLineAsync($"silo A {silos[0]} (pid {cluster.Silos[0].ProcessId}), silo B {silos[1]} (pid {cluster.Silos[1].ProcessId}); raw server pid {raw.ProcessId}; {Environment.ProcessorCount} cores");
+        await output.WriteLineAsync($"silo A {silos[0]} (pid {cluster.Silos[0].ProcessId}), silo B {silos[1]} (pid {cluster.Silos[1].ProcessId}); raw server pid {raw.ProcessId}; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}");
 
         await link.WarmUpAsync(settings, settings.WarmUp * 2);
         var rawRounds = new List<RawFigures>();
@@ -42,6 +42,7 @@ internal static class TransportBenchmark
         await output.WriteLineAsync(
             Invariant($"silo A -> silo B grain calls vs raw TCP, two processes each, loopback; {settings.Rounds} rounds of {settings.RoundTrips} round trips and ") +
             Invariant($"{settings.BulkMessages} x {settings.BulkBytes >> 20} MiB FloatTensor pushes (arguments) and pulls (results), {settings.InFlight} in flight (raw: frames streamed one way)"));
+        await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
         await output.WriteLineAsync("  figure                         grain min / median / max        raw min / median / max      ratio of medians (min..max of per-round ratios)");
         double rtt = await RowAsync(output, "round trip p50 (us)", grainRounds.Select(g => g.RttP50Us), rawRounds.Select(r => r.RttP50Us), "target <= 1.5");
         await RowAsync(output, "round trip p99 (us)", grainRounds.Select(g => g.RttP99Us), rawRounds.Select(r => r.RttP99Us), "");

@@ -5,7 +5,7 @@ namespace OrleansML.Diagnostics;
 /// <summary>
 /// Reaches the <see cref="ITransportProbeGrain"/> of a chosen silo. A probe's key is its silo's address, and the call
 /// that activates it must carry that silo as a placement hint, which <see cref="CallAsync{TResult}"/> does: a probe
-/// activated anywhere else refuses every call and deactivates, so that the next call places it again.
+/// activated anywhere else refuses every call and migrates to its silo, so that a retry reaches it there.
 /// </summary>
 public static class TransportProbe
 {

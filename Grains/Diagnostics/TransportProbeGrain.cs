@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using OrleansML.Diagnostics;
 using OrleansML.Grains.Placement;
 using OrleansML.Tensors;
@@ -12,7 +13,7 @@ namespace OrleansML.Grains.Diagnostics;
 /// <summary>
 /// See <see cref="ITransportProbeGrain"/>. Placed by <see cref="SpreadPlacement"/>, which honours the placement hint
 /// <see cref="TransportProbe.CallAsync{TResult}"/> sets; a probe that lands on another silo than its key names
-/// refuses calls and deactivates. Reentrant: it keeps no state a turn could see half-changed (the tensor it provides
+/// refuses calls and migrates there. Reentrant: it keeps no state a turn could see half-changed (the tensor it provides
 /// is replaced, never modified), and two probes measuring each other must not wait on each other.
 /// </summary>
 [SpreadPlacement]
@@ -24,6 +25,7 @@ internal sealed partial class TransportProbeGrain(
 {
     private readonly TransportProbeOptions _options = Validated(options.Value);
     private string? _misplaced;
+    private SiloAddress? _intended;
     private FloatTensor _provided = FloatTensor.Empty;
 
     private string Silo => localSilo.SiloAddress.ToParsableString();
@@ -34,10 +36,11 @@ internal sealed partial class TransportProbeGrain(
         SiloAddress? intended = TransportProbe.SiloOf(key);
         if (intended is null || !intended.Equals(localSilo.SiloAddress))
         {
+            _intended = intended;
             _misplaced = intended is null
                 ? $"'{key}' is not a silo address: a transport probe's key is its silo's address (TransportProbe.KeyFor)."
                 : $"The transport probe of silo {key} was activated on silo {Silo}: the call that activated it carried no placement hint for {key} " +
-                  "(use TransportProbe.CallAsync), or that silo was not yet in this silo's membership view. It deactivates; retry.";
+                  "(use TransportProbe.CallAsync), or that silo was not yet in this silo's membership view. It moves to its silo once idle; retry.";
         }
 
         return Task.CompletedTask;
@@ -244,13 +247,27 @@ internal sealed partial class TransportProbeGrain(
 
     private long Deadline() => Stopwatch.GetTimestamp() + (long)(_options.MaximumDuration.TotalSeconds * Stopwatch.Frequency);
 
+    /// <summary>Refuses a call on a probe that runs elsewhere than its key says. Such a probe migrates to its silo
+    /// (the migration's placement sees the hint); merely deactivating left later calls with the silo's cached address
+    /// of the grain, and they activated it on the wrong silo again.</summary>
     private void EnsurePlaced()
     {
-        if (_misplaced is not null)
+        if (_misplaced is null)
+        {
+            return;
+        }
+
+        if (_intended is null)
         {
             DeactivateOnIdle();
-            throw new InvalidOperationException(_misplaced);
         }
+        else
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, _intended);
+            MigrateOnIdle();
+        }
+
+        throw new InvalidOperationException(_misplaced);
     }
 
     private static TransportProbeOptions Validated(TransportProbeOptions options)
