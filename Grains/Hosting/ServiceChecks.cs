@@ -43,7 +43,17 @@ internal static partial class ServiceChecks
 
         if (settings.DefaultStorage is null)
         {
-            CheckWritable(Path.Combine(settings.DataDirectory, LocalDataDirectory.GrainStateFolder), "OrleansML:DataDirectory");
+            string dataDirectory;
+            try
+            {
+                dataDirectory = settings.DataDirectory;
+            }
+            catch (InvalidOperationException exception)
+            {
+                throw SiloStartupChecks.Invalid(exception.Message, exception);
+            }
+
+            CheckWritable(Path.Combine(dataDirectory, LocalDataDirectory.GrainStateFolder), "OrleansML:DataDirectory");
         }
     }
 

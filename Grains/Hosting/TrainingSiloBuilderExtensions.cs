@@ -19,7 +19,8 @@ public static class TrainingSiloBuilderExtensions
     /// <c>OrleansML</c> configuration section, then <paramref name="configureJobs"/> and
     /// <paramref name="configureShards"/>, and validated when the silo starts) and a <see cref="TimeProvider"/>.
     /// The grains keep their state in the grain storage named "Default" and their reminders in the silo's
-    /// reminder service: configure both, as for any Orleans application.
+    /// reminder service: configure both, as for any Orleans application, or call
+    /// <see cref="OrleansMLSiloBuilderExtensions.UseOrleansMLProviders"/>, which chooses them from configuration.
     /// </summary>
     public static ISiloBuilder AddOrleansMLTraining(
         this ISiloBuilder builder,

@@ -13,7 +13,8 @@ internal interface IJobHost
 
     IGrainFactory Grains { get; }
 
-    /// <summary>The active silos as this silo's membership view (the one placement uses) sees them now.</summary>
+    /// <summary>The silos placement can put workers and shards on now, as this silo sees them: active in its membership
+    /// view and listed by its cluster manifest as hosting both grain types (placement's own source).</summary>
     IReadOnlyList<SiloAddress> ActiveSilos { get; }
 
     TrainingJobOptions Options { get; }

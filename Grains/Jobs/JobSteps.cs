@@ -22,9 +22,9 @@ internal static class JobSteps
     }
 
     /// <summary>The workers for the next epoch and the active silos: one per active silo when elastic (never
-    /// fewer than the spec's, never more than the partitions). <paramref name="active"/> is the coordinator
-    /// silo's own membership view, the one the runtime places the workers with: a fresher source (the table)
-    /// could count a joining silo that placement does not see yet, and put the extra worker on an old silo.</summary>
+    /// fewer than the spec's, never more than the partitions). <paramref name="active"/> are the silos the
+    /// coordinator silo's placement can use now (<see cref="IJobHost.ActiveSilos"/>): counting a joining silo that
+    /// placement does not offer yet would put the extra worker on an old silo.</summary>
     public static (int Workers, List<string> Silos) ChooseWorkers(IReadOnlyList<SiloAddress> active, TrainingSpec spec, int partitions)
     {
         List<string> addresses = [.. active.Select(s => s.ToString()).Order(StringComparer.Ordinal)];

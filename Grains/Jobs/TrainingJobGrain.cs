@@ -1,5 +1,6 @@
 using OrleansML.Shards;
 using OrleansML.Tensors;
+using OrleansML.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -22,6 +23,7 @@ public sealed partial class TrainingJobGrain(
     IOptions<TrainingJobOptions> options,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
+    IClusterManifestProvider manifests,
     TimeProvider time,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, IRemindable, IJobHost
 #pragma warning restore CA1001
@@ -39,8 +41,22 @@ public sealed partial class TrainingJobGrain(
 
     IGrainFactory IJobHost.Grains => GrainFactory;
 
-    IReadOnlyList<SiloAddress> IJobHost.ActiveSilos =>
-        [.. membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)];
+    IReadOnlyList<SiloAddress> IJobHost.ActiveSilos
+    {
+        get
+        {
+            // Placement picks from the silos the cluster manifest says host the grain type, and the manifest learns
+            // of a joining silo a moment after membership does: a silo counted before then would get no worker.
+            GrainType workers = GrainFactory.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(this.GetPrimaryKeyString(), 0)).GetGrainId().Type;
+            GrainType shards = GrainFactory.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(this.GetPrimaryKeyString(), 0)).GetGrainId().Type;
+            var hosting = manifests.Current.Silos;
+            return [.. membership.CurrentSnapshot.Members.Values
+                .Where(m => m.Status == SiloStatus.Active
+                    && hosting.TryGetValue(m.SiloAddress, out var manifest)
+                    && manifest.Grains.ContainsKey(workers) && manifest.Grains.ContainsKey(shards))
+                .Select(m => m.SiloAddress)];
+        }
+    }
 
     TrainingJobOptions IJobHost.Options => options.Value;
 

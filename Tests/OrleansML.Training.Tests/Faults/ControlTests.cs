@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using OrleansML.Jobs;
 using Orleans.TestingHost;
+using OrleansML.Jobs;
 using OrleansML.Training.Tests.TestSupport;
 using Xunit.Abstractions;
 

@@ -7,7 +7,9 @@ using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
 
-/// <summary>A silo added mid-training takes on work at a later epoch; training continues throughout.</summary>
+/// <summary>A silo added mid-training takes on work at a later epoch; training continues throughout. The job pauses
+/// at an epoch boundary while the silo joins (<see cref="FaultCluster.JoinSiloAsync"/>) and rebalances when it
+/// resumes; a silo that leaves is killed with the job's calls in flight on it.</summary>
 [Collection(FaultTestGroup.Name)]
 public sealed class ElasticTests(ITestOutputHelper output)
 {
@@ -23,10 +25,10 @@ public sealed class ElasticTests(ITestOutputHelper output)
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
         Assert.Equal(2, before.Workers);
 
-        InProcessSiloHandle added = await cluster.StartAdditionalSiloAsync();
-        await cluster.WaitForLivenessToStabilizeAsync();
-        int epochAtJoin = (await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).GetStatusAsync()).EpochsCompleted;
+        int epochAtJoin = (await FaultCluster.PauseAsync(cluster.Client, spec.JobId!)).EpochsCompleted;
         Assert.True(epochAtJoin < spec.Epochs, "the job finished before the silo joined: make it longer");
+        InProcessSiloHandle added = await FaultCluster.JoinSiloAsync(cluster);
+        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).ResumeAsync();
 
         // Watch where the job's grains live while it trains (the directory is authoritative): a worker (of any
         // placement generation) or a shard must land on the new silo.
@@ -76,10 +78,10 @@ public sealed class ElasticTests(ITestOutputHelper output)
         JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, s => s.EpochsCompleted >= 2);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
 
-        InProcessSiloHandle added = await cluster.StartAdditionalSiloAsync();
-        await cluster.WaitForLivenessToStabilizeAsync();
-        int epochAtJoin = (await job.GetStatusAsync()).EpochsCompleted;
+        int epochAtJoin = (await FaultCluster.PauseAsync(cluster.Client, spec.JobId!)).EpochsCompleted;
         Assert.True(epochAtJoin < spec.Epochs - 1, "the job finished before the silo joined: make it longer");
+        InProcessSiloHandle added = await FaultCluster.JoinSiloAsync(cluster);
+        await job.ResumeAsync();
 
         // Watch the directory while the job trains: a shard (not just a worker) must come to live on the new silo.
         int shardsOnNewSilo = 0;

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using OrleansML.Grains.Jobs;
-using OrleansML.Grains.Shards;
 using OrleansML.Jobs;
 using OrleansML.Shards;
 using OrleansML.Training.Tests.TestSupport;
@@ -177,6 +175,28 @@ internal static class FaultCluster
         }
 
         throw new TimeoutException($"job {jobId} did not get there within {limit ?? JobDeadline}; last status: {Describe(last)}; last error: {lastError}");
+    }
+
+    /// <summary>Pauses the job and waits until it stops at an epoch boundary; fails if it ended first.</summary>
+    public static async Task<JobStatus> PauseAsync(IGrainFactory grains, string jobId)
+    {
+        await grains.GetGrain<ITrainingJobGrain>(jobId).PauseAsync();
+        JobStatus paused = await WaitAsync(grains, jobId, s => s.State == JobState.Paused, TimeSpan.FromSeconds(15));
+        Assert.True(paused.State == JobState.Paused, $"the job did not pause: {Describe(paused)}");
+        return paused;
+    }
+
+    /// <summary>
+    /// Starts a silo and waits until every silo sees it active and knows its grain types (placement offers a silo
+    /// only then). Call it while the job is paused: a join takes wall-clock time (membership, then the cluster
+    /// manifest) that a job of these tests, a fraction of a second an epoch, could outrun entirely.
+    /// </summary>
+    public static async Task<InProcessSiloHandle> JoinSiloAsync(InProcessTestCluster cluster)
+    {
+        InProcessSiloHandle added = await cluster.StartAdditionalSiloAsync();
+        await cluster.WaitForLivenessToStabilizeAsync();
+        await cluster.WaitForClusterManifestToStabilizeAsync();
+        return added;
     }
 
     public static Task<JobStatus> WaitForFinalAsync(IGrainFactory grains, string jobId, TimeSpan? limit = null, ICollection<string>? reasons = null) =>

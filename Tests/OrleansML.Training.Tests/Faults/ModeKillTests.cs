@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Orleans.TestingHost;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
-using Orleans.TestingHost;
 using OrleansML.Training.Tests.TestSupport;
 using Xunit.Abstractions;
 

@@ -24,9 +24,10 @@ public sealed class RebalanceCleanupTests(ITestOutputHelper output)
         await job.StartAsync(spec);
         Assert.False((await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, s => s.EpochsCompleted >= 1)).IsFinal);
 
-        // A joining silo moves the shards to generation 1.
-        await cluster.StartAdditionalSiloAsync();
-        await cluster.WaitForLivenessToStabilizeAsync();
+        // A silo joins while the job is paused; when it resumes, the shards move to generation 1.
+        await FaultCluster.PauseAsync(cluster.Client, spec.JobId!);
+        await FaultCluster.JoinSiloAsync(cluster);
+        await job.ResumeAsync();
         JobStatus rebalanced = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, s => s.ShardGeneration >= 1);
         Assert.False(rebalanced.IsFinal, $"the job ended before it rebalanced: {FaultCluster.Describe(rebalanced)}");
 

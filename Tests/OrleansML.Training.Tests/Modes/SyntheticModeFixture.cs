@@ -1,7 +1,7 @@
+using Orleans.TestingHost;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
-using Orleans.TestingHost;
 using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Modes;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansML.Jobs;
 using OrleansML.Shards;
 using OrleansML.Tensors;
-using OrleansML.Jobs;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;

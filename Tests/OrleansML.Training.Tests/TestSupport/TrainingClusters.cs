@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -30,9 +29,10 @@ namespace OrleansML.Training.Tests.TestSupport;
 public static class TrainingClusters
 {
     /// <summary>
-    /// Builds and deploys a cluster of <paramref name="silos"/> silos and its client; on failure nothing is left
-    /// running. Silos started later (<see cref="InProcessTestCluster.StartAdditionalSiloAsync()"/>) get the same
-    /// configuration and share the same storage and reminders.
+    /// Builds and deploys a cluster of <paramref name="silos"/> silos and its client, and waits until every silo sees
+    /// the others (membership and cluster manifest); on failure nothing is left running. Silos started later
+    /// (<see cref="InProcessTestCluster.StartAdditionalSiloAsync()"/>) get the same configuration and share the same
+    /// storage and reminders.
     /// </summary>
     /// <param name="silos">Silos to start (1 or more).</param>
     /// <param name="configureJobs">Adjusts every silo's <see cref="TrainingJobOptions"/>.</param>
@@ -65,7 +65,9 @@ public static class TrainingClusters
         try
         {
             await cluster.DeployAsync();
+            // Every silo sees every other active and knows its grain types: placement offers a silo only then.
             await cluster.WaitForLivenessToStabilizeAsync();
+            await cluster.WaitForClusterManifestToStabilizeAsync();
             return cluster;
         }
         catch

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using Orleans.TestingHost;
 using OrleansML.Jobs;
 using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Wire;
 
