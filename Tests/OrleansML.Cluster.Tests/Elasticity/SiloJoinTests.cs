@@ -37,7 +37,7 @@ public sealed class SiloJoinTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_silo_started_mid_job_runs_workers_or_shards_of_the_job_after_the_next_epoch_boundary()
     {
         ProcessCluster cluster = _cluster!;
-        TrainingSpec spec = JobRuns.Logistic(_data!, "join", epochs: 6) with { Elastic = true, Workers = 2 };
+        TrainingSpec spec = JobRuns.Logistic(_data!, "join", epochs: 16) with { Elastic = true, Workers = 2 };
         await JobRuns.StartAsync(cluster.Client, spec);
         JobStatus before = await JobRuns.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 1, TimeSpan.FromSeconds(60), context: cluster.DescribeSilos);
         Assert.Equal(2, before.Workers);
@@ -51,31 +51,33 @@ public sealed class SiloJoinTests(ITestOutputHelper output) : IAsyncLifetime
         SiloProcess joined = await cluster.AddSiloAsync();
         SiloAddress joinedAddress = await cluster.AddressOfAsync(joined);
         int joinedAtEpoch = paused.EpochsCompleted;
-        Assert.True(joinedAtEpoch < spec.Epochs, $"the job ended before the new silo joined ({joinedAtEpoch} epochs done)");
+        // Room for the rebalance: the coordinator's silo may see the new silo an epoch or two after the client does.
+        Assert.True(joinedAtEpoch <= spec.Epochs - 4, $"the job paused too late to leave room for the rebalance ({joinedAtEpoch} of {spec.Epochs} epochs done)");
         await JobRuns.Grain(cluster.Client, spec).ResumeAsync();
 
-        // The rebalance: a new generation of 3 workers, and shards handed to a new generation.
-        JobStatus moved = await JobRuns.WaitAsync(cluster.Client, spec.JobId!, st => st.WorkerGeneration >= 1 && st.State == JobState.Running, TimeSpan.FromSeconds(60), context: cluster.DescribeSilos);
-        Assert.False(moved.IsFinal, $"the job ended without moving onto the new silo: {JobRuns.Describe(moved)}");
+        // The rebalance at an epoch boundary after the coordinator's silo sees the new one: a new generation of 3
+        // workers, and the shards handed to a new generation, all placed over the 3 silos. Workers and shards stay
+        // active after the job, so their silos can be read at the end.
+        JobStatus final = await JobRuns.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(120), context: cluster.DescribeSilos);
         var onJoined = new List<string>();
-        for (int i = 0; i < moved.Workers; i++)
+        for (int i = 0; i < final.Workers; i++)
         {
-            IPartitionWorkerGrain worker = cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(spec.JobId!, i, moved.WorkerGeneration));
+            IPartitionWorkerGrain worker = cluster.Client.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(spec.JobId!, i, final.WorkerGeneration));
             if (Equals(await GrainPlacement.HostOfAsync(cluster, worker), joinedAddress))
             {
                 onJoined.Add($"worker {i}");
             }
         }
 
-        JobStatus final = await JobRuns.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(120), context: cluster.DescribeSilos);
         ShardStats[] shards = await JobRuns.ShardStatsAsync(cluster.Client, final);
         onJoined.AddRange(shards.Where(st => st.Silo == joinedAddress.ToString() && st.Pushes > 0).Select(st => $"shard {st.ShardIndex} ({st.Pushes} pushes)"));
-        output.WriteLine($"{joined.Name} joined after epoch {joinedAtEpoch}; rebalanced to {moved.Workers} workers (generation {moved.WorkerGeneration}), shard generation {moved.ShardGeneration}; " +
-            $"on the new silo: {string.Join(", ", onJoined)}. {JobRuns.Describe(final)}; workers per epoch [{string.Join(", ", final.History.Select(m => m.Workers))}]");
+        output.WriteLine($"{joined.Name} joined after epoch {joinedAtEpoch}; on the new silo: {string.Join(", ", onJoined)}. {JobRuns.Describe(final)}; " +
+            $"workers per epoch [{string.Join(", ", final.History.Select(m => m.Workers))}]");
 
         JobRuns.AssertCompleted(final, cluster.DescribeSilos);
-        Assert.Equal(3, moved.Workers);
-        Assert.True(final.ShardGeneration >= 1, $"the shards never moved: {JobRuns.Describe(final)}");
+        Assert.Equal(3, final.Workers);
+        Assert.Equal(1, final.WorkerGeneration);
+        Assert.Equal(1, final.ShardGeneration);
         Assert.NotEmpty(onJoined);
         // The epochs after the move ran with 3 workers, without a failed attempt.
         Assert.Equal(3, final.History[^1].Workers);

@@ -1,4 +1,5 @@
 using Npgsql;
+using Orleans.Runtime;
 using OrleansML.Grains.Hosting.Database;
 
 namespace OrleansML.Cluster.Tests.TestSupport;
@@ -38,14 +39,17 @@ internal sealed class ClusterDatabase : IAsyncDisposable
         return database;
     }
 
-    /// <summary>Runs one query in this database on a fresh connection (the server may have restarted since the
-    /// last one) and returns the first column of the first row.</summary>
-    public async Task<object?> ScalarAsync(string sql)
+    /// <summary>The status the membership table records for the newest silo of cluster <paramref name="clusterId"/> at
+    /// <paramref name="port"/> (null: no such row), read straight from PostgreSQL, independent of any silo's view.</summary>
+    public async Task<SiloStatus?> MembershipStatusAsync(string clusterId, int port)
     {
         await using var connection = new NpgsqlConnection(Unpooled(ConnectionString));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT Status FROM OrleansMembershipTable WHERE DeploymentId = @cluster AND Port = @port ORDER BY Generation DESC LIMIT 1", connection);
+        command.Parameters.AddWithValue("cluster", clusterId);
+        command.Parameters.AddWithValue("port", port);
+        return await command.ExecuteScalarAsync() is int status ? (SiloStatus)status : null;
     }
 
     public async ValueTask DisposeAsync()

@@ -89,10 +89,6 @@ internal static class GrainPlacement
     public static Task<int> ActivationCountAsync(ProcessCluster cluster, IAddressable grain) =>
         cluster.Management.GetGrainActivationCount((GrainReference)grain);
 
-    /// <summary>The name of the silo where the directory says <paramref name="grain"/> is active, or null.</summary>
-    public static async Task<string?> SiloNameOfAsync(ProcessCluster cluster, IAddressable grain) =>
-        cluster.ProcessAt(await HostOfAsync(cluster, grain))?.Name;
-
     /// <summary>
     /// OrleansML grains that are active on more than one silo right now, each as "grain id: silo, silo", from the
     /// activations every active silo reports (Orleans' own system and stateless-worker grains are left out).

@@ -71,9 +71,6 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Whether the test killed it.</summary>
     public bool Killed { get; private set; }
 
-    /// <summary>The silo's <c>silo ready</c> line, once printed.</summary>
-    public string? ReadyLine => _ready.Task.IsCompletedSuccessfully ? _ready.Task.Result : null;
-
     /// <summary>Starts the silo and waits for its ready line; fails with its output if it exits or does not get
     /// ready within <paramref name="readyTimeout"/>.</summary>
     public static async Task<SiloProcess> StartAsync(string name, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> environment, string logDirectory, TimeSpan readyTimeout)

@@ -11,12 +11,11 @@ namespace OrleansML.Cluster.Tests.TestSupport;
 /// </summary>
 internal sealed class TrainingData : IDisposable
 {
-    private TrainingData(string directory, string train, string test, int trainRows)
+    private TrainingData(string directory, string train, string test)
     {
         Directory = directory;
         TrainManifest = train;
         TestManifest = test;
-        TrainRows = trainRows;
     }
 
     public const int Features = 16;
@@ -26,8 +25,6 @@ internal sealed class TrainingData : IDisposable
     public string TrainManifest { get; }
 
     public string TestManifest { get; }
-
-    public int TrainRows { get; }
 
     /// <summary>Writes <paramref name="rows"/> rows: 80% for training in <paramref name="partitions"/> partitions,
     /// 20% held out in 2.</summary>
@@ -39,7 +36,7 @@ internal sealed class TrainingData : IDisposable
         (DenseDataset train, DenseDataset test) = DatasetOperations.SplitTrainTest(all, 0.2, seed: 7);
         PartitionedDataset.Write(directory, "train", train, partitions);
         PartitionedDataset.Write(directory, "test", test, 2);
-        return new TrainingData(directory, Manifest(directory, "train"), Manifest(directory, "test"), train.RowCount);
+        return new TrainingData(directory, Manifest(directory, "train"), Manifest(directory, "test"));
     }
 
     public void Dispose()
