@@ -142,7 +142,7 @@ internal sealed class JobGroup
 
     /// <summary>The newest checkpoint id every shard holds that is at least <paramref name="atLeast"/>: under
     /// BSP, shards checkpoint at the same versions, so all of them can roll back to one consistent model.</summary>
-    public async Task<long> CommonCheckpointAsync(long atLeast)
+    public async Task<long> CommonCheckpointAsync(long atLeast, long preferBefore = long.MaxValue)
     {
         ShardStats[] stats = await Task.WhenAll(Shards.Select(s => s.GetStatsAsync()));
         IEnumerable<long> common = stats[0].Checkpoints;
@@ -158,7 +158,10 @@ internal sealed class JobGroup
                 $"No checkpoint at or after step {atLeast} is held by every shard ({string.Join("; ", stats.Select(s => $"shard {s.ShardIndex}: [{string.Join(", ", s.Checkpoints)}]"))}).");
         }
 
-        return usable.Max();
+        // A checkpoint at the epoch's end (written just before a coordinator died, with the record not yet saved)
+        // would replay no step, and the epoch's train loss would be lost: an earlier one in the epoch replays it.
+        long[] inside = [.. usable.Where(id => id < preferBefore)];
+        return inside.Length > 0 ? inside.Max() : usable.Max();
     }
 
     /// <summary>Fails the shards' pending pulls, best effort: a shard that cannot be reached has no pulls to fail.</summary>

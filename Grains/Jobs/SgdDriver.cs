@@ -168,15 +168,15 @@ internal sealed partial class SgdDriver(IJobHost host)
         int steps = _record.StepsPerEpoch;
         await group.ConfigureShardsAsync(workers);
         long firstStep = _record.CheckpointStep;
+        long epochEnd = (long)epoch * steps;
         if (needsRestore)
         {
-            firstStep = await group.CommonCheckpointAsync(_record.CheckpointStep);
+            firstStep = await group.CommonCheckpointAsync(_record.CheckpointStep, preferBefore: epochEnd);
             await group.RestoreAsync(firstStep);
         }
 
         await group.BeginAsync(attempt);
         WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, steps, host.Options.WorkerRunSlice))];
-        long epochEnd = (long)epoch * steps;
         Debug.Assert(firstStep >= epochEnd - steps && firstStep <= epochEnd, "an attempt starts inside its epoch");
         // Workers read their partitions before the clock starts: an epoch's time and examples/s measure training.
         await Task.WhenAll(assignments.Select((a, i) => group.Worker(i).LoadAsync(a)));
@@ -190,7 +190,8 @@ internal sealed partial class SgdDriver(IJobHost host)
         var metrics = new EpochMetrics
         {
             Epoch = epoch,
-            TrainLoss = results.Sum(r => r.LossSum) / Math.Max(1, results.Sum(r => r.Rows)),
+            // No rows: the shards held only the epoch's end, so its loss is unknown (NaN), not 0.
+            TrainLoss = results.Sum(r => r.Rows) > 0 ? results.Sum(r => r.LossSum) / results.Sum(r => r.Rows) : double.NaN,
             Examples = results.Sum(r => r.Rows),
             Seconds = seconds,
             Workers = workers,
