@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using System.Diagnostics;
 using OrleansML.Cluster.Tests.TestSupport;
 using OrleansML.Jobs;

@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using Npgsql;
 using Orleans.Runtime;
 using OrleansML.Grains.Hosting.Database;

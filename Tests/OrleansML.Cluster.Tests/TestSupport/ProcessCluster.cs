@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -161,7 +162,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
         try
         {
-            await TestServices.DeleteContainerAsync(BlobContainer);
+            await TestServices.DeleteBlobContainerAsync(BlobContainer);
         }
         finally
         {

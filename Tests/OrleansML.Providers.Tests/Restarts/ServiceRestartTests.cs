@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using Orleans.Storage;
 using OrleansML.Providers.Tests.TestSupport;
 using static OrleansML.Providers.Tests.Storage.StorageProbe;

@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using System.Net;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using Npgsql;
 
 namespace OrleansML.Providers.Tests.TestSupport;

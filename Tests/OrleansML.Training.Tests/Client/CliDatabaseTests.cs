@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using Npgsql;
 using OrleansML.Training.Tests.Client.Support;
 

@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
