@@ -36,9 +36,9 @@ internal interface IJobHost
     /// <summary>Marks the job paused (the driver reached an epoch boundary with a pause requested).</summary>
     Task EnterPauseAsync();
 
-    /// <summary>The L-BFGS state bytes (empty when none).</summary>
-    byte[] LbfgsState { get; }
+    /// <summary>The L-BFGS state bytes after round <paramref name="round"/> (empty when none is kept).</summary>
+    byte[] LbfgsStateAfter(int round);
 
-    /// <summary>Persists the L-BFGS state.</summary>
-    Task SaveLbfgsStateAsync(byte[] state);
+    /// <summary>Persists the L-BFGS state after round <paramref name="round"/>, keeping the one before.</summary>
+    Task SaveLbfgsStateAsync(int round, byte[] state);
 }

@@ -32,9 +32,12 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         int workers = spec.Workers;
         WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, stepsPerEpoch: 1, host.Options.WorkerRunSlice))];
         LbfgsState state;
-        if (host.LbfgsState.Length > 0)
+        // The state that matches the record: the coordinator may have died after saving a round's state but before
+        // saving the record that counts the round.
+        byte[] saved = host.LbfgsStateAfter(_record.EpochsCompleted);
+        if (saved.Length > 0)
         {
-            state = LbfgsState.Deserialize(host.LbfgsState);
+            state = LbfgsState.Deserialize(saved);
         }
         else
         {
@@ -84,7 +87,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
                 null,
                 cancellationToken);
             double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
-            await host.SaveLbfgsStateAsync(state.Serialize());
+            await host.SaveLbfgsStateAsync(epoch, state.Serialize());
             CopyPoint(state, point);
 
             EpochMetrics metrics = await EvaluateWithRetriesAsync(group, assignments, point, state, epoch, rowsBefore, seconds, workers, spec, cancellationToken);

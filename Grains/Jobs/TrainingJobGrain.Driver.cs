@@ -8,9 +8,9 @@ public sealed partial class TrainingJobGrain
 {
     async Task IJobHost.SaveAsync() => await state.WriteStateAsync();
 
-    async Task IJobHost.SaveLbfgsStateAsync(byte[] bytes)
+    async Task IJobHost.SaveLbfgsStateAsync(int round, byte[] bytes)
     {
-        lbfgsState.State = new LbfgsCheckpoint { State = bytes };
+        lbfgsState.State = lbfgsState.State.With(round, bytes);
         await lbfgsState.WriteStateAsync();
     }
 

@@ -64,7 +64,7 @@ public sealed partial class TrainingJobGrain(
 
     ILogger IJobHost.Logger => logger;
 
-    byte[] IJobHost.LbfgsState => lbfgsState.State.State;
+    byte[] IJobHost.LbfgsStateAfter(int round) => lbfgsState.State.After(round);
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
