@@ -20,7 +20,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private readonly List<SiloProcess> _silos = [];
     private readonly SiloTuning _tuning;
-    private ClusterDatabase? _database;
+    private TemporaryDatabase? _database;
     private IHost? _client;
     private int _nextSilo;
 
@@ -44,7 +44,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Where each silo's output goes (one file per silo, kept after the run for diagnosis).</summary>
     public string LogDirectory { get; }
 
-    public ClusterDatabase Database => _database ?? throw new InvalidOperationException("The cluster has not started.");
+    public TemporaryDatabase Database => _database ?? throw new InvalidOperationException("The cluster has not started.");
 
     public IClusterClient Client => (_client ?? throw new InvalidOperationException("The cluster has not started.")).Services.GetRequiredService<IClusterClient>();
 
@@ -65,7 +65,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var cluster = new ProcessCluster(name, tuning);
         try
         {
-            cluster._database = await ClusterDatabase.CreateAsync();
+            cluster._database = await TemporaryDatabase.CreateAsync(withSchema: true);
             // All at once: concurrent joins through the membership table are part of what is under test.
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloProcessAsync()));
             cluster._client = await StartClientAsync(cluster.Identity);

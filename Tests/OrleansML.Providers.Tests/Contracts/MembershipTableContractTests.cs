@@ -1,3 +1,4 @@
+using OrleansML.Tests.Shared;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

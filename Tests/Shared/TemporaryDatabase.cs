@@ -1,8 +1,7 @@
-using OrleansML.Tests.Shared;
 using Npgsql;
 using OrleansML.Grains.Hosting.Database;
 
-namespace OrleansML.Providers.Tests.TestSupport;
+namespace OrleansML.Tests.Shared;
 
 /// <summary>A fresh PostgreSQL database named with a GUID, dropped (with any connections left) on dispose.</summary>
 /// <remarks>
@@ -29,18 +28,32 @@ internal sealed class TemporaryDatabase : IAsyncDisposable
         var database = new TemporaryDatabase(name, new NpgsqlConnectionStringBuilder(TestServices.PostgreSql) { Database = name }.ConnectionString);
         if (withSchema)
         {
-            await PostgreSqlSchema.ApplyAsync(database.ConnectionString, CancellationToken.None);
+            try
+            {
+                await PostgreSqlSchema.ApplyAsync(database.ConnectionString, CancellationToken.None);
+            }
+            catch
+            {
+                await database.DisposeAsync();
+                throw;
+            }
         }
 
         return database;
     }
 
-    /// <summary>Runs one statement in this database and returns the first column of the first row.</summary>
-    public async Task<object?> ScalarAsync(string sql)
+    /// <summary>Runs one statement in this database, with <c>@name</c> parameters, and returns the first column of
+    /// the first row.</summary>
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(Unpooled(ConnectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach ((string name, object value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return await command.ExecuteScalarAsync();
     }
 
