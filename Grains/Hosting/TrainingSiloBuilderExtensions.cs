@@ -17,7 +17,8 @@ public static class TrainingSiloBuilderExtensions
     /// <summary>
     /// Registers what the training grains need in a silo: their placement, their options (bound from the
     /// <c>OrleansML</c> configuration section, then <paramref name="configureJobs"/> and
-    /// <paramref name="configureShards"/>, and validated when the silo starts) and a <see cref="TimeProvider"/>.
+    /// <paramref name="configureShards"/>, and validated when the silo starts), the blob store for checkpoints, models
+    /// and datasets (<c>OrleansML:BlobStore</c>, see <see cref="BlobStoreHosting"/>) and a <see cref="TimeProvider"/>.
     /// The grains keep their state in the grain storage named "Default" and their reminders in the silo's
     /// reminder service: configure both, as for any Orleans application, or call
     /// <see cref="OrleansMLSiloBuilderExtensions.UseOrleansMLProviders"/>, which chooses them from configuration.
@@ -32,6 +33,7 @@ public static class TrainingSiloBuilderExtensions
         IConfigurationSection section = builder.Configuration.GetSection(ConfigurationSection);
         services.TryAddSingleton(TimeProvider.System);
         services.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
+        BlobStoreHosting.AddBlobStore(services, builder.Configuration);
 
         OptionsBuilder<TrainingJobOptions> jobs = services.AddOptions<TrainingJobOptions>().Bind(section.GetSection("Jobs"));
         if (configureJobs is not null)
