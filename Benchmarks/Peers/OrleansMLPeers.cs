@@ -1,0 +1,140 @@
+using OrleansML.Cli;
+using OrleansML.Client;
+using OrleansML.Jobs;
+using OrleansML.Learning.Data.Readers;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
+using OrleansML.Learning.Training;
+
+namespace OrleansML.Benchmarks.Peers;
+
+/// <summary>
+/// OrleansML's settings for both tasks, shared by its two peers so they differ only in where they run: the demo's
+/// (Adam 0.002 with a cosine schedule over the run, batch 128, 10 epochs, BSP on 2 workers and 2 shards).
+/// </summary>
+internal static class OrleansMLSettings
+{
+    public const int Epochs = 10;
+    public const int BatchSize = 128;
+    public const int TrainPartitions = 8;
+
+    public static ModelSpec Model(PeerTask task) => task == PeerTask.Softmax
+        ? new ModelSpec { Kind = ModelKind.SoftmaxRegression, FeatureCount = FashionMnist.PixelCount, ClassCount = 10 }
+        : new ModelSpec { Kind = ModelKind.Mlp, FeatureCount = FashionMnist.PixelCount, ClassCount = 10, HiddenLayers = [128] };
+
+    public static OptimizerSettings Optimizer(int trainRows) => new()
+    {
+        Kind = OptimizerKind.Adam,
+        LearningRate = 0.002f,
+        Schedule = new LearningRateScheduleSettings { Kind = LearningRateScheduleKind.Cosine, DecaySteps = (long)Epochs * ((trainRows + BatchSize - 1) / BatchSize) },
+    };
+}
+
+/// <summary>OrleansML's <see cref="LocalTrainer"/> on one thread: the COST baseline.</summary>
+internal sealed class LocalTrainerPeer : IPeer
+{
+    public string Name => "orleansml-local-1thread";
+
+    public string? Unavailable => null;
+
+    public bool Supports(PeerTask task) => true;
+
+    public Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
+    {
+        var options = new LocalTrainerOptions
+        {
+            Epochs = OrleansMLSettings.Epochs,
+            BatchSize = OrleansMLSettings.BatchSize,
+            Seed = 7,
+            Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
+            ReshuffleRowsEachEpoch = true,
+        };
+        TrainingResult result = new LocalTrainer(OrleansMLSettings.Model(task).Create(), options).Train(data.Train, data.Test, cancellationToken: cancellationToken);
+        var curve = new List<CurvePoint>();
+        double seconds = 0;
+        foreach (EpochReport epoch in result.Epochs)
+        {
+            seconds += epoch.TrainingTime.TotalSeconds;
+            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.Test?.Accuracy?.Value ?? double.NaN));
+        }
+
+        return Task.FromResult(new PeerRun(Name, task, curve));
+    }
+}
+
+/// <summary>
+/// The demo's embedded cluster: two silos in this process, started as <c>orleansml demo</c> starts them, kept up
+/// across tasks and rounds (its start is measured once and printed, not counted in time to target).
+/// </summary>
+internal sealed class EmbeddedClusterPeer : IPeer, IAsyncDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"orleansml-peers-state-{Guid.NewGuid():N}");
+    private ClusterSession? _session;
+
+    public string Name => "orleansml-cluster-2silos";
+
+    public string? Unavailable => null;
+
+    /// <summary>Seconds from the first silo's start until the cluster took traffic.</summary>
+    public double StartSeconds { get; private set; }
+
+    public bool Supports(PeerTask task) => true;
+
+    public async Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
+    {
+        if (_session is null)
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            _session = await CliContext.StartEmbeddedAsync(2, _dataDirectory, cancellationToken);
+            StartSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+
+        var spec = new TrainingSpec
+        {
+            JobId = $"peers-{task.Label()}-{Guid.NewGuid():N}",
+            ModelName = $"peers-{task.Label()}",
+            Model = OrleansMLSettings.Model(task),
+            Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
+            Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
+            Mode = ConsistencyMode.Bsp,
+            Workers = 2,
+            Shards = 2,
+            Epochs = OrleansMLSettings.Epochs,
+            BatchSize = OrleansMLSettings.BatchSize,
+            Seed = 7,
+        };
+        TrainingJob job = await _session.Client.StartTrainingAsync(spec, cancellationToken);
+        JobStatus status = await job.WaitForCompletionAsync(cancellationToken);
+        if (status.State != JobState.Completed)
+        {
+            return new PeerRun(Name, task, [], $"job ended {status.State}: {status.FailureReason}");
+        }
+
+        var curve = new List<CurvePoint>();
+        double seconds = 0;
+        foreach (EpochMetrics epoch in status.History)
+        {
+            seconds += epoch.Seconds;
+            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.TestAccuracy ?? double.NaN));
+        }
+
+        return new PeerRun(Name, task, curve);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+        {
+            await _session.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftover state in a temp folder is harmless.
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace OrleansML.Benchmarks.Peers;
+
+/// <summary>One point of a peer's learning curve: after <see cref="Seconds"/> of training (evaluation excluded),
+/// the held-out accuracy was <see cref="Accuracy"/>.</summary>
+internal readonly record struct CurvePoint(int Epoch, double Seconds, double Accuracy);
+
+/// <summary>
+/// One peer's run of one task. The curve's seconds are cumulative training time unless each point was a fresh fit
+/// (sklearn's lbfgs and ML.NET have no epochs: a point there is a whole fit with a larger budget, timed from scratch).
+/// </summary>
+internal sealed record PeerRun(string Peer, PeerTask Task, IReadOnlyList<CurvePoint> Curve, string? Note = null)
+{
+    /// <summary>Training seconds until the first point that reaches the task's target; null when none did.</summary>
+    public double? SecondsToTarget => Curve.FirstOrDefault(p => p.Accuracy >= Task.Target()) is { Seconds: > 0 } hit ? hit.Seconds : null;
+
+    /// <summary>The accuracy at the last point.</summary>
+    public double FinalAccuracy => Curve.Count == 0 ? double.NaN : Curve[^1].Accuracy;
+
+    /// <summary>The longest training time on the curve (what the run cost when the target was never reached).</summary>
+    public double TotalSeconds => Curve.Count == 0 ? 0 : Curve.Max(p => p.Seconds);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Peer} {Task.Label()}: {(SecondsToTarget is double s ? $"{s:F2} s to {Task.Target():F3}" : $"never reached {Task.Target():F3} in {TotalSeconds:F1} s")}, final {FinalAccuracy:F4}");
+}

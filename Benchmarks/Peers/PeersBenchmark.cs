@@ -1,0 +1,82 @@
+using System.Globalization;
+using OrleansML.Learning.Data.Readers;
+
+namespace OrleansML.Benchmarks.Peers;
+
+/// <summary>
+/// Time to a held-out accuracy target on Fashion-MNIST (softmax regression to 0.840, MLP 784-128-10 to 0.870) for
+/// OrleansML's LocalTrainer, the demo's embedded 2-silo cluster, ML.NET, and where installed PyTorch, scikit-learn and
+/// liblinear. Rounds alternate the peers' order so a slow spell of a shared machine does not land on one peer; each
+/// figure is the median over rounds of training seconds to the first epoch at the target (evaluation excluded).
+/// Last line: <c>peers softmax_cluster_s=.. softmax_local_s=.. softmax_best_peer=name:s mlp_cluster_s=.. mlp_local_s=.. mlp_best_peer=name:s</c>.
+/// </summary>
+internal static class PeersBenchmark
+{
+    public static async Task<int> RunAsync(TextWriter output, PeersBenchmarkSettings settings, CancellationToken cancellationToken = default)
+    {
+        string source = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? FashionMnist.DefaultDirectory;
+        if (!File.Exists(Path.Combine(source, "train-images-idx3-ubyte.gz")))
+        {
+            await output.WriteLineAsync($"Fashion-MNIST is not in {source}: run Benchmarks/Peers/install-peers.sh or set ORLEANSML_FASHION_MNIST.");
+            return 2;
+        }
+
+        using PeerData data = PeerData.Load(source, OrleansMLSettings.TrainPartitions);
+        await using var cluster = new EmbeddedClusterPeer();
+        var local = new LocalTrainerPeer();
+        List<IPeer> peers = [local, cluster, .. MlNetPeer.All(), new PythonPeer("torch", "torch"), new PythonPeer("sklearn", "sklearn"), new LiblinearPeer()];
+        peers = [.. peers.Where(p => settings.Peers is null || settings.Peers.Any(name => p.Name.StartsWith(name, StringComparison.Ordinal)))];
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Fashion-MNIST {data.Train.RowCount}/{data.Test.RowCount} rows; {settings.Rounds} rounds; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+        foreach (IPeer peer in peers.Where(p => p.Unavailable is not null))
+        {
+            await output.WriteLineAsync($"{peer.Name}: {peer.Unavailable}");
+        }
+
+        peers = [.. peers.Where(p => p.Unavailable is null)];
+        if (settings.WarmUp)
+        {
+            // In-process peers run JIT-compiled code: one untimed softmax run each brings them to steady state, as the
+            // other processes' native code already is.
+            foreach (IPeer peer in peers.Where(p => p is LocalTrainerPeer or EmbeddedClusterPeer))
+            {
+                await peer.RunAsync(PeerTask.Softmax, data, cancellationToken);
+            }
+
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warmed up; the embedded cluster started in {cluster.StartSeconds:F2} s (not counted below)"));
+        }
+
+        var runs = new List<PeerRun>();
+        for (int round = 0; round < settings.Rounds; round++)
+        {
+            IPeer[] order = [.. peers.Skip(round % peers.Count), .. peers.Take(round % peers.Count)];
+            foreach (PeerTask task in settings.Tasks)
+            {
+                foreach (IPeer peer in order.Where(p => p.Supports(task)))
+                {
+                    PeerRun run;
+                    try
+                    {
+                        run = await peer.RunAsync(task, data, cancellationToken);
+                    }
+                    catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or IOException)
+                    {
+                        run = new PeerRun(peer.Name, task, [], $"failed: {exception.Message}");
+                    }
+
+                    runs.Add(run);
+                    await output.WriteLineAsync($"round {round + 1}: {run}{(run.Note is null ? "" : $" ({run.Note})")}");
+                }
+            }
+        }
+
+        foreach (PythonPeer python in peers.OfType<PythonPeer>().Where(p => p.Details is not null))
+        {
+            await output.WriteLineAsync(python.Details);
+        }
+
+        var summary = PeersSummary.From(runs, local.Name, cluster.Name);
+        summary.Print(output);
+        return 0;
+    }
+}
