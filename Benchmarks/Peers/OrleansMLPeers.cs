@@ -66,12 +66,12 @@ internal sealed class LocalTrainerPeer : IPeer
 /// The demo's embedded cluster: two silos in this process, started as <c>orleansml demo</c> starts them, kept up
 /// across tasks and rounds (its start is measured once and printed, not counted in time to target).
 /// </summary>
-internal sealed class EmbeddedClusterPeer : IPeer, IAsyncDisposable
+internal sealed class EmbeddedClusterPeer(Jobs.ConsistencyMode mode, int averagingInterval) : IPeer, IAsyncDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"orleansml-peers-state-{Guid.NewGuid():N}");
     private ClusterSession? _session;
 
-    public string Name => "orleansml-cluster-2silos";
+    public string Name { get; } = mode == Jobs.ConsistencyMode.Bsp ? "orleansml-cluster-2silos" : $"orleansml-cluster-2silos-averaging{averagingInterval}";
 
     public string? Unavailable => null;
 
@@ -96,7 +96,8 @@ internal sealed class EmbeddedClusterPeer : IPeer, IAsyncDisposable
             Model = OrleansMLSettings.Model(task),
             Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
             Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
-            Mode = ConsistencyMode.Bsp,
+            Mode = mode,
+            AveragingInterval = averagingInterval,
             Workers = 2,
             Shards = 2,
             Epochs = OrleansMLSettings.Epochs,

@@ -22,7 +22,7 @@ internal static class PeersBenchmark
         }
 
         using PeerData data = PeerData.Load(source, OrleansMLSettings.TrainPartitions);
-        await using var cluster = new EmbeddedClusterPeer();
+        await using var cluster = new EmbeddedClusterPeer(settings.ClusterMode, settings.AveragingInterval);
         var local = new LocalTrainerPeer();
         List<IPeer> peers = [local, cluster, .. MlNetPeer.All(), new PythonPeer("torch", "torch"), new PythonPeer("sklearn", "sklearn"), new LiblinearPeer()];
         peers = [.. peers.Where(p => settings.Peers is null || settings.Peers.Any(name => p.Name.StartsWith(name, StringComparison.Ordinal)))];

@@ -45,7 +45,8 @@ internal sealed class PeersSummary
         {
             double? cluster = Seconds(_cluster, task);
             double? local = Seconds(_local, task);
-            var best = _rows.Where(r => r.Task == task && r.Peer != _cluster && r.Peer != _local && r.Seconds is not null).MinBy(r => r.Seconds);
+            var candidates = _rows.Where(r => r.Task == task && r.Peer != _cluster && r.Peer != _local && r.Seconds is not null).ToList();
+            var best = candidates.Count == 0 ? default : candidates.MinBy(r => r.Seconds);
             if (cluster is double c && local is double l)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task.Label()}: COST cluster/local = {c / l:F2} (target <= 1.00)"));
