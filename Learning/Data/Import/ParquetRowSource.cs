@@ -190,6 +190,8 @@ internal sealed class ParquetRowSource : RowSource
         return fields[^1];
     }
 
+    private static bool IsText(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
+
     private static bool IsNumeric(Type type) =>
         type == typeof(float) || type == typeof(double) || type == typeof(int) || type == typeof(long) || type == typeof(short)
         || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong);
@@ -225,7 +227,7 @@ internal sealed class ParquetRowSource : RowSource
     private async Task<RowLabel[]> ReadLabelsAsync(ParquetRowGroupReader group, int rows, CancellationToken cancellationToken)
     {
         var labels = new RowLabel[rows];
-        if (_label.ClrType == typeof(string))
+        if (IsText(_label.ClrType))
         {
             string?[] text = new string?[rows];
             await group.ReadAsync(_label, text.AsMemory(), null, cancellationToken);
@@ -369,7 +371,7 @@ internal sealed class ParquetRowSource : RowSource
         T[] raw = new T[slots];
         int[]? definitions = field.MaxDefinitionLevel > 0 ? new int[slots] : null;
         int[] repetitions = field.MaxRepetitionLevel > 0 ? new int[slots] : [];
-        await group.ReadRawAsync<T>(field, raw.AsMemory(), definitions?.AsMemory(), field.MaxRepetitionLevel > 0 ? repetitions.AsMemory() : null, cancellationToken);
+        await group.ReadRawAsync<T>(field, raw.AsMemory(), definitions?.AsMemory(), field.MaxRepetitionLevel > 0 ? repetitions.AsMemory() : (Memory<int>?)null, cancellationToken);
         // Raw values are packed: only slots defined down to the leaf hold one.
         int valueCount = definitions is null ? slots : definitions.Count(level => level == field.MaxDefinitionLevel);
         double[] values = new double[valueCount];

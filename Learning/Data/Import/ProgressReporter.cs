@@ -1,6 +1,6 @@
 namespace OrleansML.Learning.Data.Import;
 
-/// <summary>Forwards progress at most once per interval (and always at the end of a phase), so a fast import cannot flood a terminal.</summary>
+/// <summary>Forwards progress at most once per interval (and always at the start and the end of a phase), so a fast import cannot flood a terminal.</summary>
 internal sealed class ProgressReporter
 {
     private readonly IProgress<ImportProgress>? _progress;
@@ -8,6 +8,7 @@ internal sealed class ProgressReporter
     private readonly long _intervalTicks;
     private readonly long _totalBytes;
     private long _last = long.MinValue;
+    private ImportPhase _lastPhase;
 
     public ProgressReporter(IProgress<ImportProgress>? progress, TimeProvider time, TimeSpan interval, long totalBytes)
     {
@@ -23,12 +24,12 @@ internal sealed class ProgressReporter
         }
 
         long now = _time.GetTimestamp();
-        if (!final && _last != long.MinValue && now - _last < _intervalTicks)
+        if (!final && _last != long.MinValue && phase == _lastPhase && now - _last < _intervalTicks)
         {
             return;
         }
 
-        _last = now;
+        (_last, _lastPhase) = (now, phase);
         _progress.Report(new ImportProgress(phase, Math.Min(bytesRead, _totalBytes), _totalBytes, rows));
     }
 }
