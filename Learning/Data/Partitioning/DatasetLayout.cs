@@ -124,5 +124,5 @@ internal static class DatasetLayout
         }
     }
 
-    private static string PartitionFileName(string name, int partition) => $"{name}.part-{partition:D5}{PartitionFile.Extension}";
+    internal static string PartitionFileName(string name, int partition) => $"{name}.part-{partition:D5}{PartitionFile.Extension}";
 }

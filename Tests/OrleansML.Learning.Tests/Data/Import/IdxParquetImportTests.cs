@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using OrleansML.Learning.Data;
+using OrleansML.Learning.Data.Import;
+using OrleansML.Learning.Models;
+using Parquet;
+using Parquet.Schema;
+
+namespace OrleansML.Learning.Tests.Data.Import;
+
+public sealed class IdxParquetImportTests : IDisposable
+{
+    private readonly ImportFixture _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static byte[] Idx(int magic, int[] dimensions, byte[] data)
+    {
+        var bytes = new byte[4 + (4 * dimensions.Length) + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int d = 0; d < dimensions.Length; d++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + (4 * d)), dimensions[d]);
+        }
+
+        data.CopyTo(bytes, 4 + (4 * dimensions.Length));
+        return bytes;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Idx_images_and_labels_import_plain_or_gzipped(bool gzipped)
+    {
+        byte[] pixels = [0, 255, 51, 0, 102, 0, 0, 0, 255, 255, 0, 0];
+        byte[] images = Idx(0x803, [3, 2, 2], pixels);
+        byte[] labels = Idx(0x801, [3], [7, 2, 7]);
+        string suffix = gzipped ? ".gz" : string.Empty;
+        string path = _files.WriteBytes("train-images-idx3-ubyte" + suffix, gzipped ? Gzip(images) : images);
+        _files.WriteBytes("train-labels-idx1-ubyte" + suffix, gzipped ? Gzip(labels) : labels);
+        DatasetImportResult result = await _files.ImportAsync(path);
+        Assert.Equal(DataFileFormat.Idx, result.Schema.Format);
+        Assert.Equal(4, result.Schema.FeatureCount);
+        Assert.Equal(ModelTask.BinaryClassification, result.Schema.Task);
+        Assert.Equal(["2", "7"], result.Schema.ClassLabels);
+        (float[] features, float[] stored, _) = _files.ReadAllDense(result);
+        Assert.Equal(pixels.Select(p => p / 255f), features);
+        Assert.Equal([1f, 0, 1], stored);
+
+        DatasetImportResult asIds = await _files.ImportAsync(path, new DatasetImportOptions { ClassCount = 10 });
+        Assert.Equal([7f, 2, 7], _files.ReadAllDense(asIds).Labels);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_truncated_idx_file_is_reported_at_its_byte_offset_without_a_type_name(bool gzipped)
+    {
+        byte[] images = Idx(0x803, [3, 2, 2], new byte[12])[..^5];
+        byte[] labels = Idx(0x801, [3], [1, 2, 3]);
+        string suffix = gzipped ? ".gz" : string.Empty;
+        string path = _files.WriteBytes("t10k-images-idx3-ubyte" + suffix, gzipped ? Gzip(images) : images);
+        _files.WriteBytes("t10k-labels-idx1-ubyte" + suffix, gzipped ? Gzip(labels) : labels);
+        DataFormatException error = await _files.FailAsync(path);
+        Assert.Equal(path, error.FilePath);
+        Assert.Contains("truncated", error.Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<string> WriteParquetAsync(string name, ParquetSchema schema, Func<ParquetRowGroupWriter, Task> write)
+    {
+        string path = Path.Combine(_files.Directory, name);
+        await using FileStream stream = File.Create(path);
+        await using ParquetWriter writer = await ParquetWriter.CreateAsync(schema, stream);
+        using ParquetRowGroupWriter group = writer.CreateRowGroup();
+        await write(group);
+        return path;
+    }
+
+    [Fact]
+    public async Task Parquet_numeric_columns_plus_a_label_column()
+    {
+        var x1 = new DataField<double>("x1");
+        var x2 = new DataField<int>("x2");
+        var label = new DataField<string>("species");
+        string path = await WriteParquetAsync("flowers.parquet", new ParquetSchema(x1, x2, label), async group =>
+        {
+            await group.WriteAsync<double>(x1, new double[] { 1.5, 2.5, 3.5 });
+            await group.WriteAsync<int>(x2, new[] { 10, 20, 30 });
+            await group.WriteAsync(label, new[] { "b", "a", "b" });
+        });
+
+        DatasetImportResult result = await _files.ImportAsync(path);
+        Assert.Equal(DataFileFormat.Parquet, result.Schema.Format);
+        Assert.Equal("species", result.Schema.LabelColumn);
+        Assert.Equal(ModelTask.BinaryClassification, result.Schema.Task);
+        Assert.Equal(["a", "b"], result.Schema.ClassLabels);
+        (float[] features, float[] labels, int columns) = _files.ReadAllDense(result);
+        Assert.Equal(2, columns);
+        Assert.Equal([1.5f, 10, 2.5f, 20, 3.5f, 30], features);
+        Assert.Equal([1f, 0, 1], labels);
+    }
+
+    [Fact]
+    public async Task Parquet_one_list_column_of_floats_plus_a_label_column()
+    {
+        var features = new DataField<float[]>("features");
+        var label = new DataField<double>("label");
+        string path = await WriteParquetAsync("vectors.parquet", new ParquetSchema(label, features), async group =>
+        {
+            await group.WriteAsync<double>(label, new double[] { 0.5, 1.25 });
+            await group.WriteAsync<float>(features, new float[] { 1, 2, 3, 4, 5, 6 }, new int[] { 0, 1, 1, 0, 1, 1 });
+        });
+
+        DatasetImportResult result = await _files.ImportAsync(path);
+        Assert.Equal(ModelTask.Regression, result.Schema.Task);
+        Assert.Equal(3, result.Schema.FeatureCount);
+        (float[] values, float[] labels, _) = _files.ReadAllDense(result);
+        Assert.Equal([1f, 2, 3, 4, 5, 6], values);
+        Assert.Equal([0.5f, 1.25f], labels);
+    }
+
+    [Fact]
+    public async Task A_parquet_null_feature_is_reported_by_row_and_column()
+    {
+        var x = new DataField<double?>("x");
+        var label = new DataField<int>("label");
+        string path = await WriteParquetAsync("nulls.parquet", new ParquetSchema(x, label), async group =>
+        {
+            await group.WriteAsync<double>(x, new double?[] { 1, null, 3 });
+            await group.WriteAsync<int>(label, new[] { 0, 1, 0 });
+        });
+
+        DataFormatException error = await _files.FailAsync(path);
+        Assert.Equal($"{path}: row 2, column 'x': missing value (null)", error.Message);
+    }
+}
