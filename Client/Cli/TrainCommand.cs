@@ -11,11 +11,17 @@ internal static class TrainCommand
     public static Command Create(CliContext context)
     {
         var flags = new TrainFlags();
+        var dataFlags = new DataImportFlags();
         var silos = new Option<int>("--silos") { Description = "Embedded cluster: silos to start (when no cluster is configured).", DefaultValueFactory = _ => 2 };
         var detach = new Option<bool>("--detach") { Description = "Return once the job started (a configured cluster only: an embedded cluster ends with the command)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and print the merged spec as JSON; start nothing." };
         var command = new Command("train", "Train a model on the cluster (or on an embedded local cluster).");
         foreach (Option option in flags.All())
+        {
+            command.Options.Add(option);
+        }
+
+        foreach (Option option in dataFlags.All())
         {
             command.Options.Add(option);
         }
@@ -26,6 +32,13 @@ internal static class TrainCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             TrainingSpec spec = flags.Build(parse);
+            if (TrainingData.IsDataFile(spec.Data.TrainManifest) || TrainingData.IsDataFile(spec.Data.TestManifest))
+            {
+                var importOptions = dataFlags.Options(parse, parse.GetValue(flags.Features), parse.GetValue(flags.Classes), spec.Workers);
+                string dataDirectory = context.Cluster.ResolveDataDirectory(parse, context.Environment);
+                spec = await TrainingData.PrepareAsync(context, spec, TrainingData.Choices(parse, flags, parse.GetValue(flags.Spec)), importOptions, dataDirectory, cancellationToken);
+            }
+
             TrainingSpecValidator.Validate(spec);
             if (parse.GetValue(dryRun))
             {

@@ -43,8 +43,8 @@ internal sealed class TrainFlags
     public Option<int?> Classes { get; } = new("--classes") { Description = "Classes (softmax, mlp)." };
     public Option<string?> Hidden { get; } = new("--hidden") { Description = "MLP hidden layer sizes, comma-separated, e.g. 256,128." };
     public Option<int?> HashBits { get; } = new("--hash-bits") { Description = "Hashed models: log2 of the buckets." };
-    public Option<string?> Train { get; } = new("--train") { Description = "Training set manifest (<dir>/<name>.manifest.json)." };
-    public Option<string?> Test { get; } = new("--test") { Description = "Held-out set manifest." };
+    public Option<string?> Train { get; } = new("--train") { Description = "Training data: a CSV, LIBSVM/SVMlight, IDX or Parquet file (imported and partitioned, cached by content), or a dataset manifest (<dir>/<name>.manifest.json)." };
+    public Option<string?> Test { get; } = new("--test") { Description = "Held-out data, in the same form as --train; evaluated after every epoch." };
     public Option<string?> Mode { get; } = new("--mode") { Description = "bsp, asp, ssp, averaging or lbfgs." };
     public Option<int?> Workers { get; } = new("--workers") { Description = "Partition workers." };
     public Option<int?> Shards { get; } = new("--shards") { Description = "Parameter shards." };
