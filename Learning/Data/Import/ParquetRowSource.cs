@@ -1,3 +1,4 @@
+using OrleansML.Learning.Data.Readers;
 using System.Numerics;
 using OrleansML.Learning.Models;
 using Parquet;
