@@ -78,6 +78,17 @@ public sealed class IdxParquetImportTests : IDisposable
         Assert.StartsWith($"{path}:", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_gzipped_idx_file_cut_short_is_a_located_error_without_a_type_name()
+    {
+        byte[] images = Gzip(Idx(0x803, [50, 4, 4], Enumerable.Range(0, 800).Select(i => (byte)(i * 7)).ToArray()));
+        string path = _files.WriteBytes("cut-images-idx3-ubyte.gz", images[..(images.Length / 2)]);
+        _files.WriteBytes("cut-labels-idx1-ubyte.gz", Gzip(Idx(0x801, [50], new byte[50])));
+        DataFormatException error = await _files.FailAsync(path);
+        Assert.Equal(path, error.FilePath);
+        Assert.Matches("truncated|corrupt", error.Reason);
+    }
+
     private async Task<string> WriteParquetAsync(string name, ParquetSchema schema, params Func<ParquetRowGroupWriter, Task>[] groups)
     {
         string path = Path.Combine(_files.Directory, name);
