@@ -1,3 +1,4 @@
+using OrleansML.Learning.Data.Readers;
 using System.Globalization;
 using OrleansML.Learning.Models;
 

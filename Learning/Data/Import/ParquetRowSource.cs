@@ -1,4 +1,4 @@
-using System.Numerics;
+using OrleansML.Learning.Data.Readers;
 using OrleansML.Learning.Models;
 using Parquet;
 using Parquet.Schema;
@@ -93,7 +93,7 @@ internal sealed class ParquetRowSource : RowSource
 
             foreach (DataField feature in features)
             {
-                if (!IsNumeric(feature.ClrType))
+                if (!ParquetColumns.IsNumeric(feature.ClrType))
                 {
                     throw Error(filePath, 0, feature.Name, $"feature columns must be numeric; this one holds {feature.ClrType.Name} values");
                 }
@@ -190,12 +190,6 @@ internal sealed class ParquetRowSource : RowSource
         return fields[^1];
     }
 
-    private static bool IsText(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
-
-    private static bool IsNumeric(Type type) =>
-        type == typeof(float) || type == typeof(double) || type == typeof(int) || type == typeof(long) || type == typeof(short)
-        || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong);
-
     private async Task LoadGroupAsync(CancellationToken cancellationToken)
     {
         try
@@ -207,14 +201,17 @@ internal sealed class ParquetRowSource : RowSource
             _labels = await ReadLabelsAsync(group, rows, cancellationToken);
             if (_isList)
             {
-                (_listValues, _listStarts) = await ReadListAsync(group, _features[0], rows, cancellationToken);
+                DataField list = _features[0];
+                (_listValues, _listStarts) = await ParquetColumns.ReadListAsync(group, list, rows, (r, reason) => At(r, list, reason), cancellationToken);
             }
             else
             {
                 _columns = new float[_features.Length][];
                 for (int c = 0; c < _features.Length; c++)
                 {
-                    (_columns[c], _) = await ReadNumbersAsync(group, _features[c], rows, cancellationToken);
+                    DataField field = _features[c];
+                    double[] values = await ParquetColumns.ReadScalarAsync(group, field, rows, (r, reason) => At(r, field, reason), cancellationToken);
+                    _columns[c] = ParquetColumns.ToFloats(values, (r, reason) => At(r, field, reason));
                 }
             }
         }
@@ -227,159 +224,32 @@ internal sealed class ParquetRowSource : RowSource
     private async Task<RowLabel[]> ReadLabelsAsync(ParquetRowGroupReader group, int rows, CancellationToken cancellationToken)
     {
         var labels = new RowLabel[rows];
-        if (IsText(_label.ClrType))
+        if (ParquetColumns.IsText(_label.ClrType))
         {
             string?[] text = new string?[rows];
             await group.ReadAsync(_label, text.AsMemory(), null, cancellationToken);
             for (int r = 0; r < rows; r++)
             {
-                labels[r] = text[r] is { } value ? RowLabel.Parse(value) : throw Error(FilePath, _rowsBeforeGroup + r + 1, _label.Name, "the label is missing (null)");
+                labels[r] = text[r] is { } value ? RowLabel.Parse(value) : throw At(r, _label, "the label is missing (null)");
             }
 
             return labels;
         }
 
-        if (!IsNumeric(_label.ClrType))
+        if (!ParquetColumns.IsNumeric(_label.ClrType))
         {
             throw Error(FilePath, 0, _label.Name, $"the label column must hold numbers or strings, not {_label.ClrType.Name} values");
         }
 
-        (float[] values, _) = await ReadNumbersAsync(group, _label, rows, cancellationToken, asDouble: true);
+        double[] values = await ParquetColumns.ReadScalarAsync(group, _label, rows, (r, reason) => At(r, _label, reason), cancellationToken);
         for (int r = 0; r < rows; r++)
         {
-            labels[r] = new RowLabel(_doubles![r], null);
+            labels[r] = new RowLabel(values[r], null);
         }
 
         return labels;
     }
 
-    private double[]? _doubles;
-
-    /// <summary>A scalar column as float (and, for labels, as double); a null is an error naming its row.</summary>
-    private async Task<(float[] Values, int Count)> ReadNumbersAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken, bool asDouble = false)
-    {
-        (double[] values, int[]? definitions) = await ReadRawAsync(group, field, cancellationToken);
-        if (definitions is not null)
-        {
-            for (int r = 0; r < definitions.Length; r++)
-            {
-                if (definitions[r] < field.MaxDefinitionLevel)
-                {
-                    throw Error(FilePath, _rowsBeforeGroup + r + 1, field.Name, "missing value (null)");
-                }
-            }
-        }
-
-        if (values.Length != rows)
-        {
-            throw Error(FilePath, _rowsBeforeGroup + 1, field.Name, $"the row group holds {values.Length} values for {rows} rows");
-        }
-
-        if (asDouble)
-        {
-            _doubles = values;
-            return ([], rows);
-        }
-
-        var floats = new float[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            floats[r] = (float)values[r];
-            if (!float.IsFinite(floats[r]))
-            {
-                throw Error(FilePath, _rowsBeforeGroup + r + 1, field.Name, $"value {values[r]} is not a finite float32 value");
-            }
-        }
-
-        return (floats, rows);
-    }
-
-    private async Task<(float[] Values, int[] Starts)> ReadListAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
-    {
-        (double[] values, int[]? definitions, int[] repetitions) = await ReadRawWithRepetitionAsync(group, field, cancellationToken);
-        var starts = new int[rows + 1];
-        var floats = new float[values.Length];
-        int row = -1, next = 0;
-        for (int slot = 0; slot < repetitions.Length; slot++)
-        {
-            if (repetitions[slot] == 0)
-            {
-                row++;
-                if (row >= rows)
-                {
-                    throw Error(FilePath, _rowsBeforeGroup + rows, field.Name, "the list column holds more rows than the row group");
-                }
-
-                starts[row] = next;
-            }
-
-            if (definitions is not null && definitions[slot] < field.MaxDefinitionLevel)
-            {
-                // An empty or null list has one slot without a value; a null inside a list is a missing feature.
-                if (repetitions[slot] != 0 || (slot + 1 < repetitions.Length && repetitions[slot + 1] != 0))
-                {
-                    throw Error(FilePath, _rowsBeforeGroup + row + 1, field.Name, "a list element is missing (null)");
-                }
-
-                continue;
-            }
-
-            float value = (float)values[next];
-            if (!float.IsFinite(value))
-            {
-                throw Error(FilePath, _rowsBeforeGroup + row + 1, field.Name, $"value {values[next]} is not a finite float32 value");
-            }
-
-            floats[next++] = value;
-        }
-
-        for (int r = row + 1; r <= rows; r++)
-        {
-            starts[r] = next;
-        }
-
-        return (floats, starts);
-    }
-
-    private static async Task<(double[] Values, int[]? Definitions)> ReadRawAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
-    {
-        (double[] values, int[]? definitions, _) = await ReadRawWithRepetitionAsync(group, field, cancellationToken);
-        return (values, definitions);
-    }
-
-    private static Task<(double[] Values, int[]? Definitions, int[] Repetitions)> ReadRawWithRepetitionAsync(ParquetRowGroupReader group, DataField field,
-        CancellationToken cancellationToken)
-    {
-        Type type = field.ClrType;
-        return type == typeof(float) ? Read<float>(group, field, cancellationToken)
-            : type == typeof(double) ? Read<double>(group, field, cancellationToken)
-            : type == typeof(int) ? Read<int>(group, field, cancellationToken)
-            : type == typeof(long) ? Read<long>(group, field, cancellationToken)
-            : type == typeof(short) ? Read<short>(group, field, cancellationToken)
-            : type == typeof(byte) ? Read<byte>(group, field, cancellationToken)
-            : type == typeof(sbyte) ? Read<sbyte>(group, field, cancellationToken)
-            : type == typeof(ushort) ? Read<ushort>(group, field, cancellationToken)
-            : type == typeof(uint) ? Read<uint>(group, field, cancellationToken)
-            : Read<ulong>(group, field, cancellationToken);
-    }
-
-    private static async Task<(double[] Values, int[]? Definitions, int[] Repetitions)> Read<T>(ParquetRowGroupReader group, DataField field,
-        CancellationToken cancellationToken)
-        where T : struct, INumberBase<T>
-    {
-        int slots = checked((int)group.GetMetadata(field)!.MetaData!.NumValues);
-        T[] raw = new T[slots];
-        int[]? definitions = field.MaxDefinitionLevel > 0 ? new int[slots] : null;
-        int[] repetitions = field.MaxRepetitionLevel > 0 ? new int[slots] : [];
-        await group.ReadRawAsync<T>(field, raw.AsMemory(), definitions?.AsMemory(), field.MaxRepetitionLevel > 0 ? repetitions.AsMemory() : (Memory<int>?)null, cancellationToken);
-        // Raw values are packed: only slots defined down to the leaf hold one.
-        int valueCount = definitions is null ? slots : definitions.Count(level => level == field.MaxDefinitionLevel);
-        double[] values = new double[valueCount];
-        for (int i = 0; i < valueCount; i++)
-        {
-            values[i] = double.CreateSaturating(raw[i]);
-        }
-
-        return (values, definitions, repetitions);
-    }
+    /// <summary>An error at row <paramref name="groupRow"/> (0-based) of the current row group.</summary>
+    private DataFormatException At(int groupRow, DataField field, string reason) => Error(FilePath, _rowsBeforeGroup + groupRow + 1, field.Name, reason);
 }

@@ -141,12 +141,12 @@ public static class CsvReader
 
                 if (!FastNumberParser.TryParseFloat(token, out float value))
                 {
-                    return $"field '{token}' is not a number";
+                    return $"field '{Excerpt.Of(token)}' is not a number";
                 }
 
                 if (!float.IsFinite(value) && !options.AllowNonFiniteValues)
                 {
-                    return $"field '{token}' is not finite (set AllowNonFiniteValues to accept it)";
+                    return $"field '{Excerpt.Of(token)}' is not finite (set AllowNonFiniteValues to accept it)";
                 }
 
                 row[feature++] = value;

@@ -71,6 +71,11 @@ public static class IdxReader
     private static FileStream OpenFile(string filePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
+        if (Directory.Exists(filePath))
+        {
+            throw new DataFormatException(filePath, 0, 0, "is a directory, not a data file");
+        }
+
         return new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes, FileOptions.SequentialScan);
     }
 

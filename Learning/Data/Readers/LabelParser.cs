@@ -8,12 +8,12 @@ internal static class LabelParser
     {
         if (!FastNumberParser.TryParseFloat(token, out label))
         {
-            return $"label '{token}' is not a number";
+            return $"label '{Excerpt.Of(token)}' is not a number";
         }
 
         if (!float.IsFinite(label))
         {
-            return $"label '{token}' is not finite";
+            return $"label '{Excerpt.Of(token)}' is not finite";
         }
 
         switch (options.LabelMode)
@@ -25,16 +25,16 @@ internal static class LabelParser
                     return null;
                 }
 
-                return label == 1f ? null : $"label '{token}' is not a binary label (-1, 0 or +1)";
+                return label == 1f ? null : $"label '{Excerpt.Of(token)}' is not a binary label (-1, 0 or +1)";
             case LabelMode.ClassIds:
                 if (label < 0f || label != MathF.Floor(label))
                 {
-                    return $"label '{token}' is not a class id (a non-negative integer)";
+                    return $"label '{Excerpt.Of(token)}' is not a class id (a non-negative integer)";
                 }
 
                 if (options.ClassCount is int classCount && label >= classCount)
                 {
-                    return $"label '{token}' is not a class id in [0, {classCount})";
+                    return $"label '{Excerpt.Of(token)}' is not a class id in [0, {classCount})";
                 }
 
                 return null;

@@ -22,6 +22,8 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
     private long _largestRawId = -1;
     private long _largestRawIdLine;
     private long _largestRawIdColumn;
+    private long _firstZeroIdLine;
+    private long _firstZeroIdColumn;
 
     public LibSvmParser(string filePath, LibSvmReaderOptions options)
     {
@@ -90,7 +92,7 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
 
         _labels.Add(label);
         bool rowHasZeroId = false;
-        long rowLargestId = -1, rowLargestLine = 0, rowLargestColumn = 0;
+        long rowLargestId = -1, rowLargestLine = 0, rowLargestColumn = 0, rowZeroColumn = 0, previousId = -1;
         while (TextTokens.Next(line, ref position, out start, out length))
         {
             ReadOnlySpan<char> token = line.Slice(start, length);
@@ -103,17 +105,24 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
             int colon = token.IndexOf(':');
             if (colon <= 0)
             {
-                reason = $"token '{token}' is not of the form id:value";
+                reason = $"token '{Excerpt.Of(token)}' is not of the form id:value";
                 return false;
             }
 
             ReadOnlySpan<char> idText = token[..colon];
             if (!FastNumberParser.TryParseNonNegativeInt64(idText, out long rawId))
             {
-                reason = $"feature id '{idText}' is not a non-negative integer";
+                reason = $"feature id '{Excerpt.Of(idText)}' is not a non-negative integer";
                 return false;
             }
 
+            if (rawId <= previousId)
+            {
+                reason = $"indices must increase ({previousId} then {rawId})";
+                return false;
+            }
+
+            previousId = rawId;
             reason = CheckId(rawId);
             if (reason is not null)
             {
@@ -124,18 +133,22 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
             if (!FastNumberParser.TryParseFloat(valueText, out float value))
             {
                 column += colon + 1;
-                reason = $"value '{valueText}' is not a number";
+                reason = $"value '{Excerpt.Of(valueText)}' is not a number";
                 return false;
             }
 
             if (!float.IsFinite(value) && !_options.AllowNonFiniteValues)
             {
                 column += colon + 1;
-                reason = $"value '{valueText}' is not finite (set AllowNonFiniteValues to accept it)";
+                reason = $"value '{Excerpt.Of(valueText)}' is not finite (set AllowNonFiniteValues to accept it)";
                 return false;
             }
 
-            rowHasZeroId |= rawId == 0;
+            if (rawId == 0)
+            {
+                (rowHasZeroId, rowZeroColumn) = (true, column);
+            }
+
             if (rawId > rowLargestId)
             {
                 (rowLargestId, rowLargestLine, rowLargestColumn) = (rawId, lineNumber, column);
@@ -146,7 +159,11 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
         }
 
         // Only rows that are kept may influence the base and the feature count.
-        _sawZeroId |= rowHasZeroId;
+        if (rowHasZeroId && !_sawZeroId)
+        {
+            (_sawZeroId, _firstZeroIdLine, _firstZeroIdColumn) = (true, lineNumber, rowZeroColumn);
+        }
+
         if (rowLargestId > _largestRawId)
         {
             (_largestRawId, _largestRawIdLine, _largestRawIdColumn) = (rowLargestId, rowLargestLine, rowLargestColumn);
@@ -200,6 +217,13 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
         long featureCount = Math.Max(1, _largestRawId + 1 - indexBase);
         if (_options.FeatureCount is long given)
         {
+            if (featureCount > given && _options.IndexBase == LibSvmIndexBase.Auto && _largestRawId <= given)
+            {
+                // The ids reach FeatureCount, so the file is 1-based: the id 0 is the mistake, not the largest id.
+                throw new DataFormatException(_filePath, _firstZeroIdLine, _firstZeroIdColumn,
+                    $"feature index 0 in a 1-based file (its ids reach {_largestRawId} = FeatureCount)");
+            }
+
             if (featureCount > given)
             {
                 throw new DataFormatException(_filePath, _largestRawIdLine, _largestRawIdColumn,

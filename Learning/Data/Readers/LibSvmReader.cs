@@ -41,6 +41,11 @@ public static class LibSvmReader
     internal static StreamReader OpenText(string filePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(filePath);
+        if (Directory.Exists(filePath))
+        {
+            throw new DataFormatException(filePath, 0, 0, "is a directory, not a data file");
+        }
+
         return new StreamReader(filePath, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true,
             new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, BufferSize = 1 << 16, Options = FileOptions.SequentialScan });
     }

@@ -122,12 +122,48 @@ public class LibSvmReaderTests
     }
 
     [Fact]
-    public void Auto_base_reports_the_boundary_id_once_the_file_turns_out_zero_based()
+    public void A_stray_id_0_in_a_file_whose_ids_reach_the_feature_count_is_blamed_on_the_0()
     {
-        DataFormatException error = ReadFails("1 10:1\n1 0:1\n", new LibSvmReaderOptions { FeatureCount = 10 });
+        DataFormatException error = ReadFails("1 10:1\n1 2:1\n1 0:1\n", new LibSvmReaderOptions { FeatureCount = 10 });
+
+        Assert.Equal((3, 3), (error.Line, error.Column));
+        Assert.Equal("feature index 0 in a 1-based file (its ids reach 10 = FeatureCount)", error.Reason);
+    }
+
+    [Fact]
+    public void Auto_base_reports_the_largest_id_when_it_is_beyond_the_feature_count_either_way()
+    {
+        DataFormatException error = ReadFails("1 11:1\n1 0:1\n", new LibSvmReaderOptions { FeatureCount = 10 });
 
         Assert.Equal((1, 3), (error.Line, error.Column));
-        Assert.Contains("zero-based", error.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("feature id 11 is out of range", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decreasing_ids_are_an_error_at_the_second_id()
+    {
+        DataFormatException error = ReadFails("1 1:1\n0 3:1 10:1 5:1\n");
+
+        Assert.Equal((2, 12), (error.Line, error.Column));
+        Assert.Equal("indices must increase (10 then 5)", error.Reason);
+    }
+
+    [Fact]
+    public void A_huge_bad_token_is_quoted_cut_to_80_characters()
+    {
+        DataFormatException error = ReadFails("1 1:" + new string('x', 1 << 20) + "\n");
+
+        Assert.True(error.Message.Length < 200, $"{error.Message.Length} characters");
+        Assert.Contains(new string('x', 80) + "...", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_is_reported_as_a_directory()
+    {
+        string directory = Path.GetTempPath();
+        DataFormatException error = Assert.Throws<DataFormatException>(() => LibSvmReader.Read(directory));
+
+        Assert.EndsWith("is a directory, not a data file", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

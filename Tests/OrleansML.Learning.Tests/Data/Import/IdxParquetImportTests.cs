@@ -78,13 +78,28 @@ public sealed class IdxParquetImportTests : IDisposable
         Assert.StartsWith($"{path}:", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task<string> WriteParquetAsync(string name, ParquetSchema schema, Func<ParquetRowGroupWriter, Task> write)
+    [Fact]
+    public async Task A_gzipped_idx_file_cut_short_is_a_located_error_without_a_type_name()
+    {
+        byte[] images = Gzip(Idx(0x803, [50, 4, 4], Enumerable.Range(0, 800).Select(i => (byte)(i * 7)).ToArray()));
+        string path = _files.WriteBytes("cut-images-idx3-ubyte.gz", images[..(images.Length / 2)]);
+        _files.WriteBytes("cut-labels-idx1-ubyte.gz", Gzip(Idx(0x801, [50], new byte[50])));
+        DataFormatException error = await _files.FailAsync(path);
+        Assert.Equal(path, error.FilePath);
+        Assert.Matches("truncated|corrupt", error.Reason);
+    }
+
+    private async Task<string> WriteParquetAsync(string name, ParquetSchema schema, params Func<ParquetRowGroupWriter, Task>[] groups)
     {
         string path = Path.Combine(_files.Directory, name);
         await using FileStream stream = File.Create(path);
         await using ParquetWriter writer = await ParquetWriter.CreateAsync(schema, stream);
-        using ParquetRowGroupWriter group = writer.CreateRowGroup();
-        await write(group);
+        foreach (Func<ParquetRowGroupWriter, Task> write in groups)
+        {
+            using ParquetRowGroupWriter group = writer.CreateRowGroup();
+            await write(group);
+        }
+
         return path;
     }
 
@@ -144,5 +159,45 @@ public sealed class IdxParquetImportTests : IDisposable
 
         DataFormatException error = await _files.FailAsync(path);
         Assert.Equal($"{path}: row 2, column 'x': missing value (null)", error.Message);
+    }
+
+    [Fact]
+    public async Task Parquet_row_groups_are_read_in_turn_and_a_list_of_another_length_is_reported_by_its_row()
+    {
+        var features = new DataField<float[]>("pixels");
+        var label = new DataField<int>("digit");
+        string path = await WriteParquetAsync("groups.parquet", new ParquetSchema(features, label),
+            async group =>
+            {
+                await group.WriteAsync<float>(features, new float[] { 1, 2, 3, 4 }, new int[] { 0, 1, 0, 1 });
+                await group.WriteAsync<int>(label, new[] { 3, 4 });
+            },
+            async group =>
+            {
+                await group.WriteAsync<float>(features, new float[] { 5, 6 }, new int[] { 0, 1 });
+                await group.WriteAsync<int>(label, new[] { 5 });
+            });
+
+        DatasetImportResult result = await _files.ImportAsync(path, new DatasetImportOptions { LabelColumn = "digit" });
+        Assert.Equal(ModelTask.MulticlassClassification, result.Schema.Task);
+        Assert.Equal(3, result.RowCount);
+        (float[] values, float[] labels, _) = _files.ReadAllDense(result);
+        Assert.Equal([1f, 2, 3, 4, 5, 6], values);
+        Assert.Equal([0f, 1, 2], labels);
+
+        string ragged = await WriteParquetAsync("ragged.parquet", new ParquetSchema(features, label),
+            async group =>
+            {
+                await group.WriteAsync<float>(features, new float[] { 1, 2 }, new int[] { 0, 1 });
+                await group.WriteAsync<int>(label, new[] { 3 });
+            },
+            async group =>
+            {
+                await group.WriteAsync<float>(features, new float[] { 5, 6, 7, 8, 9 }, new int[] { 0, 1, 0, 1, 1 });
+                await group.WriteAsync<int>(label, new[] { 5, 4 });
+            });
+
+        DataFormatException error = await _files.FailAsync(ragged);
+        Assert.Equal($"{ragged}: row 3, column 'pixels': the list has 3 values; the first row's has 2", error.Message);
     }
 }

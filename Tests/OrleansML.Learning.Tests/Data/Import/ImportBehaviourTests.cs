@@ -115,4 +115,14 @@ public sealed class ImportBehaviourTests : IDisposable
         DataFormatAssert.PointsAt(await _files.FailAsync(ids, new DatasetImportOptions { ClassCount = 3 }), ids, 2, 3, "label '4' is not a class id in [0, 3)");
         Assert.Throws<ArgumentException>(() => new DatasetImportOptions { MinimumPartitionCount = 0 }.Validate());
     }
+
+    [Fact]
+    public async Task A_cancelled_import_stops_and_writes_no_manifest()
+    {
+        string path = _files.Write("data.csv", Rows(100, 2));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatasetImporter.ImportAsync(_files.Store, path, null, null, cancelled.Token));
+        Assert.Empty(Directory.GetFiles(_files.Directory, "*.manifest.json", SearchOption.AllDirectories));
+    }
 }

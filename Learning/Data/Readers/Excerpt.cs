@@ -1,4 +1,4 @@
-namespace OrleansML.Learning.Data.Import;
+namespace OrleansML.Learning.Data.Readers;
 
 /// <summary>Cuts user data quoted in messages, so that a huge bad token cannot flood a terminal or a log.</summary>
 internal static class Excerpt
