@@ -65,6 +65,11 @@ public sealed class OrleansMLClient
         return Registry(name).ListAsync().WaitAsync(cancellationToken);
     }
 
+    /// <summary>Every model version in the cluster's model store, by name then version.</summary>
+    /// <exception cref="InvalidDataException">An entry in the store is unreadable (the message names its blob).</exception>
+    public Task<ModelInfo[]> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        GrainFactory.GetGrain<IModelCatalogGrain>(0).ListAsync().WaitAsync(cancellationToken);
+
     /// <summary>Downloads model <paramref name="name"/> at <paramref name="version"/> (0: the newest) and
     /// decodes it (checksums verified).</summary>
     public async Task<SavedModel> GetModelAsync(string name, int version = 0, CancellationToken cancellationToken = default)

@@ -56,6 +56,7 @@ internal static class CliApplication
 
         root.Subcommands.Add(ModelCommands.CreatePredict(context));
         root.Subcommands.Add(ModelCommands.CreateExport(context));
+        root.Subcommands.Add(ModelListCommand.Create(context));
         root.Subcommands.Add(ClusterCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(DbCommand.Create(context));
@@ -68,6 +69,7 @@ internal static class CliApplication
         CliException cli => (cli.ExitCode, cli.Message),
         TrainingSpecException spec => (ExitCodes.BadUsage, $"invalid training spec: {spec.Message}"),
         KeyNotFoundException or ArgumentException => (ExitCodes.BadUsage, exception.Message),
+        InvalidDataException => (ExitCodes.JobFailed, exception.Message),
         SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or TimeoutException
             => (ExitCodes.ClusterUnreachable, $"the cluster did not answer: {exception.Message}"),
         OperationCanceledException => (ExitCodes.JobFailed, "interrupted. A job on a configured cluster keeps running: 'orleansml cancel <job>' stops it."),

@@ -47,9 +47,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyD
         }
 
         string dataDirectory = Cluster.ResolveDataDirectory(parse, Environment);
-        notices.WriteLine(silos == 1
-            ? $"no cluster configured: using the models in {dataDirectory} through an embedded silo"
-            : $"no cluster configured: starting an embedded cluster of {silos} silos (state in {dataDirectory})");
+        notices.WriteLine($"no cluster configured: starting an embedded cluster of {silos} silo{(silos == 1 ? "" : "s")} (state in {dataDirectory})");
         return await StartEmbeddedAsync(silos, dataDirectory, cancellationToken);
     }
 

@@ -2,39 +2,35 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using OrleansML.Client;
+using OrleansML.Learning.Data;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
 
 namespace OrleansML.Cli;
 
-/// <summary><c>predict</c> and <c>export</c>: saved models on the configured cluster, or with none configured, the
-/// models the embedded cluster saved in the data directory (read through one embedded silo).</summary>
+/// <summary><c>predict</c> and <c>export</c>: a model file, or a saved model by <c>name[:version]</c> on the configured
+/// cluster, or with none configured in the local model store (read in this process: no cluster is started).</summary>
 internal static class ModelCommands
 {
+    private const string ModelDescription = "The model: name or name:version (default: the newest version), or a model file (.omlmodel).";
+
     public static Command CreatePredict(CliContext context)
     {
-        var model = new Option<string>("--model") { Description = "The model, name or name:version (default: newest).", Required = true };
+        var model = new Option<string>("--model") { Description = ModelDescription, Required = true };
         var input = new Option<string>("--input") { Description = "Rows to predict: a .csv file or a LIBSVM file.", Required = true };
-        var command = new Command("predict", "Predict rows with a saved model, on the cluster.") { model, input };
+        var command = new Command("predict", "Predict rows with a saved model: on the cluster when one is configured, else in this process from the local model store or a model file.") { model, input };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            ModelReference reference = ModelReference.Parse(parse.GetValue(model)!, "--model");
-            await using ClusterSession session = await context.ConnectOrEmbedAsync(parse, silos: 1, context.Error, cancellationToken);
-            OrleansMLClient client = session.Client;
-            ModelInfo[] versions = await client.ListModelVersionsAsync(reference.Name, cancellationToken);
-            ModelInfo info = (reference.Version == 0 ? versions.LastOrDefault() : versions.FirstOrDefault(v => v.Version == reference.Version))
-                ?? throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions 1 to {versions.Length}")}).");
-            if (info.Model.Create().Input != ModelInput.Dense)
+            string modelText = parse.GetValue(model)!;
+            string inputPath = parse.GetValue(input)!;
+            if (!LocalModels.IsFile(modelText) && context.Cluster.Resolve(parse, context.Environment) is not null)
             {
-                // Checked before reading: densifying rows for a hashed model (2^hashBits wide) could exhaust memory.
-                throw new CliException(ExitCodes.BadUsage,
-                    $"--model: {info.Name}:{info.Version} is a {info.Model.Kind}, which reads sparse input; 'predict' serves dense models. " +
-                    "Use 'orleansml export' and predict locally with the model file.");
+                return await PredictOnClusterAsync(context, parse, ModelReference.Parse(modelText, "--model"), inputPath, cancellationToken);
             }
 
-            (float[] features, int rows) = PredictionInput.Read(parse.GetValue(input)!, info.Model.FeatureCount, cancellationToken);
-            float[] outputs = await client.PredictAsync(info.Name, info.Version, features, rows, cancellationToken);
+            (OrleansMLModel local, _) = await LocalModels.ResolveAsync(context, parse, modelText, cancellationToken);
+            (float[] outputs, int rows) = PredictLocally(local, inputPath, cancellationToken);
             WritePredictions(context.Output, outputs, rows);
             return ExitCodes.Success;
         });
@@ -43,20 +39,88 @@ internal static class ModelCommands
 
     public static Command CreateExport(CliContext context)
     {
-        var model = new Option<string>("--model") { Description = "The model, name or name:version (default: newest).", Required = true };
+        var model = new Option<string>("--model") { Description = ModelDescription, Required = true };
         var output = new Option<string>("--output") { Description = "The file to write (.omlmodel).", Required = true };
         var command = new Command("export", "Write a saved model to a portable model file.") { model, output };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            ModelReference reference = ModelReference.Parse(parse.GetValue(model)!, "--model");
-            await using ClusterSession session = await context.ConnectOrEmbedAsync(parse, silos: 1, context.Error, cancellationToken);
+            string modelText = parse.GetValue(model)!;
             string path = parse.GetValue(output)!;
-            SavedModel saved = await ExportAsync(session, reference, path, cancellationToken);
+            SavedModel saved;
+            if (!LocalModels.IsFile(modelText) && context.Cluster.Resolve(parse, context.Environment) is not null)
+            {
+                await using ClusterSession session = await context.ConnectAsync(parse, cancellationToken);
+                saved = await ExportAsync(session, ModelReference.Parse(modelText, "--model"), path, cancellationToken);
+            }
+            else
+            {
+                (OrleansMLModel local, byte[] file) = await LocalModels.ResolveAsync(context, parse, modelText, cancellationToken);
+                await WriteAtomicallyAsync(path, file, cancellationToken);
+                saved = local.Saved;
+            }
+
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"exported {saved.Header.Name}:{saved.Header.Version} ({saved.Header.Model.Kind}, {saved.Parameters.Length} parameters) to {path}"));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<int> PredictOnClusterAsync(CliContext context, ParseResult parse, ModelReference reference, string inputPath, CancellationToken cancellationToken)
+    {
+        await using ClusterSession session = await context.ConnectAsync(parse, cancellationToken);
+        OrleansMLClient client = session.Client;
+        ModelInfo[] versions = await client.ListModelVersionsAsync(reference.Name, cancellationToken);
+        ModelInfo info = (reference.Version == 0 ? versions.LastOrDefault() : versions.FirstOrDefault(v => v.Version == reference.Version))
+            ?? throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions {string.Join(", ", versions.Select(v => v.Version))}")}).");
+        if (info.Model.Create().Input != ModelInput.Dense)
+        {
+            // Checked before reading: densifying rows for a hashed model (2^hashBits wide) could exhaust memory.
+            throw new CliException(ExitCodes.BadUsage,
+                $"--model: {info.Name}:{info.Version} is a {info.Model.Kind}, which reads sparse input; 'predict' on a cluster serves dense models. " +
+                "Use 'orleansml export' and predict locally with the model file.");
+        }
+
+        (float[] features, int rows) = PredictionInput.Read(inputPath, info.Model.FeatureCount, cancellationToken);
+        float[] outputs = await client.PredictAsync(info.Name, info.Version, features, rows, cancellationToken);
+        WritePredictions(context.Output, outputs, rows);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Dense models read CSV or LIBSVM rows; sparse ones (hashed logistic, factorization machines) LIBSVM rows
+    /// whose ids lie below the model's width, never densified.</summary>
+    private static (float[] Outputs, int Rows) PredictLocally(OrleansMLModel model, string inputPath, CancellationToken cancellationToken)
+    {
+        if (model.Input == ModelInput.Dense)
+        {
+            (float[] features, int rows) = PredictionInput.Read(inputPath, model.FeatureCount, cancellationToken);
+            return (model.PredictBatch(features, rows), rows);
+        }
+
+        SparseDataset<int> sparse = PredictionInput.ReadSparse(inputPath, model.FeatureCount, cancellationToken);
+        return (model.PredictBatch(sparse), sparse.RowCount);
+    }
+
+    /// <summary>Writes through a temporary file beside the target and a rename, so a reader never sees half a model.</summary>
+    private static async Task WriteAtomicallyAsync(string path, byte[] file, CancellationToken cancellationToken)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new CliException(ExitCodes.BadUsage, $"--output: '{path}' is a directory; name the model file to write.");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temporary = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            await File.WriteAllBytesAsync(temporary, file, cancellationToken);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Exports the model; a name or version the registry does not have is bad usage (exit 2).</summary>
@@ -65,7 +129,7 @@ internal static class ModelCommands
         ModelInfo[] versions = await session.Client.ListModelVersionsAsync(reference.Name, cancellationToken);
         if (versions.Length == 0 || (reference.Version != 0 && versions.All(v => v.Version != reference.Version)))
         {
-            throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions 1 to {versions.Length}")}).");
+            throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions {string.Join(", ", versions.Select(v => v.Version))}")}).");
         }
 
         return await session.Client.ExportModelAsync(reference.Name, reference.Version, path, cancellationToken);

@@ -78,7 +78,41 @@ internal static class PredictionInput
     /// <summary>A cell as quoted in an error: long cells are cut, so a binary file does not flood the terminal.</summary>
     private static string Shorten(string cell) => cell.Length <= 40 ? cell : cell[..40] + "...";
 
+    /// <summary>Reads a LIBSVM file as sparse rows for a sparse model (ids below <paramref name="featureCount"/>).</summary>
+    /// <exception cref="CliException">The file is missing, malformed or empty (exit 2; names file and line).</exception>
+    public static SparseDataset<int> ReadSparse(string path, int featureCount, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException(ExitCodes.BadUsage, $"--input: '{path}' does not exist.");
+        }
+
+        if (Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException(ExitCodes.BadUsage, $"--input: '{path}' is a CSV file, but the model reads sparse rows: give a LIBSVM file.");
+        }
+
+        return ReadLibSvmRows(path, featureCount, cancellationToken);
+    }
+
     private static (float[] Features, int Rows) ReadLibSvm(string path, int featureCount, CancellationToken cancellationToken)
+    {
+        SparseDataset<int> sparse = ReadLibSvmRows(path, featureCount, cancellationToken);
+        var dense = new float[(long)sparse.RowCount * featureCount];
+        for (int row = 0; row < sparse.RowCount; row++)
+        {
+            ReadOnlySpan<int> indices = sparse.RowIndices(row);
+            ReadOnlySpan<float> values = sparse.RowValues(row);
+            for (int i = 0; i < indices.Length; i++)
+            {
+                dense[((long)row * featureCount) + indices[i]] = values[i];
+            }
+        }
+
+        return (dense, sparse.RowCount);
+    }
+
+    private static SparseDataset<int> ReadLibSvmRows(string path, int featureCount, CancellationToken cancellationToken)
     {
         SparseDataset<int> sparse;
         try
@@ -91,22 +125,8 @@ internal static class PredictionInput
             throw new CliException(ExitCodes.BadUsage, $"--input: '{exception.FilePath}' line {exception.Line} column {exception.Column}: {exception.Reason}.", exception);
         }
 
-        var dense = new float[(long)sparse.RowCount * featureCount];
-        for (int row = 0; row < sparse.RowCount; row++)
-        {
-            ReadOnlySpan<int> indices = sparse.RowIndices(row);
-            ReadOnlySpan<float> values = sparse.RowValues(row);
-            for (int i = 0; i < indices.Length; i++)
-            {
-                dense[((long)row * featureCount) + indices[i]] = values[i];
-            }
-        }
-
-        if (sparse.RowCount == 0)
-        {
-            throw new CliException(ExitCodes.BadUsage, $"--input: '{path}' has no rows.");
-        }
-
-        return (dense, sparse.RowCount);
+        return sparse.RowCount == 0
+            ? throw new CliException(ExitCodes.BadUsage, $"--input: '{path}' has no rows.")
+            : sparse;
     }
 }

@@ -4,8 +4,9 @@ using OrleansML.Learning.Models;
 namespace OrleansML.Models;
 
 /// <summary>
-/// The saved versions of one named model (key: the model's name), kept in grain storage as portable model
-/// files (<c>docs/model-format.md</c>). Versions are immutable once saved.
+/// The saved versions of one named model (key: the model's name). The model files live in the silos' model store
+/// (<c>models/&lt;name&gt;/&lt;version&gt;.omlm</c> blobs, <c>docs/model-format.md</c>), where a process with no
+/// cluster can read them; grain state lists the versions. Versions are immutable once saved.
 /// </summary>
 [Alias("OrleansML.IModelRegistryGrain")]
 public interface IModelRegistryGrain : IGrainWithStringKey
@@ -18,8 +19,9 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     /// <summary>The saved versions, oldest first.</summary>
     Task<ModelInfo[]> ListAsync();
 
-    /// <summary>The portable model file of <paramref name="version"/> (0: the newest).</summary>
+    /// <summary>The portable model file of <paramref name="version"/> (0: the newest), checked against its SHA-256.</summary>
     /// <exception cref="KeyNotFoundException">No such version.</exception>
+    /// <exception cref="InvalidDataException">The stored file is missing or corrupt (the message names the blob).</exception>
     Task<byte[]> DownloadAsync(int version);
 
     /// <summary>Predicts <paramref name="rowCount"/> dense rows (row-major <paramref name="features"/>) with

@@ -1,8 +1,10 @@
 using OrleansML.Learning.Models;
+using OrleansML.Learning.Models.Store;
 
 namespace OrleansML.Models;
 
-/// <summary>One saved version of a named model.</summary>
+/// <summary>One saved version of a named model: its description and where its file lies in the model store
+/// (<see cref="ModelStore"/>), never the file itself.</summary>
 [GenerateSerializer]
 [Alias("OrleansML.ModelInfo")]
 public sealed record ModelInfo
@@ -30,4 +32,29 @@ public sealed record ModelInfo
     /// <summary>When it was saved.</summary>
     [Id(5)]
     public DateTimeOffset CreatedUtc { get; init; }
+
+    /// <summary>The model store blob that holds the version's model file.</summary>
+    [Id(6)]
+    public string Blob { get; init; } = "";
+
+    /// <summary>The SHA-256 of that file (lowercase hex), checked whenever it is read.</summary>
+    [Id(7)]
+    public string Sha256 { get; init; } = "";
+
+    /// <summary>The description of a stored version.</summary>
+    public static ModelInfo From(StoredModelEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new ModelInfo
+        {
+            Name = entry.Name,
+            Version = entry.Version,
+            Model = entry.Model,
+            Metrics = new Dictionary<string, double>(entry.Metrics),
+            JobId = entry.JobId,
+            CreatedUtc = entry.CreatedUtc,
+            Blob = entry.Blob,
+            Sha256 = entry.Sha256,
+        };
+    }
 }

@@ -19,7 +19,7 @@ internal static class BlobStoreHosting
     public const string Section = "BlobStore";
 
     /// <summary>The folder of the data directory that a local store uses by default.</summary>
-    public const string LocalFolder = "blobs";
+    public const string LocalFolder = OrleansML.Learning.Models.OrleansMLModel.LocalBlobFolder;
 
     public static void AddBlobStore(IServiceCollection services, IConfiguration configuration)
     {

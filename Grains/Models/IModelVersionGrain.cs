@@ -4,17 +4,14 @@ namespace OrleansML.Grains.Models;
 
 /// <summary>
 /// For the silo's own use (the model registry calls it; clients go through <see cref="IModelRegistryGrain"/>):
-/// the portable file of one saved model version, key <c>"{name}/{version}"</c>. Keeping each version's bytes
-/// in its own grain keeps the registry's state small, and spreads predictions over the silos: each version
-/// grain caches its deserialised model.
+/// one saved model version, key <c>"{name}/{version}"</c>, read from the model store. Each version grain caches
+/// its deserialised model, which spreads predictions over the silos.
 /// </summary>
 public interface IModelVersionGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the file (a version that the registry has not yet listed may be stored again).</summary>
-    Task StoreAsync(byte[] modelFile);
-
-    /// <summary>The stored file.</summary>
+    /// <summary>The stored file, checked against its SHA-256.</summary>
     /// <exception cref="KeyNotFoundException">Nothing is stored under this key.</exception>
+    /// <exception cref="InvalidDataException">The stored file is missing or corrupt.</exception>
     Task<byte[]> ReadAsync();
 
     /// <summary>Predicts <paramref name="rowCount"/> dense rows (row-major).</summary>

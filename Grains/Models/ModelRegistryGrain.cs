@@ -3,24 +3,29 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Files;
+using OrleansML.Learning.Models.Store;
+using OrleansML.Learning.Storage;
 using OrleansML.Models;
 
 namespace OrleansML.Grains.Models;
 
 /// <summary>
-/// The saved versions of one named model. A save first stores the version's file in its
-/// <see cref="IModelVersionGrain"/>, then lists the version in this grain's state: a crash in between leaves an
-/// unlisted file that the next save of that version number overwrites, never a listed version without a file.
+/// The saved versions of one named model. A save writes the model file and its entry to the model store
+/// (<see cref="ModelStore"/>: file first, entry last), then lists the version in this grain's state, which holds only
+/// descriptions, blob names and checksums. A crash in between leaves a stored version that the next save by the same
+/// job finds in the store and lists, never a listed version without a file. This grain is the single writer of its
+/// name's versions that the store requires.
 /// </summary>
 internal sealed partial class ModelRegistryGrain(
     [PersistentState("registry", "Default")] IPersistentState<ModelRegistryState> state,
+    IBlobStore blobs,
     TimeProvider time,
     ILogger<ModelRegistryGrain> logger) : Grain, IModelRegistryGrain
 {
     private static readonly Meter s_meter = new("OrleansML.Models");
     private static readonly Counter<long> s_saves = s_meter.CreateCounter<long>("orleansml.models.saved", description: "Model versions saved");
     private static readonly Counter<long> s_predictedRows = s_meter.CreateCounter<long>("orleansml.models.predicted_rows", description: "Rows predicted through the registry");
+    private readonly ModelStore _store = new(blobs, time);
 
     /// <summary>The version grain's key.</summary>
     internal static string VersionKey(string name, int version) => $"{name}/{version}";
@@ -29,7 +34,6 @@ internal sealed partial class ModelRegistryGrain(
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(parameterTensor);
-        float[] parameters = parameterTensor.Values;
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         metrics ??= [];
         ModelInfo? existing = state.State.Versions.Find(v => v.JobId == jobId);
@@ -40,34 +44,15 @@ internal sealed partial class ModelRegistryGrain(
 
         model.Validate("model");
         string name = this.GetPrimaryKeyString();
-        int version = state.State.Versions.Count + 1;
-        var info = new ModelInfo
-        {
-            Name = name,
-            Version = version,
-            Model = model,
-            Metrics = new Dictionary<string, double>(metrics),
-            JobId = jobId,
-            CreatedUtc = time.GetUtcNow(),
-        };
-        var header = new ModelFileHeader
-        {
-            Name = name,
-            Version = version,
-            Model = model,
-            CreatedUtc = info.CreatedUtc,
-            Metrics = info.Metrics,
-        };
 
-        // Serialize checks the parameter count against the spec, so a wrong vector fails here, before anything is stored.
-        byte[] file = ModelFile.Serialize(header, parameters);
-        await GrainFactory.GetGrain<IModelVersionGrain>(VersionKey(name, version)).StoreAsync(file);
-        state.State.Versions.Add(info);
+        // SaveAsync checks the parameter count against the spec, so a wrong vector fails here, before anything is stored.
+        StoredModelEntry entry = await _store.SaveAsync(name, model, parameterTensor.Values, metrics, jobId);
+        state.State.Versions.Add(ModelInfo.From(entry));
         await state.WriteStateAsync();
-        Debug.Assert(state.State.Versions[^1].Version == state.State.Versions.Count, "versions are numbered 1, 2, ... in order");
+        Debug.Assert(state.State.Versions.Select(v => v.Version).Distinct().Count() == state.State.Versions.Count, "version numbers are unique");
         s_saves.Add(1);
-        LogSaved(logger, name, version, jobId, file.Length);
-        return version;
+        LogSaved(logger, name, entry.Version, jobId, entry.Blob, entry.Bytes);
+        return entry.Version;
     }
 
     public Task<ModelInfo[]> ListAsync() => Task.FromResult(state.State.Versions.ToArray());
@@ -101,16 +86,12 @@ internal sealed partial class ModelRegistryGrain(
             return versions[^1];
         }
 
-        if (version < 1 || version > versions.Count)
-        {
-            throw new KeyNotFoundException(versions.Count == 0
+        return versions.Find(v => v.Version == version && version > 0)
+            ?? throw new KeyNotFoundException(versions.Count == 0
                 ? $"model '{this.GetPrimaryKeyString()}' has no saved versions."
-                : $"model '{this.GetPrimaryKeyString()}' has no version {version} (versions 1 to {versions.Count}; 0 means the newest).");
-        }
-
-        return versions[version - 1];
+                : $"model '{this.GetPrimaryKeyString()}' has no version {version} (versions {string.Join(", ", versions.Select(v => v.Version))}; 0 means the newest).");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Saved model {Name} version {Version} from job {JobId} ({Bytes} bytes)")]
-    private static partial void LogSaved(ILogger logger, string name, int version, string jobId, int bytes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Saved model {Name} version {Version} from job {JobId} in blob {Blob} ({Bytes} bytes)")]
+    private static partial void LogSaved(ILogger logger, string name, int version, string jobId, string blob, long bytes);
 }

@@ -1,59 +1,60 @@
 using OrleansML.Tensors;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
+using OrleansML.Learning.Models.Store;
+using OrleansML.Learning.Storage;
 using OrleansML.Models;
 
 namespace OrleansML.Grains.Models;
 
-/// <summary>One saved model version's file, and its deserialised model cached for predictions while the grain
-/// is active. Not reentrant: a model instance's scratch buffers serve one prediction at a time.</summary>
-internal sealed class ModelVersionGrain(
-    [PersistentState("modelFile", "Default")] IPersistentState<ModelFileState> state) : Grain, IModelVersionGrain
+/// <summary>One saved model version, read from the model store on first use and cached for predictions while the
+/// grain is active. It keeps no state of its own: the store holds the file. Not reentrant: the model's scratch
+/// buffers serve one prediction at a time.</summary>
+internal sealed class ModelVersionGrain(IBlobStore blobs) : Grain, IModelVersionGrain
 {
-    private SavedModel? _saved;
-    private IModel? _model;
+    private readonly ModelStore _store = new(blobs);
+    private byte[]? _file;
+    private OrleansMLModel? _model;
 
-    public async Task StoreAsync(byte[] modelFile)
+    public async Task<byte[]> ReadAsync()
     {
-        ArgumentNullException.ThrowIfNull(modelFile);
-
-        // Refuse a file that does not decode now rather than on the first download.
-        SavedModel saved = ModelFile.Deserialize(modelFile, this.GetPrimaryKeyString());
-        state.State = new ModelFileState { Bytes = modelFile };
-        await state.WriteStateAsync();
-        _saved = saved;
-        _model = null;
+        await LoadAsync();
+        return _file!;
     }
 
-    public Task<byte[]> ReadAsync() => Task.FromResult(RequireBytes());
-
-    public Task<FloatTensor> PredictAsync(FloatTensor featureTensor, int rowCount)
+    public async Task<FloatTensor> PredictAsync(FloatTensor featureTensor, int rowCount)
     {
         ArgumentNullException.ThrowIfNull(featureTensor);
-        float[] features = featureTensor.Values;
-        _saved ??= ModelFile.Deserialize(RequireBytes(), this.GetPrimaryKeyString());
-        _model ??= _saved.CreateModel();
-        int width = _saved.Header.Model.FeatureCount;
-        if (_model.Input != ModelInput.Dense)
+        await LoadAsync();
+        if (_model!.Input != ModelInput.Dense)
         {
             throw new ArgumentException($"model '{this.GetPrimaryKeyString()}' reads sparse input; remote prediction takes dense rows only.", nameof(featureTensor));
         }
 
-        if (rowCount < 1 || (long)rowCount * width != features.Length)
-        {
-            throw new ArgumentException($"{rowCount} rows of {width} features need {(long)rowCount * width} values, but {features.Length} were given.", nameof(featureTensor));
-        }
-
-        // Labels are unused by Predict; the dataset needs one per row.
-        var dataset = new DenseDataset(features, new float[rowCount], width);
-        var outputs = new float[rowCount * _model.OutputsPerRow];
-        _model.Predict(_saved.Parameters, DataBatch.All(dataset), outputs);
-        return Task.FromResult(new FloatTensor(outputs));
+        return new FloatTensor(_model.PredictBatch(featureTensor.Values, rowCount));
     }
 
-    private byte[] RequireBytes() =>
-        state.State.Bytes.Length > 0
-            ? state.State.Bytes
-            : throw new KeyNotFoundException($"no model file is stored under '{this.GetPrimaryKeyString()}'.");
+    private async Task LoadAsync()
+    {
+        if (_file is not null)
+        {
+            return;
+        }
+
+        string key = this.GetPrimaryKeyString();
+        int slash = key.LastIndexOf('/');
+        string name = key[..slash];
+        int version = int.Parse(key.AsSpan(slash + 1), provider: System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            StoredModelEntry entry = await _store.FindAsync(name, version);
+            byte[] file = await _store.ReadFileAsync(entry);
+            _model = OrleansMLModel.From(ModelFile.Deserialize(file, entry.Blob));
+            _file = file;
+        }
+        catch (ModelStoreException exception)
+        {
+            throw ModelStoreErrors.ToPortable(exception);
+        }
+    }
 }

@@ -90,6 +90,26 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task Models_lists_the_cluster_model_store_and_predicts_from_it()
+    {
+        var spec = new ModelSpec { Kind = ModelKind.SoftmaxRegression, FeatureCount = 2, ClassCount = 3 };
+        float[] parameters = [0.5f, -1f, 0f, 1f, 0.25f, 0.25f, 0f, 0f, 1f];
+        await fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("listed").SaveAsync(spec, new FloatTensor(parameters),
+            new Dictionary<string, double> { ["test_accuracy"] = 0.5 }, "job-listed");
+        string csv = Path.Combine(fixture.Directory, "listed.csv");
+        await File.WriteAllTextAsync(csv, "1,2\n-1,0.5\n");
+
+        (int code, string output, string error) = await RunAsync(["models", "--name", "listed"], fixture.Environment);
+        (int predictCode, string predicted, string predictError) = await RunAsync(["predict", "--model", "listed", "--input", csv], fixture.Environment);
+
+        Assert.True(code == 0, $"exit {code}; err: {error}");
+        Assert.Matches(@"\|\s*listed\s*\|\s*1\s*\|\s*SoftmaxRegression\s*\|\s*2\s*\|\s*3\s*\|\s*test_accuracy=0.5\s*\|", output);
+        Assert.True(predictCode == 0, $"exit {predictCode}; err: {predictError}");
+        Assert.Equal(2, predicted.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.True(File.Exists(Path.Combine(fixture.Directory, "state", "blobs", "models", "listed", "1.omlm")), "the model file is a blob in the cluster's store");
+    }
+
+    [Fact]
     public async Task Cluster_lists_both_silos_as_active_with_activations_per_grain_type()
     {
         var spec = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 1 };

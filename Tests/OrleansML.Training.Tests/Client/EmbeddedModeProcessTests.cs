@@ -58,7 +58,8 @@ public sealed partial class EmbeddedModeProcessTests(ITestOutputHelper log) : ID
         }
 
         Assert.Equal(2, unknownCode);
-        Assert.Contains("--model: 'never-trained' is not a saved model version in the embedded cluster of 1 silo (state in " + data, unknown, StringComparison.Ordinal);
+        Assert.Contains("--model: there is no model named 'never-trained' in the model store (directory " + Path.Combine(data, "blobs"), unknown, StringComparison.Ordinal);
+        Assert.Contains("it holds kept-model.", unknown, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Orleans.TestingHost;
 using OrleansML.Grains.Hosting;
 using OrleansML.Grains.Jobs;
 using OrleansML.Grains.Shards;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Training.Tests.TestSupport;
 
@@ -21,6 +22,8 @@ namespace OrleansML.Training.Tests.TestSupport;
 /// with the silo that hosts them.</item>
 /// <item>Reminders may fire every second (<see cref="ReminderOptions.MinimumReminderPeriod"/>), so that a test can set
 /// <see cref="TrainingJobOptions.ReminderPeriod"/> that low and see a job resume quickly.</item>
+/// <item>The blob store (saved models) is a fresh temporary directory shared by the cluster's silos, not the user's
+/// data directory.</item>
 /// <item>No log files: the harness' default writes one per silo.</item>
 /// </list>
 /// Reuse a deployed cluster across a test class (a class or collection fixture) and give every test its own job and
@@ -50,8 +53,10 @@ public static class TrainingClusters
         builder.Options.ConfigureFileLogging = false;
         var storage = new SharedGrainStore();
         var reminders = new SharedReminderTable();
+        var blobs = new LocalDirectoryBlobStore(Path.Combine(Path.GetTempPath(), "orleansml-cluster-blobs-" + Guid.NewGuid().ToString("N")));
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.Services.AddSingleton<IBlobStore>(blobs);
             silo.AddOrleansMLTraining(configureJobs, configureShards);
             silo.Services.AddGrainStorage(SharedGrainStore.StorageName, (services, _) =>
                 storage.ForSilo(services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()));
