@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace OrleansML.Deploy.Tests.TestSupport;
+
+/// <summary>GETs a silo's health paths as a prober would.</summary>
+internal static class HealthProbe
+{
+    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public static async Task<(HttpStatusCode Status, string Body)> GetAsync(int port, string path)
+    {
+        using HttpResponseMessage response = await s_http.GetAsync(new Uri($"http://127.0.0.1:{port}{path}"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Polls <paramref name="path"/> until it answers <paramref name="expected"/>; returns that answer's body.</summary>
+    public static async Task<string> WaitForAsync(int port, string path, HttpStatusCode expected, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        string last = "(no answer)";
+        while (clock.Elapsed < limit)
+        {
+            try
+            {
+                (HttpStatusCode status, string body) = await GetAsync(port, path);
+                if (status == expected)
+                {
+                    return body;
+                }
+
+                last = $"{(int)status} {body}";
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{path} on port {port} did not answer {(int)expected} within {limit.TotalSeconds:F0} s; last answer: {last}");
+    }
+}
