@@ -1,5 +1,7 @@
-using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,86 +9,66 @@ namespace OrleansML.Silo.Health;
 
 /// <summary>
 /// Serves <c>GET /healthz</c> (200 while the process runs) and <c>GET /readyz</c> (200 when every
-/// <see cref="ReadinessProbe"/> check passes, else 503), each with a plain-text body of one line per check. A small
-/// <see cref="HttpListener"/>: two fixed routes do not justify a web stack in the silo.
+/// <see cref="ReadinessProbe"/> check passes, else 503), each with a plain-text body of one line per check. A bare
+/// Kestrel server (no routing, no middleware, no logging of its own) on <see cref="HealthOptions.Address"/>:
+/// it answers whatever Host header a prober sends, which <see cref="System.Net.HttpListener"/> would not.
 /// </summary>
-internal sealed partial class HealthEndpoint(HealthOptions options, ReadinessProbe probe, ILogger<HealthEndpoint> logger) : BackgroundService
+internal sealed partial class HealthEndpoint(HealthOptions options, ReadinessProbe probe, ILogger<HealthEndpoint> logger) : IHostedService, IAsyncDisposable
 {
-    private HttpListener? _listener;
+    private WebApplication? _server;
 
-    /// <summary>Binds the port before the silo starts, so a port in use fails the start rather than a later probe.</summary>
-    public override Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Binds the port (after the silo has started: the host starts hosted services in order).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        string prefix = options.ListenerPrefix();
-        _listener = new HttpListener();
-        _listener.Prefixes.Add(prefix);
-        _listener.Start();
-        LogListening(logger, prefix);
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _listener?.Stop();
-        await base.StopAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _listener?.Close();
-        base.Dispose();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        HttpListener listener = _listener!;
-        while (!stoppingToken.IsCancellationRequested)
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().WaitAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or OperationCanceledException)
-            {
-                return; // stopped
-            }
+            kestrel.Listen(options.Address, options.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxConcurrentConnections = 16;
+        });
+        WebApplication server = builder.Build();
+        server.Run(RespondAsync);
+        await server.StartAsync(cancellationToken);
+        _server = server;
+        LogListening(logger, options.Address, options.Port);
+    }
 
-            // One request at a time is plenty for probes, and bounds what a flood of requests can cost the silo.
-            await RespondAsync(context, stoppingToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync(cancellationToken);
         }
     }
 
-    private async Task RespondAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    public async ValueTask DisposeAsync()
     {
-        HttpListenerResponse response = context.Response;
-        try
+        if (_server is not null)
         {
-            string path = context.Request.Url?.AbsolutePath ?? "";
-            (int status, string body) = context.Request.HttpMethod is not ("GET" or "HEAD")
-                ? (405, "GET or HEAD only\n")
-                : path switch
-                {
-                    "/healthz" => (200, "alive\n"),
-                    "/readyz" => await ReadinessAsync(cancellationToken),
-                    _ => (404, "not found: the paths are /healthz and /readyz\n"),
-                };
-            byte[] bytes = Encoding.UTF8.GetBytes(body);
-            response.StatusCode = status;
-            response.ContentType = "text/plain; charset=utf-8";
-            response.ContentLength64 = bytes.Length;
-            if (context.Request.HttpMethod == "GET")
+            await _server.DisposeAsync();
+        }
+    }
+
+    private async Task RespondAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        (int status, string body) = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            ? (StatusCodes.Status405MethodNotAllowed, "GET or HEAD only\n")
+            : request.Path.Value switch
             {
-                await response.OutputStream.WriteAsync(bytes, cancellationToken);
-            }
-        }
-        catch (Exception exception) when (exception is HttpListenerException or IOException or OperationCanceledException)
+                "/healthz" => (StatusCodes.Status200OK, "alive\n"),
+                "/readyz" => await ReadinessAsync(context.RequestAborted),
+                _ => (StatusCodes.Status404NotFound, "not found: the paths are /healthz and /readyz\n"),
+            };
+        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = bytes.Length;
+        context.Response.Headers.CacheControl = "no-store";
+        if (!HttpMethods.IsHead(request.Method))
         {
-            LogResponseFailed(logger, exception.Message); // the prober went away
-        }
-        finally
-        {
-            response.Close();
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         }
     }
 
@@ -104,15 +86,12 @@ internal sealed partial class HealthEndpoint(HealthOptions options, ReadinessPro
             }
         }
 
-        return (ready ? 200 : 503, body.ToString());
+        return (ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, body.ToString());
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoint listening on {Prefix} (/healthz, /readyz)")]
-    private static partial void LogListening(ILogger logger, string prefix);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoint listening on http://{Address}:{Port} (/healthz, /readyz)")]
+    private static partial void LogListening(ILogger logger, System.Net.IPAddress address, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness check {Check} failed: {Detail}")]
     private static partial void LogCheckFailed(ILogger logger, string check, string detail);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A health response could not be sent: {Reason}")]
-    private static partial void LogResponseFailed(ILogger logger, string reason);
 }

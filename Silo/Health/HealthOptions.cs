@@ -68,15 +68,6 @@ internal sealed class HealthOptions
         return options;
     }
 
-    /// <summary>The prefix <see cref="System.Net.HttpListener"/> listens on.</summary>
-    public string ListenerPrefix()
-    {
-        string host = Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any)
-            ? "*"
-            : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
-        return string.Create(CultureInfo.InvariantCulture, $"http://{host}:{Port}/");
-    }
-
     // Configuration keys are case-insensitive.
     private static bool IsKey(string key) =>
         key.Equals(nameof(Port), StringComparison.OrdinalIgnoreCase)

@@ -37,6 +37,8 @@ public sealed class HealthEndpointTests
             Assert.Contains("grain-storage: ok (AzureBlobGrainStorage answered)", ready, StringComparison.Ordinal);
             Assert.Contains("blob-store: ok (AzureBlobStore answered)", ready, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.NotFound, (await HealthProbe.GetAsync(ports[2], "/metrics")).Status);
+            Assert.Equal((HttpStatusCode.OK, "alive\n"), await HealthProbe.GetAsync(ports[2], "/healthz", host: "silo-7.example.internal:8081"));
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, (await HealthProbe.GetAsync(ports[2], "/readyz", method: HttpMethod.Post)).Status);
 
             await TestServices.StopAsync("azurite");
             string down = await HealthProbe.WaitForAsync(ports[2], "/readyz", HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));

@@ -8,9 +8,15 @@ internal static class HealthProbe
 {
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<(HttpStatusCode Status, string Body)> GetAsync(int port, string path)
+    public static async Task<(HttpStatusCode Status, string Body)> GetAsync(int port, string path, string? host = null, HttpMethod? method = null)
     {
-        using HttpResponseMessage response = await s_http.GetAsync(new Uri($"http://127.0.0.1:{port}{path}"));
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri($"http://127.0.0.1:{port}{path}"));
+        if (host is not null)
+        {
+            request.Headers.Host = host; // as a prober that knows the silo by a name, or a Kubernetes kubelet by pod IP
+        }
+
+        using HttpResponseMessage response = await s_http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
