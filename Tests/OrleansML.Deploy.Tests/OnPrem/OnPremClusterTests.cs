@@ -83,6 +83,7 @@ public sealed class OnPremClusterTests
             }, Path.Combine(etc, $"silo-{instance}.env"));
             healthPorts[instance] = ports[2];
             launches[instance] = UnitLaunch.For(unit, instance, paths);
+            Assert.Empty(SiloSettingKeys.Problems(launches[instance].Environment, $"{Unit} instance {instance}"));
         }
 
         var silos = new List<UnitProcess>();
