@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansML.Grains.Hosting;
 using OrleansML.Silo;
+using OrleansML.Silo.Health;
 
 // The OrleansML silo host (README.md). Exit codes: 0 stopped normally (SIGTERM or Ctrl+C); 1 the silo could not
 // start (a service it needs does not answer, a port is in use, Orleans failed); 2 the configuration is invalid (the
@@ -24,8 +25,9 @@ IHost host;
 try
 {
     IConfigurationRoot configuration = SiloConfiguration.Build(args);
+    HealthOptions health = HealthHosting.Check(configuration);
     await SiloStartupChecks.RunAsync(configuration, interrupted.Token);
-    host = BuildHost(configuration);
+    host = BuildHost(configuration, health);
 }
 catch (Exception exception) when (exception is not OperationCanceledException)
 {
@@ -64,7 +66,7 @@ using (host)
     return 0;
 }
 
-static IHost BuildHost(IConfiguration configuration)
+static IHost BuildHost(IConfiguration configuration, HealthOptions health)
 {
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
     builder.Configuration.AddConfiguration(configuration);
@@ -74,6 +76,7 @@ static IHost BuildHost(IConfiguration configuration)
     builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
     builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining());
+    builder.Services.AddHealthEndpoint(health);
     return builder.Build();
 }
 

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using OrleansML.Deploy.Tests.TestSupport;
+using YamlDotNet.RepresentationModel;
+
+namespace OrleansML.Deploy.Tests.Kubernetes;
+
+/// <summary>
+/// deploy/kubernetes checked against the silo's options and the Orleans guidance (../shared/design/orleans.md §8): the
+/// manifests parse; the Deployment advertises the pod IP through the downward API, rolls out with maxUnavailable 0,
+/// requests CPU without a CPU limit, waits longer than the host's shutdown timeout, probes /healthz and /readyz on
+/// the health port, takes its connection strings from the Secret; a PodDisruptionBudget covers its pods. (kubectl
+/// cannot validate offline here: every kubectl validation asks an API server.)
+/// </summary>
+public sealed class KubernetesManifestsTests
+{
+    private static readonly List<YamlMappingNode> s_silo = Yaml.LoadAll(Repository.Deploy("kubernetes", "silo.yaml"));
+    private static readonly List<YamlMappingNode> s_secrets = Yaml.LoadAll(Repository.Deploy("kubernetes", "secrets.example.yaml"));
+
+    [Fact]
+    public void The_deployment_advertises_the_pod_ip_and_every_setting_is_one_the_silo_reads()
+    {
+        YamlNode container = Container();
+        var environment = Environment(container);
+        Assert.Empty(SiloSettingKeys.Problems(environment.ToDictionary(e => e.Key, e => e.Value.Value ?? "(from " + e.Value.From + ")"), "silo.yaml"));
+        Assert.Equal("fieldRef status.podIP", environment["Orleans__Endpoints__AdvertisedIPAddress"].From);
+        Assert.Equal("fieldRef metadata.name", environment["Orleans__Name"].From);
+
+        var ports = container.Items("ports").ToDictionary(p => p.Text("name")!, p => int.Parse(p.Text("containerPort")!, CultureInfo.InvariantCulture));
+        Assert.Equal(Port(environment, "Orleans__Endpoints__SiloPort"), ports["silo"]);
+        Assert.Equal(Port(environment, "Orleans__Endpoints__GatewayPort"), ports["gateway"]);
+        Assert.Equal(Port(environment, "OrleansML__Health__Port"), ports["health"]);
+        Assert.Equal($"0.0.0.0:{ports["silo"]}", environment["Orleans__Endpoints__SiloListeningEndpoint"].Value);
+        Assert.Equal($"0.0.0.0:{ports["gateway"]}", environment["Orleans__Endpoints__GatewayListeningEndpoint"].Value);
+        Assert.Equal("0.0.0.0", environment["OrleansML__Health__Address"].Value);
+
+        Assert.Equal("/healthz", container.Text("livenessProbe", "httpGet", "path"));
+        Assert.Equal("/healthz", container.Text("startupProbe", "httpGet", "path"));
+        Assert.Equal("/readyz", container.Text("readinessProbe", "httpGet", "path"));
+        foreach (string probe in new[] { "livenessProbe", "startupProbe", "readinessProbe" })
+        {
+            Assert.Equal("health", container.Text(probe, "httpGet", "port"));
+        }
+
+        // The readiness probe must outwait the silo's own check timeout (OrleansML:Health:ProbeTimeout, 5 s by default).
+        Assert.True(int.Parse(container.Text("readinessProbe", "timeoutSeconds")!, CultureInfo.InvariantCulture) > 5);
+    }
+
+    [Fact]
+    public void Connection_strings_come_from_the_secret_and_nothing_secret_is_inline()
+    {
+        var environment = Environment(Container());
+        YamlMappingNode secret = Assert.Single(s_secrets, d => d.Text("kind") == "Secret");
+        string[] secretKeys = [.. secret.Entries("stringData").Select(e => e.Key)];
+        foreach (string key in new[] { "ConnectionStrings__cluster", "ConnectionStrings__blobs", "OrleansML__BlobStore__ConnectionString" })
+        {
+            Assert.StartsWith($"secretKeyRef {secret.Text("metadata", "name")}/", environment[key].From, StringComparison.Ordinal);
+            Assert.Contains(environment[key].From!.Split('/')[1], secretKeys);
+        }
+
+        Assert.All(environment.Values, e => Assert.DoesNotContain("Password=", e.Value ?? "", StringComparison.OrdinalIgnoreCase));
+        Assert.All(environment.Values, e => Assert.DoesNotContain("AccountKey=", e.Value ?? "", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Rollouts_disruptions_cpu_and_shutdown_follow_the_orleans_guidance()
+    {
+        YamlMappingNode deployment = Document("Deployment");
+        Assert.Equal("0", deployment.Text("spec", "strategy", "rollingUpdate", "maxUnavailable"));
+        YamlNode container = Container();
+        Assert.NotNull(container.Text("resources", "requests", "cpu"));
+        Assert.Null(container.At("resources", "limits", "cpu"));
+        Assert.NotNull(container.Text("resources", "limits", "memory"));
+
+        int grace = int.Parse(deployment.Text("spec", "template", "spec", "terminationGracePeriodSeconds")!, CultureInfo.InvariantCulture);
+        Assert.True(TimeSpan.FromSeconds(grace) > new HostOptions().ShutdownTimeout, $"terminationGracePeriodSeconds {grace} must exceed the host's shutdown timeout {new HostOptions().ShutdownTimeout}");
+
+        YamlMappingNode budget = Document("PodDisruptionBudget");
+        Assert.Equal("1", budget.Text("spec", "maxUnavailable"));
+        var podLabels = deployment.Entries("spec", "template", "metadata", "labels").ToDictionary(e => e.Key, e => e.Value.ToString());
+        Assert.All(budget.Entries("spec", "selector", "matchLabels"), l => Assert.Equal(l.Value.ToString(), podLabels[l.Key]));
+        Assert.All(deployment.Entries("spec", "selector", "matchLabels"), l => Assert.Equal(l.Value.ToString(), podLabels[l.Key]));
+
+        Assert.Equal("true", deployment.Text("spec", "template", "spec", "securityContext", "runAsNonRoot"));
+        string data = container.Items("volumeMounts").Single(m => m.Text("name") == "data").Text("mountPath")!;
+        var image = Dockerfile.Environment(Dockerfile.Load(Repository.Deploy("container", "Dockerfile.silo")).Stages[^1]);
+        Assert.Equal(image["OrleansML__DataDirectory"], data);
+    }
+
+    private static YamlMappingNode Document(string kind) => Assert.Single(s_silo, d => d.Text("kind") == kind);
+
+    private static YamlNode Container() => Assert.Single(Document("Deployment").Items("spec", "template", "spec", "containers"));
+
+    /// <summary>Each variable's literal value, or where it comes from (<c>fieldRef path</c>, <c>secretKeyRef name/key</c>).</summary>
+    private static Dictionary<string, (string? Value, string? From)> Environment(YamlNode container) =>
+        container.Items("env").ToDictionary(
+            e => e.Text("name")!,
+            e => (e.Text("value"),
+                e.Text("valueFrom", "fieldRef", "fieldPath") is string field ? $"fieldRef {field}"
+                : e.At("valueFrom", "secretKeyRef") is YamlNode secret ? $"secretKeyRef {secret.Text("name")}/{secret.Text("key")}"
+                : null));
+
+    private static int Port(Dictionary<string, (string? Value, string? From)> environment, string key) =>
+        int.Parse(environment[key].Value!, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,63 @@
+namespace OrleansML.Deploy.Tests.TestSupport;
+
+/// <summary>
+/// What systemd would execute for one instance of a unit: the <c>ExecStart</c> arguments, the environment
+/// (<c>Environment=</c>, then every <c>EnvironmentFile=</c> in order, which override it, as systemd.exec(5) says), the
+/// working directory and the state directory, after the install paths are mapped into the test's directories.
+/// </summary>
+internal sealed record UnitLaunch(IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment, string WorkingDirectory, string? StateDirectory)
+{
+    /// <param name="unit">The unit file.</param>
+    /// <param name="instance">The instance name (<c>%i</c>).</param>
+    /// <param name="paths">Install paths of the unit (e.g. <c>/etc/orleansml</c>) and where they are in this test.</param>
+    public static UnitLaunch For(SystemdUnit unit, string instance, IReadOnlyDictionary<string, string> paths)
+    {
+        string host = System.Net.Dns.GetHostName();
+        string Resolve(string value)
+        {
+            string expanded = SystemdUnit.ExpandSpecifiers(value, instance, host);
+            foreach ((string from, string to) in paths)
+            {
+                expanded = expanded.Replace(from, to, StringComparison.Ordinal);
+            }
+
+            return expanded;
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string assignments in unit.Values("Service", "Environment"))
+        {
+            foreach (string assignment in SystemdUnit.SplitWords(Resolve(assignments)))
+            {
+                int equals = assignment.IndexOf('=', StringComparison.Ordinal);
+                environment[assignment[..equals]] = assignment[(equals + 1)..];
+            }
+        }
+
+        foreach (string file in unit.Values("Service", "EnvironmentFile"))
+        {
+            bool optional = file.StartsWith('-');
+            string path = Resolve(file.TrimStart('-'));
+            if (!File.Exists(path))
+            {
+                if (optional)
+                {
+                    continue;
+                }
+
+                throw new FileNotFoundException($"{unit.Path}: EnvironmentFile {file} maps to {path}, which does not exist.", path);
+            }
+
+            foreach ((string key, string value) in EnvironmentFile.Load(path).Entries)
+            {
+                environment[key] = value;
+            }
+        }
+
+        string execStart = unit.Value("Service", "ExecStart") ?? throw new InvalidOperationException($"{unit.Path} has no ExecStart.");
+        List<string> arguments = SystemdUnit.CommandLine(Resolve(execStart), environment);
+        string workingDirectory = Resolve(unit.Value("Service", "WorkingDirectory") ?? "/");
+        string? state = unit.Value("Service", "StateDirectory") is string stateDirectory ? Resolve("/var/lib/" + stateDirectory) : null;
+        return new UnitLaunch(arguments, environment, workingDirectory, state);
+    }
+}
