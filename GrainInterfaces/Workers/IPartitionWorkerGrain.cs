@@ -25,6 +25,13 @@ public interface IPartitionWorkerGrain : IGrainWithStringKey
     /// held-out set (empty when there is none).</summary>
     Task<EvaluationSummary> EvaluateAsync(WorkerAssignment assignment, long attempt);
 
+    /// <summary>
+    /// The loss summed over the worker's training rows at the model as it is now (<see cref="WorkerEpochResult.LossSum"/>
+    /// and <see cref="WorkerEpochResult.Rows"/>; no steps run). For an epoch whose steps had all run before a coordinator
+    /// failover: its replay has nothing to train, and this gives its loss.
+    /// </summary>
+    Task<WorkerEpochResult> ComputeTrainingLossAsync(WorkerAssignment assignment, long attempt);
+
     /// <summary>L-BFGS: the loss and gradient sums over all of the worker's training rows at
     /// <paramref name="parameters"/>.</summary>
     Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, FloatTensor parameters);

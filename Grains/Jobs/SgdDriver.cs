@@ -187,12 +187,16 @@ internal sealed partial class SgdDriver(IJobHost host)
             running, cause => group.AbortAsync($"attempt {attempt} failed: {JobRetries.Describe(cause)}"), cancellationToken);
         double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
         await group.CheckpointAsync(epochEnd);
+        long trained = results.Sum(r => r.Rows);
+        // No rows: every step of the epoch had run before a coordinator failover, and the shards restored its end.
+        // Its loss is then the loss at that end, over the same rows, rather than an unknown.
+        WorkerEpochResult[] lossResults = trained > 0 ? results
+            : await Task.WhenAll(assignments.Select((a, i) => group.Worker(i).ComputeTrainingLossAsync(a, attempt)));
         var metrics = new EpochMetrics
         {
             Epoch = epoch,
-            // No rows: the shards held only the epoch's end, so its loss is unknown (NaN), not 0.
-            TrainLoss = results.Sum(r => r.Rows) > 0 ? results.Sum(r => r.LossSum) / results.Sum(r => r.Rows) : double.NaN,
-            Examples = results.Sum(r => r.Rows),
+            TrainLoss = lossResults.Sum(r => r.Rows) > 0 ? lossResults.Sum(r => r.LossSum) / lossResults.Sum(r => r.Rows) : double.NaN,
+            Examples = trained,
             Seconds = seconds,
             Workers = workers,
             Attempts = attemptNumber,

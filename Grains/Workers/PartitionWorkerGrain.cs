@@ -108,6 +108,17 @@ internal sealed partial class PartitionWorkerGrain(
     }
 
     /// <inheritdoc/>
+    public async Task<WorkerEpochResult> ComputeTrainingLossAsync(WorkerAssignment assignment, long attempt)
+    {
+        WorkerModel model = await EnsureLoadedAsync(assignment);
+        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
+        await channel.PullAllAsync(model.Parameters, clock: 0, minimumVersion: 0);
+        DataBatch train = model.Data.Train;
+        double meanLoss = train.Count == 0 ? 0 : model.Model.ComputeLoss(model.Parameters, train);
+        return new WorkerEpochResult { LossSum = meanLoss * train.Count, Rows = train.Count, Silo = silo.Name };
+    }
+
+    /// <inheritdoc/>
     public async Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, FloatTensor parameterTensor)
     {
         ArgumentNullException.ThrowIfNull(parameterTensor);
