@@ -115,8 +115,17 @@ public sealed record TrainingSpec
     [Id(22)]
     public int MaxEpochRetries { get; init; } = 5;
 
-
     /// <summary>The name the finished model is saved under; null: the job id.</summary>
     [Id(23)]
     public string? ModelName { get; init; }
+
+    /// <summary>Stop at the first epoch whose held-out accuracy is at least this, in (0, 1]; needs a test set.
+    /// Null: no target. Default null.</summary>
+    [Id(24)]
+    public double? TargetAccuracy { get; init; }
+
+    /// <summary>Stop at the first epoch whose training loss is at most this (finite, > 0). Null: no target.
+    /// Default null.</summary>
+    [Id(25)]
+    public double? TargetLoss { get; init; }
 }

@@ -56,7 +56,7 @@ public static partial class TrainingSpecValidator
             }
             catch (ArgumentException exception)
             {
-                throw new TrainingSpecException("optimizer." + (exception.ParamName ?? "kind"), exception.Message, exception);
+                throw new TrainingSpecException(OptimizerField(exception), exception.Message, exception);
             }
         }
 
@@ -106,6 +106,21 @@ public static partial class TrainingSpecValidator
         if (spec.Data is null || string.IsNullOrWhiteSpace(spec.Data.TrainManifest))
         {
             throw new TrainingSpecException("data.trainManifest", "is required: the path of a partitioned dataset's manifest (<dir>/<name>.manifest.json).");
+        }
+
+        if (spec.TargetAccuracy is double accuracy && !(accuracy > 0 && accuracy <= 1))
+        {
+            throw new TrainingSpecException("targetAccuracy", $"must be in (0, 1], got {accuracy}.");
+        }
+
+        if (spec.TargetAccuracy is not null && spec.Data.TestManifest is null)
+        {
+            throw new TrainingSpecException("targetAccuracy", "needs a held-out set (data.testManifest): accuracy is measured on it.");
+        }
+
+        if (spec.TargetLoss is double loss && !(loss > 0 && double.IsFinite(loss)))
+        {
+            throw new TrainingSpecException("targetLoss", $"must be finite and > 0, got {loss}.");
         }
 
         if (spec.EarlyStoppingPatience > 0 && spec.Data.TestManifest is null)
@@ -168,6 +183,16 @@ public static partial class TrainingSpecValidator
         }
 
         return manifest;
+    }
+
+    /// <summary>The optimizer's messages start with the field they blame ("optimizer.learningRate must be > 0"):
+    /// that field, not the kind, is the one at fault.</summary>
+    private static string OptimizerField(ArgumentException exception)
+    {
+        string message = exception.Message;
+        int space = message.IndexOf(' ', StringComparison.Ordinal);
+        return message.StartsWith("optimizer.", StringComparison.Ordinal) && space > 0 ? message[..space]
+            : "optimizer." + (exception.ParamName ?? "kind");
     }
 
     private static void Range(string field, int value, int minimum, int maximum)

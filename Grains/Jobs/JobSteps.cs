@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
@@ -80,6 +81,18 @@ internal static class JobSteps
         record.EpochsWithoutImprovement++;
         return patience > 0 && record.EpochsWithoutImprovement >= patience;
     }
+
+    /// <summary>
+    /// Why the job stops after <paramref name="metrics"/>' epoch because it reached one of the spec's targets
+    /// (held-out accuracy at least <see cref="TrainingSpec.TargetAccuracy"/>, training loss at most
+    /// <see cref="TrainingSpec.TargetLoss"/>), or null to go on.
+    /// </summary>
+    public static string? TargetReached(TrainingSpec spec, EpochMetrics metrics) =>
+        spec.TargetAccuracy is double accuracy && metrics.TestAccuracy is double reached && reached >= accuracy
+            ? string.Create(CultureInfo.InvariantCulture, $"reached target accuracy {accuracy} at epoch {metrics.Epoch} (test accuracy {reached:F4})")
+        : spec.TargetLoss is double loss && double.IsFinite(metrics.TrainLoss) && metrics.TrainLoss <= loss
+            ? string.Create(CultureInfo.InvariantCulture, $"reached target loss {loss} at epoch {metrics.Epoch} (train loss {metrics.TrainLoss:F4})")
+        : null;
 
     /// <summary>Saves the finished model in the registry (idempotent per job) and records its name and version.</summary>
     public static async Task SaveModelAsync(IJobHost host, ModelSpec model, float[] parameters)
