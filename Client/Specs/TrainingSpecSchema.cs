@@ -15,7 +15,7 @@ public static class TrainingSpecSchema
     private static readonly SpecObject<LearningRateScheduleSettings> s_schedule = new(
         Enum<LearningRateScheduleSettings, LearningRateScheduleKind>("kind", s => s.Kind, (s, v) => s with { Kind = v }, "Learning-rate schedule.", "--schedule"),
         Double<LearningRateScheduleSettings>("decayRate", s => s.DecayRate, (s, v) => s with { DecayRate = v }, "Step/exponential factor per period; inverse-time coefficient."),
-        Long<LearningRateScheduleSettings>("decaySteps", s => s.DecaySteps, (s, v) => s with { DecaySteps = v }, "Updates per decay period (cosine: updates to reach the minimum rate).", "--decay-steps"),
+        Long<LearningRateScheduleSettings>("decaySteps", s => s.DecaySteps, (s, v) => s with { DecaySteps = v }, "Updates per decay period (cosine: updates to reach the minimum rate); 0: the whole job.", "--decay-steps"),
         Float<LearningRateScheduleSettings>("minimumRate", s => s.MinimumRate, (s, v) => s with { MinimumRate = v }, "Cosine: the final rate."),
         Long<LearningRateScheduleSettings>("warmupSteps", s => s.WarmupSteps, (s, v) => s with { WarmupSteps = v }, "Linear warm-up updates before the schedule."));
 
@@ -55,7 +55,7 @@ public static class TrainingSpecSchema
         Int<TrainingSpec>("workers", s => s.Workers, (s, v) => s with { Workers = v }, "Partition workers.", "--workers"),
         Int<TrainingSpec>("shards", s => s.Shards, (s, v) => s with { Shards = v }, "Parameter shards.", "--shards"),
         Int<TrainingSpec>("epochs", s => s.Epochs, (s, v) => s with { Epochs = v }, "Passes over the training data (at most; see targets and early stopping).", "--epochs"),
-        Int<TrainingSpec>("batchSize", s => s.BatchSize, (s, v) => s with { BatchSize = v }, "Rows per step over all workers.", "--batch-size"),
+        Int<TrainingSpec>("batchSize", s => s.BatchSize, (s, v) => s with { BatchSize = v }, "Rows per step over all workers; 0: ceil(rows / 32), at most 256.", "--batch-size"),
         Int<TrainingSpec>("seed", s => s.Seed, (s, v) => s with { Seed = v }, "Seed of the initial parameters and row order.", "--seed"),
         Int<TrainingSpec>("pullEvery", s => s.PullEvery, (s, v) => s with { PullEvery = v }, "ASP: steps between pulls."),
         Int<TrainingSpec>("staleness", s => s.Staleness, (s, v) => s with { Staleness = v }, "SSP: clocks a worker may run ahead.", "--staleness"),

@@ -52,7 +52,8 @@ public static partial class TrainingSpecValidator
         {
             try
             {
-                spec.Optimizer.Validate();
+                // decaySteps 0 is resolved when the job starts (AutoSettings); any count stands in for it here.
+                (spec.Optimizer.Schedule is { DecaySteps: 0 } ? AutoSettings.Optimizer(spec.Optimizer, spec.Mode, 1, 1, 1) : spec.Optimizer).Validate();
             }
             catch (ArgumentException exception)
             {
@@ -73,7 +74,7 @@ public static partial class TrainingSpecValidator
         Range("workers", spec.Workers, 1, MaximumWorkers);
         Range("shards", spec.Shards, 1, MaximumWorkers);
         Range("epochs", spec.Epochs, 1, 100_000);
-        Range("batchSize", spec.BatchSize, 1, 1_000_000);
+        Range("batchSize", spec.BatchSize, 0, 1_000_000);
         Range("pullEvery", spec.PullEvery, 1, 1_000_000);
         Range("staleness", spec.Staleness, 0, 1_000_000);
         Range("averagingInterval", spec.AveragingInterval, 1, 1_000_000);

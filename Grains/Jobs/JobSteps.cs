@@ -17,10 +17,16 @@ internal static class JobSteps
     /// worker's batch of every step has at least one row whatever the worker count.</summary>
     public static int StepsPerEpoch(TrainingSpec spec, DatasetManifest train)
     {
-        long steps = (train.RowCount + spec.BatchSize - 1) / spec.BatchSize;
+        int batch = AutoSettings.BatchSize(spec, train.RowCount);
+        long steps = (train.RowCount + batch - 1) / batch;
         long smallestPartition = train.Partitions.Min(p => p.RowCount);
         return (int)Math.Clamp(Math.Min(steps, smallestPartition), 1, int.MaxValue);
     }
+
+    /// <summary>The spec with its data-dependent values resolved (<see cref="AutoSettings"/>): the same spec and
+    /// data resolve the same way in every activation, so a resumed job continues with the schedule it began.</summary>
+    public static TrainingSpec Resolve(TrainingSpec spec, DatasetManifest train) =>
+        spec with { Optimizer = AutoSettings.Optimizer(spec.Optimizer, spec.Mode, spec.Epochs, StepsPerEpoch(spec, train), spec.Workers) };
 
     /// <summary>The workers for the next epoch and the active silos: one per active silo when elastic (never
     /// fewer than the spec's, never more than the partitions). <paramref name="active"/> are the silos the

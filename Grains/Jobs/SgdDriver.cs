@@ -21,8 +21,8 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     public async Task RunAsync(bool resumed, CancellationToken cancellationToken)
     {
-        TrainingSpec spec = _record.Spec!;
-        DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
+        DatasetManifest train = DatasetLocation.Open(_record.Spec!.Data.TrainManifest);
+        TrainingSpec spec = JobSteps.Resolve(_record.Spec!, train);
         var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         bool needsRestore = resumed;
         if (!_record.Initialized)
