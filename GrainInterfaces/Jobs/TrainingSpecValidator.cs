@@ -40,7 +40,7 @@ public static partial class TrainingSpecValidator
         }
         catch (ArgumentException exception)
         {
-            throw new TrainingSpecException("model." + (exception.ParamName ?? "kind"), exception.Message, exception);
+            throw new TrainingSpecException("model." + (exception.ParamName ?? "kind"), Reason(exception), exception);
         }
 
         if (spec.Optimizer is null)
@@ -57,7 +57,7 @@ public static partial class TrainingSpecValidator
             }
             catch (ArgumentException exception)
             {
-                throw new TrainingSpecException(OptimizerField(exception), exception.Message, exception);
+                throw new TrainingSpecException(OptimizerField(exception), Reason(exception), exception);
             }
         }
 
@@ -195,6 +195,10 @@ public static partial class TrainingSpecValidator
         return message.StartsWith("optimizer.", StringComparison.Ordinal) && space > 0 ? message[..space]
             : "optimizer." + (exception.ParamName ?? "kind");
     }
+
+    /// <summary>The message without the " (Parameter 'x')" the runtime appends: the field is named already.</summary>
+    private static string Reason(ArgumentException exception) =>
+        exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : exception.Message;
 
     private static void Range(string field, int value, int minimum, int maximum)
     {
