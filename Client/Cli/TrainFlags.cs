@@ -50,11 +50,11 @@ internal sealed class TrainFlags
     public Option<int?> Workers { get; } = new("--workers") { Description = "Partition workers." };
     public Option<int?> Shards { get; } = new("--shards") { Description = "Parameter shards." };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the data." };
-    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Global mini-batch rows." };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Global mini-batch rows (0: ceil(rows / 32), at most 256)." };
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd, momentum, adagrad, adam or ftrl." };
     public Option<float?> LearningRate { get; } = new("--learning-rate") { Description = "Base learning rate." };
     public Option<string?> Schedule { get; } = new("--schedule") { Description = "constant, step, exponential, inverse-time, inverse-sqrt or cosine." };
-    public Option<long?> DecaySteps { get; } = new("--decay-steps") { Description = "Schedule decay steps." };
+    public Option<long?> DecaySteps { get; } = new("--decay-steps") { Description = "Schedule decay steps (0: the whole job)." };
     public Option<int?> Seed { get; } = new("--seed") { Description = "Seed of initial parameters and row order." };
     public Option<int?> Staleness { get; } = new("--staleness") { Description = "SSP staleness bound." };
     public Option<int?> BackupWorkers { get; } = new("--backup-workers") { Description = "BSP backup workers." };
