@@ -4,6 +4,8 @@
 #
 # A test project names what it needs in a file `test-services` beside its .csproj, one word a line:
 #   fashion-mnist   the Debian package dataset-fashion-mnist (installed with apt-get if missing)
+#   sklearn         the Debian package python3-sklearn (installed with apt-get if missing). Exports
+#                   ORLEANSML_SKLEARN_PYTHON: a python that imports sklearn (/usr/bin/python3).
 #   postgresql      a throwaway PostgreSQL on 127.0.0.1 (apt-get install postgresql if initdb is missing).
 #                   Exports ORLEANSML_TEST_POSTGRES: an Npgsql connection string for a superuser role that
 #                   may CREATE DATABASE (tests make their own databases from it).
@@ -109,6 +111,16 @@ need_fashion_mnist() {
     apt_install dataset-fashion-mnist || { log "could not install dataset-fashion-mnist"; return 1; }
   fi
   export ORLEANSML_FASHION_MNIST="$dir"
+}
+
+need_sklearn() {
+  local py=/usr/bin/python3
+  if ! "$py" -c 'import sklearn' 2>/dev/null; then
+    log "installing python3-sklearn"
+    apt_install python3-sklearn || { log "could not install python3-sklearn"; return 1; }
+    "$py" -c 'import sklearn' 2>/dev/null || { log "python3-sklearn installed but $py cannot import sklearn"; return 1; }
+  fi
+  export ORLEANSML_SKLEARN_PYTHON="$py"
 }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -222,6 +234,7 @@ needs=$(for p in $projects; do f="$(dirname "$p")/test-services"; [ -f "$f" ] &&
 for service in $needs; do
   case "$service" in
     fashion-mnist) need_fashion_mnist ;;
+    sklearn) need_sklearn ;;
     postgresql) need_postgresql ;;
     azurite) need_azurite ;;
     *) log "unknown service '$service' named in a test-services file"; false ;;
@@ -233,7 +246,7 @@ for service in $needs; do
 done
 
 if [ "$services_only" = 1 ]; then
-  for name in ORLEANSML_FASHION_MNIST ORLEANSML_TEST_POSTGRES ORLEANSML_TEST_AZURITE ORLEANSML_TEST_SERVICES; do
+  for name in ORLEANSML_FASHION_MNIST ORLEANSML_SKLEARN_PYTHON ORLEANSML_TEST_POSTGRES ORLEANSML_TEST_AZURITE ORLEANSML_TEST_SERVICES; do
     [ -n "${!name:-}" ] && printf "export %s='%s'\n" "$name" "${!name}"
   done
   [ -n "$services_dir" ] && printf '# stop with: "%s/bin/stop-all"\n' "$services_dir"

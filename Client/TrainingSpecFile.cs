@@ -1,11 +1,13 @@
+using System.Text;
 using System.Text.Json;
+using OrleansML.Client.Specs;
 using OrleansML.Jobs;
 using OrleansML.Serialization;
 
 namespace OrleansML.Client;
 
 /// <summary>Reads and writes training specs as JSON files (the shape of <see cref="TrainingJsonContext"/>:
-/// camelCase, enums as strings, comments allowed, unknown fields refused).</summary>
+/// camelCase, enums as strings, comments allowed, unknown fields refused; reading is strict and merges over the defaults).</summary>
 public static class TrainingSpecFile
 {
     /// <summary>Reads the spec in <paramref name="path"/>.</summary>
@@ -14,6 +16,11 @@ public static class TrainingSpecFile
     public static TrainingSpec Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path))
+        {
+            throw new TrainingSpecException("spec", $"'{path}' is a directory, not a spec file.");
+        }
+
         string json;
         try
         {
@@ -27,45 +34,45 @@ public static class TrainingSpecFile
         return Parse(json, path);
     }
 
-    /// <summary>Parses a spec; <paramref name="displayName"/> names it in errors.</summary>
+    /// <summary>Parses a spec, merged over the default <see cref="TrainingSpec"/>: a field left out takes its
+    /// default (<see cref="TrainingSpecSchema.Defaults"/>). <paramref name="displayName"/> names it in errors.</summary>
+    /// <exception cref="TrainingSpecException">The text is not JSON, or names an unknown field, an unknown enum value
+    /// or a value of the wrong type; <see cref="TrainingSpecException.Field"/> is the JSON path (<c>$.optimizer.learningRate</c>)
+    /// and the message gives the file, the line, the value (at most 80 characters) and the valid values.</exception>
     public static TrainingSpec Parse(string json, string displayName)
     {
         ArgumentNullException.ThrowIfNull(json);
+        byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        JsonDocument document;
         try
         {
-            return JsonSerializer.Deserialize(json, TrainingJsonContext.Default.TrainingSpec)
-                ?? throw new TrainingSpecException("spec", $"'{displayName}' holds JSON null, not a training spec.");
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException exception)
         {
-            string field = FieldOf(exception);
+            if (json.Trim().Length == 0)
+            {
+                throw new TrainingSpecException("$", $"'{displayName}': the file is empty; a spec is a JSON object such as {{\"model\": {{...}}, \"data\": {{...}}}}.", exception);
+            }
+
             string line = exception.LineNumber is long number ? $"line {number + 1}" : "unknown line";
-            throw new TrainingSpecException(field, $"'{displayName}' {line}: {exception.Message}", exception);
+            throw new TrainingSpecException("$", $"'{displayName}' {line}: not valid JSON: {FirstSentence(exception.Message)}", exception);
         }
+
+        using (document)
+        {
+            var lines = JsonLineMap.Build(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return TrainingSpecSchema.Read(document.RootElement, new SpecReadContext(displayName, lines));
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        cut = cut > 0 ? cut : message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
     }
 
     /// <summary>The spec as indented JSON.</summary>
     public static string ToJson(TrainingSpec spec) => JsonSerializer.Serialize(spec, TrainingJsonContext.Default.TrainingSpec);
-
-    /// <summary>The JSON path at fault, without the leading <c>$.</c>: for an unknown member the runtime reports
-    /// the path of its parent object, so the member's name is taken from the message.</summary>
-    private static string FieldOf(JsonException exception)
-    {
-        string path = exception.Path is { Length: > 0 } p ? p.TrimStart('$').TrimStart('.') : "";
-        const string Marker = "could not be mapped to any .NET member";
-        string message = exception.Message;
-        int markerAt = message.IndexOf(Marker, StringComparison.Ordinal);
-        int open = message.IndexOf('\'', StringComparison.Ordinal);
-        if (markerAt > 0 && open >= 0 && open < markerAt)
-        {
-            int close = message.IndexOf('\'', open + 1);
-            if (close > open)
-            {
-                string member = message[(open + 1)..close];
-                return path.Length == 0 || path.EndsWith(member, StringComparison.Ordinal) ? (path.Length == 0 ? member : path) : path + "." + member;
-            }
-        }
-
-        return path.Length == 0 ? "spec" : path;
-    }
 }

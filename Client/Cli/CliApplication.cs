@@ -73,7 +73,7 @@ internal static class CliApplication
         SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or TimeoutException
             => (ExitCodes.ClusterUnreachable, $"the cluster did not answer: {exception.Message}"),
         OperationCanceledException => (ExitCodes.JobFailed, "interrupted. A job on a configured cluster keeps running: 'orleansml cancel <job>' stops it."),
-        _ => (ExitCodes.JobFailed, $"{exception.GetType().Name}: {exception.Message}"),
+        _ => (ExitCodes.JobFailed, exception.Message.Split('\n', 2)[0].TrimEnd()),
     };
 
     private static Dictionary<string, string?> ProcessEnvironment()

@@ -50,6 +50,7 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
     {
         string model = status.ModelName is null ? "" : $" model={status.ModelName}:{status.ModelVersion}";
         string reason = status.FailureReason is null ? "" : $" reason=\"{status.FailureReason}\"";
+        reason += status.StopReason is null ? "" : $" stopped=\"{status.StopReason}\"";
         // Shown once an elastic rebalance happened: which generation of workers and shards now serves the job.
         string generations = status.WorkerGeneration == 0 && status.ShardGeneration == 0
             ? ""
@@ -79,7 +80,7 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
 
             if (last is null || last.State != status.State)
             {
-                output.WriteLine($"job {status.JobId} {status.State.ToString().ToLowerInvariant()}{(status.FailureReason is null ? "" : ": " + status.FailureReason)}");
+                output.WriteLine($"job {status.JobId} {status.State.ToString().ToLowerInvariant()}{(status.FailureReason is null ? "" : ": " + status.FailureReason)}{(status.IsFinal && status.StopReason is not null ? ": " + status.StopReason : "")}");
             }
 
             last = status;

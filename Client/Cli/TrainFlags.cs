@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OrleansML.Client.Specs;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
@@ -49,23 +50,41 @@ internal sealed class TrainFlags
     public Option<int?> Workers { get; } = new("--workers") { Description = "Partition workers." };
     public Option<int?> Shards { get; } = new("--shards") { Description = "Parameter shards." };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the data." };
-    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Global mini-batch rows." };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Global mini-batch rows (0: ceil(rows / 32), at most 256)." };
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd, momentum, adagrad, adam or ftrl." };
     public Option<float?> LearningRate { get; } = new("--learning-rate") { Description = "Base learning rate." };
     public Option<string?> Schedule { get; } = new("--schedule") { Description = "constant, step, exponential, inverse-time, inverse-sqrt or cosine." };
-    public Option<long?> DecaySteps { get; } = new("--decay-steps") { Description = "Schedule decay steps." };
+    public Option<long?> DecaySteps { get; } = new("--decay-steps") { Description = "Schedule decay steps (0: the whole job)." };
     public Option<int?> Seed { get; } = new("--seed") { Description = "Seed of initial parameters and row order." };
     public Option<int?> Staleness { get; } = new("--staleness") { Description = "SSP staleness bound." };
     public Option<int?> BackupWorkers { get; } = new("--backup-workers") { Description = "BSP backup workers." };
     public Option<int?> AveragingInterval { get; } = new("--averaging-interval") { Description = "Model averaging: local steps between averages." };
     public Option<int?> LbfgsIterations { get; } = new("--lbfgs-iterations") { Description = "L-BFGS iterations." };
     public Option<int?> Patience { get; } = new("--early-stopping-patience") { Description = "Epochs without a better held-out loss before stopping (0: never)." };
+    public Option<float?> L2 { get; } = new("--l2") { Description = "L2 strength of the optimizer (l2 * w added to every gradient)." };
+    public Option<double?> LbfgsL2 { get; } = new("--lbfgs-l2") { Description = "L-BFGS: L2 strength added to the mean loss." };
+    public Option<double?> TargetAccuracy { get; } = new("--target-accuracy") { Description = "Stop at the first epoch whose held-out accuracy reaches this (needs --test)." };
+    public Option<double?> TargetLoss { get; } = new("--target-loss") { Description = "Stop at the first epoch whose training loss is at most this." };
 
     public IEnumerable<Option> All() =>
     [
         Spec, JobId, ModelName, Model, Features, Classes, Hidden, HashBits, Train, Test, Mode, Workers, Shards, Epochs, BatchSize,
         Optimizer, LearningRate, Schedule, DecaySteps, Seed, Staleness, BackupWorkers, AveragingInterval, LbfgsIterations, Patience,
+        L2, LbfgsL2, TargetAccuracy, TargetLoss,
     ];
+
+    /// <summary>Creates the flags; each one that sets a spec field says that field's default (from the one table,
+    /// <see cref="TrainingSpecSchema"/>) in its help.</summary>
+    public TrainFlags()
+    {
+        foreach (Option option in All())
+        {
+            if (TrainingSpecSchema.DefaultOfFlag(option.Name) is string value && option.Description?.Contains("default", StringComparison.OrdinalIgnoreCase) == false)
+            {
+                option.Description += $" Default: {value}.";
+            }
+        }
+    }
 
     /// <summary>The spec file (if any) with the given flags applied over it.</summary>
     /// <exception cref="CliException">A flag's value is not one of its choices (exit 2, naming the flag).</exception>
@@ -89,6 +108,7 @@ internal sealed class TrainFlags
         {
             Kind = Choice(parse, Optimizer, s_optimizers) ?? optimizer.Kind,
             LearningRate = parse.GetValue(LearningRate) ?? optimizer.LearningRate,
+            L2Regularization = parse.GetValue(L2) ?? optimizer.L2Regularization,
             Schedule = optimizer.Schedule with
             {
                 Kind = Choice(parse, Schedule, s_schedules) ?? optimizer.Schedule.Kind,
@@ -117,6 +137,9 @@ internal sealed class TrainFlags
             AveragingInterval = parse.GetValue(AveragingInterval) ?? spec.AveragingInterval,
             LbfgsIterations = parse.GetValue(LbfgsIterations) ?? spec.LbfgsIterations,
             EarlyStoppingPatience = parse.GetValue(Patience) ?? spec.EarlyStoppingPatience,
+            LbfgsL2Regularization = parse.GetValue(LbfgsL2) ?? spec.LbfgsL2Regularization,
+            TargetAccuracy = parse.GetValue(TargetAccuracy) ?? spec.TargetAccuracy,
+            TargetLoss = parse.GetValue(TargetLoss) ?? spec.TargetLoss,
         };
     }
 

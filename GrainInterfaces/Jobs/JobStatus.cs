@@ -167,6 +167,11 @@ public sealed record JobStatus
     [Id(19)]
     public string? CoordinatorSilo { get; init; }
 
+    /// <summary>Why the job stopped before its planned epochs, when it did: "reached target accuracy 0.84 at
+    /// epoch 3", early stopping, or L-BFGS convergence. Null while running and when it ran every epoch.</summary>
+    [Id(20)]
+    public string? StopReason { get; init; }
+
     /// <summary>Whether the state is final.</summary>
     public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

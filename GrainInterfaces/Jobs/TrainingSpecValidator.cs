@@ -40,7 +40,7 @@ public static partial class TrainingSpecValidator
         }
         catch (ArgumentException exception)
         {
-            throw new TrainingSpecException("model." + (exception.ParamName ?? "kind"), exception.Message, exception);
+            throw new TrainingSpecException("model." + (exception.ParamName ?? "kind"), Reason(exception), exception);
         }
 
         if (spec.Optimizer is null)
@@ -52,11 +52,12 @@ public static partial class TrainingSpecValidator
         {
             try
             {
-                spec.Optimizer.Validate();
+                // decaySteps 0 is resolved when the job starts (AutoSettings); any count stands in for it here.
+                (spec.Optimizer.Schedule is { DecaySteps: 0 } ? AutoSettings.Optimizer(spec.Optimizer, spec.Mode, 1, 1, 1) : spec.Optimizer).Validate();
             }
             catch (ArgumentException exception)
             {
-                throw new TrainingSpecException("optimizer." + (exception.ParamName ?? "kind"), exception.Message, exception);
+                throw new TrainingSpecException(OptimizerField(exception), Reason(exception), exception);
             }
         }
 
@@ -73,7 +74,7 @@ public static partial class TrainingSpecValidator
         Range("workers", spec.Workers, 1, MaximumWorkers);
         Range("shards", spec.Shards, 1, MaximumWorkers);
         Range("epochs", spec.Epochs, 1, 100_000);
-        Range("batchSize", spec.BatchSize, 1, 1_000_000);
+        Range("batchSize", spec.BatchSize, 0, 1_000_000);
         Range("pullEvery", spec.PullEvery, 1, 1_000_000);
         Range("staleness", spec.Staleness, 0, 1_000_000);
         Range("averagingInterval", spec.AveragingInterval, 1, 1_000_000);
@@ -106,6 +107,21 @@ public static partial class TrainingSpecValidator
         if (spec.Data is null || string.IsNullOrWhiteSpace(spec.Data.TrainManifest))
         {
             throw new TrainingSpecException("data.trainManifest", "is required: the path of a partitioned dataset's manifest (<dir>/<name>.manifest.json).");
+        }
+
+        if (spec.TargetAccuracy is double accuracy && !(accuracy > 0 && accuracy <= 1))
+        {
+            throw new TrainingSpecException("targetAccuracy", $"must be in (0, 1], got {accuracy}.");
+        }
+
+        if (spec.TargetAccuracy is not null && spec.Data.TestManifest is null)
+        {
+            throw new TrainingSpecException("targetAccuracy", "needs a held-out set (data.testManifest): accuracy is measured on it.");
+        }
+
+        if (spec.TargetLoss is double loss && !(loss > 0 && double.IsFinite(loss)))
+        {
+            throw new TrainingSpecException("targetLoss", $"must be finite and > 0, got {loss}.");
         }
 
         if (spec.EarlyStoppingPatience > 0 && spec.Data.TestManifest is null)
@@ -169,6 +185,20 @@ public static partial class TrainingSpecValidator
 
         return manifest;
     }
+
+    /// <summary>The optimizer's messages start with the field they blame ("optimizer.learningRate must be > 0"):
+    /// that field, not the kind, is the one at fault.</summary>
+    private static string OptimizerField(ArgumentException exception)
+    {
+        string message = exception.Message;
+        int space = message.IndexOf(' ', StringComparison.Ordinal);
+        return message.StartsWith("optimizer.", StringComparison.Ordinal) && space > 0 ? message[..space]
+            : "optimizer." + (exception.ParamName ?? "kind");
+    }
+
+    /// <summary>The message without the " (Parameter 'x')" the runtime appends: the field is named already.</summary>
+    private static string Reason(ArgumentException exception) =>
+        exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : exception.Message;
 
     private static void Range(string field, int value, int minimum, int maximum)
     {

@@ -112,6 +112,10 @@ public sealed class JobRecord
     [Id(23)]
     public DateTimeOffset? FinishedUtc { get; set; }
 
+    /// <summary>Why the job stopped before its planned epochs (a target reached, early stopping, convergence).</summary>
+    [Id(24)]
+    public string? StopReason { get; set; }
+
     /// <summary>Whether the state is final.</summary>
     public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

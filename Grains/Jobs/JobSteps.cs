@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
@@ -16,10 +17,16 @@ internal static class JobSteps
     /// worker's batch of every step has at least one row whatever the worker count.</summary>
     public static int StepsPerEpoch(TrainingSpec spec, DatasetManifest train)
     {
-        long steps = (train.RowCount + spec.BatchSize - 1) / spec.BatchSize;
+        int batch = AutoSettings.BatchSize(spec, train.RowCount);
+        long steps = (train.RowCount + batch - 1) / batch;
         long smallestPartition = train.Partitions.Min(p => p.RowCount);
         return (int)Math.Clamp(Math.Min(steps, smallestPartition), 1, int.MaxValue);
     }
+
+    /// <summary>The spec with its data-dependent values resolved (<see cref="AutoSettings"/>): the same spec and
+    /// data resolve the same way in every activation, so a resumed job continues with the schedule it began.</summary>
+    public static TrainingSpec Resolve(TrainingSpec spec, DatasetManifest train) =>
+        spec with { Optimizer = AutoSettings.Optimizer(spec.Optimizer, spec.Mode, spec.Epochs, StepsPerEpoch(spec, train), spec.Workers) };
 
     /// <summary>The workers for the next epoch and the active silos: one per active silo when elastic (never
     /// fewer than the spec's, never more than the partitions). <paramref name="active"/> are the silos the
@@ -80,6 +87,18 @@ internal static class JobSteps
         record.EpochsWithoutImprovement++;
         return patience > 0 && record.EpochsWithoutImprovement >= patience;
     }
+
+    /// <summary>
+    /// Why the job stops after <paramref name="metrics"/>' epoch because it reached one of the spec's targets
+    /// (held-out accuracy at least <see cref="TrainingSpec.TargetAccuracy"/>, training loss at most
+    /// <see cref="TrainingSpec.TargetLoss"/>), or null to go on.
+    /// </summary>
+    public static string? TargetReached(TrainingSpec spec, EpochMetrics metrics) =>
+        spec.TargetAccuracy is double accuracy && metrics.TestAccuracy is double reached && reached >= accuracy
+            ? string.Create(CultureInfo.InvariantCulture, $"reached target accuracy {accuracy} at epoch {metrics.Epoch} (test accuracy {reached:F4})")
+        : spec.TargetLoss is double loss && double.IsFinite(metrics.TrainLoss) && metrics.TrainLoss <= loss
+            ? string.Create(CultureInfo.InvariantCulture, $"reached target loss {loss} at epoch {metrics.Epoch} (train loss {metrics.TrainLoss:F4})")
+        : null;
 
     /// <summary>Saves the finished model in the registry (idempotent per job) and records its name and version.</summary>
     public static async Task SaveModelAsync(IJobHost host, ModelSpec model, float[] parameters)

@@ -96,10 +96,15 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             _record.History.Add(metrics);
             _record.EpochsCompleted = epoch;
             bool converged = result.Reason != LbfgsConvergence.MaximumIterations;
-            bool stop = converged || JobSteps.ShouldStopEarly(_record, metrics, spec.EarlyStoppingPatience);
+            bool stopEarly = JobSteps.ShouldStopEarly(_record, metrics, spec.EarlyStoppingPatience);
+            string? target = JobSteps.TargetReached(spec, metrics);
+            _record.StopReason = target
+                ?? (converged ? $"L-BFGS converged at iteration {state.Iterations} ({result.Reason})" : null)
+                ?? (stopEarly ? $"stopped early at epoch {epoch}: no better held-out loss in {spec.EarlyStoppingPatience} epochs" : null);
+            bool stop = target is not null || converged || stopEarly;
             await host.SaveAsync();
             host.Publish();
-            string reason = result.Reason.ToString();
+            string reason = _record.StopReason ?? result.Reason.ToString();
             LogIteration(host.Logger, host.JobId, state.Iterations, state.Loss, reason);
             if (stop)
             {

@@ -21,8 +21,8 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     public async Task RunAsync(bool resumed, CancellationToken cancellationToken)
     {
-        TrainingSpec spec = _record.Spec!;
-        DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
+        DatasetManifest train = DatasetLocation.Open(_record.Spec!.Data.TrainManifest);
+        TrainingSpec spec = JobSteps.Resolve(_record.Spec!, train);
         var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         bool needsRestore = resumed;
         if (!_record.Initialized)
@@ -77,11 +77,20 @@ internal sealed partial class SgdDriver(IJobHost host)
             _record.EpochsCompleted = metrics.Epoch;
             _record.CheckpointStep = (long)metrics.Epoch * _record.StepsPerEpoch;
             _record.FailureReason = null;
-            bool stop = JobSteps.ShouldStopEarly(_record, metrics, spec.EarlyStoppingPatience);
+            bool stopEarly = JobSteps.ShouldStopEarly(_record, metrics, spec.EarlyStoppingPatience);
+            string? target = JobSteps.TargetReached(spec, metrics);
+            _record.StopReason = target
+                ?? (stopEarly ? $"stopped early at epoch {metrics.Epoch}: no better held-out loss in {spec.EarlyStoppingPatience} epochs" : null);
             await host.SaveAsync();
             host.Publish();
             LogEpoch(host.Logger, host.JobId, metrics.Epoch, metrics.TrainLoss, metrics.TestAccuracy ?? double.NaN, metrics.Seconds);
-            if (stop)
+            if (target is not null)
+            {
+                LogTargetReached(host.Logger, host.JobId, target);
+                break;
+            }
+
+            if (stopEarly)
             {
                 LogEarlyStop(host.Logger, host.JobId, metrics.Epoch, spec.EarlyStoppingPatience);
                 break;
@@ -263,4 +272,7 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stops early after epoch {Epoch}: no better held-out loss in {Patience} epochs")]
     private static partial void LogEarlyStop(ILogger logger, string jobId, int epoch, int patience);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} stops: {Reason}")]
+    private static partial void LogTargetReached(ILogger logger, string jobId, string reason);
 }

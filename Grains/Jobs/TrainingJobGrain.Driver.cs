@@ -147,6 +147,7 @@ public sealed partial class TrainingJobGrain
             EpochsPlanned = spec is null ? 0 : spec.Mode == ConsistencyMode.Lbfgs ? LbfgsDriver.PlannedEpochs(spec) : spec.Epochs,
             EpochProgress = record.IsFinal ? 0 : _epochProgress,
             FailureReason = record.FailureReason,
+            StopReason = record.StopReason,
             History = [.. record.History],
             Workers = record.Workers,
             Shards = spec?.Shards ?? 0,

@@ -36,7 +36,7 @@ public sealed class TrainingSpecFileTests
 
         TrainingSpecException error = Assert.Throws<TrainingSpecException>(() => TrainingSpecFile.Parse(Json, "bad.json"));
 
-        Assert.Equal("model.featurs", error.Field);
+        Assert.Equal("$.model.featurs", error.Field);
         Assert.Contains("'bad.json' line 5", error.Message, StringComparison.Ordinal);
     }
 
@@ -47,7 +47,7 @@ public sealed class TrainingSpecFileTests
 
         TrainingSpecException error = Assert.Throws<TrainingSpecException>(() => TrainingSpecFile.Parse(Json, "typed.json"));
 
-        Assert.Equal("workers", error.Field);
+        Assert.Equal("$.workers", error.Field);
         Assert.Contains("'typed.json' line 3", error.Message, StringComparison.Ordinal);
     }
 
