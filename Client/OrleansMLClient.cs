@@ -117,6 +117,11 @@ public sealed class OrleansMLClient
     /// <summary>Most feature values one remote prediction call carries (4 MiB of floats).</summary>
     public const int PredictChunkValues = 1 << 20;
 
+    /// <summary>The portable model file of <paramref name="name"/> at <paramref name="version"/> (0: the newest), as stored
+    /// (its checksums verified by the cluster).</summary>
+    public Task<byte[]> DownloadModelFileAsync(string name, int version = 0, CancellationToken cancellationToken = default) =>
+        DownloadAsync(name, version, cancellationToken);
+
     /// <summary>Writes model <paramref name="name"/> at <paramref name="version"/> (0: the newest) to
     /// <paramref name="path"/> as a portable model file (atomically), and returns what was written.</summary>
     public async Task<SavedModel> ExportModelAsync(string name, int version, string path, CancellationToken cancellationToken = default)

@@ -5,6 +5,7 @@ using OrleansML.Client;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
+using OrleansML.Learning.Models.Onnx;
 using OrleansML.Models;
 
 namespace OrleansML.Cli;
@@ -40,27 +41,42 @@ internal static class ModelCommands
     public static Command CreateExport(CliContext context)
     {
         var model = new Option<string>("--model") { Description = ModelDescription, Required = true };
-        var output = new Option<string>("--output") { Description = "The file to write (.omlmodel).", Required = true };
-        var command = new Command("export", "Write a saved model to a portable model file.") { model, output };
+        var output = new Option<string>("--output") { Description = "The file to write.", Required = true };
+        var format = new Option<string>("--format")
+        {
+            Description = "omlmodel (OrleansML's portable model file, docs/model-format.md) or onnx (linear, logistic, softmax, MLP and factorization-machine models).",
+            DefaultValueFactory = _ => "omlmodel",
+        };
+        format.AcceptOnlyFromAmong("omlmodel", "onnx");
+        var command = new Command("export", "Write a saved model to a portable model file or an ONNX model.") { model, output, format };
         command.SetAction(async (parse, cancellationToken) =>
         {
             string modelText = parse.GetValue(model)!;
             string path = parse.GetValue(output)!;
+            bool onnx = parse.GetValue(format) == "onnx";
             SavedModel saved;
+            byte[] file;
             if (!LocalModels.IsFile(modelText) && context.Cluster.Resolve(parse, context.Environment) is not null)
             {
                 await using ClusterSession session = await context.ConnectAsync(parse, cancellationToken);
-                saved = await ExportAsync(session, ModelReference.Parse(modelText, "--model"), path, cancellationToken);
+                (saved, file) = await DownloadAsync(session, ModelReference.Parse(modelText, "--model"), cancellationToken);
             }
             else
             {
-                (OrleansMLModel local, byte[] file) = await LocalModels.ResolveAsync(context, parse, modelText, cancellationToken);
-                await WriteAtomicallyAsync(path, file, cancellationToken);
+                (OrleansMLModel local, file) = await LocalModels.ResolveAsync(context, parse, modelText, cancellationToken);
                 saved = local.Saved;
             }
 
+            if (onnx)
+            {
+                file = OnnxExport.Supports(saved.Header.Model.Kind)
+                    ? OnnxExport.Serialize(saved)
+                    : throw new CliException(ExitCodes.BadUsage, $"--format onnx: {saved.Header.Name}:{saved.Header.Version} is a {saved.Header.Model.Kind}, which has no ONNX export (linear, logistic, softmax, MLP and factorization-machine models have one).");
+            }
+
+            await WriteAtomicallyAsync(path, file, cancellationToken);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"exported {saved.Header.Name}:{saved.Header.Version} ({saved.Header.Model.Kind}, {saved.Parameters.Length} parameters) to {path}"));
+                $"exported {saved.Header.Name}:{saved.Header.Version} ({saved.Header.Model.Kind}, {saved.Parameters.Length} parameters) to {path}{(onnx ? " as ONNX" : "")}"));
             return ExitCodes.Success;
         });
         return command;
@@ -123,8 +139,8 @@ internal static class ModelCommands
         }
     }
 
-    /// <summary>Exports the model; a name or version the registry does not have is bad usage (exit 2).</summary>
-    private static async Task<SavedModel> ExportAsync(ClusterSession session, ModelReference reference, string path, CancellationToken cancellationToken)
+    /// <summary>Downloads the model file from the cluster; a name or version the registry does not have is bad usage (exit 2).</summary>
+    private static async Task<(SavedModel Saved, byte[] File)> DownloadAsync(ClusterSession session, ModelReference reference, CancellationToken cancellationToken)
     {
         ModelInfo[] versions = await session.Client.ListModelVersionsAsync(reference.Name, cancellationToken);
         if (versions.Length == 0 || (reference.Version != 0 && versions.All(v => v.Version != reference.Version)))
@@ -132,7 +148,8 @@ internal static class ModelCommands
             throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions {string.Join(", ", versions.Select(v => v.Version))}")}).");
         }
 
-        return await session.Client.ExportModelAsync(reference.Name, reference.Version, path, cancellationToken);
+        byte[] file = await session.Client.DownloadModelFileAsync(reference.Name, reference.Version, cancellationToken);
+        return (ModelFile.Deserialize(file, reference.ToString()), file);
     }
 
     /// <summary>One line per row: the outputs, and for several outputs (class probabilities) the argmax first.</summary>

@@ -49,8 +49,7 @@ public sealed class OrleansMLModel
     /// <summary>
     /// Loads <paramref name="path"/>: a model file when one exists at that path; otherwise a model named
     /// <c>name</c> (newest version) or <c>name:version</c> in the local model store of the default data directory
-    /// (<c>$XDG_DATA_HOME/orleansml/blobs</c> or <c>~/.local/share/orleansml/blobs</c>), where the CLI's embedded
-    /// cluster saves the models it trains.
+    /// (<see cref="DefaultStoreDirectory"/>), where the CLI's embedded cluster saves the models it trains.
     /// </summary>
     /// <exception cref="DataFormatException">The file is not a valid model file.</exception>
     /// <exception cref="ModelStoreException">No such file, and no such model in the store, or its blob is corrupt.</exception>
@@ -90,9 +89,15 @@ public sealed class OrleansMLModel
         return new OrleansMLModel(saved);
     }
 
-    /// <summary>The local model store directory of the default data directory, or null when there is no home.</summary>
-    public static string? DefaultStoreDirectory() =>
-        BlobStoreOptions.DefaultDirectory() is string data ? Path.Combine(data, LocalBlobFolder) : null;
+    /// <summary>The local model store of the data directory the CLI uses by default: <c>ORLEANSML_DATA_DIR</c> when set,
+    /// else <c>$XDG_DATA_HOME/orleansml</c> or <c>~/.local/share/orleansml</c>; null when there is no home directory.</summary>
+    public static string? DefaultStoreDirectory()
+    {
+        string? data = Environment.GetEnvironmentVariable("ORLEANSML_DATA_DIR") is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : BlobStoreOptions.DefaultDirectory();
+        return data is null ? null : Path.Combine(data, LocalBlobFolder);
+    }
 
     /// <summary>Splits <c>name</c> or <c>name:version</c> (version 0 means the newest).</summary>
     /// <exception cref="ArgumentException">Not of that form.</exception>

@@ -1,9 +1,12 @@
 using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using OrleansML.Cli;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
+using OrleansML.Learning.Models.Onnx;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
 using OrleansML.Training.Tests.TestSupport;
@@ -45,6 +48,8 @@ public sealed class CliModelStoreTests(ITestOutputHelper log) : IDisposable
         string exported = Path.Combine(_directory.Path, "out", "outlives.omlmodel");
         (int exportCode, string export, string exportError) = await RunAsync(["export", "--model", "outlives:1", "--output", exported]);
         (int fileCode, string fromFile, string fileError) = await RunAsync(["predict", "--model", exported, "--input", csv]);
+        string onnx = Path.Combine(_directory.Path, "out", "outlives.onnx");
+        (int onnxCode, string onnxOutput, string onnxError) = await RunAsync(["export", "--model", "outlives", "--output", onnx, "--format", "onnx"]);
 
         Assert.True(predictCode == 0, predictError);
         Assert.Contains($"no cluster configured: using the models in {Blobs}", predictError, StringComparison.Ordinal);
@@ -60,6 +65,30 @@ public sealed class CliModelStoreTests(ITestOutputHelper log) : IDisposable
         Assert.True(fileCode == 0, fileError);
         Assert.DoesNotContain("no cluster configured", fileError, StringComparison.Ordinal);
         AssertPrinted(expected, fromFile);
+        Assert.True(onnxCode == 0, onnxError);
+        Assert.Contains($"exported outlives:1 (LogisticRegression, 5 parameters) to {onnx} as ONNX", onnxOutput, StringComparison.Ordinal);
+        using var session = new InferenceSession(onnx);
+        var input = new DenseTensor<float>(rows.Features.ToArray(), [rows.RowCount, TestDatasets.Features]);
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, input)]);
+        float[] fromOnnx = results.Single().AsTensor<float>().ToArray();
+        Assert.Equal(expected.Length, fromOnnx.Length);
+        Assert.All(expected.Zip(fromOnnx), pair => Assert.Equal(pair.First, pair.Second, 1e-5));
+    }
+
+    [Fact]
+    public async Task Exporting_a_hashed_model_to_onnx_exits_2_naming_the_kinds_that_export()
+    {
+        var hashed = new ModelSpec { Kind = ModelKind.HashedLogisticRegression, HashBits = 4 };
+        await new ModelStore(new LocalDirectoryBlobStore(Blobs)).SaveAsync("clicks", hashed, Parameters(hashed));
+        string target = Path.Combine(_directory.Path, "clicks.onnx");
+
+        (int code, _, string error) = await RunAsync(["export", "--model", "clicks", "--output", target, "--format", "onnx"]);
+        (int formatCode, _, string format) = await RunAsync(["export", "--model", "clicks", "--output", target, "--format", "tflite"]);
+
+        Assert.Equal((2, 2), (code, formatCode));
+        Assert.Contains("--format onnx: clicks:1 is a HashedLogisticRegression, which has no ONNX export", error, StringComparison.Ordinal);
+        Assert.Contains("tflite", format, StringComparison.Ordinal);
+        Assert.False(File.Exists(target));
     }
 
     [Fact]

@@ -113,13 +113,15 @@ public sealed class SiloHostTests(ITestOutputHelper log) : IDisposable
                 "Clustering": { "ProviderType": "AdoNet", "ConnectionName": "cluster" },
                 "Reminders": { "ProviderType": "AdoNet", "ConnectionName": "cluster" },
                 "GrainStorage": { "Default": { "ProviderType": "AzureBlobStorage", "ContainerName": "{{container}}" } }
-              }
+              },
+              "OrleansML": { "BlobStore": { "Kind": "Azure", "Container": "{{container}}" } }
             }
             """);
         var secrets = new Dictionary<string, string?>
         {
             ["ConnectionStrings__cluster"] = database,
             ["Orleans__GrainStorage__Default__ConnectionString"] = TestServices.Azurite,
+            ["OrleansML__BlobStore__ConnectionString"] = TestServices.Azurite,
         };
         int[] ports = OrleansML.Cli.EmbeddedCluster.FreePorts(4);
         await using ChildProcess first = await ChildProcess.StartSiloAsync(["--config", settings, "--Orleans:Name", "first", .. Ports(ports[0], ports[1])], secrets);
@@ -155,6 +157,10 @@ public sealed class SiloHostTests(ITestOutputHelper log) : IDisposable
         byte[] content = (await blobs.GetBlobClient(registry.Name).DownloadContentAsync()).Value.Content.ToArray();
         Assert.NotEqual((byte)'{', content[0]);
         Assert.Contains(items, i => i.Name.Contains("parametershard/", StringComparison.Ordinal));
+
+        // The model file is a blob of the model store, beside its checksummed entry; the registry's state only names it.
+        Assert.Contains(items, i => i.Name == "models/host-model/1.omlm");
+        Assert.Contains(items, i => i.Name == "models/host-model/1.json");
 
         second.Terminate();
         first.Terminate();
