@@ -36,9 +36,11 @@ internal interface IJobHost
     /// <summary>Marks the job paused (the driver reached an epoch boundary with a pause requested).</summary>
     Task EnterPauseAsync();
 
-    /// <summary>The L-BFGS state bytes after round <paramref name="round"/> (empty when none is kept).</summary>
-    byte[] LbfgsStateAfter(int round);
+    /// <summary>The L-BFGS state bytes after round <paramref name="round"/> (empty when none is kept), read back
+    /// from the blob store and checked against the length and CRC-32C they were written with.</summary>
+    Task<byte[]> LbfgsStateAfterAsync(int round, CancellationToken cancellationToken);
 
-    /// <summary>Persists the L-BFGS state after round <paramref name="round"/>, keeping the one before.</summary>
+    /// <summary>Persists the L-BFGS state after round <paramref name="round"/> (a blob, then the record that refers
+    /// to it), keeping the one before.</summary>
     Task SaveLbfgsStateAsync(int round, byte[] state);
 }

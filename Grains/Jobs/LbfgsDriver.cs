@@ -34,7 +34,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         LbfgsState state;
         // The state that matches the record: the coordinator may have died after saving a round's state but before
         // saving the record that counts the round.
-        byte[] saved = host.LbfgsStateAfter(_record.EpochsCompleted);
+        byte[] saved = await host.LbfgsStateAfterAsync(_record.EpochsCompleted, cancellationToken);
         if (saved.Length > 0)
         {
             state = LbfgsState.Deserialize(saved);

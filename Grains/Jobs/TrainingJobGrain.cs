@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansML.Jobs;
+using OrleansML.Grains.Checkpoints;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -20,6 +22,7 @@ namespace OrleansML.Grains.Jobs;
 public sealed partial class TrainingJobGrain(
     [PersistentState("job", "Default")] IPersistentState<JobRecord> state,
     [PersistentState("lbfgs", "Default")] IPersistentState<LbfgsCheckpoint> lbfgsState,
+    IBlobStore blobStore,
     IOptions<TrainingJobOptions> options,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
@@ -34,6 +37,7 @@ public sealed partial class TrainingJobGrain(
     private CancellationTokenSource? _driverCancellation;
     private Task? _driver;
     private double _epochProgress;
+    private readonly CheckpointBlobs _lbfgsBlobs = new(blobStore, logger);
 
     string IJobHost.JobId => this.GetPrimaryKeyString();
 
@@ -63,8 +67,6 @@ public sealed partial class TrainingJobGrain(
     TimeProvider IJobHost.Time => time;
 
     ILogger IJobHost.Logger => logger;
-
-    byte[] IJobHost.LbfgsStateAfter(int round) => lbfgsState.State.After(round);
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
