@@ -1,3 +1,4 @@
+using OrleansML.Learning.Storage;
 using Microsoft.Extensions.Logging;
 using OrleansML.Jobs;
 
@@ -35,6 +36,9 @@ internal interface IJobHost
 
     /// <summary>Marks the job paused (the driver reached an epoch boundary with a pause requested).</summary>
     Task EnterPauseAsync();
+
+    /// <summary>The silo's blob store, where checkpoints and datasets named by a blob reference live.</summary>
+    IBlobStore BlobStore { get; }
 
     /// <summary>The L-BFGS state bytes after round <paramref name="round"/> (empty when none is kept), read back
     /// from the blob store and checked against the length and CRC-32C they were written with.</summary>

@@ -22,7 +22,7 @@ internal sealed partial class SgdDriver(IJobHost host)
     public async Task RunAsync(bool resumed, CancellationToken cancellationToken)
     {
         TrainingSpec spec = _record.Spec!;
-        DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
+        DatasetManifest train = await DatasetReference.Parse(spec.Data.TrainManifest).OpenManifestAsync(host.BlobStore, cancellationToken);
         var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         bool needsRestore = resumed;
         if (!_record.Initialized)

@@ -66,6 +66,8 @@ public sealed partial class TrainingJobGrain(
 
     TimeProvider IJobHost.Time => time;
 
+    IBlobStore IJobHost.BlobStore => blobStore;
+
     ILogger IJobHost.Logger => logger;
 
     /// <inheritdoc/>
@@ -113,7 +115,7 @@ public sealed partial class TrainingJobGrain(
             return Snapshot();
         }
 
-        TrainingSpecValidator.Validate(spec);
+        await TrainingSpecValidator.ValidateAsync(spec, blobStore);
         state.State = new JobRecord { Spec = spec, State = JobState.Pending, StartedUtc = time.GetUtcNow() };
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
