@@ -4,7 +4,7 @@ namespace OrleansML.Cluster.Tests.TestSupport;
 
 /// <summary>
 /// The environment that configures one silo process: Orleans' own configuration keys (the <c>Orleans</c> section)
-/// and OrleansML's (<c>OrleansML:Jobs</c>, <c>OrleansML:Shards</c>); nothing else reaches the silo.
+/// and OrleansML's (<c>OrleansML:Jobs</c>, <c>OrleansML:Shards</c>, <c>OrleansML:BlobStore</c>); nothing else reaches the silo.
 /// </summary>
 internal static class SiloEnvironment
 {
@@ -30,6 +30,11 @@ internal static class SiloEnvironment
             ["Orleans__GrainStorage__Default__ProviderType"] = "AzureBlobStorage",
             ["Orleans__GrainStorage__Default__ConnectionString"] = cluster.BlobConnectionString,
             ["Orleans__GrainStorage__Default__ContainerName"] = cluster.BlobContainer,
+            // Checkpoints (and any blob: datasets) in the same Azurite container, as a production cluster shares one
+            // store: a grain reactivated in another process reads them there, not in a local directory.
+            ["OrleansML__BlobStore__Kind"] = "Azure",
+            ["OrleansML__BlobStore__ConnectionString"] = cluster.BlobConnectionString,
+            ["OrleansML__BlobStore__Container"] = cluster.BlobContainer,
         };
 
         if (tuning == SiloTuning.FastRecovery)
