@@ -51,6 +51,19 @@ public sealed class OrleansMLClient
         return job;
     }
 
+    /// <summary>
+    /// Copies the local partitioned dataset whose manifest is <paramref name="localManifestPath"/> into
+    /// <paramref name="store"/> (the store the cluster's silos use, <c>OrleansML:BlobStore</c>), content-addressed
+    /// under <c>datasets/&lt;hash&gt;/</c>, and returns the <c>blob:</c> reference to put in a
+    /// <see cref="DataSpec"/>. A dataset already there is not copied again.
+    /// </summary>
+    /// <exception cref="ArgumentException">The path is not a local manifest path.</exception>
+    /// <exception cref="IOException">A local file could not be read.</exception>
+    /// <exception cref="Learning.Data.DataFormatException">The manifest is not valid.</exception>
+    /// <exception cref="Learning.Storage.BlobStoreException">The store could not be written.</exception>
+    public static Task<string> UploadDatasetAsync(string localManifestPath, Learning.Storage.IBlobStore store, CancellationToken cancellationToken = default) =>
+        DatasetUpload.UploadAsync(localManifestPath, store, cancellationToken);
+
     /// <summary>A handle on an existing job (no call is made).</summary>
     public TrainingJob GetJob(string jobId)
     {

@@ -150,6 +150,7 @@ internal sealed class TrainFlags
     /// </summary>
     private static string? Absolute(string? path, string? baseDirectory) =>
         string.IsNullOrWhiteSpace(path) ? null
+        : DatasetReference.IsBlobReference(path) ? path
         : baseDirectory is null ? Path.GetFullPath(path)
         : Path.GetFullPath(path, baseDirectory);
 

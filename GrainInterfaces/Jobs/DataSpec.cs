@@ -1,10 +1,12 @@
 namespace OrleansML.Jobs;
 
 /// <summary>
-/// Where a job's data is: partitioned datasets written by
-/// <see cref="Learning.Data.Partitioning.PartitionedDataset.Write(string, string, Learning.Data.DenseDataset, int)"/>,
-/// each named by the path of its manifest (<c>&lt;directory&gt;/&lt;name&gt;.manifest.json</c>). Every silo must
-/// see the same paths (a local disk on one host, or a shared mount).
+/// Where a job's data is: partitioned datasets, each named by its manifest (see <see cref="DatasetReference"/>):
+/// either a local path (<c>&lt;directory&gt;/&lt;name&gt;.manifest.json</c>, written by
+/// <see cref="Learning.Data.Partitioning.PartitionedDataset"/>; every silo must see the same paths, a local disk on
+/// one host or a shared mount) or a blob of the cluster's blob store
+/// (<c>blob:datasets/&lt;...&gt;/&lt;name&gt;.manifest.json</c>, written by
+/// <see cref="Learning.Data.Partitioning.PartitionedBlobDataset"/>), which every silo reaches.
 /// </summary>
 [GenerateSerializer]
 [Alias("OrleansML.DataSpec")]

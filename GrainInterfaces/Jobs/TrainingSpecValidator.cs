@@ -2,20 +2,24 @@ using System.Text.RegularExpressions;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Models;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Jobs;
 
 /// <summary>
 /// Checks a <see cref="TrainingSpec"/> before any grain starts: every field's range, options that contradict
 /// each other, and the data (the manifests exist, parse, have enough partitions, and match the model's input
-/// kind and width). The first problem throws <see cref="TrainingSpecException"/> naming the field.
+/// kind and width). The first problem throws <see cref="TrainingSpecException"/> naming the field. A client checks
+/// only the syntax of a blob reference (<see cref="DatasetReference"/>); the coordinator checks it against the
+/// cluster's store (<see cref="ValidateAsync"/>).
 /// </summary>
 public static partial class TrainingSpecValidator
 {
     /// <summary>Most workers or shards a job may have.</summary>
     public const int MaximumWorkers = 1024;
 
-    /// <summary>Validates the spec, including its data when <paramref name="checkData"/> (reads the manifests).</summary>
+    /// <summary>Validates the spec, including its local data when <paramref name="checkData"/> (reads the manifests;
+    /// a blob reference's syntax only).</summary>
     public static void Validate(TrainingSpec spec, bool checkData = true)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -106,15 +110,17 @@ public static partial class TrainingSpecValidator
 
         if (spec.Data is null || string.IsNullOrWhiteSpace(spec.Data.TrainManifest))
         {
-            throw new TrainingSpecException("data.trainManifest", "is required: the path of a partitioned dataset's manifest (<dir>/<name>.manifest.json).");
+            throw new TrainingSpecException("data.trainManifest", "is required: the path of a partitioned dataset's manifest (<dir>/<name>.manifest.json) or a manifest blob (blob:<folder>/<name>.manifest.json).");
         }
 
+        DatasetReference train = Reference("data.trainManifest", spec.Data.TrainManifest);
+        DatasetReference? test = spec.Data.TestManifest is null ? null : Reference("data.testManifest", spec.Data.TestManifest);
         if (spec.TargetAccuracy is double accuracy && !(accuracy > 0 && accuracy <= 1))
         {
             throw new TrainingSpecException("targetAccuracy", $"must be in (0, 1], got {accuracy}.");
         }
 
-        if (spec.TargetAccuracy is not null && spec.Data.TestManifest is null)
+        if (spec.TargetAccuracy is not null && test is null)
         {
             throw new TrainingSpecException("targetAccuracy", "needs a held-out set (data.testManifest): accuracy is measured on it.");
         }
@@ -124,7 +130,7 @@ public static partial class TrainingSpecValidator
             throw new TrainingSpecException("targetLoss", $"must be finite and > 0, got {loss}.");
         }
 
-        if (spec.EarlyStoppingPatience > 0 && spec.Data.TestManifest is null)
+        if (spec.EarlyStoppingPatience > 0 && test is null)
         {
             throw new TrainingSpecException("earlyStoppingPatience", "needs a held-out set (data.testManifest).");
         }
@@ -135,33 +141,93 @@ public static partial class TrainingSpecValidator
             throw new TrainingSpecException("shards", $"{spec.Shards} shards exceed the model's {model.ParameterCount} parameters.");
         }
 
-        if (checkData)
+        // Blobs are checked where the cluster's store is reachable: by the coordinator, in ValidateAsync.
+        if (checkData && !train.IsBlob)
         {
-            DatasetManifest train = CheckDataset("data.trainManifest", spec.Data.TrainManifest, spec.Model, model);
-            if (train.Partitions.Count < spec.Workers)
-            {
-                throw new TrainingSpecException("workers", $"{spec.Workers} workers need at least {spec.Workers} partitions, but '{spec.Data.TrainManifest}' has {train.Partitions.Count}.");
-            }
+            CheckTrain(spec, CheckDataset("data.trainManifest", train, OpenLocal("data.trainManifest", train), spec.Model, model));
+        }
 
-            if (spec.Data.TestManifest is not null)
-            {
-                CheckDataset("data.testManifest", spec.Data.TestManifest, spec.Model, model);
-            }
+        if (checkData && test is { IsBlob: false })
+        {
+            CheckDataset("data.testManifest", test, OpenLocal("data.testManifest", test), spec.Model, model);
         }
     }
 
-    private static DatasetManifest CheckDataset(string field, string path, ModelSpec spec, IModel model)
+    /// <summary>
+    /// Validates the spec and all its data, local or in <paramref name="store"/> (the cluster's blob store): what a
+    /// silo checks when a job starts, since a client cannot reach the silos' store.
+    /// </summary>
+    public static async Task ValidateAsync(TrainingSpec spec, IBlobStore store, CancellationToken cancellationToken = default)
     {
-        DatasetManifest manifest;
+        ArgumentNullException.ThrowIfNull(store);
+        Validate(spec, checkData: false);
+        IModel model = spec.Model.Create();
+        DatasetReference train = DatasetReference.Parse(spec.Data.TrainManifest);
+        DatasetManifest trainManifest = await OpenAsync("data.trainManifest", train, store, cancellationToken);
+        CheckTrain(spec, CheckDataset("data.trainManifest", train, trainManifest, spec.Model, model));
+        if (spec.Data.TestManifest is not null)
+        {
+            DatasetReference test = DatasetReference.Parse(spec.Data.TestManifest);
+            CheckDataset("data.testManifest", test, await OpenAsync("data.testManifest", test, store, cancellationToken), spec.Model, model);
+        }
+    }
+
+    private static DatasetReference Reference(string field, string text)
+    {
         try
         {
-            manifest = DatasetLocation.Open(path);
+            return DatasetReference.Parse(text);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new TrainingSpecException(field, exception.Message);
+        }
+    }
+
+    private static DatasetManifest OpenLocal(string field, DatasetReference reference)
+    {
+        try
+        {
+            return reference.OpenManifestAsync(store: null).GetAwaiter().GetResult();
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or DataFormatException or ArgumentException)
         {
-            throw new TrainingSpecException(field, $"cannot read '{path}': {exception.Message}", exception);
+            throw new TrainingSpecException(field, $"cannot read '{reference}': {exception.Message}", exception);
+        }
+    }
+
+    private static async Task<DatasetManifest> OpenAsync(string field, DatasetReference reference, IBlobStore store, CancellationToken cancellationToken)
+    {
+        if (!reference.IsBlob)
+        {
+            return OpenLocal(field, reference);
         }
 
+        // No inner exception: the store's exception types do not cross the wire to the client.
+        try
+        {
+            return await reference.OpenManifestAsync(store, cancellationToken);
+        }
+        catch (BlobNotFoundException)
+        {
+            throw new TrainingSpecException(field, $"blob '{reference.Manifest}' not found in the cluster's blob store ({store.Location}).");
+        }
+        catch (Exception exception) when (exception is BlobStoreException or DataFormatException)
+        {
+            throw new TrainingSpecException(field, $"cannot read '{reference}': {exception.Message}");
+        }
+    }
+
+    private static void CheckTrain(TrainingSpec spec, DatasetManifest train)
+    {
+        if (train.Partitions.Count < spec.Workers)
+        {
+            throw new TrainingSpecException("workers", $"{spec.Workers} workers need at least {spec.Workers} partitions, but '{spec.Data.TrainManifest}' has {train.Partitions.Count}.");
+        }
+    }
+
+    private static DatasetManifest CheckDataset(string field, DatasetReference path, DatasetManifest manifest, ModelSpec spec, IModel model)
+    {
         bool sparse = manifest.Kind == PartitionKind.Sparse;
         if (sparse != (model.Input == ModelInput.Sparse))
         {

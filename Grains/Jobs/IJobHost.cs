@@ -1,3 +1,4 @@
+using OrleansML.Learning.Storage;
 using Microsoft.Extensions.Logging;
 using OrleansML.Jobs;
 
@@ -36,9 +37,14 @@ internal interface IJobHost
     /// <summary>Marks the job paused (the driver reached an epoch boundary with a pause requested).</summary>
     Task EnterPauseAsync();
 
-    /// <summary>The L-BFGS state bytes after round <paramref name="round"/> (empty when none is kept).</summary>
-    byte[] LbfgsStateAfter(int round);
+    /// <summary>The silo's blob store, where checkpoints and datasets named by a blob reference live.</summary>
+    IBlobStore BlobStore { get; }
 
-    /// <summary>Persists the L-BFGS state after round <paramref name="round"/>, keeping the one before.</summary>
+    /// <summary>The L-BFGS state bytes after round <paramref name="round"/> (empty when none is kept), read back
+    /// from the blob store and checked against the length and CRC-32C they were written with.</summary>
+    Task<byte[]> LbfgsStateAfterAsync(int round, CancellationToken cancellationToken);
+
+    /// <summary>Persists the L-BFGS state after round <paramref name="round"/> (a blob, then the record that refers
+    /// to it), keeping the one before.</summary>
     Task SaveLbfgsStateAsync(int round, byte[] state);
 }

@@ -1,3 +1,5 @@
+using OrleansML.Grains.Checkpoints;
+
 namespace OrleansML.Grains.Jobs;
 
 /// <summary>
@@ -6,37 +8,47 @@ namespace OrleansML.Grains.Jobs;
 /// the resumed coordinator takes the state that matches the record's completed rounds, and the loss history stays
 /// in step with the iterate.
 /// </summary>
+/// <remarks>
+/// The states themselves (megabytes of doubles) are blobs of the silo's blob store; this record holds their
+/// references, with length and CRC-32C. Guarantee: a round's blob is written before the record that refers to it
+/// and is never overwritten, so after a crash at any point the resumed coordinator reads back exactly the state of
+/// the round its job record counts; a blob lost from the store fails the job with an error naming the blob.
+/// </remarks>
 [GenerateSerializer]
 [Alias("OrleansML.LbfgsCheckpoint")]
 public sealed class LbfgsCheckpoint
 {
-    /// <summary><see cref="Learning.Optimizers.LbfgsState.Serialize"/>'s bytes after round <see cref="Round"/>;
-    /// empty before the first round.</summary>
-    [Id(0)]
-    public byte[] State { get; set; } = [];
+    /// <summary>The blob of <see cref="Learning.Optimizers.LbfgsState.Serialize"/>'s bytes after round
+    /// <see cref="Round"/>; null before the first round. Ids 4 and 5, not 0 and 2: a record that held the bytes
+    /// themselves then reads as holding no state.</summary>
+    [Id(4)]
+    public BlobReference? State { get; set; }
 
     /// <summary>The round (epoch) <see cref="State"/> was taken after.</summary>
     [Id(1)]
     public int Round { get; set; }
 
     /// <summary>The state after <see cref="PreviousRound"/>, kept for a resume whose record is one round behind.</summary>
-    [Id(2)]
-    public byte[] PreviousState { get; set; } = [];
+    [Id(5)]
+    public BlobReference? PreviousState { get; set; }
 
     /// <summary>The round of <see cref="PreviousState"/>.</summary>
     [Id(3)]
     public int PreviousRound { get; set; }
 
-    /// <summary>The state after <paramref name="round"/>: empty for round 0 (start from the initial point), the
-    /// newest state when neither kept one is that round's (a checkpoint written before rounds were tagged).</summary>
-    public byte[] After(int round) =>
-        Round == round && State.Length > 0 ? State
-        : PreviousRound == round && PreviousState.Length > 0 ? PreviousState
-        : round == 0 ? []
+    /// <summary>The references this checkpoint holds.</summary>
+    public IEnumerable<BlobReference> Blobs => new[] { State, PreviousState }.OfType<BlobReference>();
+
+    /// <summary>The state after <paramref name="round"/>: null for round 0 (start from the initial point), the
+    /// newest state when neither kept one is that round's.</summary>
+    public BlobReference? After(int round) =>
+        Round == round && State is not null ? State
+        : PreviousRound == round && PreviousState is not null ? PreviousState
+        : round == 0 ? null
         : State;
 
     /// <summary>A checkpoint holding <paramref name="state"/> for <paramref name="round"/> and this one's newest as the previous.</summary>
-    public LbfgsCheckpoint With(int round, byte[] state) => new()
+    public LbfgsCheckpoint With(int round, BlobReference state) => new()
     {
         State = state,
         Round = round,

@@ -26,7 +26,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         TrainingSpec spec = _record.Spec!;
-        DatasetManifest train = DatasetLocation.Open(spec.Data.TrainManifest);
+        DatasetManifest train = await DatasetReference.Parse(spec.Data.TrainManifest).OpenManifestAsync(host.BlobStore, cancellationToken);
         IModel model = spec.Model.Create();
         var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         int workers = spec.Workers;
@@ -34,7 +34,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         LbfgsState state;
         // The state that matches the record: the coordinator may have died after saving a round's state but before
         // saving the record that counts the round.
-        byte[] saved = host.LbfgsStateAfter(_record.EpochsCompleted);
+        byte[] saved = await host.LbfgsStateAfterAsync(_record.EpochsCompleted, cancellationToken);
         if (saved.Length > 0)
         {
             state = LbfgsState.Deserialize(saved);

@@ -21,7 +21,7 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     public async Task RunAsync(bool resumed, CancellationToken cancellationToken)
     {
-        DatasetManifest train = DatasetLocation.Open(_record.Spec!.Data.TrainManifest);
+        DatasetManifest train = await DatasetReference.Parse(_record.Spec!.Data.TrainManifest).OpenManifestAsync(host.BlobStore, cancellationToken);
         TrainingSpec spec = JobSteps.Resolve(_record.Spec!, train);
         var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
         bool needsRestore = resumed;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using System.Globalization;
 using OrleansML.Jobs;
+using OrleansML.Grains.Checkpoints;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -8,10 +10,28 @@ public sealed partial class TrainingJobGrain
 {
     async Task IJobHost.SaveAsync() => await state.WriteStateAsync();
 
+    async Task<byte[]> IJobHost.LbfgsStateAfterAsync(int round, CancellationToken cancellationToken) =>
+        lbfgsState.State.After(round) is BlobReference blob ? await _lbfgsBlobs.ReadAsync(blob, cancellationToken) : [];
+
     async Task IJobHost.SaveLbfgsStateAsync(int round, byte[] bytes)
     {
-        lbfgsState.State = lbfgsState.State.With(round, bytes);
-        await lbfgsState.WriteStateAsync();
+        string folder = $"checkpoints/{CheckpointBlobs.Segment(this.GetPrimaryKeyString())}/lbfgs";
+        BlobReference blob = await _lbfgsBlobs.WriteAsync(folder, round.ToString("D6", CultureInfo.InvariantCulture), ".omlb", bytes);
+        LbfgsCheckpoint previous = lbfgsState.State;
+        lbfgsState.State = previous.With(round, blob);
+        try
+        {
+            await lbfgsState.WriteStateAsync();
+        }
+        catch
+        {
+            // The blob stays (the write may have landed): garbage at worst, never a reference without its blob.
+            lbfgsState.State = previous;
+            throw;
+        }
+
+        HashSet<string> kept = [.. lbfgsState.State.Blobs.Select(b => b.Name)];
+        await _lbfgsBlobs.DeleteQuietlyAsync(previous.Blobs.Where(b => !kept.Contains(b.Name)), $"Job {this.GetPrimaryKeyString()}");
     }
 
     void IJobHost.Publish(double epochProgress)

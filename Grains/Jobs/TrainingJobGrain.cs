@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansML.Jobs;
+using OrleansML.Grains.Checkpoints;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -20,6 +22,7 @@ namespace OrleansML.Grains.Jobs;
 public sealed partial class TrainingJobGrain(
     [PersistentState("job", "Default")] IPersistentState<JobRecord> state,
     [PersistentState("lbfgs", "Default")] IPersistentState<LbfgsCheckpoint> lbfgsState,
+    IBlobStore blobStore,
     IOptions<TrainingJobOptions> options,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
@@ -34,6 +37,7 @@ public sealed partial class TrainingJobGrain(
     private CancellationTokenSource? _driverCancellation;
     private Task? _driver;
     private double _epochProgress;
+    private readonly CheckpointBlobs _lbfgsBlobs = new(blobStore, logger);
 
     string IJobHost.JobId => this.GetPrimaryKeyString();
 
@@ -62,9 +66,9 @@ public sealed partial class TrainingJobGrain(
 
     TimeProvider IJobHost.Time => time;
 
-    ILogger IJobHost.Logger => logger;
+    IBlobStore IJobHost.BlobStore => blobStore;
 
-    byte[] IJobHost.LbfgsStateAfter(int round) => lbfgsState.State.After(round);
+    ILogger IJobHost.Logger => logger;
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -111,7 +115,7 @@ public sealed partial class TrainingJobGrain(
             return Snapshot();
         }
 
-        TrainingSpecValidator.Validate(spec);
+        await TrainingSpecValidator.ValidateAsync(spec, blobStore);
         state.State = new JobRecord { Spec = spec, State = JobState.Pending, StartedUtc = time.GetUtcNow() };
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
+using OrleansML.Grains.Checkpoints;
 
 namespace OrleansML.Grains.Shards;
 
@@ -19,14 +20,7 @@ internal sealed partial class ParameterShardGrain
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
         byte[]? data = null;
         // Queued behind any checkpoint being written, as a restore is.
-        await RunExclusiveAsync(() =>
-        {
-            int index = _held.FindIndex(c => c.Id == checkpointId);
-            data = index >= 0
-                ? _held[index].Data
-                : throw new InvalidOperationException($"shard {Key} holds no checkpoint {checkpointId} to hand off; it holds [{string.Join(", ", _held.Select(c => c.Id))}].");
-            return Task.CompletedTask;
-        });
+        await RunExclusiveAsync(async () => data = await ReadHeldAsync(checkpointId, "hand off"));
         return data!;
     }
 
@@ -73,7 +67,7 @@ internal sealed partial class ParameterShardGrain
                     $"shard {Key} refuses to take over checkpoint {checkpointId} of {fromKey}: it already holds the newer checkpoint {_held[^1].Id}.");
             }
 
-            await WriteHeldAsync(checkpointId, handed.Version, encoded);
+            await WriteHeldAsync(checkpointId, handed.Version, encoded, assignment);
             Adopt(handed);
             _waiters.Fail(null, w => new InvalidOperationException(
                 $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt (none): the shard took over checkpoint {checkpointId} while the pull waited."));
@@ -88,8 +82,11 @@ internal sealed partial class ParameterShardGrain
     {
         await RunExclusiveAsync(async () =>
         {
+            BlobReference[] blobs = [.. _store.State.Checkpoints.Select(c => c.Blob), .. _unreferenced];
             await _store.ClearStateAsync();
             _held = [];
+            _unreferenced.Clear();
+            await _blobs.DeleteQuietlyAsync(blobs, $"Shard {Key}");
         });
         _state = null;
         _barrier = null;

@@ -115,7 +115,7 @@ internal sealed partial class ParameterShardGrain
             long version = state.Version;
             try
             {
-                await StoreAsync(version, version, ShardCheckpoint.Encode(version, state));
+                await CheckpointAsync(version);
             }
             finally
             {

@@ -9,6 +9,8 @@ using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansML.Grains.Placement;
 using OrleansML.Jobs;
+using OrleansML.Grains.Checkpoints;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Grains.Shards;
 
@@ -27,6 +29,7 @@ namespace OrleansML.Grains.Shards;
 internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
 {
     private readonly IPersistentState<ShardCheckpointRecord> _store;
+    private readonly CheckpointBlobs _blobs;
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
     private readonly ParameterShardOptions _options;
@@ -47,6 +50,7 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
 
     public ParameterShardGrain(
         [PersistentState("shard", "Default")] IPersistentState<ShardCheckpointRecord> store,
+        IBlobStore blobStore,
         ILocalSiloDetails silo,
         TimeProvider time,
         IOptions<ParameterShardOptions> options,
@@ -57,23 +61,13 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _blobs = new CheckpointBlobs(blobStore, logger);
     }
 
     private string Key => this.GetPrimaryKeyString();
 
     /// <summary>Loads the newest valid checkpoint, if storage holds any: the shard was reactivated.</summary>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        LoadHeldCheckpoints();
-        if (_held.Count > 0)
-        {
-            (long id, byte[] data) = _held[^1];
-            Adopt(ShardCheckpoint.Decode(data));
-            LogReactivated(_logger, Key, id, _state!.Version);
-        }
-
-        return Task.CompletedTask;
-    }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadNewestCheckpointAsync(cancellationToken);
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -244,8 +238,8 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} restored checkpoint {Checkpoint} (version {Version})")]
     private static partial void LogRestored(ILogger logger, string shard, long checkpoint, long version);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Shard {Shard} dropped stored checkpoint #{Index}: {Reason}")]
-    private static partial void LogCorruptCheckpoint(ILogger logger, string shard, int index, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shard {Shard} dropped checkpoint {Checkpoint}, which is lost: {Reason}")]
+    private static partial void LogLostCheckpoint(ILogger logger, string shard, long checkpoint, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: a pull of worker {Worker} timed out after {Timeout}")]
     private static partial void LogPullTimedOut(ILogger logger, string shard, int worker, TimeSpan timeout);

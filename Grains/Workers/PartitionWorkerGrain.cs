@@ -6,6 +6,7 @@ using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
 using Orleans.Runtime;
 using OrleansML.Grains.Placement;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Grains.Workers;
 
@@ -16,6 +17,7 @@ internal sealed partial class PartitionWorkerGrain(
     ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<PartitionWorkerGrain> logger,
+    IBlobStore blobStore,
     [PersistentState("worker", "Default")] IPersistentState<LocalOptimizerRecord> localMoments) : Grain, IPartitionWorkerGrain
 {
     private WorkerModel? _model;
@@ -165,7 +167,12 @@ internal sealed partial class PartitionWorkerGrain(
         WorkerData data;
         try
         {
-            data = await Task.Run(() => WorkerData.Load(assignment));
+            data = await Task.Run(() => WorkerData.LoadAsync(assignment, blobStore));
+        }
+        catch (BlobStoreException e) when (e is not BlobNotFoundException)
+        {
+            // The store may answer a retry, so not TrainingDataException; its own type does not cross the wire.
+            throw new InvalidOperationException($"worker {assignment.WorkerIndex} of job '{assignment.JobId}' could not read its data from the blob store: {e.Message}");
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {

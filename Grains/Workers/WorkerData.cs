@@ -5,6 +5,7 @@ using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Models;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Grains.Workers;
 
@@ -34,20 +35,22 @@ internal sealed class WorkerData
     public static string KeyOf(WorkerAssignment assignment) =>
         $"{assignment.TrainManifest}|{assignment.TestManifest}|{assignment.WorkerIndex}/{assignment.WorkerCount}|{assignment.Seed}";
 
-    /// <summary>Reads the worker's partitions (checksums verified by the partition reader).</summary>
+    /// <summary>Reads the worker's partitions (checksums verified by the partition reader), from a local directory
+    /// or from <paramref name="store"/>, as the assignment's references say.</summary>
     /// <exception cref="DataFormatException">A partition or manifest is damaged.</exception>
-    public static WorkerData Load(WorkerAssignment assignment)
+    /// <exception cref="BlobStoreException">The blob store could not be read, or a blob is missing.</exception>
+    public static async Task<WorkerData> LoadAsync(WorkerAssignment assignment, IBlobStore store, CancellationToken cancellationToken = default)
     {
-        DataBatch train = LoadShare(assignment.TrainManifest, assignment, shuffleSeed: assignment.Seed + assignment.WorkerIndex)
+        DataBatch train = await LoadShareAsync(assignment.TrainManifest, assignment, store, shuffleSeed: assignment.Seed + assignment.WorkerIndex, cancellationToken)
             ?? throw new InvalidOperationException($"Worker {assignment.WorkerIndex} of {assignment.WorkerCount} owns no partition of '{assignment.TrainManifest}'.");
-        DataBatch? test = assignment.TestManifest is null ? null : LoadShare(assignment.TestManifest, assignment, shuffleSeed: null);
+        DataBatch? test = assignment.TestManifest is null ? null : await LoadShareAsync(assignment.TestManifest, assignment, store, shuffleSeed: null, cancellationToken);
         return new WorkerData(KeyOf(assignment), train, test);
     }
 
-    private static DataBatch? LoadShare(string manifestPath, WorkerAssignment assignment, int? shuffleSeed)
+    private static async Task<DataBatch?> LoadShareAsync(string reference, WorkerAssignment assignment, IBlobStore store, int? shuffleSeed, CancellationToken cancellationToken)
     {
-        (string directory, _) = DatasetLocation.Split(manifestPath);
-        DatasetManifest manifest = DatasetLocation.Open(manifestPath);
+        DatasetReference dataset = DatasetReference.Parse(reference);
+        DatasetManifest manifest = await dataset.OpenManifestAsync(store, cancellationToken);
         var partitions = new List<int>();
         for (int p = assignment.WorkerIndex; p < manifest.Partitions.Count; p += assignment.WorkerCount)
         {
@@ -61,11 +64,23 @@ internal sealed class WorkerData
 
         if (manifest.Kind == PartitionKind.Dense)
         {
-            DenseDataset joined = DatasetJoin.Dense([.. partitions.Select(p => PartitionedDataset.ReadDensePartition(directory, manifest, p))]);
+            var dense = new List<DenseDataset>(partitions.Count);
+            foreach (int p in partitions)
+            {
+                dense.Add(await dataset.ReadDensePartitionAsync(store, manifest, p, cancellationToken));
+            }
+
+            DenseDataset joined = DatasetJoin.Dense([.. dense]);
             return DataBatch.All(shuffleSeed is int seed ? DatasetOperations.Shuffle(joined, seed) : joined);
         }
 
-        SparseDataset<int> sparse = DatasetJoin.Sparse([.. partitions.Select(p => PartitionedDataset.ReadSparsePartition<int>(directory, manifest, p))]);
+        var sparseParts = new List<SparseDataset<int>>(partitions.Count);
+        foreach (int p in partitions)
+        {
+            sparseParts.Add(await dataset.ReadSparsePartitionAsync(store, manifest, p, cancellationToken));
+        }
+
+        SparseDataset<int> sparse = DatasetJoin.Sparse([.. sparseParts]);
         return DataBatch.All(shuffleSeed is int s ? DatasetOperations.Shuffle(sparse, s) : sparse);
     }
 }

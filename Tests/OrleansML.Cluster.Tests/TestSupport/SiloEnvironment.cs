@@ -30,8 +30,8 @@ internal static class SiloEnvironment
             ["Orleans__GrainStorage__Default__ProviderType"] = "AzureBlobStorage",
             ["Orleans__GrainStorage__Default__ConnectionString"] = cluster.BlobConnectionString,
             ["Orleans__GrainStorage__Default__ContainerName"] = cluster.BlobContainer,
-
-            // Saved models (and other blobs) go to the cluster's container too: every silo must name the same store.
+            // Checkpoints (and any blob: datasets) in the same Azurite container, as a production cluster shares one
+            // store: a grain reactivated in another process reads them there, not in a local directory.
             ["OrleansML__BlobStore__Kind"] = "Azure",
             ["OrleansML__BlobStore__ConnectionString"] = cluster.BlobConnectionString,
             ["OrleansML__BlobStore__Container"] = cluster.BlobContainer,

@@ -22,8 +22,9 @@ namespace OrleansML.Training.Tests.TestSupport;
 /// with the silo that hosts them.</item>
 /// <item>Reminders may fire every second (<see cref="ReminderOptions.MinimumReminderPeriod"/>), so that a test can set
 /// <see cref="TrainingJobOptions.ReminderPeriod"/> that low and see a job resume quickly.</item>
-/// <item>The blob store (saved models) is a fresh temporary directory shared by the cluster's silos, not the user's
-/// data directory.</item>
+/// <item>One blob store (<see cref="LocalDirectoryBlobStore"/> in a fresh temp directory, deleted when the test process
+/// exits) shared by all silos of the cluster, as a production cluster shares one container: checkpoints and datasets
+/// outlive a killed silo, and tests never write into the user's data directory. <see cref="BlobStoreOf"/> returns it.</item>
 /// <item>No log files: the harness' default writes one per silo.</item>
 /// </list>
 /// Reuse a deployed cluster across a test class (a class or collection fixture) and give every test its own job and
@@ -53,9 +54,12 @@ public static class TrainingClusters
         builder.Options.ConfigureFileLogging = false;
         var storage = new SharedGrainStore();
         var reminders = new SharedReminderTable();
-        var blobs = new LocalDirectoryBlobStore(Path.Combine(Path.GetTempPath(), "orleansml-cluster-blobs-" + Guid.NewGuid().ToString("N")));
+        string blobDirectory = Path.Combine(Path.GetTempPath(), "orleansml-blobs-" + Guid.NewGuid().ToString("N")[..10]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(blobDirectory);
+        var blobs = new LocalDirectoryBlobStore(blobDirectory);
         builder.ConfigureSilo((_, silo) =>
         {
+            // Registered first: AddOrleansMLTraining keeps a store that is already registered.
             silo.Services.AddSingleton<IBlobStore>(blobs);
             silo.AddOrleansMLTraining(configureJobs, configureShards);
             silo.Services.AddGrainStorage(SharedGrainStore.StorageName, (services, _) =>
@@ -79,6 +83,25 @@ public static class TrainingClusters
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>The blob store every silo of <paramref name="cluster"/> uses.</summary>
+    public static IBlobStore BlobStoreOf(InProcessTestCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return cluster.Silos[0].ServiceProvider.GetRequiredService<IBlobStore>();
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Never created, or a file still open: the temp directory is cleaned eventually.
         }
     }
 }
