@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using OrleansML.Grains.Hosting;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Cli;
 
@@ -113,6 +114,31 @@ internal sealed class ClusterConnection
             : null;
     }
 
+    /// <summary>
+    /// The silos' blob store as their settings name it (<c>OrleansML:BlobStore</c> in --config or the environment's
+    /// <c>OrleansML__BlobStore__*</c>), for writing what the silos must read (imported datasets); null when the settings
+    /// name none. A local store without a directory names nothing this process can know, so it is null too.
+    /// </summary>
+    /// <exception cref="CliException">The settings name a store with bad values (exit 2, naming the key).</exception>
+    public BlobStoreOptions? ResolveBlobStore(ParseResult parse, IReadOnlyDictionary<string, string?> environment)
+    {
+        IConfigurationSection section = Settings(parse.GetValue(Config) ?? Env(environment, "ORLEANSML_CONFIG"), environment).GetSection("OrleansML:BlobStore");
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        var options = new BlobStoreOptions();
+        section.Bind(options);
+        if (options.Kind == BlobStoreKind.Local && string.IsNullOrWhiteSpace(options.Directory))
+        {
+            return null;
+        }
+
+        IReadOnlyList<string> errors = options.Validate();
+        return errors.Count == 0 ? options : throw new CliException(ExitCodes.BadUsage, $"OrleansML:BlobStore: {string.Join("; ", errors)}");
+    }
+
     /// <summary><c>host:port</c> (an IP address or localhost) or a bare port on this machine.</summary>
     internal static IPEndPoint ParseGateway(string text, string source)
     {
@@ -187,7 +213,7 @@ internal sealed class ClusterConnection
         }
 
         builder.AddInMemoryCollection(environment
-            .Where(e => e.Value is not null && (e.Key.StartsWith("Orleans__", StringComparison.Ordinal) || e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)))
+            .Where(e => e.Value is not null && (e.Key.StartsWith("Orleans__", StringComparison.Ordinal) || e.Key.StartsWith("OrleansML__", StringComparison.Ordinal) || e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)))
             .Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
         try
         {

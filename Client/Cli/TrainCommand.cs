@@ -1,6 +1,8 @@
 using System.CommandLine;
 using OrleansML.Client;
 using OrleansML.Jobs;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Storage;
 
 namespace OrleansML.Cli;
 
@@ -35,8 +37,8 @@ internal static class TrainCommand
             if (TrainingData.IsDataFile(spec.Data.TrainManifest) || TrainingData.IsDataFile(spec.Data.TestManifest))
             {
                 var importOptions = dataFlags.Options(parse, parse.GetValue(flags.Features), parse.GetValue(flags.Classes), spec.Workers);
-                string dataDirectory = context.Cluster.ResolveDataDirectory(parse, context.Environment);
-                spec = await TrainingData.PrepareAsync(context, spec, TrainingData.Choices(parse, flags, parse.GetValue(flags.Spec)), importOptions, dataDirectory, cancellationToken);
+                (IBlobStore store, string? localRoot) = ImportTarget(context, parse);
+                spec = await TrainingData.PrepareAsync(context, spec, TrainingData.Choices(parse, flags, parse.GetValue(flags.Spec)), importOptions, store, localRoot, cancellationToken);
             }
 
             TrainingSpecValidator.Validate(spec);
@@ -63,6 +65,28 @@ internal static class TrainCommand
             return code;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Where imported data goes: the cluster's own blob store when its settings name one, read back by <c>blob:</c>
+    /// reference; with no cluster configured, the embedded silos' store in the data directory, likewise; otherwise the
+    /// local data directory by path, which the silos must share (said on the output).
+    /// </summary>
+    private static (IBlobStore Store, string? LocalRoot) ImportTarget(CliContext context, ParseResult parse)
+    {
+        string localRoot = Path.Combine(context.Cluster.ResolveDataDirectory(parse, context.Environment), OrleansMLModel.LocalBlobFolder);
+        if (context.Cluster.Resolve(parse, context.Environment) is null)
+        {
+            return (new LocalDirectoryBlobStore(localRoot), null);
+        }
+
+        if (context.Cluster.ResolveBlobStore(parse, context.Environment) is BlobStoreOptions configured)
+        {
+            return (BlobStore.Create(configured), null);
+        }
+
+        context.Output.WriteLine($"the cluster's settings name no OrleansML:BlobStore: importing into {localRoot}, which every silo must see at that path");
+        return (new LocalDirectoryBlobStore(localRoot), localRoot);
     }
 
     /// <summary>Starts the job and, when <paramref name="follow"/>, shows its progress to the end.</summary>

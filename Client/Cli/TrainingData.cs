@@ -66,10 +66,15 @@ internal static class TrainingData
     public static bool IsDataFile(string? path) =>
         !string.IsNullOrWhiteSpace(path) && !path.EndsWith(PartitionedDataset.ManifestSuffix, StringComparison.Ordinal);
 
-    /// <summary>Imports the spec's data files (if any) and returns the spec with manifests and inferred model values.</summary>
+    /// <summary>
+    /// Imports the spec's data files (if any) into the store the silos read and returns the spec with dataset references
+    /// and inferred model values: <c>blob:</c> references into <paramref name="store"/> when the silos share it (the
+    /// embedded cluster's data directory, or the cluster's configured <c>OrleansML:BlobStore</c>), otherwise the local
+    /// manifest paths under <paramref name="localRoot"/>, which every silo must then see.
+    /// </summary>
     /// <exception cref="CliException">The data is bad (exit 2, naming file, line and column) or does not fit the chosen model.</exception>
     public static async Task<TrainingSpec> PrepareAsync(CliContext context, TrainingSpec spec, UserModelChoices userSet, DatasetImportOptions options,
-        string dataDirectory, CancellationToken cancellationToken)
+        IBlobStore store, string? localRoot, CancellationToken cancellationToken)
     {
         if (!IsDataFile(spec.Data.TrainManifest))
         {
@@ -81,8 +86,7 @@ internal static class TrainingData
             return spec;
         }
 
-        string root = Path.Combine(dataDirectory, "blobs");
-        var store = new LocalDirectoryBlobStore(root);
+        string Reference(string blob) => localRoot is null ? DatasetReference.ForBlob(blob) : Path.Combine(localRoot, blob.Replace('/', Path.DirectorySeparatorChar));
         DatasetImportResult train = await ImportAsync(context, store, spec.Data.TrainManifest, options, cancellationToken);
         string? testManifest = spec.Data.TestManifest;
         if (IsDataFile(testManifest))
@@ -90,7 +94,7 @@ internal static class TrainingData
             options.TrainingSchema = train.Schema;
             options.MinimumPartitionCount = 1;
             DatasetImportResult test = await ImportAsync(context, store, testManifest!, options, cancellationToken);
-            testManifest = LocalPath(root, test.ManifestBlobName);
+            testManifest = Reference(test.ManifestBlobName);
         }
 
         DatasetSchema schema = train.Schema;
@@ -98,7 +102,7 @@ internal static class TrainingData
         return spec with
         {
             Model = ModelFor(spec.Model, schema, userSet),
-            Data = spec.Data with { TrainManifest = LocalPath(root, train.ManifestBlobName), TestManifest = testManifest },
+            Data = spec.Data with { TrainManifest = Reference(train.ManifestBlobName), TestManifest = testManifest },
         };
     }
 
@@ -175,8 +179,6 @@ internal static class TrainingData
             throw new CliException(ExitCodes.JobFailed, $"could not write the imported data: {exception.Message}", exception);
         }
     }
-
-    private static string LocalPath(string root, string blobName) => Path.Combine(root, blobName.Replace('/', Path.DirectorySeparatorChar));
 
     private static string Describe(DatasetSchema schema, DatasetImportResult train)
     {
