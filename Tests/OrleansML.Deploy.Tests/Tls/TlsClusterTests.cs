@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using OrleansML.Client.Security;
+using OrleansML.Cluster.Tests.TestSupport;
+using OrleansML.Deploy.Tests.TestSupport;
+using OrleansML.Tests.Shared;
+
+namespace OrleansML.Deploy.Tests.Tls;
+
+/// <summary>
+/// OrleansML:Tls on real silo processes (PostgreSQL membership, Azurite storage) with a self-signed certificate made
+/// here: the silos form a cluster over TLS and a client presenting a trusted certificate runs a job; a client without
+/// TLS, and one whose certificate the silos do not trust, are refused; the certificate password appears in no log.
+/// </summary>
+public sealed class TlsClusterTests
+{
+    private static readonly string[] s_siloNames = ["tls-silo-0", "tls-silo-1"];
+
+    [Fact]
+    public async Task A_tls_cluster_trains_and_refuses_clients_without_a_trusted_certificate()
+    {
+        string directory = Directory.CreateTempSubdirectory("orleansml-tls-").FullName;
+        var cluster = TestCertificates.Create(directory, "orleansml-cluster");
+        var stranger = TestCertificates.Create(directory, "stranger");
+        await using TemporaryDatabase database = await TemporaryDatabase.CreateAsync(withSchema: true);
+        string id = "tls-" + Guid.NewGuid().ToString("N")[..12];
+        var identity = new ClusterIdentity(id, "service-" + id, database.ConnectionString, TestServices.Azurite, "state-" + id);
+
+        var silos = new List<SiloProcess>();
+        try
+        {
+            silos.AddRange(await Task.WhenAll(s_siloNames.Select(name =>
+            {
+                int[] ports = FreePorts.Take(2);
+                Dictionary<string, string> environment = SiloEnvironment.For(identity, name, ports[0], ports[1], SiloTuning.ShippedDefaults);
+                environment["OrleansML__Tls__Enabled"] = "true";
+                environment["OrleansML__Tls__CertificatePath"] = cluster.PfxPath;
+                environment["OrleansML__Tls__CertificatePassword"] = cluster.Password;
+                environment["OrleansML__Tls__TrustedCertificatePath"] = cluster.PemPath;
+                return SiloProcess.StartAsync(name, ports[0], ports[1], environment, directory, TimeSpan.FromSeconds(90));
+            })));
+
+            await using (ClusterClient trusted = await ClusterClient.StartAsync(id, identity.ServiceId, database.ConnectionString, c => c.UseOrleansMLTls(Tls(cluster))))
+            {
+                Assert.Equal(2, (await trusted.WaitForActiveSilosAsync(2, TimeSpan.FromSeconds(60))).Length);
+                using TrainingData data = TrainingData.Write(rows: 2000, partitions: 2);
+                await JobRuns.RunToCompletionAsync(trusted.Client, JobRuns.Logistic(data, "tls", epochs: 2), TimeSpan.FromMinutes(3),
+                    () => string.Join(Environment.NewLine, silos.Select(s => s.Tail())));
+            }
+
+            // No TLS at all: the gateway expects a TLS handshake and the client never gets a connection.
+            await AssertRefusedAsync(id, identity.ServiceId, database.ConnectionString, configure: null);
+            // TLS with a certificate the silos do not trust (the client trusts the silos; they do not trust it).
+            await AssertRefusedAsync(id, identity.ServiceId, database.ConnectionString, c => c.UseOrleansMLTls(Tls(stranger, trust: cluster.PemPath)));
+
+            Assert.All(silos, s => Assert.False(s.HasExited, s.Tail()));
+        }
+        finally
+        {
+            foreach (SiloProcess silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+
+            await TestServices.DeleteBlobContainerAsync(identity.BlobContainer);
+        }
+
+        foreach (SiloProcess silo in silos)
+        {
+            string log = await File.ReadAllTextAsync(silo.LogPath);
+            Assert.Contains("silo ready", log, StringComparison.Ordinal);
+            Assert.DoesNotContain(cluster.Password, log, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task AssertRefusedAsync(string clusterId, string serviceId, string database, Action<IClientBuilder>? configure)
+    {
+        Exception refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await using ClusterClient client = await ClusterClient.StartAsync(clusterId, serviceId, database, configure);
+            await client.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(timeout.Token);
+        });
+        Assert.IsNotType<Xunit.Sdk.XunitException>(refused);
+    }
+
+    private static IConfiguration Tls((string PfxPath, string Password, string PemPath) certificate, string? trust = null) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OrleansML:Tls:Enabled"] = "true",
+            ["OrleansML:Tls:CertificatePath"] = certificate.PfxPath,
+            ["OrleansML:Tls:CertificatePassword"] = certificate.Password,
+            ["OrleansML:Tls:TrustedCertificatePath"] = trust ?? certificate.PemPath,
+        }).Build();
+}
