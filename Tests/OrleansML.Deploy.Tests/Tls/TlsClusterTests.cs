@@ -52,6 +52,24 @@ public sealed class TlsClusterTests
             // TLS with a certificate the silos do not trust (the client trusts the silos; they do not trust it).
             await AssertRefusedAsync(id, identity.ServiceId, database.ConnectionString, c => c.UseOrleansMLTls(Tls(stranger, trust: cluster.PemPath)));
 
+            // The CLI's remote connection reads the same keys from its environment.
+            var cliTls = new Dictionary<string, string>
+            {
+                ["Orleans__ServiceId"] = identity.ServiceId,
+                ["OrleansML__Tls__Enabled"] = "true",
+                ["OrleansML__Tls__CertificatePath"] = cluster.PfxPath,
+                ["OrleansML__Tls__CertificatePassword"] = cluster.Password,
+                ["OrleansML__Tls__TrustedCertificatePath"] = cluster.PemPath,
+            };
+            string[] command = ["cluster", "--postgres", database.ConnectionString, "--cluster-id", id];
+            var listed = await CliRun.RunAsync(cliTls, command);
+            Assert.True(listed.ExitCode == 0, $"orleansml cluster over TLS exited {listed.ExitCode}: {listed.Output}{listed.Errors}");
+            Assert.Contains("tls-silo-0", listed.Output, StringComparison.Ordinal);
+            Assert.Contains("tls-silo-1", listed.Output, StringComparison.Ordinal);
+            var plain = await CliRun.RunAsync(new Dictionary<string, string> { ["Orleans__ServiceId"] = identity.ServiceId }, command);
+            Assert.True(plain.ExitCode == 3, $"orleansml cluster without TLS exited {plain.ExitCode} (3: unreachable expected): {plain.Output}{plain.Errors}");
+            Assert.DoesNotContain(cluster.Password, listed.Output + listed.Errors, StringComparison.Ordinal);
+
             Assert.All(silos, s => Assert.False(s.HasExited, s.Tail()));
         }
         finally
