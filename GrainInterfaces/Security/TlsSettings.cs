@@ -178,6 +178,12 @@ public sealed class TlsSettings
 
     private X509Certificate2 FromFile(string path)
     {
+        if (!File.Exists(path))
+        {
+            // The loader would report a missing file as a failed cryptographic operation.
+            throw new InvalidOperationException($"{Section}:CertificatePath: cannot read '{path}': the file does not exist.");
+        }
+
         try
         {
             return X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword, X509KeyStorageFlags.EphemeralKeySet);
