@@ -49,6 +49,31 @@ internal sealed class ClusterConnection
     {
         string? configFile = parse.GetValue(Config) ?? Env(environment, "ORLEANSML_CONFIG");
         IConfiguration settings = Settings(configFile, environment);
+        ClusterTarget? target = Resolve(parse, environment, configFile, settings);
+        if (target is not null)
+        {
+            target.Tls = Tls(settings);
+        }
+
+        return target;
+    }
+
+    /// <summary>The TLS settings (<c>OrleansML:Tls</c>) with their certificates loaded, or null when TLS is off.</summary>
+    private static Action<Orleans.Connections.Security.TlsOptions>? Tls(IConfiguration settings)
+    {
+        try
+        {
+            OrleansML.Security.TlsSettings tls = OrleansML.Security.TlsSettings.Load(settings);
+            return tls.Enabled ? tls.CreateConfiguration() : null;
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new CliException(ExitCodes.BadUsage, exception.Message, exception);
+        }
+    }
+
+    private ClusterTarget? Resolve(ParseResult parse, IReadOnlyDictionary<string, string?> environment, string? configFile, IConfiguration settings)
+    {
         string clusterId = parse.GetValue(ClusterId) ?? Env(environment, "ORLEANSML_CLUSTER_ID") ?? NonEmpty(settings["Orleans:ClusterId"]) ?? ProviderSettings.DefaultIdentity;
         string serviceId = NonEmpty(settings["Orleans:ServiceId"]) ?? ProviderSettings.DefaultIdentity;
         string[] gateways = parse.GetValue(Gateway) is { Length: > 0 } flags

@@ -32,6 +32,10 @@ internal sealed class ClusterTarget
     /// <summary>The ADO.NET invariant (Npgsql).</summary>
     public string? Invariant { get; }
 
+    /// <summary>TLS to the gateways (<c>OrleansML:Tls</c> from the settings file or environment), or null when off.
+    /// Its certificates are loaded already.</summary>
+    public Action<Orleans.Connections.Security.TlsOptions>? Tls { get; set; }
+
     public static ClusterTarget ForGateways(string clusterId, string serviceId, IReadOnlyList<IPEndPoint> gateways) =>
         new(clusterId, serviceId, gateways, null, null);
 

@@ -45,6 +45,11 @@ internal static class RemoteCluster
                 client.UseStaticClustering([.. target.Gateways]);
             }
 
+            if (target.Tls is not null)
+            {
+                client.UseTls(target.Tls);
+            }
+
             // Orleans' default filter retries a failed first connection for as long as the start is allowed to take;
             // a command-line user is better served by a prompt answer (a silo that is still starting gets two retries).
             int attempts = 0;

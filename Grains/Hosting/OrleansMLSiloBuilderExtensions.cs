@@ -30,7 +30,8 @@ public static class OrleansMLSiloBuilderExtensions
     /// <item>ClusterId and ServiceId <c>orleansml</c> when unset (Orleans would use <c>default</c>);</item>
     /// <item>the loopback address as the advertised (and so the listening) address unless
     /// <c>Orleans:Endpoints:AdvertisedIPAddress</c> is set: nothing listens beyond this machine unless configured to;</item>
-    /// <item>fast failure detection (<see cref="FailureDetectionDefaults"/>), overridable under <c>OrleansML:Membership</c>.</item>
+    /// <item>fast failure detection (<see cref="FailureDetectionDefaults"/>), overridable under <c>OrleansML:Membership</c>;</item>
+    /// <item>TLS between silos and from clients when <c>OrleansML:Tls:Enabled</c> is true (<see cref="Security.TlsSettings"/>).</item>
     /// </list>
     /// Call <see cref="SiloStartupChecks.RunAsync"/> before starting the host to turn bad settings and unreachable
     /// services into clear errors.
@@ -80,6 +81,7 @@ public static class OrleansMLSiloBuilderExtensions
         services.AddOptions<ClusterMembershipOptions>()
             .Configure(FailureDetectionDefaults.Apply)
             .Bind(builder.Configuration.GetSection($"{ProviderSettings.OrleansMLSection}:Membership"));
+        TlsHosting.Use(builder);
         return builder;
     }
 

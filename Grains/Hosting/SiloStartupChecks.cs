@@ -26,6 +26,7 @@ public static class SiloStartupChecks
         (IPEndPoint silo, IPEndPoint? gateway) = ListeningEndpoints(settings.Endpoints);
         CheckMembership(configuration);
         CheckTrainingOptions(configuration);
+        TlsHosting.Check(configuration);
         await ServiceChecks.RunAsync(settings, cancellationToken);
         CheckPortFree(silo, $"{settings.Endpoints.Path}:SiloPort");
         if (gateway is not null)

@@ -86,6 +86,10 @@ public sealed class ContainerFilesTests
                 Assert.StartsWith("127.0.0.1:", published.ToString(), StringComparison.Ordinal); // nothing beyond loopback unless configured
             }
 
+            Assert.Equal("true", environment["OrleansML__Tls__Enabled"]);
+            string[] mounts = [.. node.Items("volumes").Select(v => v.ToString())];
+            Assert.Contains($"./tls:{Path.GetDirectoryName(environment["OrleansML__Tls__CertificatePath"])}:ro", mounts);
+            Assert.Equal(Path.GetDirectoryName(environment["OrleansML__Tls__CertificatePath"]), Path.GetDirectoryName(environment["OrleansML__Tls__TrustedCertificatePath"]));
             Assert.Contains("Host=postgres;", environment["ConnectionStrings__cluster"], StringComparison.Ordinal);
             Assert.Contains($"BlobEndpoint=http://azurite:{azuritePort}/", environment["ConnectionStrings__blobs"], StringComparison.Ordinal);
             Assert.Equal(environment["ConnectionStrings__blobs"], environment["OrleansML__BlobStore__ConnectionString"]);

@@ -50,12 +50,28 @@ public sealed class KubernetesManifestsTests
     public void Connection_strings_come_from_the_secret_and_nothing_secret_is_inline()
     {
         var environment = Environment(Container());
-        YamlMappingNode secret = Assert.Single(s_secrets, d => d.Text("kind") == "Secret");
-        string[] secretKeys = [.. secret.Entries("stringData").Select(e => e.Key)];
-        foreach (string key in new[] { "ConnectionStrings__cluster", "ConnectionStrings__blobs", "OrleansML__BlobStore__ConnectionString" })
+        var secrets = s_secrets.Where(d => d.Text("kind") == "Secret").ToDictionary(
+            d => d.Text("metadata", "name")!,
+            d => d.Entries("stringData").Concat(d.Entries("data")).Select(e => e.Key).ToArray());
+        foreach (string key in new[] { "ConnectionStrings__cluster", "ConnectionStrings__blobs", "OrleansML__BlobStore__ConnectionString", "OrleansML__Tls__CertificatePassword" })
         {
-            Assert.StartsWith($"secretKeyRef {secret.Text("metadata", "name")}/", environment[key].From, StringComparison.Ordinal);
-            Assert.Contains(environment[key].From!.Split('/')[1], secretKeys);
+            Assert.StartsWith("secretKeyRef ", environment[key].From, StringComparison.Ordinal);
+            string[] reference = environment[key].From!["secretKeyRef ".Length..].Split('/');
+            Assert.Contains(reference[1], secrets[reference[0]]);
+        }
+
+        // TLS is on, with the certificate files from the TLS Secret mounted where the settings look for them.
+        Assert.Equal("true", environment["OrleansML__Tls__Enabled"].Value);
+        YamlNode container = Container();
+        string mount = container.Items("volumeMounts").Single(m => m.Text("name") == "tls").Text("mountPath")!;
+        YamlNode volume = Document("Deployment").Items("spec", "template", "spec", "volumes").Single(v => v.Text("name") == "tls");
+        string[] files = [.. volume.Items("secret", "items").Select(i => i.Text("path")!)];
+        foreach (string key in new[] { "OrleansML__Tls__CertificatePath", "OrleansML__Tls__TrustedCertificatePath" })
+        {
+            string path = environment[key].Value!;
+            Assert.Equal(mount, Path.GetDirectoryName(path));
+            Assert.Contains(Path.GetFileName(path), files);
+            Assert.Contains(Path.GetFileName(path), secrets[volume.Text("secret", "secretName")!]);
         }
 
         Assert.All(environment.Values, e => Assert.DoesNotContain("Password=", e.Value ?? "", StringComparison.OrdinalIgnoreCase));

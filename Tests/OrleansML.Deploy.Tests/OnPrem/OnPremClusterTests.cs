@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using OrleansML.Client.Security;
 using OrleansML.Cluster.Tests.TestSupport;
 using OrleansML.Deploy.Tests.TestSupport;
 using OrleansML.Grains.Hosting.Database;
@@ -33,6 +35,7 @@ public sealed class OnPremClusterTests
 
         await using TemporaryDatabase database = await TemporaryDatabase.CreateAsync(withSchema: false);
         string id = "onprem-" + Guid.NewGuid().ToString("N")[..12];
+        var certificate = TestCertificates.Create(Directory.CreateDirectory(Path.Combine(etc, "tls")).FullName, "orleansml-onprem");
         EnvironmentFile cluster = EnvironmentFile.Load(Repository.Deploy("onprem", "orleansml.env")).With(new Dictionary<string, string>
         {
             ["Orleans__ClusterId"] = id,
@@ -42,7 +45,11 @@ public sealed class OnPremClusterTests
             ["Orleans__GrainStorage__Default__ContainerName"] = "state-" + id,
             ["OrleansML__BlobStore__Container"] = "blobs-" + id,
             ["OrleansML__Health__Address"] = "127.0.0.1",
+            ["OrleansML__Tls__CertificatePath"] = certificate.PfxPath,
+            ["OrleansML__Tls__CertificatePassword"] = certificate.Password,
+            ["OrleansML__Tls__TrustedCertificatePath"] = certificate.PemPath,
         }, Path.Combine(etc, "orleansml.env"));
+        Assert.Equal("true", cluster["OrleansML__Tls__Enabled"]); // TLS is on in deploy/
 
         string sql = Path.Combine(Repository.SiloOutput, "schema", "orleansml-postgresql.sql");
         for (int run = 0; run < 2; run++)
@@ -93,7 +100,11 @@ public sealed class OnPremClusterTests
                 UnitProcess.StartAsync($"orleansml-silo@{l.Key}", l.Value, logs, "silo ready", TimeSpan.FromSeconds(120)))));
             string Context() => string.Join(Environment.NewLine, silos.Select(s => $"--- {s}{Environment.NewLine}{s.Tail()}"));
 
-            await using ClusterClient client = await ClusterClient.StartAsync(id, cluster["Orleans__ServiceId"]!, database.ConnectionString);
+            // The client reads the same OrleansML:Tls keys as the silos.
+            IConfiguration tls = new ConfigurationBuilder().AddInMemoryCollection(cluster.Entries
+                .Where(e => e.Key.StartsWith("OrleansML__Tls__", StringComparison.Ordinal))
+                .Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value))).Build();
+            await using ClusterClient client = await ClusterClient.StartAsync(id, cluster["Orleans__ServiceId"]!, database.ConnectionString, c => c.UseOrleansMLTls(tls));
             string host = Dns.GetHostName();
             Assert.Equal([$"{host}-1", $"{host}-2", $"{host}-3"], await client.WaitForActiveSilosAsync(3, TimeSpan.FromSeconds(60)));
             foreach (int port in healthPorts.Values)
@@ -122,6 +133,15 @@ public sealed class OnPremClusterTests
 
             await TestServices.DeleteBlobContainerAsync("state-" + id);
             await TestServices.DeleteBlobContainerAsync("blobs-" + id);
+        }
+
+        // The secrets the environment file holds appear in no silo's output.
+        string databasePassword = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Password!;
+        foreach (string log in Directory.GetFiles(logs))
+        {
+            string text = await File.ReadAllTextAsync(log);
+            Assert.DoesNotContain(certificate.Password, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(databasePassword, text, StringComparison.Ordinal);
         }
     }
 

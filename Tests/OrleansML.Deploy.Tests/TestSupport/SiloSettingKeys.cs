@@ -34,6 +34,7 @@ internal static class SiloSettingKeys
                 ["ConnectionStrings", string name] => named.Contains(name),
                 ["OrleansML", "DataDirectory"] => true,
                 ["OrleansML", "BlobStore", string property] => HasProperty(typeof(BlobStoreOptions), property),
+                ["OrleansML", "Tls", string property] => HasProperty(typeof(OrleansML.Security.TlsSettings), property),
                 ["OrleansML", "Health", string property] => HasProperty(SiloType("OrleansML.Silo.Health.HealthOptions"), property),
                 [var first, ..] when first.StartsWith("DOTNET_", StringComparison.Ordinal) => true,
                 _ => false,
