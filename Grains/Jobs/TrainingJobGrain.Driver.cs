@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using OrleansML.Grains.Diagnostics;
 using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Jobs;
@@ -63,6 +65,9 @@ public sealed partial class TrainingJobGrain
         // Yield first so the call that started the driver answers at once.
         await Task.Yield();
         JobRecord record = state.State;
+        using Activity? span = OrleansMLTelemetry.ActivitySource.StartActivity(OrleansMLTelemetry.JobSpan);
+        span?.SetTag(OrleansMLTelemetry.JobTag, this.GetPrimaryKeyString()).SetTag(OrleansMLTelemetry.ModeTag, OrleansMLTelemetry.ModeName(record.Spec!.Mode))
+            .SetTag("orleansml.resumed", resumed);
         try
         {
             if (record.Spec!.Mode == ConsistencyMode.Lbfgs)

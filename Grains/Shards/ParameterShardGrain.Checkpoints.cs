@@ -62,9 +62,12 @@ internal sealed partial class ParameterShardGrain
 
         ShardCheckpointRecord previous = _store.State;
         _store.State = new ShardCheckpointRecord { Checkpoints = [.. next.Select(c => c.Data)] };
+        long started = _time.GetTimestamp();
         try
         {
             await _store.WriteStateAsync();
+            // A hand-off into an empty shard has no state yet, but has made its instruments.
+            (_state is null ? _metrics : Metrics(_state))?.Checkpointed(_time.GetElapsedTime(started).TotalSeconds);
         }
         catch
         {
