@@ -22,8 +22,12 @@ internal static class TelemetryHosting
     /// <summary>Orleans' meter (<c>Orleans.Runtime.OrleansInstruments</c>).</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>Orleans' grain-call spans (client and server sides of each call).</summary>
+    /// <summary>Orleans' spans of calls to application grains (client and server sides of each call).</summary>
     public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
+
+    /// <summary>Orleans' spans of calls to grains whose interface namespace starts with "Orleans", which includes
+    /// OrleansML's (<c>OrleansML.Jobs</c>, <c>OrleansML.Workers</c>, ...) as well as the runtime's own.</summary>
+    public const string OrleansRuntimeSource = "Microsoft.Orleans.Runtime";
 
     /// <summary>
     /// Validates <c>OrleansML:Telemetry</c> before anything starts: the values parse, the scrape port is none of the
@@ -87,8 +91,8 @@ internal static class TelemetryHosting
         {
             // Only OTLP carries spans: without it, no source is listened to and StartActivity returns null.
             telemetry.WithTracing(tracing => tracing
-                .AddSource(OrleansMLTelemetry.Name, OrleansApplicationSource)
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                .AddSource(OrleansMLTelemetry.Name, OrleansApplicationSource, OrleansRuntimeSource)
+                .SetSampler(new ParentBasedSampler(new OrleansMLRootSampler(options.TraceSampleRatio)))
                 .AddOtlpExporter(otlp => Configure(otlp, options, "v1/traces")));
         }
 

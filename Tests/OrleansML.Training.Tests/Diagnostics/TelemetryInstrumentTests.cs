@@ -60,6 +60,7 @@ public sealed class TelemetryInstrumentTests(TwoSiloCluster fixture) : IClassFix
         Assert.True(recorder.Of(OrleansMLTelemetry.CheckpointDuration).Count(m => m.Role == OrleansMLTelemetry.ShardRole) >= spec.Shards * (spec.Epochs + 1));
 
         // One job span, one epoch span per epoch, and at least one run-slice span per worker and epoch.
+        await recorder.WaitForSpanAsync(OrleansMLTelemetry.JobSpan, TimeSpan.FromSeconds(30));
         IReadOnlyList<Activity> spans = recorder.Spans;
         Assert.Single(spans, s => s.OperationName == OrleansMLTelemetry.JobSpan);
         Assert.Equal(spec.Epochs, spans.Count(s => s.OperationName == OrleansMLTelemetry.EpochSpan));
