@@ -10,20 +10,27 @@ namespace OrleansML.Deploy.Tests.Telemetry;
 
 /// <summary>
 /// <c>/metrics</c> of a real silo process on PostgreSQL and Azurite while a job runs: the OrleansML counters move
-/// between two scrapes and Orleans' own meter is exported beside them. Telemetry settings the host must refuse exit
-/// with code 2 and name their key.
+/// between two scrapes and Orleans' own meter is exported beside them; the same silo exports metrics and the job's
+/// spans over OTLP/HTTP to a stand-in collector. Telemetry settings the host must refuse exit with code 2 and name
+/// their key.
 /// </summary>
 public sealed class PrometheusEndpointTests
 {
     [Fact]
-    public async Task The_scrape_endpoint_shows_the_training_counters_moving_beside_the_orleans_meter()
+    public async Task The_scrape_endpoint_shows_the_training_counters_moving_and_otlp_receives_metrics_and_spans()
     {
         await using TemporaryDatabase database = await TemporaryDatabase.CreateAsync(withSchema: true);
         string id = "telemetry-" + Guid.NewGuid().ToString("N")[..12];
         var identity = new ClusterIdentity(id, "service-" + id, database.ConnectionString, TestServices.Azurite, "state-" + id);
-        int[] ports = FreePorts.Take(3);
+        int[] ports = FreePorts.Take(4);
+        using var collector = new OtlpReceiver(ports[3]);
         Dictionary<string, string> environment = SiloEnvironment.For(identity, "telemetry-silo", ports[0], ports[1], SiloTuning.ShippedDefaults);
         environment["OrleansML__Telemetry__PrometheusPort"] = ports[2].ToString(CultureInfo.InvariantCulture);
+        environment["OrleansML__Telemetry__OtlpEndpoint"] = $"http://127.0.0.1:{collector.Port}";
+        environment["OrleansML__Telemetry__OtlpProtocol"] = "HttpProtobuf";
+        // OpenTelemetry's standard variables: export every second instead of every minute (metrics) and 5 s (spans).
+        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
         string logs = Directory.CreateTempSubdirectory("orleansml-deploy-telemetry-").FullName;
         using TrainingData data = TrainingData.Write(rows: 4000, partitions: 2);
         await using SiloProcess silo = await SiloProcess.StartAsync("telemetry-silo", ports[0], ports[1], environment, logs, TimeSpan.FromSeconds(90));
@@ -52,6 +59,12 @@ public sealed class PrometheusEndpointTests
             Assert.Contains("otel_scope_name=\"Microsoft.Orleans\"", second, StringComparison.Ordinal);
             Assert.Contains("\norleans_", second, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.NotFound, (await HealthProbe.GetAsync(ports[2], "/healthz")).Status);
+
+            // OTLP: the job's metrics, and its job, epoch and run-slice spans with Orleans' call spans between them.
+            await WaitForAsync(() => collector.Received("/v1/metrics", "orleansml.steps", "orleansml.push.bytes", spec.JobId!), collector, silo);
+            await WaitForAsync(() => collector.Received("/v1/traces", "orleansml.steps", spec.JobId!), collector, silo);
+            await WaitForAsync(() => collector.Received("/v1/traces", "orleansml.epoch"), collector, silo);
+            await WaitForAsync(() => collector.Received("/v1/traces", "IPartitionWorkerGrain/RunEpochAsync"), collector, silo);
         }
         finally
         {
@@ -84,6 +97,17 @@ public sealed class PrometheusEndpointTests
         exposition.Split('\n')
             .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) && line.Contains($"orleansml_job=\"{jobId}\"", StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+
+    private static async Task WaitForAsync(Func<bool> condition, OtlpReceiver collector, SiloProcess silo)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.False(silo.HasExited, silo.Tail());
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the collector did not receive the expected export within 60 s; received {collector.Describe()}");
+            await Task.Delay(250);
+        }
+    }
 
     private static async Task<(HttpStatusCode Status, string Body)> WaitForScrapeAsync(int port, Func<string, bool> condition, SiloProcess silo)
     {

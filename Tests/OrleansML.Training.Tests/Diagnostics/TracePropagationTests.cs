@@ -11,7 +11,8 @@ namespace OrleansML.Training.Tests.Diagnostics;
 /// <summary>
 /// Spans carried across grain calls by Orleans' activity propagation (on the silos and the client, as the silo host
 /// and the CLI configure it): a worker's run-slice span descends, through Orleans' call spans, from the coordinator's
-/// epoch span, which descends from the job span, all in one trace (which the client's StartAsync call began).
+/// epoch span, which descends from the job span, all in one trace. The job span is that trace's root, linked to the
+/// client's StartAsync call.
 /// </summary>
 public sealed class TracePropagationTests : IAsyncLifetime, IDisposable
 {
@@ -56,6 +57,9 @@ public sealed class TracePropagationTests : IAsyncLifetime, IDisposable
         Activity job = await recorder.WaitForSpanAsync(OrleansMLTelemetry.JobSpan, TimeSpan.FromSeconds(30));
         Activity[] epochs = [.. recorder.Spans.Where(s => s.OperationName == OrleansMLTelemetry.EpochSpan)];
         Activity[] slices = [.. recorder.Spans.Where(s => s.OperationName == OrleansMLTelemetry.StepsSpan)];
+        Assert.Equal(default, job.ParentSpanId);
+        ActivityLink link = Assert.Single(job.Links);
+        Assert.NotEqual(job.TraceId, link.Context.TraceId);
         Assert.Equal(spec.Epochs, epochs.Length);
         Assert.All(epochs, e => Assert.Equal(job.SpanId, e.ParentSpanId));
         Assert.NotEmpty(slices);
