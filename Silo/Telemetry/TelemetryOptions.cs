@@ -28,7 +28,7 @@ internal sealed class TelemetryOptions
     public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.Grpc;
 
     /// <summary>Whether OTLP is on because <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (and <see cref="OtlpEndpoint"/> is not).</summary>
-    public bool OtlpFromEnvironment { get; set; }
+    public bool OtlpFromEnvironment { get; private set; }
 
     /// <summary>The port of the Prometheus scrape endpoint <c>/metrics</c>; 0 (the default) serves none. It must
     /// differ from the silo's, the gateway's and the health endpoint's ports.</summary>

@@ -35,6 +35,8 @@ internal static class SiloSettingKeys
                 ["OrleansML", "DataDirectory"] => true,
                 ["OrleansML", "BlobStore", string property] => HasProperty(typeof(BlobStoreOptions), property),
                 ["OrleansML", "Health", string property] => HasProperty(SiloType("OrleansML.Silo.Health.HealthOptions"), property),
+                ["OrleansML", "Telemetry", string property] => HasProperty(SiloType("OrleansML.Silo.Telemetry.TelemetryOptions"), property),
+                [var only] when only.StartsWith("OTEL_", StringComparison.Ordinal) => true, // OpenTelemetry's standard variables
                 [var first, ..] when first.StartsWith("DOTNET_", StringComparison.Ordinal) => true,
                 _ => false,
             };
