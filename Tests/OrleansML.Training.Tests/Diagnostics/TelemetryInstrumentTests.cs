@@ -88,6 +88,22 @@ public sealed class TelemetryInstrumentTests(TwoSiloCluster fixture) : IClassFix
         Assert.All(staleness, m => Assert.Equal("Ssp", m.Tags[OrleansMLTelemetry.ModeTag]));
     }
 
+    [Fact]
+    public async Task A_model_averaging_job_counts_its_local_steps_and_rows_per_round()
+    {
+        var data = TrainingData.Write(_directory.Path, TrainingData.Linear(rows: 2000), partitions: 4, "averaging");
+        TrainingSpec spec = Spec(data.Train, data.Test, ConsistencyMode.ModelAveraging) with { AveragingInterval = 4 };
+        using var recorder = new TelemetryRecorder(spec.JobId!);
+
+        JobStatus status = await JobRuns.RunAsync(fixture.Cluster.Client, spec, s_timeout);
+
+        Assert.True(status.State == JobState.Completed, $"{status.State}: {status.FailureReason}");
+        int stepsPerEpoch = JobSteps.StepsPerEpoch(spec, DatasetLocation.Open(spec.Data.TrainManifest));
+        Assert.Equal((double)spec.Epochs * stepsPerEpoch * status.Workers, recorder.Sum(OrleansMLTelemetry.Steps));
+        Assert.Equal(status.History.Sum(e => e.Examples), recorder.Sum(OrleansMLTelemetry.Rows));
+        Assert.All(recorder.Of(OrleansMLTelemetry.Steps), m => Assert.Equal("ModelAveraging", m.Tags[OrleansMLTelemetry.ModeTag]));
+    }
+
     private static TrainingSpec Spec(string train, string test, ConsistencyMode mode) => new()
     {
         JobId = JobRuns.NewJobId("telemetry-" + mode.ToString().ToLowerInvariant()),
