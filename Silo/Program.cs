@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using OrleansML.Grains.Hosting;
 using OrleansML.Silo;
 using OrleansML.Silo.Health;
+using OrleansML.Silo.Telemetry;
 
 // The OrleansML silo host (README.md). Exit codes: 0 stopped normally (SIGTERM or Ctrl+C); 1 the silo could not
 // start (a service it needs does not answer, a port is in use, Orleans failed); 2 the configuration is invalid (the
@@ -26,8 +27,9 @@ try
 {
     IConfigurationRoot configuration = SiloConfiguration.Build(args);
     HealthOptions health = HealthHosting.Check(configuration);
+    TelemetryOptions telemetry = TelemetryHosting.Check(configuration, health);
     await SiloStartupChecks.RunAsync(configuration, interrupted.Token);
-    host = BuildHost(configuration, health);
+    host = BuildHost(configuration, health, telemetry);
 }
 catch (Exception exception) when (exception is not OperationCanceledException)
 {
@@ -66,7 +68,7 @@ using (host)
     return 0;
 }
 
-static IHost BuildHost(IConfiguration configuration, HealthOptions health)
+static IHost BuildHost(IConfiguration configuration, HealthOptions health, TelemetryOptions telemetry)
 {
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
     builder.Configuration.AddConfiguration(configuration);
@@ -75,8 +77,10 @@ static IHost BuildHost(IConfiguration configuration, HealthOptions health)
     // Logs go to stderr: stdout carries only the lines scripts wait for.
     builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-    builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining());
+    // Activity propagation carries a caller's trace context through grain calls (docs/telemetry.md).
+    builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining().AddActivityPropagation());
     builder.Services.AddHealthEndpoint(health);
+    builder.Services.AddTelemetry(telemetry, configuration["Orleans:Name"] is { Length: > 0 } name ? name : Environment.MachineName);
     return builder.Build();
 }
 

@@ -152,7 +152,8 @@ internal sealed class EmbeddedCluster : IAsyncDisposable
         builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = s_stopTimeout);
-        builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining());
+        // Activity propagation carries a caller's trace context (docs/telemetry.md) into the grains it calls.
+        builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining().AddActivityPropagation());
         return builder.Build();
     }
 

@@ -32,6 +32,8 @@ internal static class RemoteCluster
         ]);
         builder.UseOrleansClient(client =>
         {
+            // Carries the caller's trace context into the grains (docs/telemetry.md).
+            client.AddActivityPropagation();
             if (target.PostgreSqlConnectionString is string postgres)
             {
                 client.UseAdoNetClustering(options =>

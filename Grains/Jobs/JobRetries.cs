@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansML.Grains.Diagnostics;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -45,6 +46,7 @@ internal static partial class JobRetries
                 }
 
                 host.Record.Retries++;
+                OrleansMLTelemetry.RetryCounter.Add(1, OrleansMLTelemetry.Tags(host.JobId, host.Record.Spec.Mode, OrleansMLTelemetry.CoordinatorRole));
                 host.Record.FailureReason = $"retrying {what} (attempt {attemptNumber + 1}) after: {reason}";
                 LogRetry(host.Logger, host.JobId, what, attemptNumber, reason);
                 host.Publish();

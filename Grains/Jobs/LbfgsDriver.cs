@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using OrleansML.Grains.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansML.Shards;
 using OrleansML.Tensors;
@@ -68,6 +70,8 @@ internal sealed partial class LbfgsDriver(IJobHost host)
             }
 
             int epoch = _record.EpochsCompleted + 1;
+            using Activity? span = OrleansMLTelemetry.ActivitySource.StartActivity(OrleansMLTelemetry.EpochSpan);
+            span?.SetTag(OrleansMLTelemetry.JobTag, host.JobId).SetTag("orleansml.epoch", epoch);
             long started = host.Time.GetTimestamp();
             long rowsBefore = 0;
             var minimizer = new LbfgsMinimizer(new LbfgsOptions
@@ -87,7 +91,10 @@ internal sealed partial class LbfgsDriver(IJobHost host)
                 null,
                 cancellationToken);
             double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
+            long saving = host.Time.GetTimestamp();
             await host.SaveLbfgsStateAsync(epoch, state.Serialize());
+            OrleansMLTelemetry.CheckpointHistogram.Record(
+                host.Time.GetElapsedTime(saving).TotalSeconds, OrleansMLTelemetry.Tags(host.JobId, spec.Mode, OrleansMLTelemetry.CoordinatorRole));
             CopyPoint(state, point);
 
             EpochMetrics metrics = await EvaluateWithRetriesAsync(group, assignments, point, state, epoch, rowsBefore, seconds, workers, spec, cancellationToken);

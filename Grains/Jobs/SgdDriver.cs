@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansML.Grains.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansML.Shards;
 using OrleansML.Tensors;
@@ -173,6 +174,8 @@ internal sealed partial class SgdDriver(IJobHost host)
 
     private async Task<EpochMetrics> RunAttemptAsync(JobGroup group, TrainingSpec spec, int epoch, long attempt, int attemptNumber, bool needsRestore, CancellationToken cancellationToken)
     {
+        using Activity? span = OrleansMLTelemetry.ActivitySource.StartActivity(OrleansMLTelemetry.EpochSpan);
+        span?.SetTag(OrleansMLTelemetry.JobTag, host.JobId).SetTag("orleansml.epoch", epoch).SetTag("orleansml.attempt", attemptNumber);
         int workers = _record.Workers;
         int steps = _record.StepsPerEpoch;
         await group.ConfigureShardsAsync(workers);
@@ -195,7 +198,10 @@ internal sealed partial class SgdDriver(IJobHost host)
         WorkerEpochResult[] results = await AttemptFailures.WhenAllOrFirstFailureAsync(
             running, cause => group.AbortAsync($"attempt {attempt} failed: {JobRetries.Describe(cause)}"), cancellationToken);
         double seconds = host.Time.GetElapsedTime(started).TotalSeconds;
+        long checkpointStarted = host.Time.GetTimestamp();
         await group.CheckpointAsync(epochEnd);
+        OrleansMLTelemetry.CheckpointHistogram.Record(
+            host.Time.GetElapsedTime(checkpointStarted).TotalSeconds, OrleansMLTelemetry.Tags(host.JobId, spec.Mode, OrleansMLTelemetry.CoordinatorRole));
         long trained = results.Sum(r => r.Rows);
         // No rows: every step of the epoch had run before a coordinator failover, and the shards restored its end.
         // Its loss is then the loss at that end, over the same rows, rather than an unknown.

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using System.Globalization;
+using OrleansML.Grains.Diagnostics;
 using OrleansML.Jobs;
 using OrleansML.Grains.Checkpoints;
 
@@ -83,6 +85,14 @@ public sealed partial class TrainingJobGrain
         // Yield first so the call that started the driver answers at once.
         await Task.Yield();
         JobRecord record = state.State;
+        // The job's trace starts here, linked to the call that started or resumed it (which returned long ago): as
+        // that call's child it would share its sampling decision, and a dropped Orleans call span would drop the job.
+        Activity? caller = Activity.Current;
+        Activity.Current = null;
+        using Activity? span = OrleansMLTelemetry.ActivitySource.StartActivity(
+            OrleansMLTelemetry.JobSpan, ActivityKind.Internal, default(ActivityContext), links: caller is null ? null : [new ActivityLink(caller.Context)]);
+        span?.SetTag(OrleansMLTelemetry.JobTag, this.GetPrimaryKeyString()).SetTag(OrleansMLTelemetry.ModeTag, OrleansMLTelemetry.ModeName(record.Spec!.Mode))
+            .SetTag("orleansml.resumed", resumed);
         try
         {
             if (record.Spec!.Mode == ConsistencyMode.Lbfgs)

@@ -1,6 +1,6 @@
 using OrleansML.Tensors;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using OrleansML.Grains.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Store;
@@ -22,9 +22,6 @@ internal sealed partial class ModelRegistryGrain(
     TimeProvider time,
     ILogger<ModelRegistryGrain> logger) : Grain, IModelRegistryGrain
 {
-    private static readonly Meter s_meter = new("OrleansML.Models");
-    private static readonly Counter<long> s_saves = s_meter.CreateCounter<long>("orleansml.models.saved", description: "Model versions saved");
-    private static readonly Counter<long> s_predictedRows = s_meter.CreateCounter<long>("orleansml.models.predicted_rows", description: "Rows predicted through the registry");
     private readonly ModelStore _store = new(blobs, time);
 
     /// <summary>The version grain's key.</summary>
@@ -50,7 +47,7 @@ internal sealed partial class ModelRegistryGrain(
         state.State.Versions.Add(ModelInfo.From(entry));
         await state.WriteStateAsync();
         Debug.Assert(state.State.Versions.Select(v => v.Version).Distinct().Count() == state.State.Versions.Count, "version numbers are unique");
-        s_saves.Add(1);
+        OrleansMLTelemetry.ModelSaveCounter.Add(1);
         LogSaved(logger, name, entry.Version, jobId, entry.Blob, entry.Bytes);
         return entry.Version;
     }
@@ -74,7 +71,7 @@ internal sealed partial class ModelRegistryGrain(
             throw new ArgumentException($"{rowCount} rows of {info.Model.FeatureCount} features need {(long)rowCount * info.Model.FeatureCount} values, but {features.Length} were given (rowCount must be at least 1).", nameof(features));
         }
 
-        s_predictedRows.Add(rowCount);
+        OrleansMLTelemetry.PredictedRowCounter.Add(rowCount);
         return GrainFactory.GetGrain<IModelVersionGrain>(VersionKey(info.Name, info.Version)).PredictAsync(features, rowCount);
     }
 

@@ -84,6 +84,8 @@ internal sealed partial class ParameterShardGrain
     /// </summary>
     private async Task WriteHeldAsync(long checkpointId, long version, byte[] data, ShardAssignment assignment)
     {
+        // Timed from the blob write: what a checkpoint costs is the blob plus the record.
+        long started = _time.GetTimestamp();
         BlobReference blob = await _blobs.WriteAsync(CheckpointFolder(assignment, Key), checkpointId.ToString("D12", CultureInfo.InvariantCulture), CheckpointExtension, data);
         var written = new ShardCheckpointReference { Id = checkpointId, Version = version, Blob = blob };
         List<ShardCheckpointReference> next = [.. _held.Where(c => c.Id < checkpointId), written];
@@ -97,6 +99,8 @@ internal sealed partial class ParameterShardGrain
         try
         {
             await _store.WriteStateAsync();
+            // A hand-off into an empty shard has no state yet, but has made its instruments.
+            (_state is null ? _metrics : Metrics(_state))?.Checkpointed(_time.GetElapsedTime(started).TotalSeconds);
         }
         catch
         {

@@ -57,6 +57,7 @@ internal sealed partial class ParameterShardGrain
         // stored below reactivates this shard, not the old one.
         handed.Reconfigure(assignment);
         byte[] encoded = ShardCheckpoint.Encode(checkpointId, handed);
+        ShardMetrics metrics = Metrics(handed);
         await RunExclusiveAsync(async () =>
         {
             if (_held.Count > 0 && _held[^1].Id > checkpointId)
@@ -72,7 +73,7 @@ internal sealed partial class ParameterShardGrain
             _waiters.Fail(null, w => new InvalidOperationException(
                 $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt (none): the shard took over checkpoint {checkpointId} while the pull waited."));
         });
-        ShardMetrics.HandedOff(data.Length);
+        metrics.HandedOff(data.Length);
         LogTookOver(_logger, Key, checkpointId, fromKey, handed.Version);
         return handed.Version;
     }

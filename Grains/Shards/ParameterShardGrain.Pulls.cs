@@ -24,7 +24,9 @@ internal sealed partial class ParameterShardGrain
 
         if (rules.PullMustWait(new PullView(request.Step, request.MinimumVersion), _published, state.SlowestClock, state.Assignment.Staleness))
         {
+            long waitStarted = _time.GetTimestamp();
             await WaitAsync(request, rules.PullsByClock ? request.Step : null);
+            Metrics(state).Waited(_time.GetElapsedTime(waitStarted).TotalSeconds);
             // The wait ended in another turn: the shard may have begun a new attempt or been restored since.
             CheckAttempt(request.Attempt, "pull", request.WorkerId, request.Step);
             state = RequireState();
@@ -49,7 +51,7 @@ internal sealed partial class ParameterShardGrain
         long bytes = tensor.WireBytes;
         _pulls++;
         _bytesOut += bytes;
-        ShardMetrics.Pulled(bytes);
+        Metrics(state).Pulled(bytes);
         return new ParameterSlice
         {
             Version = _published,

@@ -27,7 +27,7 @@ internal sealed partial class ParameterShardGrain
         }
         catch (InvalidOperationException)
         {
-            ShardMetrics.Rejected();
+            Metrics(state).Rejected();
             throw;
         }
 
@@ -38,7 +38,7 @@ internal sealed partial class ParameterShardGrain
         }
         catch (ArgumentException)
         {
-            ShardMetrics.Rejected();
+            Metrics(state).Rejected();
             throw;
         }
 
@@ -48,7 +48,7 @@ internal sealed partial class ParameterShardGrain
         PushOutcome outcome = rules.AppliesPushOnArrival
             ? ApplyNow(state, rules, push, localKeys)
             : await AddToBarrierAsync(state, rules, push, localKeys);
-        ShardMetrics.Pushed(outcome, bytes);
+        Metrics(state).Pushed(outcome, bytes);
         return outcome;
     }
 
@@ -61,7 +61,9 @@ internal sealed partial class ParameterShardGrain
             return PushOutcome.Duplicate;
         }
 
-        _maximumStaleness = Math.Max(_maximumStaleness, push.Step - state.SlowestClock);
+        long staleness = push.Step - state.SlowestClock;
+        _maximumStaleness = Math.Max(_maximumStaleness, staleness);
+        Metrics(state).Applied(staleness);
         rules.Apply(state, push.Values.Span, localKeys);
         state.RecordStep(push.WorkerId, push.Step);
         Publish();
@@ -87,7 +89,7 @@ internal sealed partial class ParameterShardGrain
 
         if (push.Step > state.Version)
         {
-            ShardMetrics.Rejected();
+            Metrics(state).Rejected();
             throw new InvalidOperationException(
                 $"shard {Key}: worker {push.WorkerId} pushed step {push.Step} but the shard is at version {state.Version}: under {state.Assignment.Mode} a worker pushes step s only after pulling version s.");
         }

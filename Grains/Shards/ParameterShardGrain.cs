@@ -47,6 +47,7 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     private long _bytesIn;
     private long _bytesOut;
     private long _maximumStaleness;
+    private ShardMetrics? _metrics;
 
     public ParameterShardGrain(
         [PersistentState("shard", "Default")] IPersistentState<ShardCheckpointRecord> store,
@@ -65,6 +66,9 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     }
 
     private string Key => this.GetPrimaryKeyString();
+
+    /// <summary>The shard's instruments; its job and mode never change (its key names the job).</summary>
+    private ShardMetrics Metrics(ShardState state) => _metrics ??= new ShardMetrics(state.Assignment.JobId, state.Assignment.Mode);
 
     /// <summary>Loads the newest valid checkpoint, if storage holds any: the shard was reactivated.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadNewestCheckpointAsync(cancellationToken);

@@ -1,42 +1,47 @@
-using System.Diagnostics.Metrics;
+using System.Diagnostics;
+using OrleansML.Grains.Diagnostics;
+using OrleansML.Jobs;
 using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
 
 namespace OrleansML.Grains.Shards;
 
-/// <summary>The shards' counters on the "OrleansML.Training" meter: pushes by outcome and payload bytes.</summary>
-internal static class ShardMetrics
+/// <summary>
+/// What one shard records on the <see cref="OrleansMLTelemetry"/> meter, with its job, mode and the shard role as
+/// tags. One per shard activation: the tags are built once, so recording allocates nothing.
+/// </summary>
+internal sealed class ShardMetrics(string jobId, ConsistencyMode mode)
 {
-    /// <summary>The meter's name (shared by the training grains).</summary>
-    public const string MeterName = "OrleansML.Training";
+    private static readonly string[] s_outcomes = Enum.GetNames<PushOutcome>();
 
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Pushes = Meter.CreateCounter<long>("orleansml.shard.pushes", "{push}", "Pushes received by parameter shards, by outcome.");
-    private static readonly Counter<long> RejectedPushes = Meter.CreateCounter<long>("orleansml.shard.pushes.rejected", "{push}", "Pushes refused (bad attempt or bad payload).");
-    private static readonly Counter<long> BytesIn = Meter.CreateCounter<long>("orleansml.shard.bytes_in", "By", "Payload bytes received in pushes.");
-    private static readonly Counter<long> BytesOut = Meter.CreateCounter<long>("orleansml.shard.bytes_out", "By", "Payload bytes sent in pulls.");
-    private static readonly Counter<long> Pulls = Meter.CreateCounter<long>("orleansml.shard.pulls", "{pull}", "Pulls served by parameter shards.");
-    private static readonly Counter<long> HandOffs = Meter.CreateCounter<long>("orleansml.shard.handoffs", "{handoff}", "Checkpoints taken over by a new shard generation (elastic rebalancing).");
-    private static readonly Counter<long> HandOffBytes = Meter.CreateCounter<long>("orleansml.shard.handoff_bytes", "By", "Checkpoint bytes moved shard to shard by hand-offs.");
+    private readonly TagList _tags = OrleansMLTelemetry.Tags(jobId, mode, OrleansMLTelemetry.ShardRole);
 
-    public static void Pushed(PushOutcome outcome, long bytes)
+    public void Pushed(PushOutcome outcome, long bytes)
     {
-        Pushes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
-        BytesIn.Add(bytes);
+        TagList tags = _tags;
+        tags.Add(OrleansMLTelemetry.OutcomeTag, (uint)outcome < (uint)s_outcomes.Length ? s_outcomes[(int)outcome] : outcome.ToString());
+        OrleansMLTelemetry.ShardPushCounter.Add(1, in tags);
+        OrleansMLTelemetry.PushByteCounter.Add(bytes, in _tags);
     }
 
-    public static void Rejected() => RejectedPushes.Add(1);
+    public void Rejected() => OrleansMLTelemetry.ShardRejectedPushCounter.Add(1, in _tags);
 
-    public static void Pulled(long bytes)
+    public void Pulled(long bytes)
     {
-        Pulls.Add(1);
-        BytesOut.Add(bytes);
+        OrleansMLTelemetry.ShardPullCounter.Add(1, in _tags);
+        OrleansMLTelemetry.PullByteCounter.Add(bytes, in _tags);
     }
 
-    public static void HandedOff(long bytes)
+    /// <summary>A pull waited <paramref name="seconds"/> for its barrier, version or staleness bound.</summary>
+    public void Waited(double seconds) => OrleansMLTelemetry.BarrierWaitHistogram.Record(seconds, in _tags);
+
+    /// <summary>An ASP or SSP push was applied <paramref name="steps"/> clocks ahead of the slowest worker.</summary>
+    public void Applied(long staleness) => OrleansMLTelemetry.StalenessHistogram.Record(staleness, in _tags);
+
+    public void Checkpointed(double seconds) => OrleansMLTelemetry.CheckpointHistogram.Record(seconds, in _tags);
+
+    public void HandedOff(long bytes)
     {
-        HandOffs.Add(1);
-        HandOffBytes.Add(bytes);
+        OrleansMLTelemetry.ShardHandOffCounter.Add(1, in _tags);
+        OrleansMLTelemetry.ShardHandOffByteCounter.Add(bytes, in _tags);
     }
 }

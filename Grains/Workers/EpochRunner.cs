@@ -1,5 +1,6 @@
-using OrleansML.Grains.Modes;
 using System.Diagnostics;
+using OrleansML.Grains.Diagnostics;
+using OrleansML.Grains.Modes;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
@@ -22,6 +23,7 @@ internal sealed class EpochRunner
     private readonly ConsistencyRules _rules;
     private readonly ShardChannel _shards;
     private readonly TimeProvider _time;
+    private readonly TagList _tags;
     private double _lossSum;
     private long _rows;
     private int _steps;
@@ -35,6 +37,7 @@ internal sealed class EpochRunner
         _rules = ConsistencyRules.For(assignment.Mode);
         _shards = shards;
         _time = time;
+        _tags = OrleansMLTelemetry.Tags(assignment.JobId, assignment.Mode, OrleansMLTelemetry.WorkerRole);
     }
 
     public async Task<WorkerEpochResult> RunAsync(int epoch, long firstStep, string? silo)
@@ -47,11 +50,16 @@ internal sealed class EpochRunner
             throw new ArgumentOutOfRangeException(nameof(firstStep), $"step {firstStep} is outside epoch {epoch} (steps [{epochStart}, {epochEnd})).");
         }
 
+        // One span per run slice, not per step: a step can take microseconds, and a span costs about as much.
+        using Activity? span = OrleansMLTelemetry.ActivitySource.StartActivity(OrleansMLTelemetry.StepsSpan);
+        span?.SetTag(OrleansMLTelemetry.JobTag, _assignment.JobId).SetTag(OrleansMLTelemetry.ModeTag, OrleansMLTelemetry.ModeName(_assignment.Mode))
+            .SetTag("orleansml.epoch", epoch).SetTag("orleansml.worker", _assignment.WorkerIndex).SetTag("orleansml.first_step", firstStep);
         int[] order = BatchOrder(epoch);
         long started = _time.GetTimestamp();
         long next = _rules.WorkerTrainsLocally
             ? await RunAveragingAsync(order, epochStart, firstStep, epochEnd, started)
             : await RunStepsAsync(order, epochStart, firstStep, epochEnd, started);
+        span?.SetTag("orleansml.steps", _steps).SetTag("orleansml.rows", _rows);
         return new WorkerEpochResult
         {
             LossSum = _lossSum,
@@ -119,8 +127,8 @@ internal sealed class EpochRunner
                     ? _shards.PushSparseAsync(_model.SparseGradient.Keys, _model.SparseGradient.Values, step, batch.Count)
                     : _shards.PushDenseAsync(_model.Gradient, step, batch.Count);
             _lossSum += (double)loss * batch.Count;
-            _rows += batch.Count;
-            _steps++;
+            Counted(batch.Count);
+            Record(1, batch.Count);
             step++;
             if (last)
             {
@@ -184,6 +192,7 @@ internal sealed class EpochRunner
             _communicationTicks += compute - communication;
             parameters.CopyTo(start, 0);
             int rows = 0;
+            long roundStart = step;
             long roundEnd = Math.Min(step + interval, epochEnd);
             for (; step < roundEnd; step++)
             {
@@ -196,9 +205,8 @@ internal sealed class EpochRunner
 
                 _model.ApplyLocal(_model.Gradient.Span, step);
                 _lossSum += (double)loss * batch.Count;
-                _rows += batch.Count;
                 rows += batch.Count;
-                _steps++;
+                Counted(batch.Count);
             }
 
             System.Numerics.Tensors.TensorPrimitives.Subtract(parameters, start, change);
@@ -206,6 +214,7 @@ internal sealed class EpochRunner
             _computeTicks += pushing - compute;
             await _shards.PushDenseAsync(change, round, rows);
             _communicationTicks += _time.GetTimestamp() - pushing;
+            Record(roundEnd - roundStart, rows);
             if (_time.GetElapsedTime(started) >= _assignment.RunSlice)
             {
                 break;
@@ -213,6 +222,22 @@ internal sealed class EpochRunner
         }
 
         return step;
+    }
+
+    /// <summary>Counts a step of <paramref name="rows"/> rows in the run's result.</summary>
+    private void Counted(int rows)
+    {
+        _rows += rows;
+        _steps++;
+    }
+
+    /// <summary>Adds steps and rows to the meter: per step when each step talks to the shards (a round trip costs
+    /// far more than the adds), per round under model averaging, whose local steps can take microseconds while two
+    /// adds cost 0.2-0.7 us with an OpenTelemetry reader attached (measured on this 2-core machine under load).</summary>
+    private void Record(long steps, long rows)
+    {
+        OrleansMLTelemetry.StepCounter.Add(steps, in _tags);
+        OrleansMLTelemetry.RowCounter.Add(rows, in _tags);
     }
 
     /// <summary>BSP waits for the barrier of its own step; SSP waits in the shard by clocks; ASP never waits.</summary>

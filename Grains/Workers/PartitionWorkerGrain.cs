@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using OrleansML.Grains.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansML.Shards;
 using OrleansML.Tensors;
@@ -131,7 +133,12 @@ internal sealed partial class PartitionWorkerGrain(
             throw new ArgumentException($"{parameters.Length} parameters given; model '{model.Model.Name}' has {model.Model.ParameterCount}.", nameof(parameterTensor));
         }
 
-        return FullBatch.LossAndGradient(model.Model, parameters, model.Data.Train);
+        LossGradient result = FullBatch.LossAndGradient(model.Model, parameters, model.Data.Train);
+        // An L-BFGS evaluation is one full-batch step over the partition.
+        TagList tags = OrleansMLTelemetry.Tags(assignment.JobId, assignment.Mode, OrleansMLTelemetry.WorkerRole);
+        OrleansMLTelemetry.StepCounter.Add(1, in tags);
+        OrleansMLTelemetry.RowCounter.Add(model.Data.Train.Count, in tags);
+        return result;
     }
 
     /// <inheritdoc/>

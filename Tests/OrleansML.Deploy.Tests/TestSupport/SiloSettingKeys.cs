@@ -36,6 +36,8 @@ internal static class SiloSettingKeys
                 ["OrleansML", "BlobStore", string property] => HasProperty(typeof(BlobStoreOptions), property),
                 ["OrleansML", "Tls", string property] => HasProperty(typeof(OrleansML.Security.TlsSettings), property),
                 ["OrleansML", "Health", string property] => HasProperty(SiloType("OrleansML.Silo.Health.HealthOptions"), property),
+                ["OrleansML", "Telemetry", string property] => HasProperty(SiloType("OrleansML.Silo.Telemetry.TelemetryOptions"), property),
+                [var only] when only.StartsWith("OTEL_", StringComparison.Ordinal) => true, // OpenTelemetry's standard variables
                 [var first, ..] when first.StartsWith("DOTNET_", StringComparison.Ordinal) => true,
                 _ => false,
             };
