@@ -63,7 +63,9 @@ public sealed class RetryCounterTests
 
         public Task EnterPauseAsync() => Task.CompletedTask;
 
-        public byte[] LbfgsStateAfter(int round) => [];
+        public Learning.Storage.IBlobStore BlobStore => throw new NotSupportedException("the retry policy reads no blob");
+
+        public Task<byte[]> LbfgsStateAfterAsync(int round, CancellationToken cancellationToken) => Task.FromResult<byte[]>([]);
 
         public Task SaveLbfgsStateAsync(int round, byte[] state) => Task.CompletedTask;
     }
