@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Orleans;
+using Orleans.Runtime;
+using OrleansML.Client;
+using OrleansML.Jobs;
+using OrleansML.Shards;
+
+namespace OrleansML.Dashboard;
+
+/// <summary>
+/// Gathers <see cref="JobView"/>s from the cluster. Jobs are found from the coordinators active now (Orleans'
+/// management grain) and remembered once seen, so a job whose coordinator was deactivated after it ended stays on
+/// the page. One refresh serves every request that arrives within half the page's refresh interval, so several open
+/// pages cost the cluster no more than one.
+/// </summary>
+internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInterval, TimeProvider time) : IDisposable
+{
+    private const string CoordinatorType = ".TrainingJobGrain";
+    private const string WorkerType = ".PartitionWorkerGrain";
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ShardView>> _finalShards = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private IReadOnlyList<JobView> _last = [];
+    private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
+
+    /// <summary>Every job seen, newest first.</summary>
+    public async Task<IReadOnlyList<JobView>> GetJobsAsync(CancellationToken cancellationToken)
+    {
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            if (time.GetUtcNow() - _lastAt < refreshInterval / 2)
+            {
+                return _last;
+            }
+
+            DetailedGrainStatistic[] activations = await Management().GetDetailedGrainStatistics(null, null, cancellationToken);
+            foreach (DetailedGrainStatistic activation in activations)
+            {
+                if (TypeName(activation.GrainType).EndsWith(CoordinatorType, StringComparison.Ordinal))
+                {
+                    _known.TryAdd(activation.GrainId.Key.ToString()!, true);
+                }
+            }
+
+            JobView?[] views = await Task.WhenAll(_known.Keys.Select(id => ViewAsync(id, activations, cancellationToken)));
+            _last = [.. views.OfType<JobView>().OrderByDescending(v => v.Status.StartedUtc).ThenBy(v => v.Status.JobId, StringComparer.Ordinal)];
+            _lastAt = time.GetUtcNow();
+            return _last;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>One job, or null when no job of that id was started.</summary>
+    public async Task<JobView?> GetJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        if (!_known.ContainsKey(jobId))
+        {
+            // The coordinator of an id never started has no spec; remembering only real jobs keeps the page clean.
+            if (await client.GetJob(jobId).GetSpecAsync(cancellationToken) is null)
+            {
+                return null;
+            }
+
+            _known.TryAdd(jobId, true);
+        }
+
+        DetailedGrainStatistic[] activations = await Management().GetDetailedGrainStatistics(null, null, cancellationToken);
+        return await ViewAsync(jobId, activations, cancellationToken);
+    }
+
+    private async Task<JobView?> ViewAsync(string jobId, DetailedGrainStatistic[] activations, CancellationToken cancellationToken)
+    {
+        JobStatus status = await client.GetJob(jobId).GetStatusAsync(cancellationToken);
+        if (status.StartedUtc == default && status.State == JobState.Pending)
+        {
+            return null;
+        }
+
+        return new JobView(status, Workers(status, activations), await ShardsAsync(status, cancellationToken));
+    }
+
+    private static WorkerPlacement[] Workers(JobStatus status, DetailedGrainStatistic[] activations)
+    {
+        string prefix = status.WorkerGeneration == 0 ? $"{status.JobId}/workers/" : $"{status.JobId}/g{status.WorkerGeneration}/workers/";
+        var workers = new List<WorkerPlacement>();
+        foreach (DetailedGrainStatistic activation in activations)
+        {
+            if (!TypeName(activation.GrainType).EndsWith(WorkerType, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string key = activation.GrainId.Key.ToString()!;
+            if (key.StartsWith(prefix, StringComparison.Ordinal)
+                && int.TryParse(key.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            {
+                workers.Add(new WorkerPlacement(index, key, Endpoint(activation.SiloAddress)));
+            }
+        }
+
+        return [.. workers.OrderBy(w => w.Index).ThenBy(w => w.Silo, StringComparer.Ordinal)];
+    }
+
+    private async Task<IReadOnlyList<ShardView>> ShardsAsync(JobStatus status, CancellationToken cancellationToken)
+    {
+        if (_finalShards.TryGetValue(status.JobId, out IReadOnlyList<ShardView>? final))
+        {
+            return final;
+        }
+
+        // Shards are configured when the first epoch starts; asking earlier would activate unconfigured ones.
+        // A job that ended long before this page first saw it is shown without them rather than reactivating its shards.
+        bool started = status.EpochsCompleted > 0 || status.EpochProgress > 0;
+        if (!started || status.Shards == 0 || (status.IsFinal && status.FinishedUtc < time.GetUtcNow() - TimeSpan.FromMinutes(1)))
+        {
+            return [];
+        }
+
+        ShardStats[] stats = await Task.WhenAll(Enumerable.Range(0, status.Shards).Select(i =>
+            client.GrainFactory.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(status.JobId, i, status.ShardGeneration)).GetStatsAsync().WaitAsync(cancellationToken)));
+        ShardView[] views = [.. stats.Select(s => new ShardView(s.ShardIndex, s.Silo, s.Pushes, s.Pulls, s.BytesIn, s.BytesOut, s.MaximumStaleness, s.LatePushes, s.DuplicatePushes))];
+        if (status.IsFinal)
+        {
+            _finalShards[status.JobId] = views;
+        }
+
+        return views;
+    }
+
+    public void Dispose() => _refresh.Dispose();
+
+    private IManagementGrain Management() => client.GrainFactory.GetGrain<IManagementGrain>(0);
+
+    private static string TypeName(string grainType) => grainType.Split(',', 2)[0];
+
+    private static string Endpoint(SiloAddress silo) => silo.Endpoint is IPEndPoint endpoint ? endpoint.ToString() : silo.ToString();
+}
