@@ -71,35 +71,36 @@ public sealed class DashboardOptions
         }
 
         options.Token = section[nameof(Token)] is { Length: > 0 } token ? token : null;
-        options.Validate($"{Section}:");
+        options.Validate();
         return options;
     }
 
-    /// <summary>Checks the values together. <paramref name="prefix"/> names where they came from in messages
-    /// (<c>OrleansML:Dashboard:</c>, or <c>--</c> for the command line).</summary>
+    /// <summary>Checks the values together. <paramref name="name"/> turns a property's name into the name the user
+    /// gave it, for messages (by default <c>OrleansML:Dashboard:Port</c>; the command line passes <c>--port</c>).</summary>
     /// <exception cref="DashboardException">A value is out of range, or the address needs a token.</exception>
-    public void Validate(string prefix = Section + ":")
+    public void Validate(Func<string, string>? name = null)
     {
+        name ??= key => $"{Section}:{key}";
         if (Port is < 0 or > 65535)
         {
-            throw new DashboardException($"{prefix}Port must be a port in 0..65535, was {Port}.");
+            throw new DashboardException($"{name(nameof(Port))} must be a port in 0..65535, was {Port}.");
         }
 
         if (RefreshInterval < TimeSpan.FromMilliseconds(250) || RefreshInterval > TimeSpan.FromSeconds(60))
         {
-            throw new DashboardException($"{prefix}RefreshInterval must be between 00:00:00.25 and 00:01:00, was {RefreshInterval}.");
+            throw new DashboardException($"{name(nameof(RefreshInterval))} must be between 00:00:00.25 and 00:01:00, was {RefreshInterval}.");
         }
 
         if (Token is not null && (Token.Length < MinimumTokenLength || Token.Any(char.IsWhiteSpace)))
         {
             // The message never repeats the token.
-            throw new DashboardException($"{prefix}Token must be at least {MinimumTokenLength} characters without white space (it was {Token.Length} characters).");
+            throw new DashboardException($"{name(nameof(Token))} must be at least {MinimumTokenLength} characters without white space (it was {Token.Length} characters).");
         }
 
         if (!IPAddress.IsLoopback(Address) && Token is null)
         {
             throw new DashboardException(
-                $"{prefix}Address is {Address}, beyond loopback: the dashboard then requires a token ({Section}:Token, --token or ORLEANSML_DASHBOARD_TOKEN), " +
+                $"{name(nameof(Address))} is {Address}, beyond loopback: the dashboard then requires a token ({Section}:Token, --token or ORLEANSML_DASHBOARD_TOKEN), " +
                 "which every request must present as 'Authorization: Bearer <token>' or '?token=<token>'.");
         }
     }

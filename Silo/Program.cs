@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansML.Grains.Hosting;
 using OrleansML.Silo;
+using OrleansML.Silo.Dashboard;
 using OrleansML.Silo.Health;
 
 // The OrleansML silo host (README.md). Exit codes: 0 stopped normally (SIGTERM or Ctrl+C); 1 the silo could not
@@ -77,6 +78,7 @@ static IHost BuildHost(IConfiguration configuration, HealthOptions health)
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
     builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining());
     builder.Services.AddHealthEndpoint(health);
+    builder.Services.AddTrainingDashboard(configuration);
     return builder.Build();
 }
 
