@@ -39,9 +39,12 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
             DetailedGrainStatistic[] activations = await Management().GetDetailedGrainStatistics(null, null, cancellationToken);
             foreach (DetailedGrainStatistic activation in activations)
             {
-                if (TypeName(activation.GrainType).EndsWith(CoordinatorType, StringComparison.Ordinal))
+                // A coordinator is also activated by a question about an id that was never started; that is no job.
+                if (TypeName(activation.GrainType).EndsWith(CoordinatorType, StringComparison.Ordinal)
+                    && activation.GrainId.Key.ToString() is string id && !_known.ContainsKey(id)
+                    && await client.GetJob(id).GetSpecAsync(cancellationToken) is not null)
                 {
-                    _known.TryAdd(activation.GrainId.Key.ToString()!, true);
+                    _known.TryAdd(id, true);
                 }
             }
 
@@ -125,7 +128,7 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
 
         ShardStats[] stats = await Task.WhenAll(Enumerable.Range(0, status.Shards).Select(i =>
             client.GrainFactory.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(status.JobId, i, status.ShardGeneration)).GetStatsAsync().WaitAsync(cancellationToken)));
-        ShardView[] views = [.. stats.Select(s => new ShardView(s.ShardIndex, s.Silo, s.Pushes, s.Pulls, s.BytesIn, s.BytesOut, s.MaximumStaleness, s.LatePushes, s.DuplicatePushes))];
+        ShardView[] views = [.. stats.Select(s => new ShardView(s.ShardIndex, SiloEndpoint(s.Silo), s.Pushes, s.Pulls, s.BytesIn, s.BytesOut, s.MaximumStaleness, s.LatePushes, s.DuplicatePushes))];
         if (status.IsFinal)
         {
             _finalShards[status.JobId] = views;
@@ -139,6 +142,14 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
     private IManagementGrain Management() => client.GrainFactory.GetGrain<IManagementGrain>(0);
 
     private static string TypeName(string grainType) => grainType.Split(',', 2)[0];
+
+    // A shard reports its silo as SiloAddress.ToString(), "S<ip>:<port>:<generation>"; the page shows ip:port as
+    // it does for workers.
+    private static string? SiloEndpoint(string? silo)
+    {
+        int last = silo?.LastIndexOf(':') ?? -1;
+        return silo is not null && silo.StartsWith('S') && last > silo.IndexOf(':') ? silo[1..last] : silo;
+    }
 
     private static string Endpoint(SiloAddress silo) => silo.Endpoint is IPEndPoint endpoint ? endpoint.ToString() : silo.ToString();
 }

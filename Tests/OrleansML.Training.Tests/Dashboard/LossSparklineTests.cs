@@ -34,8 +34,9 @@ public sealed class LossSparklineTests
     [Fact]
     public void More_epochs_than_the_width_are_averaged_per_character()
     {
-        // 8 epochs in 4 characters: the means of (4, 4), (3, 3), (2, 2) and (1, 1).
-        Assert.Equal("█▅▃▁", LossSparkline.Curve(History(4, 4, 3, 3, 2, 2, 1, 1), width: 4)!.Value.Blocks);
+        // 8 epochs in 4 characters: the means of (4, 4), (3, 3), (2, 2) and (1, 1); 3 is at 2/3 of the range, block
+        // round(2/3 * 7) = 5, and 2 at 1/3, block 2.
+        Assert.Equal("█▆▃▁", LossSparkline.Curve(History(4, 4, 3, 3, 2, 2, 1, 1), width: 4)!.Value.Blocks);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class TrainingPageBrowserTests(TwoSiloCluster fixture) : IClassFix
         {
             if (message.Type == "error")
             {
-                consoleErrors.Add(message.Text);
+                consoleErrors.Add($"{message.Text} ({message.Location})");
             }
         };
         await page.GotoAsync(server.Address.ToString());
@@ -43,7 +43,7 @@ public sealed class TrainingPageBrowserTests(TwoSiloCluster fixture) : IClassFix
         string section = $"section.job[data-job-id='{jobId}']";
         await page.WaitForSelectorAsync(section, new PageWaitForSelectorOptions { Timeout = 60_000 });
         JobStatus final = await job.WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.Equal(JobState.Completed, final.State);
+        Assert.True(final.State == JobState.Completed, $"the job ended {final.State}: {final.FailureReason}");
         await page.WaitForSelectorAsync($"{section}[data-state='Completed'][data-epochs='{final.History.Count}']", new PageWaitForSelectorOptions { Timeout = 60_000 });
 
         string screenshot = Path.Combine(Chromium.ResultsDirectory(), "training-page.png");
