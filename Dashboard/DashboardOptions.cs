@@ -33,6 +33,10 @@ public sealed class DashboardOptions
     /// <summary>How often the page polls for news; 1 s by default, 0.25 s to 60 s.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How many finished jobs the page keeps showing (the newest); 50 by default, 1 to 10,000. Older ones
+    /// leave the page; <c>/api/jobs/{id}</c> still answers for them.</summary>
+    public int FinishedJobs { get; set; } = 50;
+
     /// <summary>Whether requests must present the token.</summary>
     public bool RequiresToken => Token is not null;
 
@@ -43,7 +47,7 @@ public sealed class DashboardOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         IConfigurationSection section = configuration.GetSection(Section);
-        string[] keys = [nameof(Port), nameof(Address), nameof(Token), nameof(RefreshInterval)];
+        string[] keys = [nameof(Port), nameof(Address), nameof(Token), nameof(RefreshInterval), nameof(FinishedJobs)];
         foreach (IConfigurationSection child in section.GetChildren())
         {
             if (!keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
@@ -70,6 +74,13 @@ public sealed class DashboardOptions
                 : throw new DashboardException($"{Section}:RefreshInterval must be a time span (hh:mm:ss), was '{refresh}'.");
         }
 
+        if (section[nameof(FinishedJobs)] is { Length: > 0 } finished)
+        {
+            options.FinishedJobs = int.TryParse(finished, NumberStyles.None, CultureInfo.InvariantCulture, out int value)
+                ? value
+                : throw new DashboardException($"{Section}:FinishedJobs must be a whole number from 1 to 10000, was '{finished}'.");
+        }
+
         options.Token = section[nameof(Token)] is { Length: > 0 } token ? token : null;
         options.Validate();
         return options;
@@ -89,6 +100,11 @@ public sealed class DashboardOptions
         if (RefreshInterval < TimeSpan.FromMilliseconds(250) || RefreshInterval > TimeSpan.FromSeconds(60))
         {
             throw new DashboardException($"{name(nameof(RefreshInterval))} must be between 00:00:00.25 and 00:01:00, was {RefreshInterval}.");
+        }
+
+        if (FinishedJobs is < 1 or > 10_000)
+        {
+            throw new DashboardException($"{name(nameof(FinishedJobs))} must be from 1 to 10000, was {FinishedJobs}.");
         }
 
         if (Token is not null && (Token.Length < MinimumTokenLength || Token.Any(char.IsWhiteSpace)))

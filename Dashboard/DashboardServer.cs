@@ -40,7 +40,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _source = new JobViewSource(client, options.RefreshInterval, time ?? TimeProvider.System);
+        _source = new JobViewSource(client, options.RefreshInterval, options.FinishedJobs, time ?? TimeProvider.System);
         _token = options.Token is null ? null : Encoding.UTF8.GetBytes(options.Token);
         _page = TrainingPage(options.RefreshInterval);
     }

@@ -15,12 +15,15 @@ namespace OrleansML.Dashboard;
 /// the page. One refresh serves every request that arrives within half the page's refresh interval, so several open
 /// pages cost the cluster no more than one.
 /// </summary>
-internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInterval, TimeProvider time) : IDisposable
+internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInterval, int finishedJobs, TimeProvider time) : IDisposable
 {
     private const string CoordinatorType = ".TrainingJobGrain";
     private const string WorkerType = ".PartitionWorkerGrain";
     private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<ShardView>> _finalShards = new(StringComparer.Ordinal);
+    // A final status never changes: its view is kept, and its coordinator is not asked again (asking would keep the
+    // activation alive, or reactivate it, every refresh).
+    private readonly ConcurrentDictionary<string, JobView> _final = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _forgotten = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private IReadOnlyList<JobView> _last = [];
     private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
@@ -41,7 +44,7 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
             {
                 // A coordinator is also activated by a question about an id that was never started; that is no job.
                 if (TypeName(activation.GrainType).EndsWith(CoordinatorType, StringComparison.Ordinal)
-                    && activation.GrainId.Key.ToString() is string id && !_known.ContainsKey(id)
+                    && activation.GrainId.Key.ToString() is string id && !_known.ContainsKey(id) && !_forgotten.ContainsKey(id)
                     && await client.GetJob(id).GetSpecAsync(cancellationToken) is not null)
                 {
                     _known.TryAdd(id, true);
@@ -50,6 +53,7 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
 
             JobView?[] views = await Task.WhenAll(_known.Keys.Select(id => ViewAsync(id, activations, cancellationToken)));
             _last = [.. views.OfType<JobView>().OrderByDescending(v => v.Status.StartedUtc).ThenBy(v => v.Status.JobId, StringComparer.Ordinal)];
+            ForgetOldFinishedJobs();
             _lastAt = time.GetUtcNow();
             return _last;
         }
@@ -72,6 +76,7 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
             }
 
             _known.TryAdd(jobId, true);
+            _forgotten.TryRemove(jobId, out _);
         }
 
         DetailedGrainStatistic[] activations = await Management().GetDetailedGrainStatistics(null, null, cancellationToken);
@@ -80,13 +85,43 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
 
     private async Task<JobView?> ViewAsync(string jobId, DetailedGrainStatistic[] activations, CancellationToken cancellationToken)
     {
+        if (_final.TryGetValue(jobId, out JobView? final))
+        {
+            return final;
+        }
+
         JobStatus status = await client.GetJob(jobId).GetStatusAsync(cancellationToken);
         if (status.StartedUtc == default && status.State == JobState.Pending)
         {
             return null;
         }
 
-        return new JobView(status, Workers(status, activations), await ShardsAsync(status, cancellationToken));
+        var view = new JobView(status, Workers(status, activations), await ShardsAsync(status, cancellationToken));
+        if (status.IsFinal)
+        {
+            _final[jobId] = view;
+        }
+
+        return view;
+    }
+
+    // Beyond the newest finishedJobs final jobs, the oldest leave the page for good (only asking for one by id brings
+    // it back).
+    private void ForgetOldFinishedJobs()
+    {
+        if (_final.Count <= finishedJobs)
+        {
+            return;
+        }
+
+        foreach (JobView old in _final.Values.OrderByDescending(v => v.Status.FinishedUtc ?? v.Status.StartedUtc).Skip(finishedJobs).ToArray())
+        {
+            _final.TryRemove(old.Status.JobId, out _);
+            _known.TryRemove(old.Status.JobId, out _);
+            _forgotten.TryAdd(old.Status.JobId, true);
+        }
+
+        _last = [.. _last.Where(v => _known.ContainsKey(v.Status.JobId))];
     }
 
     private static WorkerPlacement[] Workers(JobStatus status, DetailedGrainStatistic[] activations)
@@ -113,11 +148,6 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
 
     private async Task<IReadOnlyList<ShardView>> ShardsAsync(JobStatus status, CancellationToken cancellationToken)
     {
-        if (_finalShards.TryGetValue(status.JobId, out IReadOnlyList<ShardView>? final))
-        {
-            return final;
-        }
-
         // Shards are configured when the first epoch starts; asking earlier would activate unconfigured ones.
         // A job that ended long before this page first saw it is shown without them rather than reactivating its shards.
         bool started = status.EpochsCompleted > 0 || status.EpochProgress > 0;
@@ -128,13 +158,7 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
 
         ShardStats[] stats = await Task.WhenAll(Enumerable.Range(0, status.Shards).Select(i =>
             client.GrainFactory.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(status.JobId, i, status.ShardGeneration)).GetStatsAsync().WaitAsync(cancellationToken)));
-        ShardView[] views = [.. stats.Select(s => new ShardView(s.ShardIndex, SiloEndpoint(s.Silo), s.Pushes, s.Pulls, s.BytesIn, s.BytesOut, s.MaximumStaleness, s.LatePushes, s.DuplicatePushes))];
-        if (status.IsFinal)
-        {
-            _finalShards[status.JobId] = views;
-        }
-
-        return views;
+        return [.. stats.Select(s => new ShardView(s.ShardIndex, SiloEndpoint(s.Silo), s.Pushes, s.Pulls, s.BytesIn, s.BytesOut, s.MaximumStaleness, s.LatePushes, s.DuplicatePushes))];
     }
 
     public void Dispose() => _refresh.Dispose();

@@ -42,6 +42,7 @@ public sealed class DashboardOptionsTests
     [InlineData("Port", "70000", "OrleansML:Dashboard:Port")]
     [InlineData("Address", "localhost-ish", "OrleansML:Dashboard:Address")]
     [InlineData("RefreshInterval", "00:00:00.01", "OrleansML:Dashboard:RefreshInterval")]
+    [InlineData("FinishedJobs", "0", "OrleansML:Dashboard:FinishedJobs")]
     [InlineData("Colour", "blue", "OrleansML:Dashboard:Colour")]
     public void Bad_values_name_their_key(string key, string value, string named)
     {

@@ -51,23 +51,30 @@ public sealed class DashboardServerTests(TwoSiloCluster fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_job_is_served_by_id_with_its_history_and_an_unknown_id_is_404()
+    public async Task Jobs_are_served_by_id_with_their_history_the_oldest_finished_leave_the_list_and_an_unknown_id_is_404()
     {
         (string train, string test) = TestDatasets.Write(_directory.Path);
         var client = new OrleansMLClient(fixture.Cluster.Client);
-        string jobId = JobRuns.NewJobId("dashboard-json");
-        OrleansML.Jobs.JobStatus final = await (await client.StartTrainingAsync(TestDatasets.ValidSpec(train, test) with { JobId = jobId })).WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        await using var server = new DashboardServer(client, new DashboardOptions());
+        string older = JobRuns.NewJobId("dashboard-older"), newer = JobRuns.NewJobId("dashboard-newer");
+        OrleansML.Jobs.JobStatus first = await (await client.StartTrainingAsync(TestDatasets.ValidSpec(train, test) with { JobId = older })).WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        OrleansML.Jobs.JobStatus second = await (await client.StartTrainingAsync(TestDatasets.ValidSpec(train, test) with { JobId = newer })).WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        await using var server = new DashboardServer(client, new DashboardOptions { FinishedJobs = 1 });
         await server.StartAsync(CancellationToken.None);
         using var http = new HttpClient { BaseAddress = server.Address };
 
-        using JsonDocument view = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/jobs/{jobId}", UriKind.Relative)));
-        JsonElement status = view.RootElement.GetProperty("status");
-        Assert.Equal("Completed", status.GetProperty("state").GetString());
-        Assert.Equal(final.History.Select(e => e.TrainLoss), status.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("trainLoss").GetDouble()));
-
         using JsonDocument all = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/jobs", UriKind.Relative)));
-        Assert.Contains(jobId, all.RootElement.EnumerateArray().Select(j => j.GetProperty("status").GetProperty("jobId").GetString()));
+        string?[] listed = [.. all.RootElement.EnumerateArray().Select(j => j.GetProperty("status").GetProperty("jobId").GetString())];
+        Assert.Contains(newer, listed);
+        Assert.DoesNotContain(older, listed);
+
+        foreach ((string id, OrleansML.Jobs.JobStatus final) in new[] { (older, first), (newer, second) })
+        {
+            using JsonDocument view = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/jobs/{id}", UriKind.Relative)));
+            JsonElement status = view.RootElement.GetProperty("status");
+            Assert.Equal("Completed", status.GetProperty("state").GetString());
+            Assert.Equal(final.History.Select(e => e.TrainLoss), status.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("trainLoss").GetDouble()));
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/api/jobs/no-such-job", UriKind.Relative))).StatusCode);
     }
 }
