@@ -9,6 +9,8 @@
 #   postgresql      a throwaway PostgreSQL on 127.0.0.1 (apt-get install postgresql if initdb is missing).
 #                   Exports ORLEANSML_TEST_POSTGRES: an Npgsql connection string for a superuser role that
 #                   may CREATE DATABASE (tests make their own databases from it).
+#   chromium        the Debian package chromium (installed with apt-get if /usr/bin/chromium is missing), for browser
+#                   tests driven by Microsoft.Playwright (no Playwright browser download). Exports ORLEANSML_CHROMIUM.
 #   azurite         Azurite's blob service on 127.0.0.1, kept on disk (npm install into .local/azurite).
 #                   Exports ORLEANSML_TEST_AZURITE: an Azure Storage connection string.
 # With postgresql or azurite, ORLEANSML_TEST_SERVICES names a folder of scripts a test may run to restart a
@@ -111,6 +113,16 @@ need_fashion_mnist() {
     apt_install dataset-fashion-mnist || { log "could not install dataset-fashion-mnist"; return 1; }
   fi
   export ORLEANSML_FASHION_MNIST="$dir"
+}
+
+need_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing chromium"
+    apt_install chromium || { log "could not install chromium"; return 1; }
+  fi
+  export ORLEANSML_CHROMIUM=/usr/bin/chromium
+  # Playwright drives this browser through ExecutablePath; it must never download its own.
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 }
 
 need_sklearn() {
@@ -235,6 +247,7 @@ for service in $needs; do
   case "$service" in
     fashion-mnist) need_fashion_mnist ;;
     sklearn) need_sklearn ;;
+    chromium) need_chromium ;;
     postgresql) need_postgresql ;;
     azurite) need_azurite ;;
     *) log "unknown service '$service' named in a test-services file"; false ;;
@@ -246,7 +259,7 @@ for service in $needs; do
 done
 
 if [ "$services_only" = 1 ]; then
-  for name in ORLEANSML_FASHION_MNIST ORLEANSML_SKLEARN_PYTHON ORLEANSML_TEST_POSTGRES ORLEANSML_TEST_AZURITE ORLEANSML_TEST_SERVICES; do
+  for name in ORLEANSML_FASHION_MNIST ORLEANSML_SKLEARN_PYTHON ORLEANSML_CHROMIUM ORLEANSML_TEST_POSTGRES ORLEANSML_TEST_AZURITE ORLEANSML_TEST_SERVICES; do
     [ -n "${!name:-}" ] && printf "export %s='%s'\n" "$name" "${!name}"
   done
   [ -n "$services_dir" ] && printf '# stop with: "%s/bin/stop-all"\n' "$services_dir"

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansML.Grains.Hosting;
 using OrleansML.Silo;
+using OrleansML.Silo.Dashboard;
 using OrleansML.Silo.Health;
 using OrleansML.Silo.Telemetry;
 
@@ -81,6 +82,7 @@ static IHost BuildHost(IConfiguration configuration, HealthOptions health, Telem
     builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining().AddActivityPropagation());
     builder.Services.AddHealthEndpoint(health);
     builder.Services.AddTelemetry(telemetry, configuration["Orleans:Name"] is { Length: > 0 } name ? name : Environment.MachineName);
+    builder.Services.AddTrainingDashboard(configuration);
     return builder.Build();
 }
 

@@ -60,6 +60,7 @@ internal static class CliApplication
         root.Subcommands.Add(ClusterCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(DbCommand.Create(context));
+        root.Subcommands.Add(DashboardCommand.Create(context));
         return root;
     }
 

@@ -7,8 +7,8 @@ namespace OrleansML.Cli;
 
 /// <summary>
 /// Shows a job's progress: on a terminal a live Spectre progress bar over the epochs (loss and accuracy in
-/// its description); otherwise one plain line per finished epoch. Either way it ends with a table of the
-/// epochs' metrics and returns the final status.
+/// its description, with the loss curve so far); otherwise one plain line per finished epoch. Either way it ends with
+/// a table of the epochs' metrics and the loss curve (<see cref="LossSparkline"/>), and returns the final status.
 /// </summary>
 internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, bool interactive)
 {
@@ -40,6 +40,11 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
         if (status.History.Count > 0)
         {
             console.Write(table);
+        }
+
+        if (LossSparkline.Render(status.History) is string curve)
+        {
+            output.WriteLine(curve);
         }
 
         output.WriteLine(Describe(status));
@@ -104,6 +109,8 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
                     bar.Value = status.EpochsCompleted;
                     EpochMetrics? epoch = status.History.Count > 0 ? status.History[^1] : null;
                     string metrics = epoch is null ? "" : string.Create(CultureInfo.InvariantCulture, $" loss {epoch.TrainLoss:F4}{(epoch.TestAccuracy is double a ? $" acc {a:F4}" : "")}");
+                    // The loss curve so far, live, beside the bar (the full curve follows the table at the end).
+                    metrics += LossSparkline.Curve(status.History, width: 24) is (string curve, _) ? " " + curve : "";
                     bar.Description = Markup.Escape($"epoch {status.EpochsCompleted}/{status.EpochsPlanned} {status.State.ToString().ToLowerInvariant()}{metrics}");
                     last = status;
                 }

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansML.Client;
+
+namespace OrleansML.Dashboard;
+
+/// <summary>
+/// Serves the training page: <c>GET /</c> (the page), <c>GET /api/jobs</c> (every job seen, as JSON) and
+/// <c>GET /api/jobs/{id}</c> (one job; 404 when none of that id was started). A bare Kestrel server, as the health
+/// endpoint is: no routing, no static files, nothing from outside the assembly. With a token configured every
+/// request must present it; the comparison takes the same time whatever the token sent.
+/// </summary>
+public sealed partial class DashboardServer : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private readonly DashboardOptions _options;
+    private readonly JobViewSource _source;
+    private readonly ILogger _logger;
+    private readonly byte[]? _token;
+    private readonly byte[] _page;
+    private WebApplication? _server;
+
+    /// <summary>Creates the server; <see cref="StartAsync"/> binds it.</summary>
+    /// <exception cref="DashboardException">The options are invalid.</exception>
+    public DashboardServer(OrleansMLClient client, DashboardOptions options, ILogger? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _source = new JobViewSource(client, options.RefreshInterval, options.FinishedJobs, time ?? TimeProvider.System);
+        _token = options.Token is null ? null : Encoding.UTF8.GetBytes(options.Token);
+        _page = TrainingPage(options.RefreshInterval);
+    }
+
+    /// <summary>The page's address once started (<c>http://127.0.0.1:port/</c>; without the token).</summary>
+    public Uri Address { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Binds the port and starts serving.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(_options.Address, _options.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxConcurrentConnections = 64;
+        });
+        WebApplication server = builder.Build();
+        server.Run(RespondAsync);
+        await server.StartAsync(cancellationToken);
+        _server = server;
+        string bound = server.Services.GetService(typeof(IServer)) is IServer s && s.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() is string a
+            ? a
+            : $"http://{_options.Address}:{_options.Port}";
+        var uri = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        Address = new Uri(uri, "/");
+        LogListening(_logger, _options.Address, Address.Port, _options.RequiresToken);
+    }
+
+    /// <summary>Stops serving.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+            _server = null;
+        }
+
+        _source.Dispose();
+    }
+
+    private async Task RespondAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        HttpResponse response = context.Response;
+        response.Headers.CacheControl = "no-store";
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            await WriteAsync(response, StatusCodes.Status405MethodNotAllowed, "text/plain; charset=utf-8", "GET only\n"u8.ToArray(), context.RequestAborted);
+            return;
+        }
+
+        if (!Authorized(request))
+        {
+            response.Headers.WWWAuthenticate = "Bearer";
+            await WriteAsync(response, StatusCodes.Status401Unauthorized, "text/plain; charset=utf-8",
+                "this dashboard requires its token: 'Authorization: Bearer <token>' or '?token=<token>'\n"u8.ToArray(), context.RequestAborted);
+            return;
+        }
+
+        string path = request.Path.Value ?? "/";
+        try
+        {
+            if (path is "/" or "/index.html")
+            {
+                // The page sends no referrer: its address may carry the token.
+                response.Headers["Referrer-Policy"] = "no-referrer";
+                response.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
+                await WriteAsync(response, StatusCodes.Status200OK, "text/html; charset=utf-8", _page, context.RequestAborted);
+            }
+            else if (path == "/api/jobs")
+            {
+                await WriteJsonAsync(response, StatusCodes.Status200OK, await _source.GetJobsAsync(context.RequestAborted), context.RequestAborted);
+            }
+            else if (path.StartsWith("/api/jobs/", StringComparison.Ordinal) && path.Length > "/api/jobs/".Length)
+            {
+                string jobId = Uri.UnescapeDataString(path["/api/jobs/".Length..]);
+                JobView? view = await _source.GetJobAsync(jobId, context.RequestAborted);
+                await (view is null
+                    ? WriteJsonAsync(response, StatusCodes.Status404NotFound, new { error = $"no job '{jobId}' was started on this cluster" }, context.RequestAborted)
+                    : WriteJsonAsync(response, StatusCodes.Status200OK, view, context.RequestAborted));
+            }
+            else
+            {
+                await WriteAsync(response, StatusCodes.Status404NotFound, "text/plain; charset=utf-8", "not found: the paths are /, /api/jobs and /api/jobs/{id}\n"u8.ToArray(), context.RequestAborted);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // The cluster did not answer (a silo is down, a timeout): the page shows why and keeps polling.
+            LogClusterError(_logger, path, exception.Message);
+            await WriteJsonAsync(response, StatusCodes.Status503ServiceUnavailable, new { error = $"the cluster did not answer: {exception.Message.Split('\n', 2)[0]}" }, context.RequestAborted);
+        }
+    }
+
+    private bool Authorized(HttpRequest request)
+    {
+        if (_token is null)
+        {
+            return true;
+        }
+
+        string? presented = request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? header["Bearer ".Length..].Trim()
+            : request.Query["token"].ToString();
+        return !string.IsNullOrEmpty(presented) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _token);
+    }
+
+    private static Task WriteJsonAsync<T>(HttpResponse response, int status, T value, CancellationToken cancellationToken) =>
+        WriteAsync(response, status, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(value, Json), cancellationToken);
+
+    private static async Task WriteAsync(HttpResponse response, int status, string contentType, byte[] body, CancellationToken cancellationToken)
+    {
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, cancellationToken);
+    }
+
+    private static byte[] TrainingPage(TimeSpan refresh)
+    {
+        using Stream stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("OrleansML.Dashboard.training.html")
+            ?? throw new InvalidOperationException("the training page is missing from the assembly.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        string html = reader.ReadToEnd().Replace("{{refreshMs}}", ((int)refresh.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return Encoding.UTF8.GetBytes(html);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training dashboard listening on {Address} port {Port} (token required: {RequiresToken})")]
+    private static partial void LogListening(ILogger logger, IPAddress address, int port, bool requiresToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training dashboard: the cluster did not answer {Path}: {Reason}")]
+    private static partial void LogClusterError(ILogger logger, string path, string reason);
+}
