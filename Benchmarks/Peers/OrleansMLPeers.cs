@@ -63,24 +63,18 @@ internal sealed class LocalTrainerPeer : IPeer
 }
 
 /// <summary>
-/// The demo's embedded cluster: two silos in this process, started as <c>orleansml demo</c> starts them, kept up
-/// across tasks and rounds (its start is measured once and printed, not counted in time to target).
+/// One embedded cluster of two silos in this process, started as <c>orleansml demo</c> starts it and shared by every
+/// cluster peer across tasks and rounds; its start is measured once and printed, not counted in time to target.
 /// </summary>
-internal sealed class EmbeddedClusterPeer(Jobs.ConsistencyMode mode, int averagingInterval) : IPeer, IAsyncDisposable
+internal sealed class SharedEmbeddedCluster : IAsyncDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"orleansml-peers-state-{Guid.NewGuid():N}");
     private ClusterSession? _session;
 
-    public string Name { get; } = mode == Jobs.ConsistencyMode.Bsp ? "orleansml-cluster-2silos" : $"orleansml-cluster-2silos-averaging{averagingInterval}";
-
-    public string? Unavailable => null;
-
-    /// <summary>Seconds from the first silo's start until the cluster took traffic.</summary>
+    /// <summary>Seconds from the first silo's start until the cluster took traffic (0 before the first use).</summary>
     public double StartSeconds { get; private set; }
 
-    public bool Supports(PeerTask task) => true;
-
-    public async Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
+    public async Task<OrleansMLClient> ClientAsync(CancellationToken cancellationToken)
     {
         if (_session is null)
         {
@@ -89,37 +83,7 @@ internal sealed class EmbeddedClusterPeer(Jobs.ConsistencyMode mode, int averagi
             StartSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
 
-        var spec = new TrainingSpec
-        {
-            JobId = $"peers-{task.Label()}-{Guid.NewGuid():N}",
-            ModelName = $"peers-{task.Label()}",
-            Model = OrleansMLSettings.Model(task),
-            Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
-            Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
-            Mode = mode,
-            AveragingInterval = averagingInterval,
-            Workers = 2,
-            Shards = 2,
-            Epochs = OrleansMLSettings.Epochs,
-            BatchSize = OrleansMLSettings.BatchSize,
-            Seed = 7,
-        };
-        TrainingJob job = await _session.Client.StartTrainingAsync(spec, cancellationToken);
-        JobStatus status = await job.WaitForCompletionAsync(cancellationToken);
-        if (status.State != JobState.Completed)
-        {
-            return new PeerRun(Name, task, [], $"job ended {status.State}: {status.FailureReason}");
-        }
-
-        var curve = new List<CurvePoint>();
-        double seconds = 0;
-        foreach (EpochMetrics epoch in status.History)
-        {
-            seconds += epoch.Seconds;
-            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.TestAccuracy ?? double.NaN));
-        }
-
-        return new PeerRun(Name, task, curve);
+        return _session.Client;
     }
 
     public async ValueTask DisposeAsync()
@@ -137,5 +101,54 @@ internal sealed class EmbeddedClusterPeer(Jobs.ConsistencyMode mode, int averagi
         {
             // Leftover state in a temp folder is harmless.
         }
+    }
+}
+
+/// <summary>
+/// OrleansML on the shared embedded cluster, 2 workers and 2 shards, in one consistency mode: BSP (the demo's
+/// settings) or model averaging (local SGD: each worker runs <c>averagingInterval</c> local Adam steps between averages).
+/// </summary>
+internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.ConsistencyMode mode, int averagingInterval) : IPeer
+{
+    public string Name { get; } = mode == Jobs.ConsistencyMode.Bsp ? "orleansml-cluster-bsp" : $"orleansml-cluster-averaging{averagingInterval}";
+
+    public string? Unavailable => null;
+
+    public bool Supports(PeerTask task) => true;
+
+    public async Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
+    {
+        OrleansMLClient client = await cluster.ClientAsync(cancellationToken);
+        var spec = new TrainingSpec
+        {
+            JobId = $"peers-{task.Label()}-{Guid.NewGuid():N}",
+            ModelName = $"peers-{task.Label()}",
+            Model = OrleansMLSettings.Model(task),
+            Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
+            Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
+            Mode = mode,
+            AveragingInterval = averagingInterval,
+            Workers = 2,
+            Shards = 2,
+            Epochs = OrleansMLSettings.Epochs,
+            BatchSize = OrleansMLSettings.BatchSize,
+            Seed = 7,
+        };
+        TrainingJob job = await client.StartTrainingAsync(spec, cancellationToken);
+        JobStatus status = await job.WaitForCompletionAsync(cancellationToken);
+        if (status.State != JobState.Completed)
+        {
+            return new PeerRun(Name, task, [], $"job ended {status.State}: {status.FailureReason}");
+        }
+
+        var curve = new List<CurvePoint>();
+        double seconds = 0;
+        foreach (EpochMetrics epoch in status.History)
+        {
+            seconds += epoch.Seconds;
+            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.TestAccuracy ?? double.NaN));
+        }
+
+        return new PeerRun(Name, task, curve);
     }
 }

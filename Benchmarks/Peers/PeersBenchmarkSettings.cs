@@ -3,14 +3,11 @@ using System.Globalization;
 namespace OrleansML.Benchmarks.Peers;
 
 /// <summary>Options of the peers benchmark: <c>--rounds N</c> (default 3), <c>--tasks softmax,mlp</c>,
-/// <c>--peers prefix,...</c> (names starting with a prefix; default all), <c>--no-warmup</c>, and the cluster's
-/// consistency mode: <c>--cluster-mode bsp|averaging</c> (default bsp, the demo's) with <c>--averaging-interval N</c>
-/// (local steps between averages, default 16).</summary>
+/// <c>--peers prefix,...</c> (names starting with a prefix; default all), <c>--no-warmup</c>, and
+/// <c>--averaging-interval N</c>: the model-averaging cluster's local steps between averages (default 128).</summary>
 internal sealed record PeersBenchmarkSettings(int Rounds, IReadOnlyList<PeerTask> Tasks, IReadOnlyList<string>? Peers, bool WarmUp)
 {
-    public Jobs.ConsistencyMode ClusterMode { get; init; } = Jobs.ConsistencyMode.Bsp;
-
-    public int AveragingInterval { get; init; } = 16;
+    public int AveragingInterval { get; init; } = 128;
 
     public static PeersBenchmarkSettings Parse(string[] options)
     {
@@ -24,17 +21,8 @@ internal sealed record PeersBenchmarkSettings(int Rounds, IReadOnlyList<PeerTask
                 "--tasks" => settings with { Tasks = [.. Value().Split(',').Select(ParseTask)] },
                 "--peers" => settings with { Peers = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--no-warmup" => settings with { WarmUp = false },
-                "--cluster-mode" => settings with
-                {
-                    ClusterMode = Value() switch
-                    {
-                        "bsp" => Jobs.ConsistencyMode.Bsp,
-                        "averaging" => Jobs.ConsistencyMode.ModelAveraging,
-                        string other => throw new ArgumentException($"--cluster-mode: '{other}' is not one of bsp, averaging."),
-                    },
-                },
                 "--averaging-interval" => settings with { AveragingInterval = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int interval) && interval > 0 ? interval : throw new ArgumentException($"--averaging-interval: expected a positive whole number, got '{options[i]}'.") },
-                _ => throw new ArgumentException($"peers: unknown option '{options[i]}' (valid: --rounds N, --tasks softmax,mlp, --peers prefix,..., --no-warmup, --cluster-mode bsp|averaging, --averaging-interval N)."),
+                _ => throw new ArgumentException($"peers: unknown option '{options[i]}' (valid: --rounds N, --tasks softmax,mlp, --peers prefix,..., --no-warmup, --averaging-interval N)."),
             };
         }
 

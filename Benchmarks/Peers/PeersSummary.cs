@@ -8,16 +8,20 @@ internal sealed class PeersSummary
     private readonly List<(string Peer, PeerTask Task, double? Seconds, int Reached, int Runs, double FinalAccuracy)> _rows = [];
     private readonly string _local;
     private readonly string _cluster;
+    private readonly string _otherCluster;
 
-    private PeersSummary(string local, string cluster)
+    private PeersSummary(string local, string cluster, string otherCluster)
     {
         _local = local;
         _cluster = cluster;
+        _otherCluster = otherCluster;
     }
 
-    public static PeersSummary From(IEnumerable<PeerRun> runs, string local, string cluster)
+    /// <summary><paramref name="cluster"/> is the cluster set-up the last line reports; <paramref name="otherCluster"/>
+    /// is OrleansML too, so it is neither a peer nor the figure.</summary>
+    public static PeersSummary From(IEnumerable<PeerRun> runs, string local, string cluster, string otherCluster)
     {
-        var summary = new PeersSummary(local, cluster);
+        var summary = new PeersSummary(local, cluster, otherCluster);
         foreach (var group in runs.GroupBy(r => (r.Peer, r.Task)))
         {
             double[] reached = [.. group.Where(r => r.SecondsToTarget is not null).Select(r => r.SecondsToTarget!.Value)];
@@ -45,11 +49,11 @@ internal sealed class PeersSummary
         {
             double? cluster = Seconds(_cluster, task);
             double? local = Seconds(_local, task);
-            var candidates = _rows.Where(r => r.Task == task && r.Peer != _cluster && r.Peer != _local && r.Seconds is not null).ToList();
+            var candidates = _rows.Where(r => r.Task == task && r.Peer != _cluster && r.Peer != _otherCluster && r.Peer != _local && r.Seconds is not null).ToList();
             var best = candidates.Count == 0 ? default : candidates.MinBy(r => r.Seconds);
             if (cluster is double c && local is double l)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task.Label()}: COST cluster/local = {c / l:F2} (target <= 1.00)"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task.Label()}: COST {_cluster}/local = {c / l:F2} (target <= 1.00)"));
             }
 
             if (cluster is double c2 && best.Seconds is double b)
