@@ -33,24 +33,11 @@ internal sealed class DataImportFlags
     /// <exception cref="CliException">A flag's value is not one of its choices (exit 2, naming the flag).</exception>
     public DatasetImportOptions Options(ParseResult parse, int? features, int? classes, int minimumPartitions) => new()
     {
-        Format = Choice(parse, Format, s_formats) ?? DataFileFormat.Auto,
+        Format = TrainFlags.Choice(parse, Format, s_formats) ?? DataFileFormat.Auto,
         LabelColumn = parse.GetValue(LabelColumn),
-        Task = Choice(parse, Task, s_tasks),
+        Task = TrainFlags.Choice(parse, Task, s_tasks),
         FeatureCount = features,
         ClassCount = classes,
         MinimumPartitionCount = minimumPartitions,
     };
-
-    private static T? Choice<T>(ParseResult parse, Option<string?> option, Dictionary<string, T> choices) where T : struct
-    {
-        string? value = parse.GetValue(option);
-        if (value is null)
-        {
-            return null;
-        }
-
-        return choices.TryGetValue(value, out T choice)
-            ? choice
-            : throw new CliException(ExitCodes.BadUsage, $"{option.Name}: '{value}' is not one of {string.Join(", ", choices.Keys)}.");
-    }
 }

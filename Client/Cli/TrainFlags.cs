@@ -154,7 +154,9 @@ internal sealed class TrainFlags
         : baseDirectory is null ? Path.GetFullPath(path)
         : Path.GetFullPath(path, baseDirectory);
 
-    private static T? Choice<T>(ParseResult parse, Option<string?> option, Dictionary<string, T> choices) where T : struct
+    /// <summary>The choice a flag names, null when the flag is not given.</summary>
+    /// <exception cref="CliException">The value is not one of <paramref name="choices"/> (exit 2, naming the flag and the valid values).</exception>
+    internal static T? Choice<T>(ParseResult parse, Option<string?> option, Dictionary<string, T> choices) where T : struct
     {
         string? value = parse.GetValue(option);
         if (value is null)

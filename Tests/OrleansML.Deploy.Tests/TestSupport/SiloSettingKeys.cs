@@ -14,8 +14,12 @@ internal static class SiloSettingKeys
 {
     private static readonly string[] s_providerKeys = ["ProviderType", "ConnectionName", "ConnectionString", "Invariant"];
 
-    /// <summary>The silo host's internal option types, loaded from the executable the tests start.</summary>
-    private static readonly Assembly s_silo = Assembly.LoadFrom(SiloProcess.ExecutablePath);
+    /// <summary>
+    /// The silo host's executable, read as metadata only: loading it into this process would make Orleans' client
+    /// here look for every application part the host references (the dashboard's assembly among them), which this
+    /// test project does not ship.
+    /// </summary>
+    private static readonly Lazy<SiloMetadata> s_silo = new(() => new SiloMetadata(SiloProcess.ExecutablePath));
 
     /// <summary>Every problem with <paramref name="environment"/>'s keys (unknown keys, connection strings nothing names).</summary>
     public static List<string> Problems(IReadOnlyDictionary<string, string> environment, string where)
@@ -35,8 +39,8 @@ internal static class SiloSettingKeys
                 ["OrleansML", "DataDirectory"] => true,
                 ["OrleansML", "BlobStore", string property] => HasProperty(typeof(BlobStoreOptions), property),
                 ["OrleansML", "Tls", string property] => HasProperty(typeof(OrleansML.Security.TlsSettings), property),
-                ["OrleansML", "Health", string property] => HasProperty(SiloType("OrleansML.Silo.Health.HealthOptions"), property),
-                ["OrleansML", "Telemetry", string property] => HasProperty(SiloType("OrleansML.Silo.Telemetry.TelemetryOptions"), property),
+                ["OrleansML", "Health", string property] => s_silo.Value.HasSettableProperty("OrleansML.Silo.Health", "HealthOptions", property),
+                ["OrleansML", "Telemetry", string property] => s_silo.Value.HasSettableProperty("OrleansML.Silo.Telemetry", "TelemetryOptions", property),
                 [var only] when only.StartsWith("OTEL_", StringComparison.Ordinal) => true, // OpenTelemetry's standard variables
                 [var first, ..] when first.StartsWith("DOTNET_", StringComparison.Ordinal) => true,
                 _ => false,
@@ -52,7 +56,4 @@ internal static class SiloSettingKeys
 
     private static bool HasProperty(Type? type, string property) =>
         type?.GetProperty(property, BindingFlags.Public | BindingFlags.Instance) is { CanWrite: true };
-
-    private static Type? SiloType(string name) =>
-        s_silo.GetType(name) ?? typeof(OrleansML.Grains.Hosting.ProviderSettings).Assembly.GetType(name);
 }
