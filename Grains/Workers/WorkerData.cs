@@ -67,7 +67,9 @@ internal sealed class WorkerData
             var dense = new List<DenseDataset>(partitions.Count);
             foreach (int p in partitions)
             {
-                dense.Add(await dataset.ReadDensePartitionAsync(store, manifest, p, cancellationToken));
+                DenseDataset part = await dataset.ReadDensePartitionAsync(store, manifest, p, cancellationToken);
+                LabelCheck.Check(assignment.Model, part.Labels, PartitionName(reference, manifest, p));
+                dense.Add(part);
             }
 
             DenseDataset joined = DatasetJoin.Dense([.. dense]);
@@ -77,10 +79,15 @@ internal sealed class WorkerData
         var sparseParts = new List<SparseDataset<int>>(partitions.Count);
         foreach (int p in partitions)
         {
-            sparseParts.Add(await dataset.ReadSparsePartitionAsync(store, manifest, p, cancellationToken));
+            SparseDataset<int> part = await dataset.ReadSparsePartitionAsync(store, manifest, p, cancellationToken);
+            LabelCheck.Check(assignment.Model, part.Labels, PartitionName(reference, manifest, p));
+            sparseParts.Add(part);
         }
 
         SparseDataset<int> sparse = DatasetJoin.Sparse([.. sparseParts]);
         return DataBatch.All(shuffleSeed is int s ? DatasetOperations.Shuffle(sparse, s) : sparse);
     }
+
+    private static string PartitionName(string reference, DatasetManifest manifest, int partition) =>
+        $"{reference} partition {partition} ({manifest.Partitions[partition].File})";
 }

@@ -70,6 +70,33 @@ public sealed class BadInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_label_the_model_cannot_take_fails_the_job_once_naming_the_partition_and_the_row()
+    {
+        using var directory = new TempDirectory();
+        Learning.Data.DenseDataset clean = TrainingData.Logistic(rows: 400);
+        float[] labels = clean.Labels.ToArray();
+        labels[5] = 3f; // a logistic regression learns labels in [0, 1] only
+        var data = TrainingData.Write(directory.Path, new Learning.Data.DenseDataset(clean.Features.ToArray(), labels, clean.ColumnCount), partitions: 4);
+        await using InProcessTestCluster cluster = await FaultCluster.DeployAsync(2);
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, "bad-label");
+
+        await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
+        JobStatus final = await FaultCluster.WaitForFinalAsync(cluster.Client, spec.JobId!, TimeSpan.FromSeconds(30));
+
+        output.WriteLine($"bad label: {final.State}, {final.Retries} retries: {final.FailureReason}");
+        Assert.Equal(JobState.Failed, final.State);
+        Assert.Equal(0, final.Retries);
+        // The writer spreads rows over partitions, so the test finds the place from the message and checks it holds the 3.
+        System.Text.RegularExpressions.Match place = System.Text.RegularExpressions.Regex.Match(final.FailureReason!,
+            @"partition (\d+) \(data-train\.part-\d{5}\.omlp\):(\d+): row \2 of the partition has label 3, but a LogisticRegression model needs labels in \[0, 1\]");
+        Assert.True(place.Success, final.FailureReason);
+        DatasetManifest manifest = DatasetLocation.Open(data.Train);
+        int partition = int.Parse(place.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Learning.Data.DenseDataset written = PartitionedDataset.ReadDensePartition(directory.Path, manifest, partition);
+        Assert.Equal(3f, written.Labels[int.Parse(place.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) - 1]);
+    }
+
+    [Fact]
     public async Task DivergingLearningRateFailsTheJobSayingItDiverged()
     {
         // Squared loss with a learning rate of 1e6 grows the weights geometrically until the loss overflows; a
