@@ -64,9 +64,11 @@ public sealed class KillCluster : IAsyncLifetime
 
     /// <summary>The spec of the <paramref name="mode"/> job every test of that mode runs (a new id each time), 16
     /// epochs long: a kill after epoch 3 lands well before its end. BSP: 200 steps an epoch (about 0.15 s here).
-    /// L-BFGS: 160 iterations, 10 an epoch.</summary>
+    /// L-BFGS: 320 iterations, 20 an epoch.</summary>
     internal TrainingSpec SpecFor(ConsistencyMode mode, string prefix) => mode == ConsistencyMode.Lbfgs
-        ? JobRuns.Lbfgs(Data, prefix) with { LbfgsIterations = 160 }
+        // 20 iterations an epoch (320 in all, short of convergence near 400): with 10, an epoch took about 0.1 s on a
+        // quiet machine, and a status read that came late found 11 of 16 epochs done, too late to kill mid-training.
+        ? JobRuns.Lbfgs(Data, prefix) with { LbfgsIterations = 320, LbfgsIterationsPerEpoch = 20 }
         : JobRuns.Logistic(Data, prefix, epochs: 16) with { BatchSize = 16 };
 
     /// <summary>The undisturbed run of the <paramref name="mode"/> job on the main cluster (run on first use) and its
