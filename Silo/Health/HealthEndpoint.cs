@@ -1,54 +1,31 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansML.Silo.Http;
 
 namespace OrleansML.Silo.Health;
 
 /// <summary>
 /// Serves <c>GET /healthz</c> (200 while the process runs) and <c>GET /readyz</c> (200 when every
-/// <see cref="ReadinessProbe"/> check passes, else 503), each with a plain-text body of one line per check. A bare
-/// Kestrel server (no routing, no middleware, no logging of its own) on <see cref="HealthOptions.Address"/>:
-/// it answers whatever Host header a prober sends, which <see cref="System.Net.HttpListener"/> would not.
+/// <see cref="ReadinessProbe"/> check passes, else 503), each with a plain-text body of one line per check, on a
+/// <see cref="BareKestrelServer"/> at <see cref="HealthOptions.Address"/>.
 /// </summary>
 internal sealed partial class HealthEndpoint(HealthOptions options, ReadinessProbe probe, ILogger<HealthEndpoint> logger) : IHostedService, IAsyncDisposable
 {
-    private WebApplication? _server;
+    private BareKestrelServer? _server;
 
     /// <summary>Binds the port (after the silo has started: the host starts hosted services in order).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(options.Address, options.Port);
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxConcurrentConnections = 16;
-        });
-        WebApplication server = builder.Build();
-        server.Run(RespondAsync);
-        await server.StartAsync(cancellationToken);
-        _server = server;
+        _server = await BareKestrelServer.StartAsync(options.Address, options.Port, server => server.Run(RespondAsync), cancellationToken);
         LogListening(logger, options.Address, options.Port);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_server is not null)
-        {
-            await _server.StopAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task RespondAsync(HttpContext context)
     {
