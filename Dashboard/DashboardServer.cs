@@ -1,35 +1,35 @@
 using System.Net;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansML.Client;
+using OrleansML.Dashboard.Http;
 
 namespace OrleansML.Dashboard;
 
 /// <summary>
 /// Serves the training page: <c>GET /</c> (the page), <c>GET /api/jobs</c> (every job seen, as JSON) and
-/// <c>GET /api/jobs/{id}</c> (one job; 404 when none of that id was started). A bare Kestrel server, as the health
+/// <c>GET /api/jobs/{id}</c> (one job; 404 when none of that id was started). A <see cref="BareKestrelServer"/>, as the health
 /// endpoint is: no routing, no static files, nothing from outside the assembly. With a token configured every
 /// request must present it; the comparison takes the same time whatever the token sent.
 /// </summary>
 public sealed partial class DashboardServer : IAsyncDisposable
 {
+    /// <summary>Connections served at once: a page polls over one or two, so this allows a few dozen viewers.</summary>
+    private const int MaxConnections = 64;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private readonly DashboardOptions _options;
     private readonly JobViewSource _source;
     private readonly ILogger _logger;
-    private readonly byte[]? _token;
+    private readonly BearerToken? _token;
     private readonly byte[] _page;
-    private WebApplication? _server;
+    private BareKestrelServer? _server;
 
     /// <summary>Creates the server; <see cref="StartAsync"/> binds it.</summary>
     /// <exception cref="DashboardException">The options are invalid.</exception>
@@ -41,7 +41,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _source = new JobViewSource(client, options.RefreshInterval, options.FinishedJobs, time ?? TimeProvider.System);
-        _token = options.Token is null ? null : Encoding.UTF8.GetBytes(options.Token);
+        _token = options.Token is null ? null : new BearerToken(options.Token);
         _page = TrainingPage(options.RefreshInterval);
     }
 
@@ -51,22 +51,8 @@ public sealed partial class DashboardServer : IAsyncDisposable
     /// <summary>Binds the port and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(_options.Address, _options.Port);
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxConcurrentConnections = 64;
-        });
-        WebApplication server = builder.Build();
-        server.Run(RespondAsync);
-        await server.StartAsync(cancellationToken);
-        _server = server;
-        string bound = server.Services.GetService(typeof(IServer)) is IServer s && s.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() is string a
-            ? a
-            : $"http://{_options.Address}:{_options.Port}";
-        var uri = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        Address = new Uri(uri, "/");
+        _server = await BareKestrelServer.StartAsync(_options.Address, _options.Port, server => server.Run(RespondAsync), cancellationToken, MaxConnections);
+        Address = _server.Address;
         LogListening(_logger, _options.Address, Address.Port, _options.RequiresToken);
     }
 
@@ -102,11 +88,9 @@ public sealed partial class DashboardServer : IAsyncDisposable
             return;
         }
 
-        if (!Authorized(request))
+        if (_token is not null && !_token.IsPresentedBy(request))
         {
-            response.Headers.WWWAuthenticate = "Bearer";
-            await WriteAsync(response, StatusCodes.Status401Unauthorized, "text/plain; charset=utf-8",
-                "this dashboard requires its token: 'Authorization: Bearer <token>' or '?token=<token>'\n"u8.ToArray(), context.RequestAborted);
+            await BearerToken.ChallengeAsync(response, "this dashboard requires its token: 'Authorization: Bearer <token>' or '?token=<token>'", context.RequestAborted);
             return;
         }
 
@@ -143,19 +127,6 @@ public sealed partial class DashboardServer : IAsyncDisposable
             LogClusterError(_logger, path, exception.Message);
             await WriteJsonAsync(response, StatusCodes.Status503ServiceUnavailable, new { error = $"the cluster did not answer: {exception.Message.Split('\n', 2)[0]}" }, context.RequestAborted);
         }
-    }
-
-    private bool Authorized(HttpRequest request)
-    {
-        if (_token is null)
-        {
-            return true;
-        }
-
-        string? presented = request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? header["Bearer ".Length..].Trim()
-            : request.Query["token"].ToString();
-        return !string.IsNullOrEmpty(presented) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _token);
     }
 
     private static Task WriteJsonAsync<T>(HttpResponse response, int status, T value, CancellationToken cancellationToken) =>

@@ -29,8 +29,9 @@ try
     IConfigurationRoot configuration = SiloConfiguration.Build(args);
     HealthOptions health = HealthHosting.Check(configuration);
     TelemetryOptions telemetry = TelemetryHosting.Check(configuration, health);
+    OrleansDashboardOptions orleansDashboard = OrleansDashboardHosting.Check(configuration, health, telemetry);
     await SiloStartupChecks.RunAsync(configuration, interrupted.Token);
-    host = BuildHost(configuration, health, telemetry);
+    host = BuildHost(configuration, health, telemetry, orleansDashboard);
 }
 catch (Exception exception) when (exception is not OperationCanceledException)
 {
@@ -69,7 +70,7 @@ using (host)
     return 0;
 }
 
-static IHost BuildHost(IConfiguration configuration, HealthOptions health, TelemetryOptions telemetry)
+static IHost BuildHost(IConfiguration configuration, HealthOptions health, TelemetryOptions telemetry, OrleansDashboardOptions orleansDashboard)
 {
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
     builder.Configuration.AddConfiguration(configuration);
@@ -79,10 +80,11 @@ static IHost BuildHost(IConfiguration configuration, HealthOptions health, Telem
     builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
     // Activity propagation carries a caller's trace context through grain calls (docs/telemetry.md).
-    builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining().AddActivityPropagation());
+    builder.UseOrleans(silo => silo.UseOrleansMLProviders().AddOrleansMLTraining().AddActivityPropagation().AddOrleansDashboard(orleansDashboard));
     builder.Services.AddHealthEndpoint(health);
     builder.Services.AddTelemetry(telemetry, configuration["Orleans:Name"] is { Length: > 0 } name ? name : Environment.MachineName);
     builder.Services.AddTrainingDashboard(configuration);
+    builder.Services.AddOrleansDashboardEndpoint(orleansDashboard);
     return builder.Build();
 }
 

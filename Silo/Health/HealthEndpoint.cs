@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OrleansML.Silo.Http;
+using OrleansML.Dashboard.Http;
 
 namespace OrleansML.Silo.Health;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
-using OrleansML.Silo.Http;
+using OrleansML.Dashboard.Http;
 
 namespace OrleansML.Silo.Telemetry;
 
