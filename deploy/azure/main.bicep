@@ -2,7 +2,9 @@
 // flexible server (membership and reminders), and Azure Container Apps running one silo per Container App with
 // exactly one replica, each reachable on its own TCP ports at the internal environment's static IP (the Orleans
 // guidance for Container Apps). See README.md.
-//   az deployment group create -g RG -f main.bicep -p siloImage=REGISTRY/orleansml-silo:TAG postgresAdminPassword=...
+// Silos talk mutual TLS (OrleansML:Tls) and export telemetry (a Prometheus scrape port; OTLP when otlpEndpoint is set).
+//   az deployment group create -g RG -f main.bicep -p siloImage=REGISTRY/orleansml-silo:TAG postgresAdminPassword=... \
+//     tlsCertificate="$(base64 -w0 cluster.pfx)" tlsCertificatePassword=... tlsTrustedCertificate="$(cat cluster-ca.pem)"
 
 @description('Region of every resource.')
 param location string = resourceGroup().location
@@ -42,6 +44,20 @@ param postgresSubnetId string
 @description('Private DNS zone (privatelink.postgres.database.azure.com) linked to the VNet.')
 param postgresPrivateDnsZoneId string
 
+@description('The cluster\'s TLS certificate: a PKCS#12 (.pfx) file with Server and Client Authentication usages, base64-encoded (base64 -w0 cluster.pfx). Silos present it to each other and to clients.')
+@secure()
+param tlsCertificate string
+
+@description('The password of tlsCertificate.')
+@secure()
+param tlsCertificatePassword string
+
+@description('The certificate (PEM) that peers\' certificates must chain to: the cluster CA, or the self-signed certificate itself.')
+param tlsTrustedCertificate string
+
+@description('OTLP collector for metrics and traces (e.g. http://otel-collector:4317); empty: no OTLP export.')
+param otlpEndpoint string = ''
+
 @description('CPU cores per silo.')
 param siloCpu string = '2.0'
 
@@ -51,6 +67,16 @@ param siloMemory string = '4Gi'
 var siloPortBase = 11110
 var gatewayPortBase = 30000
 var healthPort = 8081
+var prometheusPort = 9464
+
+// Container Apps secrets are strings, so the PFX travels base64-encoded: the secret volume mounts it as text at
+// tlsMount, and the container's command decodes it to tlsCertificatePath (container-local, mode 0600) before it
+// starts the silo, which reads a binary PFX. The trusted certificate is PEM text and is read where it is mounted.
+var tlsMount = '/etc/orleansml/tls'
+var tlsEncodedFile = 'cluster.pfx.base64'
+var tlsTrustedFile = 'cluster-ca.pem'
+var tlsCertificatePath = '/tmp/orleansml-tls/cluster.pfx'
+var siloCommand = 'umask 077 && mkdir -p /tmp/orleansml-tls && base64 -d ${tlsMount}/${tlsEncodedFile} > ${tlsCertificatePath} && exec dotnet /app/OrleansML.Silo.dll'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: '${namePrefix}${uniqueString(resourceGroup().id)}'
@@ -124,6 +150,9 @@ resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(1, sil
       secrets: [
         { name: 'cluster-connection', value: clusterConnection }
         { name: 'blob-connection', value: blobConnection }
+        { name: 'tls-certificate', value: tlsCertificate }
+        { name: 'tls-certificate-password', value: tlsCertificatePassword }
+        { name: 'tls-trusted-certificate', value: tlsTrustedCertificate }
       ]
       ingress: {
         external: false
@@ -143,6 +172,7 @@ resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(1, sil
         {
           name: 'silo'
           image: siloImage
+          command: [ 'bash', '-c', siloCommand ]
           resources: { cpu: json(siloCpu), memory: siloMemory }
           env: [
             { name: 'Orleans__Name', value: 'silo-${i}' }
@@ -167,11 +197,31 @@ resource silos 'Microsoft.App/containerApps@2024-03-01' = [for i in range(1, sil
             { name: 'OrleansML__BlobStore__Kind', value: 'Azure' }
             { name: 'OrleansML__BlobStore__ConnectionString', secretRef: 'blob-connection' }
             { name: 'OrleansML__BlobStore__Container', value: 'orleansml-blobs' }
+            { name: 'OrleansML__Tls__Enabled', value: 'true' }
+            { name: 'OrleansML__Tls__CertificatePath', value: tlsCertificatePath }
+            { name: 'OrleansML__Tls__CertificatePassword', secretRef: 'tls-certificate-password' }
+            { name: 'OrleansML__Tls__TrustedCertificatePath', value: '${tlsMount}/${tlsTrustedFile}' }
+            { name: 'OrleansML__Telemetry__PrometheusPort', value: string(prometheusPort) }
+            { name: 'OrleansML__Telemetry__PrometheusAddress', value: '0.0.0.0' }
+            { name: 'OrleansML__Telemetry__OtlpEndpoint', value: otlpEndpoint }
+          ]
+          volumeMounts: [
+            { volumeName: 'tls', mountPath: tlsMount }
           ]
           probes: [
             { type: 'Startup', httpGet: { path: '/healthz', port: healthPort }, periodSeconds: 5, failureThreshold: 24 }
             { type: 'Liveness', httpGet: { path: '/healthz', port: healthPort }, periodSeconds: 10, timeoutSeconds: 5 }
             { type: 'Readiness', httpGet: { path: '/readyz', port: healthPort }, periodSeconds: 10, timeoutSeconds: 8 }
+          ]
+        }
+      ]
+      volumes: [
+        {
+          name: 'tls'
+          storageType: 'Secret'
+          secrets: [
+            { secretRef: 'tls-certificate', path: tlsEncodedFile }
+            { secretRef: 'tls-trusted-certificate', path: tlsTrustedFile }
           ]
         }
       ]

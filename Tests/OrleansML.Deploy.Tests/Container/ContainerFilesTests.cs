@@ -23,11 +23,13 @@ public sealed class ContainerFilesTests
         int siloPort = Port(environment, "Orleans__Endpoints__SiloPort");
         int gatewayPort = Port(environment, "Orleans__Endpoints__GatewayPort");
         int healthPort = Port(environment, "OrleansML__Health__Port");
+        int metricsPort = Port(environment, "OrleansML__Telemetry__PrometheusPort");
+        Assert.Equal("0.0.0.0", environment["OrleansML__Telemetry__PrometheusAddress"]);
         Assert.Equal($"0.0.0.0:{siloPort}", environment["Orleans__Endpoints__SiloListeningEndpoint"]);
         Assert.Equal($"0.0.0.0:{gatewayPort}", environment["Orleans__Endpoints__GatewayListeningEndpoint"]);
         Assert.Equal("0.0.0.0", environment["OrleansML__Health__Address"]);
         int[] exposed = [.. runtime.Where(i => i.Instruction == "EXPOSE").SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).Order()];
-        Assert.Equal(new[] { siloPort, gatewayPort, healthPort }.Order(), exposed);
+        Assert.Equal(new[] { siloPort, gatewayPort, healthPort, metricsPort }.Order(), exposed);
 
         string healthcheck = Assert.Single(runtime, i => i.Instruction == "HEALTHCHECK").Arguments;
         string[] command = Dockerfile.ExecForm(healthcheck[(healthcheck.IndexOf("CMD ", StringComparison.Ordinal) + 4)..]);
@@ -87,6 +89,7 @@ public sealed class ContainerFilesTests
             }
 
             Assert.Equal("true", environment["OrleansML__Tls__Enabled"]);
+            Assert.Equal("", environment["OrleansML__Telemetry__OtlpEndpoint"]); // OTLP: a placeholder, off until set
             string[] mounts = [.. node.Items("volumes").Select(v => v.ToString())];
             Assert.Contains($"./tls:{Path.GetDirectoryName(environment["OrleansML__Tls__CertificatePath"])}:ro", mounts);
             Assert.Equal(Path.GetDirectoryName(environment["OrleansML__Tls__CertificatePath"]), Path.GetDirectoryName(environment["OrleansML__Tls__TrustedCertificatePath"]));

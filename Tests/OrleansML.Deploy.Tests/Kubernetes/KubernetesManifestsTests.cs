@@ -34,6 +34,16 @@ public sealed class KubernetesManifestsTests
         Assert.Equal($"0.0.0.0:{ports["gateway"]}", environment["Orleans__Endpoints__GatewayListeningEndpoint"].Value);
         Assert.Equal("0.0.0.0", environment["OrleansML__Health__Address"].Value);
 
+        // Telemetry is on: the scrape endpoint on the pod's metrics port, which the pod's annotations name; OTLP is a
+        // placeholder, off until set.
+        Assert.Equal(Port(environment, "OrleansML__Telemetry__PrometheusPort"), ports["metrics"]);
+        Assert.Equal("0.0.0.0", environment["OrleansML__Telemetry__PrometheusAddress"].Value);
+        Assert.Equal("", environment["OrleansML__Telemetry__OtlpEndpoint"].Value);
+        var annotations = Document("Deployment").Entries("spec", "template", "metadata", "annotations").ToDictionary(e => e.Key, e => e.Value.ToString());
+        Assert.Equal("true", annotations["prometheus.io/scrape"]);
+        Assert.Equal(ports["metrics"].ToString(CultureInfo.InvariantCulture), annotations["prometheus.io/port"]);
+        Assert.Equal("/metrics", annotations["prometheus.io/path"]);
+
         Assert.Equal("/healthz", container.Text("livenessProbe", "httpGet", "path"));
         Assert.Equal("/healthz", container.Text("startupProbe", "httpGet", "path"));
         Assert.Equal("/readyz", container.Text("readinessProbe", "httpGet", "path"));

@@ -45,11 +45,13 @@ public sealed class OnPremClusterTests
             ["Orleans__GrainStorage__Default__ContainerName"] = "state-" + id,
             ["OrleansML__BlobStore__Container"] = "blobs-" + id,
             ["OrleansML__Health__Address"] = "127.0.0.1",
+            ["OrleansML__Telemetry__PrometheusAddress"] = "127.0.0.1",
             ["OrleansML__Tls__CertificatePath"] = certificate.PfxPath,
             ["OrleansML__Tls__CertificatePassword"] = certificate.Password,
             ["OrleansML__Tls__TrustedCertificatePath"] = certificate.PemPath,
         }, Path.Combine(etc, "orleansml.env"));
         Assert.Equal("true", cluster["OrleansML__Tls__Enabled"]); // TLS is on in deploy/
+        Assert.Equal("", cluster["OrleansML__Telemetry__OtlpEndpoint"]); // OTLP: a placeholder, off until set
 
         string sql = Path.Combine(Repository.SiloOutput, "schema", "orleansml-postgresql.sql");
         for (int run = 0; run < 2; run++)
@@ -74,11 +76,13 @@ public sealed class OnPremClusterTests
         }
 
         EnvironmentFile template = EnvironmentFile.Load(Repository.Deploy("onprem", "silo-1.env"));
+        Assert.NotNull(template["OrleansML__Telemetry__PrometheusPort"]); // the scrape endpoint is on in deploy/
         var healthPorts = new Dictionary<string, int>();
+        var metricsPorts = new List<int>();
         var launches = new Dictionary<string, UnitLaunch>();
         foreach (string instance in new[] { "1", "2", "3" })
         {
-            int[] ports = FreePorts.Take(3);
+            int[] ports = FreePorts.Take(4);
             template.With(new Dictionary<string, string>
             {
                 ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
@@ -87,8 +91,10 @@ public sealed class OnPremClusterTests
                 ["Orleans__Endpoints__SiloListeningEndpoint"] = $"127.0.0.1:{ports[0]}",
                 ["Orleans__Endpoints__GatewayListeningEndpoint"] = $"127.0.0.1:{ports[1]}",
                 ["OrleansML__Health__Port"] = Text(ports[2]),
+                ["OrleansML__Telemetry__PrometheusPort"] = Text(ports[3]),
             }, Path.Combine(etc, $"silo-{instance}.env"));
             healthPorts[instance] = ports[2];
+            metricsPorts.Add(ports[3]);
             launches[instance] = UnitLaunch.For(unit, instance, paths);
             Assert.Empty(SiloSettingKeys.Problems(launches[instance].Environment, $"{Unit} instance {instance}"));
         }
@@ -117,6 +123,17 @@ public sealed class OnPremClusterTests
             {
                 await JobRuns.RunToCompletionAsync(client.Client, JobRuns.Logistic(data, "onprem", epochs: 3), TimeSpan.FromMinutes(4), Context);
             }
+
+            // Each silo serves its scrape endpoint, and the job's steps are counted on at least one of them.
+            var scrapes = new List<string>();
+            foreach (int port in metricsPorts)
+            {
+                (HttpStatusCode status, string metrics) = await HealthProbe.GetAsync(port, "/metrics");
+                Assert.Equal(HttpStatusCode.OK, status);
+                scrapes.Add(metrics);
+            }
+
+            Assert.Contains(scrapes, s => s.Contains("orleansml_steps_total{", StringComparison.Ordinal));
 
             // Removing a host: systemctl stop sends SIGTERM; the silo leaves membership and exits 0 in time.
             UnitProcess leaving = silos[2];

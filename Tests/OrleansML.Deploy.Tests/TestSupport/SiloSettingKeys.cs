@@ -41,6 +41,7 @@ internal static class SiloSettingKeys
                 ["OrleansML", "Tls", string property] => HasProperty(typeof(OrleansML.Security.TlsSettings), property),
                 ["OrleansML", "Health", string property] => s_silo.Value.HasSettableProperty("OrleansML.Silo.Health", "HealthOptions", property),
                 ["OrleansML", "Telemetry", string property] => s_silo.Value.HasSettableProperty("OrleansML.Silo.Telemetry", "TelemetryOptions", property),
+                ["OrleansML", "OrleansDashboard", string property] => s_silo.Value.HasSettableProperty("OrleansML.Silo.Dashboard", "OrleansDashboardOptions", property),
                 [var only] when only.StartsWith("OTEL_", StringComparison.Ordinal) => true, // OpenTelemetry's standard variables
                 [var first, ..] when first.StartsWith("DOTNET_", StringComparison.Ordinal) => true,
                 _ => false,
