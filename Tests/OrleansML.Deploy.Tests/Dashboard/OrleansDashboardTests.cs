@@ -114,11 +114,7 @@ public sealed class OrleansDashboardTests
         string[] arguments = key.EndsWith(":Port", StringComparison.Ordinal)
             ? [key, value]
             : ["--OrleansML:OrleansDashboard:Port", "18088", key, value];
-        SiloRun.Outcome outcome = await SiloRun.RunAsync(arguments);
-        Assert.Equal(2, outcome.ExitCode);
-        Assert.StartsWith("orleansml-silo: configuration error: ", outcome.StandardError, StringComparison.Ordinal);
-        Assert.Contains(message, outcome.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain("silo ready", outcome.StandardOutput, StringComparison.Ordinal);
+        await SiloRun.AssertRefusedAsync(message, arguments);
     }
 
     /// <summary>The silo host as shipped, one silo on its own: only its name, ports and data directory set.</summary>

@@ -85,11 +85,7 @@ public sealed class PrometheusEndpointTests
     [InlineData("--OrleansML:Telemetry:PrometheusPort", "30000", "OrleansML:Telemetry:PrometheusPort is 30000, which the silo already uses for its GatewayPort")]
     public async Task Invalid_telemetry_settings_are_refused_naming_the_key(string key, string value, string message)
     {
-        SiloRun.Outcome outcome = await SiloRun.RunAsync(key, value);
-        Assert.Equal(2, outcome.ExitCode);
-        Assert.StartsWith("orleansml-silo: configuration error: ", outcome.StandardError, StringComparison.Ordinal);
-        Assert.Contains(message, outcome.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain("silo ready", outcome.StandardOutput, StringComparison.Ordinal);
+        await SiloRun.AssertRefusedAsync(message, key, value);
     }
 
     /// <summary>The sum of a counter's series for one job in a Prometheus text exposition.</summary>

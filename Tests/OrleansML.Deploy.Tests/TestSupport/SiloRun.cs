@@ -8,6 +8,18 @@ internal static class SiloRun
 {
     public sealed record Outcome(int ExitCode, string StandardOutput, string StandardError);
 
+    /// <summary>Runs the silo with <paramref name="arguments"/> and checks that it refused them as a configuration
+    /// error (exit code 2, one line naming <paramref name="message"/>) without ever reporting itself ready.</summary>
+    public static async Task<Outcome> AssertRefusedAsync(string message, params string[] arguments)
+    {
+        Outcome outcome = await RunAsync(arguments);
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.StartsWith("orleansml-silo: configuration error: ", outcome.StandardError, StringComparison.Ordinal);
+        Assert.Contains(message, outcome.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("silo ready", outcome.StandardOutput, StringComparison.Ordinal);
+        return outcome;
+    }
+
     /// <summary>Runs <c>dotnet OrleansML.Silo.dll</c> with <paramref name="arguments"/> and a data directory of its
     /// own; fails if it is still running after a minute.</summary>
     public static async Task<Outcome> RunAsync(params string[] arguments)

@@ -15,10 +15,7 @@ public sealed class TlsSettingsTests
     [InlineData("OrleansML:Tls:HandshakeTimeout", "--OrleansML:Tls:Enabled", "true", "--OrleansML:Tls:Thumbprint", "ab", "--OrleansML:Tls:HandshakeTimeout", "00:00:00")]
     public async Task Invalid_tls_settings_stop_the_host_naming_the_key(string message, params string[] arguments)
     {
-        SiloRun.Outcome outcome = await SiloRun.RunAsync(arguments);
-        Assert.Equal(2, outcome.ExitCode);
-        Assert.StartsWith("orleansml-silo: configuration error: ", outcome.StandardError, StringComparison.Ordinal);
-        Assert.Contains(message, outcome.StandardError, StringComparison.Ordinal);
+        await SiloRun.AssertRefusedAsync(message, arguments);
     }
 
     [Fact]
