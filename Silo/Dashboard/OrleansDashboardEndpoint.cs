@@ -26,6 +26,9 @@ internal sealed partial class OrleansDashboardEndpoint(
     /// <summary>Connections served at once: the page polls over a few, and its log view holds one open.</summary>
     private const int MaxConnections = 64;
 
+    /// <summary>How long a stopping silo lets open dashboard requests finish: they only read.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
     private readonly BearerToken? _token = options.Token is null ? null : new BearerToken(options.Token);
     private BareKestrelServer? _server;
 
@@ -57,7 +60,20 @@ internal sealed partial class OrleansDashboardEndpoint(
         LogListening(logger, options.Address, _server.Address.Port, _token is not null);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+    /// <summary>Stops serving, cutting off within <see cref="StopTimeout"/> what is still open.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is null)
+        {
+            return;
+        }
+
+        // Kestrel waits for open requests until its token fires, and the package's log view streams for an hour:
+        // left to the host's token, an open page would take the silo's whole shutdown budget from its grains.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(StopTimeout);
+        await _server.StopAsync(bounded.Token);
+    }
 
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
