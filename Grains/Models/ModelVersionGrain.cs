@@ -11,7 +11,8 @@ using OrleansML.Models;
 namespace OrleansML.Grains.Models;
 
 /// <summary>One saved model version, read from the model store on first use and cached while the grain is active
-/// (the file for downloads in parts, the decoded model for predictions). It keeps no state of its
+/// (the file for downloads; the decoded model, built on the first prediction, since a downloaded model's size need
+/// not be held twice). It keeps no state of its
 /// own: the store holds the file. Not reentrant: the model's scratch buffers serve one prediction at a time.</summary>
 internal sealed class ModelVersionGrain(IBlobStore blobs, IOptions<TransferOptions> transfer) : Grain, IModelVersionGrain
 {
@@ -49,12 +50,25 @@ internal sealed class ModelVersionGrain(IBlobStore blobs, IOptions<TransferOptio
     {
         ArgumentNullException.ThrowIfNull(featureTensor);
         await LoadAsync();
-        if (_model!.Input != ModelInput.Dense)
+        _model ??= Decode(_file!, _entry!);
+        if (_model.Input != ModelInput.Dense)
         {
             throw new ArgumentException($"model '{this.GetPrimaryKeyString()}' reads sparse input; remote prediction takes dense rows only.", nameof(featureTensor));
         }
 
         return new FloatTensor(_model.PredictBatch(featureTensor.Values, rowCount));
+    }
+
+    private static OrleansMLModel Decode(byte[] file, StoredModelEntry entry)
+    {
+        try
+        {
+            return OrleansMLModel.From(ModelFile.Deserialize(file, entry.Blob));
+        }
+        catch (OrleansML.Learning.Data.DataFormatException exception)
+        {
+            throw new InvalidDataException($"model '{entry}': blob '{entry.Blob}' is not a valid model file: {exception.Message}", exception);
+        }
     }
 
     private async Task LoadAsync()
@@ -71,9 +85,8 @@ internal sealed class ModelVersionGrain(IBlobStore blobs, IOptions<TransferOptio
         try
         {
             StoredModelEntry entry = await _store.FindAsync(name, version);
+            // The SHA-256 check here covers downloads; a file that passes it and still does not decode fails on prediction.
             byte[] file = await _store.ReadFileAsync(entry);
-            // Decoded once here so that a damaged file fails every use, downloads included, with the same error.
-            _model = OrleansMLModel.From(ModelFile.Deserialize(file, entry.Blob));
             _entry = entry;
             _file = file;
         }
