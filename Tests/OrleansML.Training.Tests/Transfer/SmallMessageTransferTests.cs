@@ -151,6 +151,32 @@ public sealed class SmallMessageTransferTests(SmallMessageTransferTests.Cluster 
         await Assert.ThrowsAsync<InvalidOperationException>(() => old.LocateCheckpointAsync(2));
     }
 
+    [Fact]
+    public async Task A_silo_whose_transfer_messages_are_not_well_below_Orleans_limit_does_not_start()
+    {
+        // The default 16 MiB against an 8 MiB Orleans limit.
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => TrainingClusters.DeployAsync(1, configure: builder =>
+            builder.ConfigureSilo((_, silo) => silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.MaxMessageBodySize = 8 << 20))));
+        string messages = string.Join(" | ", Chain(error).Select(e => e.Message));
+        Assert.Contains("OrleansML:Transfer:MaxMessageBytes", messages, StringComparison.Ordinal);
+        Assert.Contains("SiloMessagingOptions.MaxMessageBodySize (8388608 bytes)", messages, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (Exception inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
     private static ShardAssignment Assignment(string job, ModelSpec model, ConsistencyMode mode) => new()
     {
         JobId = job,
