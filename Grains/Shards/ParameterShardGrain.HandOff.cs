@@ -21,12 +21,20 @@ internal sealed partial class ParameterShardGrain
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
         CheckpointLocation? location = null;
         // Queued behind any checkpoint being written, as a restore is, so a checkpoint is located only once stored.
-        await RunExclusiveAsync(() =>
+        await RunExclusiveAsync(async () =>
         {
             ShardCheckpointReference held = _held.Find(c => c.Id == checkpointId)
                 ?? throw new InvalidOperationException($"shard {Key} holds no checkpoint {checkpointId} to hand off; it holds [{string.Join(", ", _held.Select(c => c.Id))}].");
+            if (!await _blobs.Store.ExistsAsync(held.Blob.Name))
+            {
+                // Dropped, as a restore drops it, so that the coordinator's next attempt picks an older checkpoint.
+                _held.Remove(held);
+                string reason = $"blob '{held.Blob.Name}' in {_blobs.Store.Location} is missing";
+                LogLostCheckpoint(_logger, Key, checkpointId, reason);
+                throw new InvalidOperationException($"shard {Key}: checkpoint {checkpointId} is lost ({reason}); the shard no longer lists it.");
+            }
+
             location = new CheckpointLocation { CheckpointId = checkpointId, Blob = held.Blob.Name, Length = held.Blob.Length, Crc32C = held.Blob.Crc32C };
-            return Task.CompletedTask;
         });
         return location!;
     }

@@ -149,6 +149,12 @@ public sealed class SmallMessageTransferTests(SmallMessageTransferTests.Cluster 
         Assert.Equal(1, await next.TakeOverAsync(assignment with { Generation = 1 }, fromGeneration: 0, checkpointId: 1));
         Assert.Equal(await ReadAsync(old, stats.Length), await ReadAsync(next, stats.Length));
         await Assert.ThrowsAsync<InvalidOperationException>(() => old.LocateCheckpointAsync(2));
+
+        // A checkpoint whose blob is gone is dropped when located, so a coordinator's retry picks an older one.
+        await fixture.BlobStore.DeleteAsync(location.Blob);
+        var lost = await Assert.ThrowsAsync<InvalidOperationException>(() => old.LocateCheckpointAsync(1));
+        Assert.Contains("is lost", lost.Message, StringComparison.Ordinal);
+        Assert.Empty((await old.GetStatsAsync()).Checkpoints);
     }
 
     [Fact]
@@ -206,7 +212,11 @@ public sealed class SmallMessageTransferTests(SmallMessageTransferTests.Cluster 
     {
         private InProcessTestCluster? _cluster;
 
-        public IClusterClient Client => (_cluster ?? throw new InvalidOperationException("the cluster is not deployed.")).Client;
+        public IClusterClient Client => Deployed.Client;
+
+        public Learning.Storage.IBlobStore BlobStore => TrainingClusters.BlobStoreOf(Deployed);
+
+        private InProcessTestCluster Deployed => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
 
         public async Task InitializeAsync() => _cluster = await TrainingClusters.DeployAsync(2, configure: builder =>
             builder.ConfigureSilo((_, silo) => silo.Services.Configure<TransferOptions>(o => o.MaxMessageBytes = TransferOptions.MinimumMaxMessageBytes)));
