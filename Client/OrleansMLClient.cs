@@ -182,7 +182,7 @@ public sealed class OrleansMLClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfNegative(version);
-        return Registry(name).DownloadAsync(version).WaitAsync(cancellationToken);
+        return ModelDownloader.DownloadAsync(Registry(name), name, version, cancellationToken);
     }
 
     private IModelRegistryGrain Registry(string name) => GrainFactory.GetGrain<IModelRegistryGrain>(name);

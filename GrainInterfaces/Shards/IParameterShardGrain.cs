@@ -58,25 +58,47 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// <summary>The shard's counters, including the checkpoint ids it holds.</summary>
     Task<ShardStats> GetStatsAsync();
 
-    /// <summary>The whole slice as it is now (no waiting, any attempt).</summary>
+    /// <summary>The whole slice as it is now (no waiting, any attempt), for slices that fit one message.</summary>
+    /// <exception cref="InvalidOperationException">The slice is larger than <c>OrleansML:Transfer:MaxMessageBytes</c>:
+    /// read it with <see cref="ReadParameterRangeAsync"/>.</exception>
     Task<FloatTensor> ReadParametersAsync();
 
-    /// <summary>Overwrites the slice (L-BFGS keeps its iterate here) and sets the version.</summary>
+    /// <summary>Parameters <c>[offset, offset + count)</c> of the slice (offsets relative to the slice's start) as they
+    /// are now; <paramref name="count"/> is at most the floats of one message (<c>OrleansML:Transfer:MaxMessageBytes</c>).</summary>
+    Task<FloatTensor> ReadParameterRangeAsync(int offset, int count);
+
+    /// <summary>Overwrites the slice (L-BFGS keeps its iterate here) and sets the version, for slices that fit one
+    /// message (otherwise see <see cref="WriteParameterRangeAsync"/>).</summary>
     Task WriteParametersAsync(FloatTensor values, long version);
+
+    /// <summary>
+    /// Stages <paramref name="values"/> at <paramref name="offset"/> (relative to the slice's start) of a new slice
+    /// for <paramref name="version"/>; nothing changes the live parameters until <see cref="CommitParametersAsync"/>.
+    /// Ranges of one version go in order, each starting at or before the end of those staged so far (a repeat is
+    /// harmless); a range of another version discards what was staged. Staging lives in memory only: a
+    /// reactivated shard has none, and the commit then fails.
+    /// </summary>
+    Task WriteParameterRangeAsync(long version, int offset, FloatTensor values);
+
+    /// <summary>Makes the slice staged for <paramref name="version"/> live and sets the version, as
+    /// <see cref="WriteParametersAsync"/> does. A slice is committed only whole: a half-written one is never used.</summary>
+    /// <exception cref="InvalidOperationException">Nothing, or not the whole slice, is staged for that version.</exception>
+    Task CommitParametersAsync(long version);
 
     /// <summary>Deactivates the shard once idle, so its next call places it again (elastic rebalancing). Call
     /// only right after a checkpoint: the next activation starts from it.</summary>
     Task RetireAsync();
 
-    /// <summary>Checkpoint <paramref name="checkpointId"/> as stored (opaque bytes, checked on decoding), for
-    /// <see cref="TakeOverAsync"/> by the shard of the next generation.</summary>
+    /// <summary>Where checkpoint <paramref name="checkpointId"/> is stored (its blob, length and CRC-32C), for
+    /// <see cref="TakeOverAsync"/> by the shard of the next generation, which reads the blob itself: a checkpoint can be
+    /// far larger than a message.</summary>
     /// <exception cref="InvalidOperationException">No checkpoint has that id.</exception>
-    Task<byte[]> ReadCheckpointAsync(long checkpointId);
+    Task<CheckpointLocation> LocateCheckpointAsync(long checkpointId);
 
     /// <summary>
     /// Elastic hand-off: makes this shard (of generation <c>assignment.Generation</c>) continue exactly from
     /// checkpoint <paramref name="checkpointId"/> of the same shard of generation <paramref name="fromGeneration"/>,
-    /// which it reads shard to shard: parameters, optimizer state, version, worker clocks and push history. The
+    /// which it reads from the blob store (only the blob's name crosses shard to shard): parameters, optimizer state, version, worker clocks and push history. The
     /// checkpoint is stored under this shard's key before the call returns, and the shard refuses work until an
     /// attempt begins. Repeating the call is harmless; it is refused once this shard holds a newer checkpoint
     /// (a newer coordinator has trained on it). Returns the version.

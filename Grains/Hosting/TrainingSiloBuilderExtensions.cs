@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 using OrleansML.Grains.Jobs;
 using OrleansML.Grains.Placement;
 using OrleansML.Grains.Shards;
+using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Hosting;
 
 /// <summary>Adds OrleansML's training grains to an Orleans silo.</summary>
 public static class TrainingSiloBuilderExtensions
 {
-    /// <summary>The configuration section holding the training options (<c>OrleansML:Jobs</c>, <c>OrleansML:Shards</c>).</summary>
+    /// <summary>The configuration section holding the training options (<c>OrleansML:Jobs</c>, <c>OrleansML:Shards</c>, <c>OrleansML:Transfer</c>).</summary>
     public const string ConfigurationSection = "OrleansML";
 
     /// <summary>
@@ -52,6 +53,10 @@ public static class TrainingSiloBuilderExtensions
 
         services.AddSingleton<IValidateOptions<ParameterShardOptions>>(new OptionsCheck<ParameterShardOptions>(o => o.Validate()));
         shards.ValidateOnStart();
+
+        // Checked against Orleans' MaxMessageBodySize as configured, so the check sees the silo's final messaging options.
+        services.AddOptions<TransferOptions>().Bind(section.GetSection(TransferOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TransferOptions>, TransferOptionsCheck>();
         return builder;
     }
 

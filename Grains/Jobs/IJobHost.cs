@@ -1,6 +1,7 @@
 using OrleansML.Learning.Storage;
 using Microsoft.Extensions.Logging;
 using OrleansML.Jobs;
+using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -19,6 +20,9 @@ internal interface IJobHost
     IReadOnlyList<SiloAddress> ActiveSilos { get; }
 
     TrainingJobOptions Options { get; }
+
+    /// <summary>How large one message of a transfer may be (<c>OrleansML:Transfer</c>).</summary>
+    TransferOptions Transfer { get; }
 
     TimeProvider Time { get; }
 

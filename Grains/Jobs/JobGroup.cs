@@ -4,6 +4,7 @@ using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
 using OrleansML.Jobs;
+using OrleansML.Transfer;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -14,9 +15,12 @@ internal sealed class JobGroup
     private readonly IGrainFactory _grains;
     private readonly string _jobId;
     private readonly TrainingSpec _spec;
+    private readonly int _floatsPerMessage;
 
-    public JobGroup(IGrainFactory grains, string jobId, TrainingSpec spec, int parameterCount, int workerGeneration, int shardGeneration)
+    public JobGroup(IGrainFactory grains, string jobId, TrainingSpec spec, int parameterCount, int workerGeneration, int shardGeneration, int floatsPerMessage)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(floatsPerMessage, 1);
+        _floatsPerMessage = floatsPerMessage;
         Debug.Assert(workerGeneration >= 0 && shardGeneration >= 0, "generations count from 0");
         _grains = grains;
         _jobId = jobId;
@@ -180,25 +184,48 @@ internal sealed class JobGroup
         }
     }
 
+    /// <summary>The whole model as the shards hold it now, read in ranges of at most one message per call
+    /// (<c>OrleansML:Transfer:MaxMessageBytes</c>), the shards in parallel.</summary>
     public async Task<float[]> ReadModelAsync()
     {
-        FloatTensor[] slices = await Task.WhenAll(Shards.Select(s => s.ReadParametersAsync()));
         var parameters = new float[Layout.ParameterCount];
-        for (int i = 0; i < slices.Length; i++)
-        {
-            if (slices[i].Length != Layout.Length(i))
-            {
-                throw new InvalidOperationException($"Shard {i} holds {slices[i].Length} parameters, not {Layout.Length(i)}.");
-            }
-
-            slices[i].Values.CopyTo(parameters, Layout.Start(i));
-        }
-
+        await Task.WhenAll(Shards.Select((shard, i) => ReadSliceAsync(shard, i, parameters)));
         return parameters;
     }
 
-    public Task WriteModelAsync(float[] parameters, long version) =>
-        Task.WhenAll(Shards.Select((s, i) => s.WriteParametersAsync(new FloatTensor(parameters.AsSpan(Layout.Start(i), Layout.Length(i)).ToArray()), version)));
+    private async Task ReadSliceAsync(IParameterShardGrain shard, int index, float[] parameters)
+    {
+        int start = Layout.Start(index);
+        foreach ((long offset, int count) in TransferRanges.Split(Layout.Length(index), _floatsPerMessage))
+        {
+            FloatTensor range = await shard.ReadParameterRangeAsync((int)offset, count);
+            if (range.Length != count)
+            {
+                throw new InvalidOperationException($"Shard {index} answered {range.Length} parameters for the range [{offset}, +{count}) of its slice.");
+            }
+
+            range.Values.CopyTo(parameters, start + (int)offset);
+        }
+    }
+
+    /// <summary>Overwrites the model at <paramref name="version"/>: each shard stages its slice in ranges of at most
+    /// one message, then commits it whole, so no shard ever uses a half-written slice.</summary>
+    public Task WriteModelAsync(float[] parameters, long version)
+    {
+        Debug.Assert(parameters.Length == Layout.ParameterCount, "a model write covers the whole model");
+        return Task.WhenAll(Shards.Select((shard, i) => WriteSliceAsync(shard, i, parameters, version)));
+    }
+
+    private async Task WriteSliceAsync(IParameterShardGrain shard, int index, float[] parameters, long version)
+    {
+        int start = Layout.Start(index);
+        foreach ((long offset, int count) in TransferRanges.Split(Layout.Length(index), _floatsPerMessage))
+        {
+            await shard.WriteParameterRangeAsync(version, (int)offset, new FloatTensor(parameters.AsSpan(start + (int)offset, count).ToArray()));
+        }
+
+        await shard.CommitParametersAsync(version);
+    }
 
     public async Task<(long Late, long Duplicates)> PushCountersAsync()
     {

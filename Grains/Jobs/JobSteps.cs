@@ -6,6 +6,7 @@ using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
+using OrleansML.Learning.Models.Store;
 using OrleansML.Models;
 
 namespace OrleansML.Grains.Jobs;
@@ -116,7 +117,17 @@ internal static class JobSteps
             AddIfPresent(metrics, "test_rmse", last.TestRmse);
         }
 
-        int version = await host.Grains.GetGrain<IModelRegistryGrain>(name).SaveAsync(model, new FloatTensor(parameters), metrics, host.JobId);
+        // The coordinator holds the parameters, so it writes the model file to the store itself and only the version
+        // number crosses to the registry: a model may be far larger than a message.
+        IModelRegistryGrain registry = host.Grains.GetGrain<IModelRegistryGrain>(name);
+        ModelSaveSlot slot = await registry.ReserveVersionAsync(host.JobId);
+        int version = slot.Version;
+        if (!slot.Saved)
+        {
+            await new ModelStore(host.BlobStore, host.Time).SaveVersionAsync(name, version, model, parameters, metrics, host.JobId);
+            version = await registry.CommitVersionAsync(version, host.JobId);
+        }
+
         record.ModelName = name;
         record.ModelVersion = version;
     }

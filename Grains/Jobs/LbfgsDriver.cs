@@ -30,7 +30,7 @@ internal sealed partial class LbfgsDriver(IJobHost host)
         TrainingSpec spec = _record.Spec!;
         DatasetManifest train = await DatasetReference.Parse(spec.Data.TrainManifest).OpenManifestAsync(host.BlobStore, cancellationToken);
         IModel model = spec.Model.Create();
-        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
+        var group = new JobGroup(host.Grains, host.JobId, spec, model.ParameterCount, _record.WorkerGeneration, _record.ShardGeneration, host.Transfer.FloatsPerMessage);
         int workers = spec.Workers;
         WorkerAssignment[] assignments = [.. Enumerable.Range(0, workers).Select(i => group.WorkerAssignment(i, workers, stepsPerEpoch: 1, host.Options.WorkerRunSlice))];
         LbfgsState state;

@@ -24,7 +24,7 @@ internal sealed partial class SgdDriver(IJobHost host)
     {
         DatasetManifest train = await DatasetReference.Parse(_record.Spec!.Data.TrainManifest).OpenManifestAsync(host.BlobStore, cancellationToken);
         TrainingSpec spec = JobSteps.Resolve(_record.Spec!, train);
-        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration, _record.ShardGeneration);
+        var group = new JobGroup(host.Grains, host.JobId, spec, spec.Model.Create().ParameterCount, _record.WorkerGeneration, _record.ShardGeneration, host.Transfer.FloatsPerMessage);
         bool needsRestore = resumed;
         if (!_record.Initialized)
         {

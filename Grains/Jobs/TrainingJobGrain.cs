@@ -8,6 +8,7 @@ using Orleans.Runtime;
 using OrleansML.Jobs;
 using OrleansML.Grains.Checkpoints;
 using OrleansML.Learning.Storage;
+using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Jobs;
 
@@ -24,6 +25,7 @@ public sealed partial class TrainingJobGrain(
     [PersistentState("lbfgs", "Default")] IPersistentState<LbfgsCheckpoint> lbfgsState,
     IBlobStore blobStore,
     IOptions<TrainingJobOptions> options,
+    IOptions<TransferOptions> transfer,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
     IClusterManifestProvider manifests,
@@ -65,6 +67,8 @@ public sealed partial class TrainingJobGrain(
     TrainingJobOptions IJobHost.Options => options.Value;
 
     TimeProvider IJobHost.Time => time;
+
+    TransferOptions IJobHost.Transfer => transfer.Value;
 
     IBlobStore IJobHost.BlobStore => blobStore;
 
@@ -116,6 +120,7 @@ public sealed partial class TrainingJobGrain(
         }
 
         await TrainingSpecValidator.ValidateAsync(spec, blobStore);
+        TransferLimits.CheckJob(spec, transfer.Value);
         state.State = new JobRecord { Spec = spec, State = JobState.Pending, StartedUtc = time.GetUtcNow() };
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);

@@ -1,4 +1,5 @@
 using OrleansML.Tensors;
+using OrleansML.Models;
 
 namespace OrleansML.Grains.Models;
 
@@ -13,6 +14,12 @@ public interface IModelVersionGrain : IGrainWithStringKey
     /// <exception cref="KeyNotFoundException">Nothing is stored under this key.</exception>
     /// <exception cref="InvalidDataException">The stored file is missing or corrupt.</exception>
     Task<byte[]> ReadAsync();
+
+    /// <summary>The file's length and SHA-256 (checked on loading) and the part size of a download in parts.</summary>
+    Task<ModelDownload> OpenDownloadAsync();
+
+    /// <summary>Bytes <c>[offset, offset + count)</c> of the stored file, at most one message's worth.</summary>
+    Task<byte[]> ReadPartAsync(long offset, int count);
 
     /// <summary>Predicts <paramref name="rowCount"/> dense rows (row-major).</summary>
     Task<FloatTensor> PredictAsync(FloatTensor features, int rowCount);

@@ -6,6 +6,8 @@ using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
 using OrleansML.Models;
+using Microsoft.Extensions.Options;
+using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Models;
 
@@ -14,11 +16,13 @@ namespace OrleansML.Grains.Models;
 /// (<see cref="ModelStore"/>: file first, entry last), then lists the version in this grain's state, which holds only
 /// descriptions, blob names and checksums. A crash in between leaves a stored version that the next save by the same
 /// job finds in the store and lists, never a listed version without a file. This grain is the single writer of its
-/// name's versions that the store requires.
+/// name's versions that the store requires: it hands out every version number, including those of saves whose bytes
+/// it never sees (<see cref="ReserveVersionAsync"/>: the training job writes its model to the store itself).
 /// </summary>
 internal sealed partial class ModelRegistryGrain(
     [PersistentState("registry", "Default")] IPersistentState<ModelRegistryState> state,
     IBlobStore blobs,
+    IOptions<TransferOptions> transfer,
     TimeProvider time,
     ILogger<ModelRegistryGrain> logger) : Grain, IModelRegistryGrain
 {
@@ -32,30 +36,117 @@ internal sealed partial class ModelRegistryGrain(
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(parameterTensor);
         ArgumentException.ThrowIfNullOrEmpty(jobId);
-        metrics ??= [];
-        ModelInfo? existing = state.State.Versions.Find(v => v.JobId == jobId);
-        if (existing is not null)
+        if ((long)parameterTensor.Length * sizeof(float) > transfer.Value.MaxMessageBytes)
         {
-            return existing.Version;
+            throw new ArgumentException(
+                $"model '{this.GetPrimaryKeyString()}': {parameterTensor.Length} parameters are more than one message may carry (OrleansML:Transfer:MaxMessageBytes = {transfer.Value.MaxMessageBytes} bytes): " +
+                "reserve a version (ReserveVersionAsync), write the model to the model store, then CommitVersionAsync.", nameof(parameterTensor));
         }
 
         model.Validate("model");
-        string name = this.GetPrimaryKeyString();
+        ModelSaveSlot slot = await ReserveVersionAsync(jobId);
+        if (slot.Saved)
+        {
+            return slot.Version;
+        }
 
-        // SaveAsync checks the parameter count against the spec, so a wrong vector fails here, before anything is stored.
-        StoredModelEntry entry = await _store.SaveAsync(name, model, parameterTensor.Values, metrics, jobId);
+        // SaveVersionAsync checks the parameter count against the spec, so a wrong vector fails here, before anything is stored.
+        await _store.SaveVersionAsync(this.GetPrimaryKeyString(), slot.Version, model, parameterTensor.Values, metrics ?? [], jobId);
+        return await CommitVersionAsync(slot.Version, jobId);
+    }
+
+    public async Task<ModelSaveSlot> ReserveVersionAsync(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        if (state.State.Versions.Find(v => v.JobId == jobId) is ModelInfo listed)
+        {
+            return new ModelSaveSlot { Version = listed.Version, Saved = true };
+        }
+
+        if (state.State.Reserved.TryGetValue(jobId, out int reserved))
+        {
+            return new ModelSaveSlot { Version = reserved };
+        }
+
+        // The store may hold a version this grain never listed (a crash between the entry's write and the state's);
+        // the same job's earlier save is listed now, and anyone else's number is skipped.
+        IReadOnlyList<StoredModelEntry> stored = await _store.ListVersionsAsync(this.GetPrimaryKeyString());
+        if (stored.FirstOrDefault(e => e.JobId == jobId) is StoredModelEntry unlisted)
+        {
+            return new ModelSaveSlot { Version = await ListAsync(unlisted), Saved = true };
+        }
+
+        int next = 1 + Math.Max(
+            Math.Max(stored.Count == 0 ? 0 : stored[^1].Version, state.State.Versions.Count == 0 ? 0 : state.State.Versions.Max(v => v.Version)),
+            state.State.Reserved.Count == 0 ? 0 : state.State.Reserved.Values.Max());
+        state.State.Reserved[jobId] = next;
+        await state.WriteStateAsync();
+        return new ModelSaveSlot { Version = next };
+    }
+
+    public async Task<int> CommitVersionAsync(int version, string jobId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        if (state.State.Versions.Find(v => v.JobId == jobId) is ModelInfo listed && listed.Version == version)
+        {
+            return version;
+        }
+
+        if (!state.State.Reserved.TryGetValue(jobId, out int reserved) || reserved != version)
+        {
+            throw new InvalidOperationException(
+                $"model '{this.GetPrimaryKeyString()}': version {version} is not reserved for job '{jobId}' ({(state.State.Reserved.TryGetValue(jobId, out int other) ? $"it holds version {other}" : "it holds none")}).");
+        }
+
+        StoredModelEntry entry;
+        try
+        {
+            entry = await _store.FindAsync(this.GetPrimaryKeyString(), version);
+        }
+        catch (ModelStoreException exception)
+        {
+            throw ModelStoreErrors.ToPortable(exception);
+        }
+
+        if (entry.JobId != jobId)
+        {
+            throw new InvalidOperationException($"model '{entry}' in the model store was saved by job '{entry.JobId}', not '{jobId}'.");
+        }
+
+        return await ListAsync(entry);
+    }
+
+    /// <summary>Lists a stored version (and drops its reservation) in one state write.</summary>
+    private async Task<int> ListAsync(StoredModelEntry entry)
+    {
+        if (entry.JobId is string job)
+        {
+            state.State.Reserved.Remove(job);
+        }
+
         state.State.Versions.Add(ModelInfo.From(entry));
+        state.State.Versions.Sort((a, b) => a.Version.CompareTo(b.Version));
         await state.WriteStateAsync();
         Debug.Assert(state.State.Versions.Select(v => v.Version).Distinct().Count() == state.State.Versions.Count, "version numbers are unique");
         OrleansMLTelemetry.ModelSaveCounter.Add(1);
-        LogSaved(logger, name, entry.Version, jobId, entry.Blob, entry.Bytes);
+        LogSaved(logger, entry.Name, entry.Version, entry.JobId ?? "", entry.Blob, entry.Bytes);
         return entry.Version;
     }
 
     public Task<ModelInfo[]> ListAsync() => Task.FromResult(state.State.Versions.ToArray());
 
-    public Task<byte[]> DownloadAsync(int version) =>
-        GrainFactory.GetGrain<IModelVersionGrain>(VersionKey(this.GetPrimaryKeyString(), Resolve(version).Version)).ReadAsync();
+    public Task<byte[]> DownloadAsync(int version) => VersionGrain(version).ReadAsync();
+
+    public Task<ModelDownload> OpenDownloadAsync(int version) => VersionGrain(version).OpenDownloadAsync();
+
+    public Task<byte[]> DownloadPartAsync(int version, long offset, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        return VersionGrain(version).ReadPartAsync(offset, count);
+    }
+
+    private IModelVersionGrain VersionGrain(int version) =>
+        GrainFactory.GetGrain<IModelVersionGrain>(VersionKey(this.GetPrimaryKeyString(), Resolve(version).Version));
 
     public Task<FloatTensor> PredictAsync(int version, FloatTensor features, int rowCount)
     {

@@ -9,19 +9,34 @@ namespace OrleansML.Grains.Shards;
 /// <summary>
 /// Elastic hand-off between placement generations. A rebalance moves shards by creating new grains (new keys are
 /// placed over the silos active now; an old key would reactivate where callers' caches still point). The new
-/// shard reads the old one's checkpoint directly, shard to shard, stores it under its own key, and continues from
+/// shard asks the old one where its checkpoint lies, reads it from the shared blob store (only the blob's name
+/// crosses between the shards, whatever the checkpoint's size), stores it under its own key, and continues from
 /// it exactly; once the coordinator's record names the new generation, the old shard is discarded.
 /// </summary>
 internal sealed partial class ParameterShardGrain
 {
     /// <inheritdoc/>
-    public async Task<byte[]> ReadCheckpointAsync(long checkpointId)
+    public async Task<CheckpointLocation> LocateCheckpointAsync(long checkpointId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
-        byte[]? data = null;
-        // Queued behind any checkpoint being written, as a restore is.
-        await RunExclusiveAsync(async () => data = await ReadHeldAsync(checkpointId, "hand off"));
-        return data!;
+        CheckpointLocation? location = null;
+        // Queued behind any checkpoint being written, as a restore is, so a checkpoint is located only once stored.
+        await RunExclusiveAsync(async () =>
+        {
+            ShardCheckpointReference held = _held.Find(c => c.Id == checkpointId)
+                ?? throw new InvalidOperationException($"shard {Key} holds no checkpoint {checkpointId} to hand off; it holds [{string.Join(", ", _held.Select(c => c.Id))}].");
+            if (!await _blobs.Store.ExistsAsync(held.Blob.Name))
+            {
+                // Dropped, as a restore drops it, so that the coordinator's next attempt picks an older checkpoint.
+                _held.Remove(held);
+                string reason = $"blob '{held.Blob.Name}' in {_blobs.Store.Location} is missing";
+                LogLostCheckpoint(_logger, Key, checkpointId, reason);
+                throw new InvalidOperationException($"shard {Key}: checkpoint {checkpointId} is lost ({reason}); the shard no longer lists it.");
+            }
+
+            location = new CheckpointLocation { CheckpointId = checkpointId, Blob = held.Blob.Name, Length = held.Blob.Length, Crc32C = held.Blob.Crc32C };
+        });
+        return location!;
     }
 
     /// <inheritdoc/>
@@ -36,7 +51,9 @@ internal sealed partial class ParameterShardGrain
 
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
         string fromKey = ShardLayout.ShardKey(assignment.JobId, assignment.ShardIndex, fromGeneration);
-        byte[] data = await GrainFactory.GetGrain<IParameterShardGrain>(fromKey).ReadCheckpointAsync(checkpointId);
+        CheckpointLocation location = await GrainFactory.GetGrain<IParameterShardGrain>(fromKey).LocateCheckpointAsync(checkpointId);
+        // The blob is read here, not sent by the old shard: a checkpoint can be larger than any message may be.
+        byte[] data = await _blobs.ReadAsync(new BlobReference { Name = location.Blob, Length = location.Length, Crc32C = location.Crc32C });
         // Decoding verifies the checksum: a damaged record fails the hand-off and is never adopted.
         (long id, _) = ShardCheckpoint.ReadHeader(data);
         ShardState handed = ShardCheckpoint.Decode(data);

@@ -11,6 +11,7 @@ using OrleansML.Grains.Placement;
 using OrleansML.Jobs;
 using OrleansML.Grains.Checkpoints;
 using OrleansML.Learning.Storage;
+using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Shards;
 
@@ -33,6 +34,7 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
     private readonly ParameterShardOptions _options;
+    private readonly TransferOptions _transfer;
     private readonly ILogger _logger;
     private readonly PullWaiters _waiters = new();
     private ShardState? _state;
@@ -55,12 +57,14 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
         ILocalSiloDetails silo,
         TimeProvider time,
         IOptions<ParameterShardOptions> options,
+        IOptions<TransferOptions> transfer,
         ILogger<ParameterShardGrain> logger)
     {
         _store = store;
         _silo = silo;
         _time = time;
         _options = options.Value;
+        _transfer = transfer.Value;
         _logger = logger;
         _blobs = new CheckpointBlobs(blobStore, logger);
     }
@@ -137,7 +141,12 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     public Task<ShardStats> GetStatsAsync() => Task.FromResult(Stats());
 
     /// <inheritdoc/>
-    public Task<FloatTensor> ReadParametersAsync() => Task.FromResult(new FloatTensor(RequireState().Parameters.ToArray()));
+    public Task<FloatTensor> ReadParametersAsync()
+    {
+        ShardState state = RequireState();
+        CheckFitsOneMessage(state.Length, nameof(ReadParametersAsync), nameof(ReadParameterRangeAsync));
+        return Task.FromResult(new FloatTensor(state.Parameters.ToArray()));
+    }
 
     /// <inheritdoc/>
     public Task WriteParametersAsync(FloatTensor valueTensor, long version)
@@ -150,13 +159,21 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
             throw new ArgumentException($"shard {Key}: WriteParametersAsync got {values.Length} values but the shard holds {state.Length} parameters.", nameof(valueTensor));
         }
 
+        CheckFitsOneMessage(state.Length, nameof(WriteParametersAsync), nameof(WriteParameterRangeAsync));
         ShardRequestChecks.CheckFinite(values, Key, "WriteParametersAsync");
         ArgumentOutOfRangeException.ThrowIfNegative(version);
+        Overwrite(state, values, version);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Makes <paramref name="values"/> the live parameters at <paramref name="version"/>.</summary>
+    private void Overwrite(ShardState state, float[] values, long version)
+    {
+        Debug.Assert(values.Length == state.Length, "a write covers the whole slice");
         values.CopyTo(state.Parameters, 0);
         state.Version = version;
         _barrier!.Clear();
         Publish();
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>

@@ -9,6 +9,8 @@ using OrleansML.Learning.Models;
 using Orleans.Runtime;
 using OrleansML.Grains.Placement;
 using OrleansML.Learning.Storage;
+using Microsoft.Extensions.Options;
+using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Workers;
 
@@ -20,6 +22,7 @@ internal sealed partial class PartitionWorkerGrain(
     TimeProvider time,
     ILogger<PartitionWorkerGrain> logger,
     IBlobStore blobStore,
+    IOptions<TransferOptions> transfer,
     [PersistentState("worker", "Default")] IPersistentState<LocalOptimizerRecord> localMoments) : Grain, IPartitionWorkerGrain
 {
     private WorkerModel? _model;
@@ -49,7 +52,7 @@ internal sealed partial class PartitionWorkerGrain(
             model.LocalMomentsStep = -1;
         }
 
-        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
+        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt, transfer.Value.FloatsPerMessage);
         var runner = new EpochRunner(model, assignment, channel, time);
         WorkerEpochResult result = await runner.RunAsync(epoch, firstStep, silo.Name);
         if (keepsMoments)
@@ -106,7 +109,7 @@ internal sealed partial class PartitionWorkerGrain(
             return EvaluationSummary.From(evaluator.CreateResult());
         }
 
-        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
+        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt, transfer.Value.FloatsPerMessage);
         await channel.PullAllAsync(model.Parameters, clock: 0, minimumVersion: 0);
         return EvaluationSummary.From(evaluator.Evaluate(model.Parameters, test));
     }
@@ -115,7 +118,7 @@ internal sealed partial class PartitionWorkerGrain(
     public async Task<WorkerEpochResult> ComputeTrainingLossAsync(WorkerAssignment assignment, long attempt)
     {
         WorkerModel model = await EnsureLoadedAsync(assignment);
-        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt);
+        var channel = new ShardChannel(GrainFactory, assignment, model.Model.ParameterCount, attempt, transfer.Value.FloatsPerMessage);
         await channel.PullAllAsync(model.Parameters, clock: 0, minimumVersion: 0);
         DataBatch train = model.Data.Train;
         double meanLoss = train.Count == 0 ? 0 : model.Model.ComputeLoss(model.Parameters, train);

@@ -3,6 +3,7 @@ using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Workers;
 using OrleansML.Jobs;
+using OrleansML.Transfer;
 
 namespace OrleansML.Grains.Workers;
 
@@ -18,9 +19,13 @@ internal sealed class ShardChannel
     private readonly long _attempt;
     private readonly int _workerId;
     private readonly TensorCompression _compression;
+    private readonly int _floatsPerMessage;
 
-    public ShardChannel(IGrainFactory grains, WorkerAssignment assignment, int parameterCount, long attempt)
+    /// <param name="floatsPerMessage">The most values one message may carry (<c>OrleansML:Transfer:MaxMessageBytes</c>).</param>
+    public ShardChannel(IGrainFactory grains, WorkerAssignment assignment, int parameterCount, long attempt, int floatsPerMessage)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(floatsPerMessage, 1);
+        _floatsPerMessage = floatsPerMessage;
         _layout = new ShardLayout(parameterCount, assignment.ShardCount);
         _shards = [.. Enumerable.Range(0, assignment.ShardCount).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(assignment.JobId, i, assignment.ShardGeneration)))];
         _attempt = attempt;
@@ -33,9 +38,23 @@ internal sealed class ShardChannel
     /// <summary>Late pushes reported by the shards so far.</summary>
     public long LatePushes { get; private set; }
 
-    /// <summary>Pulls every shard's whole range into <paramref name="parameters"/>.</summary>
+    /// <summary>Pulls every shard's whole range into <paramref name="parameters"/>. A slice larger than one message
+    /// is pulled as runs of consecutive keys, each run one message (only evaluation and loss passes of sparse models
+    /// meet such slices: jobs whose steps would send them are refused at start).</summary>
     public async Task PullAllAsync(float[] parameters, long clock, long minimumVersion)
     {
+        if (Enumerable.Range(0, _shards.Length).Any(i => _layout.Length(i) > _floatsPerMessage))
+        {
+            int[] all = new int[_layout.ParameterCount];
+            for (int i = 0; i < all.Length; i++)
+            {
+                all[i] = i;
+            }
+
+            await PullKeysAsync(parameters, all, clock, minimumVersion);
+            return;
+        }
+
         var pulls = new Task<ParameterSlice>[_shards.Length];
         for (int i = 0; i < _shards.Length; i++)
         {
@@ -94,9 +113,10 @@ internal sealed class ShardChannel
         List<(int Shard, int[] Keys)> runs = [];
         for (int shard = 0; shard < byShard.Length; shard++)
         {
-            if (byShard[shard].GetOffsetAndLength(sortedKeys.Length).Length > 0)
+            (int first, int length) = byShard[shard].GetOffsetAndLength(sortedKeys.Length);
+            foreach ((long offset, int count) in TransferRanges.Split(length, _floatsPerMessage))
             {
-                runs.Add((shard, sortedKeys.Span[byShard[shard]].ToArray()));
+                runs.Add((shard, sortedKeys.Span.Slice(first + (int)offset, count).ToArray()));
             }
         }
 
@@ -144,6 +164,15 @@ internal sealed class ShardChannel
         for (int i = 0; i < _shards.Length; i++)
         {
             Range slice = slices[i];
+            int length = slice.GetOffsetAndLength(sortedKeys.Length).Length;
+            if (length > _floatsPerMessage / 2)
+            {
+                // A shard counts one push per worker and step, so the push cannot be split: fail now, not after a timeout.
+                throw new InvalidOperationException(
+                    $"worker {_workerId}: the sparse push of step {clock} to shard {i} holds {length} keys and values ({(long)length * 8} bytes), more than " +
+                    $"one message may carry (OrleansML:Transfer:MaxMessageBytes): use smaller batches or more shards.");
+            }
+
             pushes[i] = _shards[i].PushAsync(new GradientPush
             {
                 Attempt = _attempt, WorkerId = _workerId, Step = clock, Rows = rows,

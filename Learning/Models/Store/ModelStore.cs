@@ -53,6 +53,24 @@ public sealed class ModelStore
         }
 
         int version = versions.Count == 0 ? 1 : versions[^1].Version + 1;
+        return await SaveVersionAsync(name, version, model, parameters, metrics, jobId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes version <paramref name="version"/> of <paramref name="name"/> (file first, entry last), replacing any
+    /// file or entry of that number, and returns its entry. For a writer that chose the number itself: a cluster's
+    /// model registry reserves it, and the grain that holds the parameters writes them here, so that a large model's
+    /// bytes never cross a grain call.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name or version is invalid, or the parameters do not fit the spec.</exception>
+    /// <exception cref="BlobStoreException">The store could not be written.</exception>
+    public async Task<StoredModelEntry> SaveVersionAsync(string name, int version, ModelSpec model, ReadOnlyMemory<float> parameters,
+        IReadOnlyDictionary<string, double>? metrics = null, string? jobId = null, CancellationToken cancellationToken = default)
+    {
+        ModelNames.Validate(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        ArgumentNullException.ThrowIfNull(model);
+        model.Validate("model");
         var copiedMetrics = new Dictionary<string, double>(metrics ?? new Dictionary<string, double>());
         DateTimeOffset created = _time.GetUtcNow();
         var header = new ModelFileHeader { Name = name, Version = version, Model = model, CreatedUtc = created, Metrics = copiedMetrics };

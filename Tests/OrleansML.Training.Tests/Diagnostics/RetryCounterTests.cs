@@ -51,6 +51,8 @@ public sealed class RetryCounterTests
 
         public TimeProvider Time => TimeProvider.System;
 
+        public Grains.Transfer.TransferOptions Transfer { get; } = new();
+
         public ILogger Logger => NullLogger.Instance;
 
         public Task SaveAsync() => Task.CompletedTask;
