@@ -18,12 +18,12 @@ namespace OrleansML.Training.Tests.Transfer;
 /// <summary>
 /// A model larger than Orleans' message limit (<c>MaxMessageBodySize</c>, 100 MB by default, unchanged here) trains,
 /// saves and downloads through a 2-silo cluster with the default <c>OrleansML:Transfer:MaxMessageBytes</c> (16 MiB).
-/// Hashed logistic regression with 2^25 buckets has 33,554,433 parameters, 134 MB in one shard: sent whole, the
+/// Hashed logistic regression with 2^26 buckets has 67,108,865 parameters, 268 MB in one shard: sent whole, the
 /// shard's slice or the model file would be dropped by Orleans after the caller's full timeout.
 /// </summary>
 public sealed class LargeModelTransferTests(ITestOutputHelper output)
 {
-    private const int HashBits = 25;
+    private const int HashBits = 26;
     private const long OrleansDefaultMaxMessageBodySize = 100 * 1024 * 1024;
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class LargeModelTransferTests(ITestOutputHelper output)
             Data = new DataSpec { TrainManifest = TrainingData.Manifest(directory.Path, "big-train") },
             Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 0.5f },
             Mode = ConsistencyMode.Bsp,
-            // One worker: each holds two model-sized buffers, and the test stays near 2.5 GB.
+            // One worker: each holds two model-sized buffers, and the test stays near 5 GB.
             Workers = 1,
             Shards = 1,
             Epochs = 1,
