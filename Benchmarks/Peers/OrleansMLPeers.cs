@@ -106,7 +106,8 @@ internal sealed class SharedEmbeddedCluster : IAsyncDisposable
 
 /// <summary>
 /// OrleansML on the shared embedded cluster, 2 workers and 2 shards, in one consistency mode: BSP (the demo's
-/// settings) or model averaging (local SGD: each worker runs <c>averagingInterval</c> local Adam steps between averages).
+/// <c>--mode Bsp</c>) or model averaging (local SGD: each worker runs <c>averagingInterval</c> local Adam steps between
+/// averages; the demo's default).
 /// </summary>
 internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.ConsistencyMode mode, int averagingInterval) : IPeer
 {

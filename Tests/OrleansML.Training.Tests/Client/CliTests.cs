@@ -170,7 +170,19 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(10 * 469, spec.Optimizer.Schedule.DecaySteps);
         Assert.Equal((OptimizerKind.Adam, 0.002f), (spec.Optimizer.Kind, spec.Optimizer.LearningRate));
-        Assert.Equal((2, 2, ConsistencyMode.Bsp, 784, 10), (spec.Workers, spec.Shards, spec.Mode, spec.Model.FeatureCount, spec.Model.ClassCount));
+        Assert.Equal((2, 2, ConsistencyMode.ModelAveraging, DemoCommand.DefaultAveragingInterval, 784, 10), (spec.Workers, spec.Shards, spec.Mode, spec.AveragingInterval, spec.Model.FeatureCount, spec.Model.ClassCount));
+    }
+
+    [Fact]
+    public void The_demo_runs_bsp_on_request_and_refuses_the_modes_it_does_not_demonstrate()
+    {
+        TrainingSpec bsp = DemoCommand.Spec("/d/train.manifest.json", "/d/test.manifest.json", epochs: 10, batchSize: 128, ConsistencyMode.Bsp);
+
+        Assert.Equal(ConsistencyMode.Bsp, bsp.Mode);
+        CliException asp = Assert.Throws<CliException>(() => DemoCommand.Spec("/d/train.manifest.json", "/d/test.manifest.json", 10, 128, ConsistencyMode.Asp));
+        Assert.Contains("--mode", asp.Message, StringComparison.Ordinal);
+        CliException interval = Assert.Throws<CliException>(() => DemoCommand.Spec("/d/train.manifest.json", "/d/test.manifest.json", 10, 128, ConsistencyMode.ModelAveraging, 0));
+        Assert.Contains("--averaging-interval", interval.Message, StringComparison.Ordinal);
     }
 
     [Fact]
