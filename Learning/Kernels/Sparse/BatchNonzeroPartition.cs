@@ -11,12 +11,14 @@ namespace OrleansML.Learning.Kernels;
 /// buffer that stays in the L1/L2 cache and compacted into ascending keys as each window finishes.
 /// </summary>
 /// <remarks>
-/// Why regroup instead of adding straight into a model-sized buffer: on CTR data over 2^20 features the
-/// read-modify-write of a random float in a 4 MiB buffer misses the cache on about half the nonzeros, and
-/// those misses (not the arithmetic) made the gradient several times slower than the forward pass. Two
-/// sequential passes over the batch's ids and one write of 12 bytes per nonzero cost less than one miss each.
-/// The sort is stable (rows ascending, then positions in a row), so every feature's contributions are summed
-/// in the same order as a plain row-by-row scatter, and the result is the same bit for bit.
+/// The factorization machine uses it: a model-sized gradient buffer would hold k + 1 floats per feature (36 MiB at
+/// 2^20 features, k = 8), far beyond the caches, while a window of blocks stays in L1/L2 and needs no per-feature
+/// slot map (whose "is this feature new?" branch mispredicted on most CTR nonzeros). In the kernels benchmark, with
+/// prefetching, the FM gradient rose from 0.007 of CSR streaming (slot map) to 0.016.
+/// For hashed logistic regression the same regrouping measured slower than a dense buffer with prefetching
+/// (<see cref="LinearGradientAccumulator"/>): with one float per nonzero the sort's scattered writes cost more than
+/// the misses they save. The sort is stable (rows ascending, then positions in a row), so every feature's
+/// contributions are summed in the same order as a plain row-by-row scatter, and the result is the same bit for bit.
 /// Not thread-safe: a model owns one and uses it for one batch at a time.
 /// </remarks>
 internal sealed class BatchNonzeroPartition

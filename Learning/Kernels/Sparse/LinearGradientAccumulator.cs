@@ -12,13 +12,13 @@ namespace OrleansML.Learning.Kernels;
 /// model's size, one touched bit per feature, and a compaction into ascending (key, value) pairs once per batch.
 /// </summary>
 /// <remarks>
-/// Measured on CTR rows over 2^20 features (<c>Benchmarks/Kernels/SparseGradientBenchmark.cs</c>, CPU time per
-/// pass, a shared 2-vCPU EPYC), the forward gather ran at about 0.25 of a CSR streaming read and the scatter into
-/// the buffer alone at about the same, but the two together at only 0.05: the weights and the buffer are two
-/// 4 MiB working sets read at random, and the core stalls on their misses. <see cref="PrefetchRow"/> issues the
-/// loads of a row two rows ahead (weights and buffer), which lifts the pair to about 0.09. Regrouping the
-/// nonzeros by feature window first (a counting sort, so that the buffer stays in L1) measured slower: the
-/// sort's scattered writes cost more than the misses it saves. A flat bitmap (128 KiB at 2^20 features) costs
+/// Measured on the kernels benchmark's CTR rows over 2^20 features (thread CPU time per pass, this shared 2-vCPU
+/// EPYC), the forward pass alone ran at 0.2-0.35 of a CSR streaming read and the scatter into the buffer alone at
+/// 0.2-0.3, but the two together at 0.05: the weights and the buffer are two 4 MiB working sets read at random,
+/// and the core stalls on their misses. <see cref="PrefetchRow"/> starts the loads of the row two ahead (weights
+/// and buffer; 1 and 4 rows measured no better), which lifts the whole gradient to 0.065-0.075. Regrouping the
+/// nonzeros by feature window first (<see cref="BatchNonzeroPartition"/>, so that the buffer stays in L1) measured
+/// slower: the sort's scattered writes cost more than the misses it saves. A flat bitmap (128 KiB at 2^20 features) costs
 /// one OR per nonzero; compaction reads it word by word, 16,384 words per batch, which is cheap beside the
 /// nonzeros. Invariant: a feature's bit is set when its value may be nonzero, and every unset value is zero.
 /// </remarks>
