@@ -67,7 +67,8 @@ public static class KernelsBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sparse gradient (hashed logistic regression): {sparse.LogisticSparseGradient:F0} nonzeros/s, CSR streaming bound {sparse.CsrStreaming:F0} nonzeros/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"kernels softmax_grad_rows_per_s={rowsPerSecond:F0} bound_rows_per_s={bound:F0} efficiency={rowsPerSecond / bound:F3}"));
+            $"kernels softmax_grad_rows_per_s={rowsPerSecond:F0} bound_rows_per_s={bound:F0} efficiency={rowsPerSecond / bound:F3} "
+            + $"hashed_grad_over_stream={sparse.GradientToStreamingRatio:F3} fm_grad_over_stream={sparse.FactorizationMachineToStreamingRatio:F3} simd={KernelSupport.Name(KernelSupport.Level)}"));
         return 0;
     }
 }

@@ -52,16 +52,20 @@ internal static class SparseGradientBenchmark
         machine.InitializeParameters(machineParameters, seed: 5);
         var machineGradient = new SparseGradient(machine.ParameterCount, 512 * 1024);
         double machineSparseGradient = Throughput(nonzeros, () => GradientPass(machine, machineParameters, data, batchSize, machineGradient));
+        double machineForward = Throughput(nonzeros, () => LossPass(machine, machineParameters, data, batchSize));
 
-        var result = new SparseGradientResult(sparseGradient, streaming, scalarGather, vectorGather, forward, machineSparseGradient);
+        var result = new SparseGradientResult(sparseGradient, streaming, scalarGather, vectorGather, forward, machineSparseGradient, machineForward);
         Print(output, "CSR streaming read (baseline)", streaming, streaming);
         Print(output, "scalar gather dot (baseline)", scalarGather, streaming);
         Print(output, "AVX2 gather dot", vectorGather, streaming);
         Print(output, "logistic ComputeLoss (forward only)", forward, streaming);
         Print(output, "logistic ComputeSparseGradient", sparseGradient, streaming);
+        Print(output, "FM k=8 ComputeLoss (forward only)", machineForward, streaming);
         Print(output, "FM k=8 ComputeSparseGradient", machineSparseGradient, streaming);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  logistic sparse gradient / streaming = {result.GradientToStreamingRatio:F3}; / faster gather = {result.GradientToGatherRatio:F3}; / forward = {sparseGradient / forward:F3}; AVX2 gather / scalar gather = {vectorGather / scalarGather:F3}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  FM sparse gradient / streaming = {result.FactorizationMachineToStreamingRatio:F3}; / FM forward = {machineSparseGradient / machineForward:F3}; kernels at {KernelSupport.Name(KernelSupport.Level)} (detected {KernelSupport.Name(KernelSupport.Detected)})"));
         return result;
     }
 
@@ -130,7 +134,7 @@ internal static class SparseGradientBenchmark
         return total;
     }
 
-    private static double LossPass(HashedLogisticRegression model, float[] parameters, SparseDataset<int> data, int batchSize)
+    private static double LossPass(ISparseModel model, float[] parameters, SparseDataset<int> data, int batchSize)
     {
         double loss = 0d;
         for (int start = 0; start < data.RowCount; start += batchSize)
@@ -203,8 +207,12 @@ internal sealed record SparseGradientResult(
     double ScalarGather,
     double VectorGather,
     double LogisticForward,
-    double FactorizationMachineSparseGradient)
+    double FactorizationMachineSparseGradient,
+    double FactorizationMachineForward)
 {
+    /// <summary>Factorization machine sparse gradient throughput as a fraction of the streaming bound.</summary>
+    public double FactorizationMachineToStreamingRatio => FactorizationMachineSparseGradient / CsrStreaming;
+
     /// <summary>Sparse gradient throughput as a fraction of the streaming bound.</summary>
     public double GradientToStreamingRatio => LogisticSparseGradient / CsrStreaming;
 

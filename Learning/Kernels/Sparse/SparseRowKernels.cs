@@ -27,24 +27,27 @@ namespace OrleansML.Learning.Kernels;
 /// 292 vs 448 (gather 1.53x) on a quiet machine; with other builds running, as the best of 5 rounds, 202 vs 266
 /// (1.31x), 243 vs 372 (1.53x) and 184 vs 304 (1.65x). (One early single-round run under heavy load gave 197
 /// vs 158.) Gathers are slow on older AMD cores, but here the random loads dominate and one gather keeps eight
-/// of them in flight, so <see cref="Dot"/> uses the gather wherever AVX2 exists;
+/// of them in flight, so <see cref="Dot(ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float}, SimdLevel)"/> uses the gather wherever AVX2 exists;
 /// the scalar loop stays as the fallback and the reference the tests compare with.
 /// </para>
 /// </remarks>
 internal static class SparseRowKernels
 {
-    /// <summary>Whether <see cref="Dot"/> uses the AVX2 gather; decided by measurement (see remarks).</summary>
-    internal static bool UseGather => Avx2.IsSupported;
-
-    /// <summary>Σ values[j] · weights[indices[j]].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>Σ values[j] · weights[indices[j]], at the level <see cref="KernelSupport"/> picks.</summary>
     public static float Dot(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> weights) =>
-        UseGather ? DotGather(indices, values, weights) : DotScalar(indices, values, weights);
+        Dot(indices, values, weights, KernelSupport.Level);
 
-    /// <summary>Σ values[j] · weights[offset + indices[j] · stride].</summary>
+    /// <summary>
+    /// Σ values[j] · weights[indices[j]] with the AVX2 gather from <see cref="SimdLevel.Avx2"/> up (.NET exposes no
+    /// 512-bit gather, and the random loads, not the lanes, bound this loop), scalar below.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> weights, SimdLevel level) =>
+        level >= SimdLevel.Avx2 ? DotGather(indices, values, weights) : DotScalar(indices, values, weights);
+
+    /// <summary>Σ values[j] · weights[offset + indices[j] · stride], at the level <see cref="KernelSupport"/> picks.</summary>
     public static float DotStrided(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> weights, int offset, int stride) =>
-        UseGather ? DotStridedGather(indices, values, weights, offset, stride) : DotStridedScalar(indices, values, weights, offset, stride);
+        KernelSupport.Level >= SimdLevel.Avx2 ? DotStridedGather(indices, values, weights, offset, stride) : DotStridedScalar(indices, values, weights, offset, stride);
 
     /// <summary>Scalar gather with four independent accumulators, so that loads overlap.</summary>
     public static float DotScalar(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<float> weights)
@@ -142,6 +145,34 @@ internal static class SparseRowKernels
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// Starts loading the parameter blocks [offset + id · stride, offset + id · stride + length) of a row's ids, so
+    /// that their cache misses overlap the work before the row is reached. A hint: blocks out of range are skipped,
+    /// and it does nothing without SSE.
+    /// </summary>
+    public static unsafe void PrefetchBlocks(ReadOnlySpan<int> indices, ReadOnlySpan<float> parameters, int offset, int stride, int length)
+    {
+        Debug.Assert(offset >= 0 && stride > 0 && length > 0, "blocks address forward");
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        long limit = parameters.Length - (long)length;
+        fixed (float* parameterBase = &MemoryMarshal.GetReference(parameters))
+        {
+            foreach (int id in indices)
+            {
+                long start = offset + ((long)id * stride);
+                if ((ulong)start <= (ulong)limit)
+                {
+                    Sse.Prefetch0(parameterBase + start);
+                    Sse.Prefetch0(parameterBase + start + length - 1);
+                }
+            }
+        }
     }
 
     /// <summary>weights[offset + indices[j] · stride] += scale · values[j] (repeated ids accumulate).</summary>

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using OrleansML.Learning.Models;
+
+namespace OrleansML.Learning.Kernels;
+
+/// <summary>
+/// Accumulates a batch's sparse gradient for a model with one parameter per feature: a dense buffer of the
+/// model's size, one touched bit per feature, and a compaction into ascending (key, value) pairs once per batch.
+/// </summary>
+/// <remarks>
+/// Measured on the kernels benchmark's CTR rows over 2^20 features (thread CPU time per pass, this shared 2-vCPU
+/// EPYC), the forward pass alone ran at 0.2-0.35 of a CSR streaming read and the scatter into the buffer alone at
+/// 0.2-0.3, but the two together at 0.05: the weights and the buffer are two 4 MiB working sets read at random,
+/// and the core stalls on their misses. <see cref="PrefetchRow"/> starts the loads of the row two ahead (weights
+/// and buffer; 1 and 4 rows measured no better), which lifts the whole gradient to 0.065-0.075. Regrouping the
+/// nonzeros by feature window first (<see cref="BatchNonzeroPartition"/>, so that the buffer stays in L1) measured
+/// slower: the sort's scattered writes cost more than the misses it saves. A flat bitmap (128 KiB at 2^20 features) costs
+/// one OR per nonzero; compaction reads it word by word, 16,384 words per batch, which is cheap beside the
+/// nonzeros. Invariant: a feature's bit is set when its value may be nonzero, and every unset value is zero.
+/// </remarks>
+internal sealed class LinearGradientAccumulator
+{
+    private readonly float[] _values;
+    private readonly ulong[] _touched;
+    private int _added;
+
+    /// <summary>Creates an accumulator for feature ids in [0, featureCount).</summary>
+    public LinearGradientAccumulator(int featureCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
+        _values = new float[featureCount];
+        _touched = new ulong[(featureCount + 63) / 64];
+    }
+
+    /// <summary>Number of features (ids lie in [0, FeatureCount)).</summary>
+    public int FeatureCount => _values.Length;
+
+    /// <summary>
+    /// Starts loading the weights and the accumulator entries a row will use, so that their cache misses overlap
+    /// the rows before it. A hint: ids out of range are skipped, and it does nothing without SSE.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PrefetchRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> weights)
+    {
+        if (!Sse.IsSupported || weights.Length < _values.Length)
+        {
+            return;
+        }
+
+        fixed (float* weightBase = &MemoryMarshal.GetReference(weights))
+        fixed (float* valueBase = _values)
+        {
+            uint limit = (uint)_values.Length;
+            foreach (int id in indices)
+            {
+                if ((uint)id < limit)
+                {
+                    Sse.Prefetch0(weightBase + id);
+                    Sse.Prefetch0(valueBase + id);
+                }
+            }
+        }
+    }
+
+    /// <summary>For every j, adds scale · values[j] to feature indices[j] and marks it touched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddScaledRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale)
+    {
+        Debug.Assert(indices.Length == values.Length, "a row has as many ids as values");
+        values = values[..indices.Length];
+        float[] accumulated = _values;
+        ulong[] touched = _touched;
+        for (int j = 0; j < indices.Length; j++)
+        {
+            int feature = indices[j];
+            accumulated[feature] += scale * values[j];
+            // A ulong shift uses the low 6 bits of the count: 1UL << feature is the feature's bit in its word.
+            touched[feature >> 6] |= 1UL << feature;
+        }
+
+        _added += indices.Length;
+    }
+
+    /// <summary>
+    /// Appends every touched feature's value to <paramref name="gradient"/> at key firstKey + feature, in
+    /// ascending order after the keys it holds, and empties the accumulator.
+    /// </summary>
+    public void FlushTo(SparseGradient gradient, int firstKey)
+    {
+        int room = Math.Min(_added, _values.Length);
+        gradient.ReserveAscending(room, out Span<int> keys, out Span<float> values);
+        Span<float> accumulated = _values;
+        Span<ulong> touched = _touched;
+        int written = 0;
+        for (int word = 0; word < touched.Length; word++)
+        {
+            ulong bits = touched[word];
+            if (bits == 0)
+            {
+                continue;
+            }
+
+            touched[word] = 0;
+            int wordBase = word << 6;
+            do
+            {
+                int feature = wordBase + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                keys[written] = firstKey + feature;
+                values[written] = accumulated[feature];
+                accumulated[feature] = 0f;
+                written++;
+            }
+            while (bits != 0);
+        }
+
+        _added = 0;
+        gradient.CommitAscending(written);
+    }
+
+    /// <summary>Empties the accumulator without writing anything (after a batch failed half-way).</summary>
+    public void Reset()
+    {
+        if (_added == 0)
+        {
+            return;
+        }
+
+        Span<ulong> touched = _touched;
+        for (int word = 0; word < touched.Length; word++)
+        {
+            if (touched[word] != 0)
+            {
+                touched[word] = 0;
+                _values.AsSpan(word << 6, Math.Min(64, _values.Length - (word << 6))).Clear();
+            }
+        }
+
+        _added = 0;
+    }
+}
