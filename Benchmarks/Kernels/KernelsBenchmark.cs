@@ -61,6 +61,7 @@ public static class KernelsBenchmark
         double bound = Math.Min(memoryBound, computeBound);
         double rowsPerSecond = softmax.RowsPerSecond;
         SparseGradientResult sparse = SparseGradientBenchmark.Run(Console.Out);
+        MlpStepBenchmark.Run(rounds);
         Console.WriteLine($"bound per row: memory {memoryBound / 1e6:N2} M rows/s ({softmax.BytesPerRow} B/row), "
             + $"compute {computeBound / 1e6:N2} M rows/s ({softmax.FlopsPerRow} FLOP/row); best of {rounds} interleaved rounds");
         Measurement.Report("fused softmax vs roofline", rowsPerSecond / 1e6, "M rows/s", "bound", bound / 1e6);

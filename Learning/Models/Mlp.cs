@@ -28,6 +28,7 @@ public sealed class Mlp : IModel
     private readonly int[] _weightOffsets;
     private readonly float[][] _activations;
     private readonly float[][] _deltas;
+    private readonly float[][] _transposedDeltas;
 
     /// <summary>Creates the network.</summary>
     /// <param name="layerSizes">Features, then each hidden layer's width, then the class count (at least 2); every size at least 1.</param>
@@ -72,14 +73,17 @@ public sealed class Mlp : IModel
         LayerSizes = new ReadOnlyCollection<int>(_sizes);
         _activations = new float[_sizes.Length][];
         _deltas = new float[_sizes.Length][];
+        _transposedDeltas = new float[_sizes.Length][];
         for (int layer = 1; layer < _sizes.Length; layer++)
         {
             _activations[layer] = new float[blockRows * _sizes[layer]];
             _deltas[layer] = layer < _sizes.Length - 1 ? new float[blockRows * _sizes[layer]] : [];
+            _transposedDeltas[layer] = new float[blockRows * _sizes[layer]];
         }
 
         _activations[0] = [];
         _deltas[0] = [];
+        _transposedDeltas[0] = [];
     }
 
     /// <summary>Features, hidden widths, classes.</summary>
@@ -135,38 +139,50 @@ public sealed class Mlp : IModel
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The output deltas are scaled by 1/batch size before the backward pass, so every product yields the
+    /// mean directly, and the first block overwrites the gradient rather than adding to a cleared one: no
+    /// separate pass over the parameter-sized gradient is needed.
+    /// </remarks>
     public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient)
     {
         DenseDataset dataset = Prepare(parameters, batch);
         DenseModelChecks.RequireGradientLength(this, gradient.Length, nameof(gradient));
-        gradient.Clear();
         int last = _sizes.Length - 1;
         ReadOnlySpan<float> labels = batch.Labels;
         double loss = 0;
         for (int start = 0; start < batch.Count; start += BlockRows)
         {
             int count = Math.Min(BlockRows, batch.Count - start);
+            bool accumulate = start > 0;
             ReadOnlySpan<float> rows = dataset.Rows(batch.Start + start, count);
             Forward(parameters, rows, count);
             Span<float> delta = _activations[last].AsSpan(0, count * _sizes[last]);
             loss += SoftmaxCrossEntropyKernel.LossAndGradientInPlace(delta, labels.Slice(start, count), count, _sizes[last]);
+            TensorPrimitives.Multiply(delta, 1f / batch.Count, delta);
             for (int layer = last; layer >= 1; layer--)
             {
                 int outputs = _sizes[layer], inputs = _sizes[layer - 1];
                 ReadOnlySpan<float> input = layer == 1 ? rows : _activations[layer - 1].AsSpan(0, count * inputs);
-                TransposedProductAccumulator.Accumulate(delta, input, gradient.Slice(_weightOffsets[layer], outputs * inputs), count, outputs, inputs);
-                TransposedProductAccumulator.AccumulateColumnSums(delta, gradient.Slice(BiasOffset(layer), outputs), count, outputs);
+                if (layer < last)
+                {
+                    ReluKernel.Backward(_activations[layer].AsSpan(0, count * outputs), delta);
+                }
+
+                WeightGradientKernel.BiasGradient(delta, gradient.Slice(BiasOffset(layer), outputs), count, outputs, accumulate);
+                Span<float> transposed = _transposedDeltas[layer].AsSpan(0, count * outputs);
+                DeltaTransposeKernel.Transpose(delta, transposed, count, outputs);
+                WeightGradientKernel.Compute(transposed, input, gradient.Slice(_weightOffsets[layer], outputs * inputs), count, outputs, inputs, accumulate);
                 if (layer > 1)
                 {
+                    // The gradient with respect to the layer below's ReLU outputs; the next iteration masks it.
                     Span<float> previous = _deltas[layer - 1].AsSpan(0, count * inputs);
                     ProductKernel.Compute(delta, parameters.Slice(_weightOffsets[layer], outputs * inputs), previous, count, outputs, inputs);
-                    ReluKernel.Backward(input, previous);
                     delta = previous;
                 }
             }
         }
 
-        TensorPrimitives.Multiply(gradient, 1f / batch.Count, gradient);
         return (float)(loss / batch.Count);
     }
 
@@ -213,12 +229,14 @@ public sealed class Mlp : IModel
             int outputs = _sizes[layer], inputs = _sizes[layer - 1];
             Span<float> output = _activations[layer].AsSpan(0, count * outputs);
             ProductWithTransposed.Compute(
-                input, parameters.Slice(_weightOffsets[layer], outputs * inputs), parameters.Slice(BiasOffset(layer), outputs), output, count, outputs, inputs);
-            if (layer < _sizes.Length - 1)
-            {
-                ReluKernel.Forward(output);
-            }
-
+                input,
+                parameters.Slice(_weightOffsets[layer], outputs * inputs),
+                parameters.Slice(BiasOffset(layer), outputs),
+                output,
+                count,
+                outputs,
+                inputs,
+                relu: layer < _sizes.Length - 1);
             input = output;
         }
     }

@@ -14,93 +14,84 @@ namespace OrleansML.Learning.Kernels;
 /// Register tile: 2 rows of A x 5 rows of B, ten 8-float accumulators. Each loaded A chunk feeds 5 FMAs and
 /// each B chunk 2, so the loop needs 7 loads per 10 FMAs and stays under the two load ports, with 13 of
 /// the 16 ymm registers live. Leftover B rows use a 2x1 tile and a leftover A row single dot products.
+/// Where 512-bit vectors are accelerated the 2x5 tile runs on them (<see cref="ProductWithTransposedWide"/>).
 /// </remarks>
 internal static class ProductWithTransposed
 {
-    /// <summary>Writes C = A·Bᵀ + bias. An empty <paramref name="bias"/> means zero bias.</summary>
+    /// <summary>
+    /// Writes C = A·Bᵀ + bias, or max(A·Bᵀ + bias, 0) with <paramref name="relu"/>. An empty
+    /// <paramref name="bias"/> means zero bias. Bias and ReLU are one pass over C right after the product,
+    /// while C is still in cache.
+    /// </summary>
     public static void Compute(
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int rows, int columns, int depth)
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int rows, int columns, int depth, bool relu = false)
     {
         Debug.Assert(rows >= 0 && columns > 0 && depth > 0);
         Debug.Assert(a.Length >= rows * depth && b.Length >= columns * depth && c.Length >= rows * columns);
         Debug.Assert(bias.IsEmpty || bias.Length >= columns);
         if (!VectorMath.UseVectors || depth < VectorMath.Width)
         {
-            ComputeScalar(a, b, c, rows, columns, depth);
+            ComputeScalar(a, b, bias, c, rows, columns, depth, relu);
+            return;
         }
-        else
+
+        ref float aStart = ref MemoryMarshal.GetReference(a);
+        ref float bStart = ref MemoryMarshal.GetReference(b);
+        ref float cStart = ref MemoryMarshal.GetReference(c);
+        bool wide = VectorMath.UseVector512 && depth >= VectorMath.Width512;
+
+        // Output groups outermost: a group's 5 rows of B (5 x depth floats, 15 KiB at depth 784) stay in
+        // L1 while every row of A streams past, so the 5 B loads per step hit L1 and only the 2 A loads
+        // may go to L2.
+        int column = 0;
+        for (; column + 5 <= columns; column += 5)
         {
-            ref float aStart = ref MemoryMarshal.GetReference(a);
-            ref float bStart = ref MemoryMarshal.GetReference(b);
-            ref float cStart = ref MemoryMarshal.GetReference(c);
-
-            // Output groups outermost: a group's 5 rows of B (5 x depth floats, 15 KiB at depth 784) stay in
-            // L1 while every row of A streams past, so the 5 B loads per step hit L1 and only the 2 A loads
-            // may go to L2.
-            int column = 0;
-            for (; column + 5 <= columns; column += 5)
+            ref float b0 = ref Unsafe.Add(ref bStart, column * depth);
+            int row = 0;
+            for (; row + 2 <= rows; row += 2)
             {
-                ref float b0 = ref Unsafe.Add(ref bStart, column * depth);
-                int row = 0;
-                for (; row + 2 <= rows; row += 2)
+                ref float a0 = ref Unsafe.Add(ref aStart, row * depth);
+                ref float c0 = ref Unsafe.Add(ref cStart, (row * columns) + column);
+                if (wide)
                 {
-                    Tile2x5(ref Unsafe.Add(ref aStart, row * depth), ref b0, ref Unsafe.Add(ref cStart, (row * columns) + column), depth, columns);
+                    ProductWithTransposedWide.Tile2x5(ref a0, ref b0, ref c0, depth, columns);
                 }
-
-                if (row < rows)
+                else
                 {
-                    ref float a0 = ref Unsafe.Add(ref aStart, row * depth);
-                    for (int output = column; output < column + 5; output++)
-                    {
-                        Unsafe.Add(ref cStart, (row * columns) + output) = Dot(ref a0, ref Unsafe.Add(ref bStart, output * depth), depth);
-                    }
+                    Tile2x5(ref a0, ref b0, ref c0, depth, columns);
                 }
             }
 
-            for (; column < columns; column++)
+            if (row < rows)
             {
-                ref float b0 = ref Unsafe.Add(ref bStart, column * depth);
-                int row = 0;
-                for (; row + 2 <= rows; row += 2)
+                ref float a0 = ref Unsafe.Add(ref aStart, row * depth);
+                for (int output = column; output < column + 5; output++)
                 {
-                    Tile2x1(ref Unsafe.Add(ref aStart, row * depth), ref b0, ref Unsafe.Add(ref cStart, (row * columns) + column), depth, columns);
-                }
-
-                if (row < rows)
-                {
-                    Unsafe.Add(ref cStart, (row * columns) + column) = Dot(ref Unsafe.Add(ref aStart, row * depth), ref b0, depth);
+                    Unsafe.Add(ref cStart, (row * columns) + output) = Dot(ref a0, ref Unsafe.Add(ref bStart, output * depth), depth);
                 }
             }
         }
 
-        if (!bias.IsEmpty)
+        for (; column < columns; column++)
         {
-            AddBias(bias[..columns], c, rows, columns);
+            ref float b0 = ref Unsafe.Add(ref bStart, column * depth);
+            int row = 0;
+            for (; row + 2 <= rows; row += 2)
+            {
+                ref float c0 = ref Unsafe.Add(ref cStart, (row * columns) + column);
+                Tile2x1(ref Unsafe.Add(ref aStart, row * depth), ref b0, ref c0, depth, columns);            }
+
+            if (row < rows)
+            {
+                Unsafe.Add(ref cStart, (row * columns) + column) = Dot(ref Unsafe.Add(ref aStart, row * depth), ref b0, depth);
+            }
         }
+
+        Epilogue(bias, c, rows, columns, relu);
     }
 
-    private static void AddBias(ReadOnlySpan<float> bias, Span<float> c, int rows, int columns)
-    {
-        // A library call per row costs more than it saves when rows are short (K = 10 logits).
-        bool shortRows = columns < 4 * VectorMath.Width;
-        for (int row = 0; row < rows; row++)
-        {
-            Span<float> output = c.Slice(row * columns, columns);
-            if (shortRows)
-            {
-                for (int column = 0; column < output.Length; column++)
-                {
-                    output[column] += bias[column];
-                }
-            }
-            else
-            {
-                System.Numerics.Tensors.TensorPrimitives.Add(output, bias, output);
-            }
-        }
-    }
-
-    private static void ComputeScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int rows, int columns, int depth)
+    private static void ComputeScalar(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int rows, int columns, int depth, bool relu)
     {
         for (int row = 0; row < rows; row++)
         {
@@ -115,6 +106,8 @@ internal static class ProductWithTransposed
                 c[(row * columns) + column] = sum;
             }
         }
+
+        Epilogue(bias, c, rows, columns, relu);
     }
 
     private static void Tile2x5(ref float a0, ref float b0, ref float c0, int depth, int columns)
@@ -192,7 +185,7 @@ internal static class ProductWithTransposed
         Unsafe.Add(ref c0, columns) = Vector256.Sum(s1 + t1) + VectorMath.TailDot(ref a1, ref b0, tail, depth);
     }
 
-    private static float Dot(ref float a0, ref float b0, int depth)
+    internal static float Dot(ref float a0, ref float b0, int depth)
     {
         // Four chains hide the FMA latency; one row alone cannot reuse loads anyway.
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -213,5 +206,46 @@ internal static class ProductWithTransposed
         }
 
         return Vector256.Sum((s0 + s1) + (s2 + s3)) + VectorMath.TailDot(ref a0, ref b0, (int)end, depth);
+    }
+
+    /// <summary>
+    /// C = max(C + bias, 0) (or C + bias) in one pass over C, row by row while the block is still in cache;
+    /// vectorised along the row because rows are at least as long as a vector in the layers that matter.
+    /// </summary>
+    private static void Epilogue(ReadOnlySpan<float> bias, Span<float> c, int rows, int columns, bool relu)
+    {
+        if (bias.IsEmpty && !relu)
+        {
+            return;
+        }
+
+        ref float biasStart = ref MemoryMarshal.GetReference(bias);
+        bool hasBias = !bias.IsEmpty;
+        for (int row = 0; row < rows; row++)
+        {
+            ref float output = ref MemoryMarshal.GetReference(c.Slice(row * columns, columns));
+            int column = 0;
+            if (VectorMath.UseVectors)
+            {
+                for (; column + VectorMath.Width <= columns; column += VectorMath.Width)
+                {
+                    Vector256<float> value = Vector256.LoadUnsafe(ref output, (nuint)column);
+                    if (hasBias)
+                    {
+                        value += Vector256.LoadUnsafe(ref biasStart, (nuint)column);
+                    }
+
+                    // Max keeps a NaN so a diverging run stays visible.
+                    (relu ? Vector256.Max(value, Vector256<float>.Zero) : value).StoreUnsafe(ref output, (nuint)column);
+                }
+            }
+
+            for (; column < columns; column++)
+            {
+                ref float target = ref Unsafe.Add(ref output, column);
+                float value = hasBias ? target + Unsafe.Add(ref biasStart, column) : target;
+                target = relu && value < 0f ? 0f : value;
+            }
+        }
     }
 }

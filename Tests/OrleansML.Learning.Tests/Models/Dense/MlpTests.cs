@@ -77,7 +77,7 @@ public class MlpTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Mlp([4, 0, 3]));
     }
 
-    private static double ReferenceLoss(DenseDataset data, int[] sizes, double[] parameters)
+    internal static double ReferenceLoss(DenseDataset data, int[] sizes, double[] parameters)
     {
         double sum = 0;
         for (int row = 0; row < data.RowCount; row++)
