@@ -1,3 +1,4 @@
+using OrleansML.Learning.Kernels;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -87,11 +88,8 @@ internal sealed class AdamOptimizer : Optimizer
         }
     }
 
-    /// <summary>
-    /// Whether the 512-bit loop runs; set from the hardware at start, and by tests to cover both loops (the
-    /// 512-bit one is emulated, with the same results, where the CPU lacks AVX-512).
-    /// </summary>
-    internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+    /// <summary>Whether the 512-bit loop runs: <see cref="KernelSupport"/> chose AVX-512.</summary>
+    internal static bool UseVector512 => KernelSupport.Level == SimdLevel.Avx512;
 
     private int ApplyWide(Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> first, Span<float> second, float stepSize, float epsilon)
     {

@@ -14,18 +14,13 @@ internal static class VectorMath
     public const int Width512 = 16;
 
     /// <summary>
-    /// True when the vector paths should run: 256-bit vectors are hardware-accelerated. Without FMA the
-    /// kernels still vectorise, with a separate multiply and add. A field rather than a constant so tests
-    /// can run the scalar paths on a machine that has vectors.
+    /// True when the vector paths should run (<see cref="KernelSupport"/> chose AVX2 or wider). Without FMA the
+    /// kernels still vectorise, with a separate multiply and add.
     /// </summary>
-    internal static bool UseVectors = Vector256.IsHardwareAccelerated;
+    internal static bool UseVectors => KernelSupport.Level != SimdLevel.Scalar;
 
-    /// <summary>
-    /// True when the kernels that have a 512-bit path should take it: 512-bit vectors are hardware-accelerated
-    /// (AVX-512). Chosen at run time because the CPU differs from one machine to the next; tests set it to
-    /// cover both paths (without AVX-512 the 512-bit path still runs, emulated, and gives the same results).
-    /// </summary>
-    internal static bool UseVector512 = Vector512.IsHardwareAccelerated;
+    /// <summary>True when the kernels that have a 512-bit path should take it (<see cref="KernelSupport"/> chose AVX-512).</summary>
+    internal static bool UseVector512 => KernelSupport.Level == SimdLevel.Avx512;
 
     /// <summary>addend + left * right, fused when the CPU has FMA (the JIT folds the check away).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

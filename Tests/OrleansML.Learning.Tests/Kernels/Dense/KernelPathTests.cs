@@ -6,7 +6,6 @@ namespace OrleansML.Learning.Tests.Kernels.Dense;
 /// Every path of the MLP's kernels (scalar, 256-bit, 512-bit) against the scalar double-precision reference, on
 /// shapes whose rows, outputs and columns are not multiples of any tile or vector width.
 /// </summary>
-[Collection(KernelPathGroup.Name)]
 public class KernelPathTests
 {
     [Theory]

@@ -6,7 +6,6 @@ using OrleansML.Learning.Tests.Kernels.Dense;
 namespace OrleansML.Learning.Tests.Models.Dense;
 
 /// <summary>The MLP's gradient, and the Adam step that consumes it, on every kernel path the machine could take.</summary>
-[Collection(KernelPathGroup.Name)]
 public class MlpKernelPathTests
 {
     [Theory]
