@@ -19,18 +19,22 @@ public static class TransportHosting
     public static ISiloBuilder UseOrleansMLTransport(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        TransportSettings settings;
+        Use(builder.Services, Check(builder.Configuration));
+        return builder;
+    }
+
+    /// <summary>Reads <c>OrleansML:Transport</c> from a silo's configuration.</summary>
+    /// <exception cref="SiloStartupException">A setting is not valid; the message names it.</exception>
+    public static TransportSettings Check(IConfiguration configuration)
+    {
         try
         {
-            settings = TransportSettings.Load(builder.Configuration);
+            return TransportSettings.Load(configuration);
         }
         catch (InvalidOperationException exception)
         {
             throw SiloStartupChecks.Invalid(exception.Message, exception);
         }
-
-        Use(builder.Services, settings);
-        return builder;
     }
 
     /// <summary>Uses the transport that <paramref name="configuration"/> chooses for this client's gateway connections.</summary>

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansML.Grains.Hosting;
 using OrleansML.Grains.Hosting.Transport;
 
 namespace OrleansML.Training.Tests.Transport;
@@ -56,6 +58,17 @@ public sealed class TransportHostingTests
         int replaced = TransportHosting.Use(builder.Services, new TransportSettings());
 
         Assert.Equal(0, replaced);
+    }
+
+    [Fact]
+    public void A_silo_with_an_unknown_transport_kind_does_not_start_and_the_error_names_the_key()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("OrleansML:Transport:Kind", "Quic")]);
+
+        var error = Assert.Throws<SiloStartupException>(() => builder.UseOrleans(silo => silo.UseOrleansMLTransport()));
+
+        Assert.Contains("OrleansML:Transport:Kind is 'Quic'", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The types Orleans would get for each keyed connection registration, in registration order.</summary>
