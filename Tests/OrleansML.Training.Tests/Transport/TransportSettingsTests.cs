@@ -6,12 +6,12 @@ namespace OrleansML.Training.Tests.Transport;
 public sealed class TransportSettingsTests
 {
     [Fact]
-    public void Without_a_section_the_bulk_transport_with_128_KiB_segments_is_used()
+    public void Without_a_section_the_bulk_transport_with_1_MiB_segments_is_used()
     {
         TransportSettings settings = TransportSettings.Load(Configuration([]));
 
         Assert.Equal(TransportKind.Bulk, settings.Kind);
-        Assert.Equal(128 * 1024, settings.SegmentSize);
+        Assert.Equal(1024 * 1024, settings.SegmentSize);
     }
 
     [Fact]
