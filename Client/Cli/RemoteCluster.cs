@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansML.Client;
 using OrleansML.Grains.Hosting.Database;
+using OrleansML.Grains.Hosting.Transport;
 
 namespace OrleansML.Cli;
 
@@ -51,6 +52,8 @@ internal static class RemoteCluster
             {
                 client.UseTls(target.Tls);
             }
+
+            client.UseOrleansMLTransport(builder.Configuration);
 
             // Orleans' default filter retries a failed first connection for as long as the start is allowed to take;
             // a command-line user is better served by a prompt answer (a silo that is still starting gets two retries).

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansML.Grains.Hosting.Storage;
+using OrleansML.Grains.Hosting.Transport;
 
 namespace OrleansML.Grains.Hosting;
 
@@ -31,7 +32,8 @@ public static class OrleansMLSiloBuilderExtensions
     /// <item>the loopback address as the advertised (and so the listening) address unless
     /// <c>Orleans:Endpoints:AdvertisedIPAddress</c> is set: nothing listens beyond this machine unless configured to;</item>
     /// <item>fast failure detection (<see cref="FailureDetectionDefaults"/>), overridable under <c>OrleansML:Membership</c>;</item>
-    /// <item>TLS between silos and from clients when <c>OrleansML:Tls:Enabled</c> is true (<see cref="Security.TlsSettings"/>).</item>
+    /// <item>TLS between silos and from clients when <c>OrleansML:Tls:Enabled</c> is true (<see cref="Security.TlsSettings"/>);</item>
+    /// <item>the socket transport chosen by <c>OrleansML:Transport</c> (<see cref="Transport.TransportSettings"/>).</item>
     /// </list>
     /// Call <see cref="SiloStartupChecks.RunAsync"/> before starting the host to turn bad settings and unreachable
     /// services into clear errors.
@@ -82,6 +84,7 @@ public static class OrleansMLSiloBuilderExtensions
             .Configure(FailureDetectionDefaults.Apply)
             .Bind(builder.Configuration.GetSection($"{ProviderSettings.OrleansMLSection}:Membership"));
         TlsHosting.Use(builder);
+        builder.UseOrleansMLTransport();
         return builder;
     }
 

@@ -27,6 +27,7 @@ public static class SiloStartupChecks
         CheckMembership(configuration);
         CheckTrainingOptions(configuration);
         TlsHosting.Check(configuration);
+        Transport.TransportHosting.Check(configuration);
         await ServiceChecks.RunAsync(settings, cancellationToken);
         CheckPortFree(silo, $"{settings.Endpoints.Path}:SiloPort");
         if (gateway is not null)

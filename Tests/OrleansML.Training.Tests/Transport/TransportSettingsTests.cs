@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using OrleansML.Grains.Hosting.Transport;
+
+namespace OrleansML.Training.Tests.Transport;
+
+public sealed class TransportSettingsTests
+{
+    [Fact]
+    public void Without_a_section_the_bulk_transport_with_1_MiB_segments_is_used()
+    {
+        TransportSettings settings = TransportSettings.Load(Configuration([]));
+
+        Assert.Equal(TransportKind.Bulk, settings.Kind);
+        Assert.Equal(1024 * 1024, settings.SegmentSize);
+    }
+
+    [Fact]
+    public void Kind_and_segment_size_are_read_and_the_kind_ignores_case()
+    {
+        TransportSettings settings = TransportSettings.Load(Configuration(new()
+        {
+            ["OrleansML:Transport:Kind"] = "orleans",
+            ["OrleansML:Transport:SegmentSize"] = "65536",
+        }));
+
+        Assert.Equal(TransportKind.Orleans, settings.Kind);
+        Assert.Equal(65536, settings.SegmentSize);
+    }
+
+    [Theory]
+    [InlineData("Kestrel")]
+    [InlineData("1")]
+    [InlineData("")]
+    public void An_unknown_kind_is_refused_naming_the_key_and_the_kinds(string kind)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => TransportSettings.Load(Configuration(new() { ["OrleansML:Transport:Kind"] = kind })));
+
+        Assert.Contains("OrleansML:Transport:Kind", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Bulk, Orleans", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("4095")]
+    [InlineData("4194305")]
+    [InlineData("128K")]
+    public void A_segment_size_outside_4_KiB_to_4_MiB_is_refused_naming_the_key(string size)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => TransportSettings.Load(Configuration(new() { ["OrleansML:Transport:SegmentSize"] = size })));
+
+        Assert.Contains("OrleansML:Transport:SegmentSize", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{size}'", error.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+}
