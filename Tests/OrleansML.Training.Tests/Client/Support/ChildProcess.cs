@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Training.Tests.Client.Support;
 
@@ -179,19 +180,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
             string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
             string project = Path.Combine(root, "Silo", "OrleansML.Silo.csproj");
-            var build = new ProcessStartInfo("dotnet", ["build", project, "-c", configuration, "-nologo", "-v", "q", "-clp:ErrorsOnly"])
+            var build = new ProcessStartInfo("dotnet", ["build", project, "-c", configuration, "-nologo", "-v", "q", "-clp:ErrorsOnly"]);
+            (int code, string output, string error) = await ProcessRun.RunToExitAsync(build, TimeSpan.FromMinutes(10), $"dotnet build {project}");
+            if (code != 0)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using Process process = Process.Start(build) ?? throw new InvalidOperationException("could not start dotnet build");
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"building {project} failed:\n{await output}{await error}");
+                throw new InvalidOperationException($"building {project} failed:\n{output}{error}");
             }
 
             s_siloDll = Path.Combine(root, "Silo", "bin", configuration, "net10.0", "OrleansML.Silo.dll");
