@@ -105,15 +105,20 @@ internal sealed partial class LoggedProcess : IAsyncDisposable
     /// <paramref name="limit"/> for the exit; returns the exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan limit)
     {
-        if (Kill(_process.Id, SigTerm) != 0)
-        {
-            throw new InvalidOperationException($"kill(SIGTERM) of {Name} failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-
+        SendSigTerm(_process.Id);
         using var timeout = new CancellationTokenSource(limit);
         await _process.WaitForExitAsync(timeout.Token);
         _process.WaitForExit(); // drains the redirected output
         return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, a graceful stop request, to process <paramref name="pid"/>.</summary>
+    public static void SendSigTerm(int pid)
+    {
+        if (Kill(pid, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
     }
 
     /// <summary>SIGKILL of the process and its children: no chance to leave gracefully.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using OrleansML.Tests.Shared;
 
@@ -10,9 +9,8 @@ namespace OrleansML.Training.Tests.Client.Support;
 /// line. The environment starts from this process's without any ORLEANSML_ or Orleans__ variable, so a developer's
 /// settings never leak into a test.
 /// </summary>
-internal sealed partial class ChildProcess : IAsyncDisposable
+internal sealed class ChildProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
     private static readonly SemaphoreSlim s_siloBuild = new(1, 1);
     private static string? s_siloDll;
     private readonly Process _process;
@@ -113,9 +111,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM (a graceful stop request).</summary>
     public void Terminate()
     {
-        if (!_process.HasExited && Kill(_process.Id, SigTerm) != 0)
+        if (!_process.HasExited)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+            LoggedProcess.SendSigTerm(_process.Id);
         }
     }
 
@@ -208,7 +206,4 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             target.Append(line).Append('\n');
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
