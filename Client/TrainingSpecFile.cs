@@ -13,7 +13,11 @@ public static class TrainingSpecFile
     /// <summary>Reads the spec in <paramref name="path"/>.</summary>
     /// <exception cref="TrainingSpecException">The file cannot be read or parsed; the field is the JSON path at
     /// fault and the message gives the file and line.</exception>
-    public static TrainingSpec Load(string path)
+    public static TrainingSpec Load(string path) => Load(path, null);
+
+    /// <summary>Reads the spec in <paramref name="path"/>, adding the JSON path of each field the file sets
+    /// (<c>$.model.kind</c>) to <paramref name="fieldsSet"/>.</summary>
+    internal static TrainingSpec Load(string path, ISet<string>? fieldsSet)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (Directory.Exists(path))
@@ -31,7 +35,7 @@ public static class TrainingSpecFile
             throw new TrainingSpecException("spec", $"cannot read spec file '{path}': {exception.Message}", exception);
         }
 
-        return Parse(json, path);
+        return Parse(json, path, fieldsSet);
     }
 
     /// <summary>Parses a spec, merged over the default <see cref="TrainingSpec"/>: a field left out takes its
@@ -39,7 +43,9 @@ public static class TrainingSpecFile
     /// <exception cref="TrainingSpecException">The text is not JSON, or names an unknown field, an unknown enum value
     /// or a value of the wrong type; <see cref="TrainingSpecException.Field"/> is the JSON path (<c>$.optimizer.learningRate</c>)
     /// and the message gives the file, the line, the value (at most 80 characters) and the valid values.</exception>
-    public static TrainingSpec Parse(string json, string displayName)
+    public static TrainingSpec Parse(string json, string displayName) => Parse(json, displayName, null);
+
+    private static TrainingSpec Parse(string json, string displayName, ISet<string>? fieldsSet)
     {
         ArgumentNullException.ThrowIfNull(json);
         byte[] utf8 = Encoding.UTF8.GetBytes(json);
@@ -62,7 +68,7 @@ public static class TrainingSpecFile
         using (document)
         {
             var lines = JsonLineMap.Build(utf8, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            return TrainingSpecSchema.Read(document.RootElement, new SpecReadContext(displayName, lines));
+            return TrainingSpecSchema.Read(document.RootElement, new SpecReadContext(displayName, lines, fieldsSet));
         }
     }
 

@@ -33,12 +33,13 @@ internal static class TrainCommand
         command.Options.Add(dryRun);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            TrainingSpec spec = flags.Build(parse);
+            var specFieldsSet = new HashSet<string>(StringComparer.Ordinal);
+            TrainingSpec spec = flags.Build(parse, specFieldsSet);
             if (TrainingData.IsDataFile(spec.Data.TrainManifest) || TrainingData.IsDataFile(spec.Data.TestManifest))
             {
                 var importOptions = dataFlags.Options(parse, parse.GetValue(flags.Features), parse.GetValue(flags.Classes), spec.Workers);
                 (IBlobStore store, string? localRoot) = ImportTarget(context, parse);
-                spec = await TrainingData.PrepareAsync(context, spec, TrainingData.Choices(parse, flags, parse.GetValue(flags.Spec)), importOptions, store, localRoot, cancellationToken);
+                spec = await TrainingData.PrepareAsync(context, spec, TrainingData.Choices(parse, flags, specFieldsSet), importOptions, store, localRoot, cancellationToken);
             }
 
             TrainingSpecValidator.Validate(spec);

@@ -89,10 +89,11 @@ internal sealed class TrainFlags
     /// <summary>The spec file (if any) with the given flags applied over it.</summary>
     /// <exception cref="CliException">A flag's value is not one of its choices (exit 2, naming the flag).</exception>
     /// <exception cref="TrainingSpecException">The spec file cannot be read or parsed.</exception>
-    public TrainingSpec Build(ParseResult parse)
+    /// <param name="specFieldsSet">Receives the JSON path of each field the spec file sets (<c>$.model.kind</c>).</param>
+    public TrainingSpec Build(ParseResult parse, ISet<string>? specFieldsSet = null)
     {
         string? file = parse.GetValue(Spec);
-        TrainingSpec spec = file is null ? new TrainingSpec() : Client.TrainingSpecFile.Load(file);
+        TrainingSpec spec = file is null ? new TrainingSpec() : Client.TrainingSpecFile.Load(file, specFieldsSet);
         string? specDirectory = file is null ? null : Path.GetDirectoryName(Path.GetFullPath(file));
         ModelSpec model = spec.Model;
         model = model with

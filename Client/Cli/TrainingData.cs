@@ -19,49 +19,13 @@ internal readonly record struct UserModelChoices(bool Kind, bool FeatureCount, b
 /// </summary>
 internal static class TrainingData
 {
-    /// <summary>The model values set by a flag or by the spec file <paramref name="specFile"/> (property names
-    /// compared ignoring case, as the spec reader does).</summary>
-    public static UserModelChoices Choices(System.CommandLine.ParseResult parse, TrainFlags flags, string? specFile)
-    {
-        System.Text.Json.JsonElement? model = null;
-        if (specFile is not null && File.Exists(specFile))
-        {
-            try
-            {
-                using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(specFile));
-                model = Property(document.RootElement, "model")?.Clone();
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // The spec reader has already reported a malformed file; nothing is inferred over it.
-            }
-        }
-
-        bool InSpec(string name) => model is { } m && Property(m, name) is not null;
-        return new UserModelChoices(
-            parse.GetResult(flags.Model) is not null || InSpec("kind"),
-            parse.GetResult(flags.Features) is not null || InSpec("featureCount"),
-            parse.GetResult(flags.Classes) is not null || InSpec("classCount"),
-            parse.GetResult(flags.HashBits) is not null || InSpec("hashBits"));
-    }
-
-    private static System.Text.Json.JsonElement? Property(System.Text.Json.JsonElement element, string name)
-    {
-        if (element.ValueKind != System.Text.Json.JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        foreach (System.Text.Json.JsonProperty property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return property.Value;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The model values set by a flag or by the spec file, whose reader put the JSON paths of the fields
+    /// it set in <paramref name="specFieldsSet"/>.</summary>
+    public static UserModelChoices Choices(System.CommandLine.ParseResult parse, TrainFlags flags, IReadOnlySet<string> specFieldsSet) => new(
+        parse.GetResult(flags.Model) is not null || specFieldsSet.Contains("$.model.kind"),
+        parse.GetResult(flags.Features) is not null || specFieldsSet.Contains("$.model.featureCount"),
+        parse.GetResult(flags.Classes) is not null || specFieldsSet.Contains("$.model.classCount"),
+        parse.GetResult(flags.HashBits) is not null || specFieldsSet.Contains("$.model.hashBits"));
 
     public static bool IsDataFile(string? path) =>
         !string.IsNullOrWhiteSpace(path) && !path.EndsWith(PartitionedDataset.ManifestSuffix, StringComparison.Ordinal);

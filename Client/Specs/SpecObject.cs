@@ -37,6 +37,7 @@ internal sealed class SpecObject<T>(params SpecMember<T>[] members)
             }
 
             result = member.Read(result, property.Value, context, at);
+            context.Set(at);
         }
 
         return result;

@@ -4,8 +4,11 @@ using OrleansML.Jobs;
 namespace OrleansML.Client.Specs;
 
 /// <summary>What a spec error needs beyond the value: the file's name and the line of each JSON path.</summary>
-internal sealed class SpecReadContext(string displayName, IReadOnlyDictionary<string, long> lines)
+internal sealed class SpecReadContext(string displayName, IReadOnlyDictionary<string, long> lines, ISet<string>? fieldsSet = null)
 {
+    /// <summary>Notes that the file set the field at <paramref name="path"/> (e.g. <c>$.model.kind</c>).</summary>
+    public void Set(string path) => fieldsSet?.Add(path);
+
     /// <summary>The longest bad value an error shows; a longer one is cut and marked with "...".</summary>
     public const int MaximumValueLength = 80;
 

@@ -95,8 +95,6 @@ public sealed class SparseDataset<TIndex> where TIndex : unmanaged, IBinaryInteg
     /// <summary>The values of one row.</summary>
     public ReadOnlySpan<float> RowValues(int row) => _values.AsSpan(_rowPointers[row], _rowPointers[row + 1] - _rowPointers[row]);
 
-    internal int[] RowPointerArray => _rowPointers;
-
     internal TIndex[] IndexArray => _indices;
 
     internal float[] ValueArray => _values;

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Cluster.Tests.TestSupport;
 
@@ -11,42 +11,13 @@ namespace OrleansML.Cluster.Tests.TestSupport;
 /// </summary>
 internal sealed class SiloProcess : IAsyncDisposable
 {
-    /// <summary>Every silo process not yet known to have exited: killed when the test host exits, whatever the
-    /// tests did, so no silo outlives the run.</summary>
-    private static readonly ConcurrentDictionary<int, Process> s_running = new();
+    private readonly LoggedProcess _process;
 
-    private readonly Process _process;
-    private readonly StreamWriter _log;
-    private readonly Lock _logLock = new();
-    private readonly Queue<string> _tail = new();
-    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    static SiloProcess()
+    private SiloProcess(int siloPort, int gatewayPort, LoggedProcess process)
     {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (Process process in s_running.Values)
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-                {
-                    // It has exited already.
-                }
-            }
-        };
-    }
-
-    private SiloProcess(string name, int siloPort, int gatewayPort, string logPath, Process process)
-    {
-        Name = name;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
-        LogPath = logPath;
         _process = process;
-        _log = new StreamWriter(logPath, append: false) { AutoFlush = true };
     }
 
     /// <summary>The path of the silo executable this test build was made with.</summary>
@@ -54,7 +25,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         typeof(SiloProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OrleansML.Silo").Value!;
 
     /// <summary>The silo's name (Orleans:Name), as JobStatus.CoordinatorSilo and WorkerLoadInfo.Silo report it.</summary>
-    public string Name { get; }
+    public string Name => _process.Name;
 
     /// <summary>The silo-to-silo port: the port of its SiloAddress.</summary>
     public int SiloPort { get; }
@@ -62,9 +33,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
 
     /// <summary>The file holding everything the process wrote.</summary>
-    public string LogPath { get; }
+    public string LogPath => _process.LogPath;
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
     public bool HasExited => _process.HasExited;
 
@@ -82,10 +53,6 @@ internal sealed class SiloProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet && File.Exists(dotnet) ? dotnet : "dotnet")
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
             WorkingDirectory = logDirectory,
         };
         start.ArgumentList.Add(ExecutablePath);
@@ -103,116 +70,20 @@ internal sealed class SiloProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var silo = new SiloProcess(name, siloPort, gatewayPort, Path.Combine(logDirectory, name + ".log"), process);
-        process.OutputDataReceived += (_, e) => silo.OnLine("out", e.Data);
-        process.ErrorDataReceived += (_, e) => silo.OnLine("err", e.Data);
-        process.Exited += (_, _) =>
-        {
-            s_running.TryRemove(process.Id, out _);
-            silo._ready.TrySetException(new InvalidOperationException($"silo {name} exited before it was ready"));
-        };
-        process.Start();
-        s_running[process.Id] = process;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        try
-        {
-            await silo._ready.Task.WaitAsync(readyTimeout);
-        }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-        {
-            string state = process.HasExited ? $"exited with code {process.ExitCode}" : $"not ready after {readyTimeout.TotalSeconds:F0} s";
-            await silo.DisposeAsync();
-            throw new InvalidOperationException($"silo {name} ({ExecutablePath}) {state}. Its output ({silo.LogPath}):{Environment.NewLine}{silo.Tail()}", e);
-        }
-
-        return silo;
+        return new SiloProcess(siloPort, gatewayPort, await LoggedProcess.StartAsync(name, start, logDirectory, "silo ready", readyTimeout));
     }
 
     /// <summary>SIGKILL, the process and its children: the silo gets no chance to say goodbye.</summary>
     public void Kill()
     {
         Killed = true;
-        KillQuietly();
-        _process.WaitForExit(10_000);
-        Write("test", "killed with SIGKILL by the test");
+        _process.KillTree();
     }
 
     /// <summary>The last lines the process wrote.</summary>
-    public string Tail()
-    {
-        lock (_logLock)
-        {
-            return string.Join(Environment.NewLine, _tail);
-        }
-    }
+    public string Tail() => _process.Tail();
 
-    public ValueTask DisposeAsync()
-    {
-        KillQuietly();
-        _process.WaitForExit(10_000);
-        s_running.TryRemove(_process.Id, out _);
-        _process.Dispose();
-        lock (_logLock)
-        {
-            _log.Dispose();
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     public override string ToString() => $"{Name} (pid {ProcessId}, silo port {SiloPort}, gateway port {GatewayPort})";
-
-    private void KillQuietly()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // It has exited already.
-        }
-    }
-
-    private void OnLine(string stream, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        Write(stream, line);
-        if (stream == "out" && line.StartsWith("silo ready", StringComparison.Ordinal))
-        {
-            _ready.TrySetResult(line);
-        }
-    }
-
-    private void Write(string stream, string line)
-    {
-        lock (_logLock)
-        {
-            string stamped = $"{DateTime.UtcNow:HH:mm:ss.fff} {stream} {line}";
-            _tail.Enqueue(stamped);
-            while (_tail.Count > 40)
-            {
-                _tail.Dequeue();
-            }
-
-            try
-            {
-                _log.WriteLine(stamped);
-            }
-            catch (ObjectDisposedException)
-            {
-                // A last line after dispose: the tail still has it.
-            }
-        }
-    }
 }

@@ -99,11 +99,11 @@ public sealed class OnPremClusterTests
             Assert.Empty(SiloSettingKeys.Problems(launches[instance].Environment, $"{Unit} instance {instance}"));
         }
 
-        var silos = new List<UnitProcess>();
+        var silos = new List<LoggedProcess>();
         try
         {
             silos.AddRange(await Task.WhenAll(launches.Select(l =>
-                UnitProcess.StartAsync($"orleansml-silo@{l.Key}", l.Value, logs, "silo ready", TimeSpan.FromSeconds(120)))));
+                l.Value.StartAsync($"orleansml-silo@{l.Key}", logs, "silo ready", TimeSpan.FromSeconds(120)))));
             string Context() => string.Join(Environment.NewLine, silos.Select(s => $"--- {s}{Environment.NewLine}{s.Tail()}"));
 
             // The client reads the same OrleansML:Tls keys as the silos.
@@ -136,14 +136,14 @@ public sealed class OnPremClusterTests
             Assert.Contains(scrapes, s => s.Contains("orleansml_steps_total{", StringComparison.Ordinal));
 
             // Removing a host: systemctl stop sends SIGTERM; the silo leaves membership and exits 0 in time.
-            UnitProcess leaving = silos[2];
+            LoggedProcess leaving = silos[2];
             Assert.Equal(0, await leaving.TerminateAsync(stopTimeout));
             Assert.Equal("silo stopped", leaving.StandardOutput[^1]);
             Assert.Equal([$"{host}-1", $"{host}-2"], await client.WaitForActiveSilosAsync(2, TimeSpan.FromSeconds(30)));
         }
         finally
         {
-            foreach (UnitProcess silo in silos)
+            foreach (LoggedProcess silo in silos)
             {
                 await silo.DisposeAsync();
             }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.TestSupport;
 
@@ -11,12 +12,7 @@ internal static class CliRun
 
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(s_path);
         foreach (string argument in arguments)
         {
@@ -33,11 +29,6 @@ internal static class CliRun
             start.Environment[key] = value;
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        Task<string> output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
+        return await ProcessRun.RunToExitAsync(start, TimeSpan.FromMinutes(2), $"orleansml {string.Join(' ', arguments)}");
     }
 }

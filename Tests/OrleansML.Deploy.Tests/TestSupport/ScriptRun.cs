@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.TestSupport;
 
@@ -7,12 +8,7 @@ internal static class ScriptRun
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string script, params string[] arguments)
     {
-        var start = new ProcessStartInfo(script)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(script);
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -23,11 +19,7 @@ internal static class ScriptRun
             start.Environment.Remove(key); // only what the script is given may reach psql
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{script} did not start");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        Task<string> output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await errors);
+        (int exitCode, string output, string errors) = await ProcessRun.RunToExitAsync(start, TimeSpan.FromMinutes(2), script);
+        return (exitCode, output + errors);
     }
 }

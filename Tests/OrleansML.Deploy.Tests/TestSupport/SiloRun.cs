@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansML.Cluster.Tests.TestSupport;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.TestSupport;
 
@@ -25,12 +26,7 @@ internal static class SiloRun
     public static async Task<Outcome> RunAsync(params string[] arguments)
     {
         string data = Path.Combine(Path.GetTempPath(), "orleansml-deploy-run-" + Guid.NewGuid().ToString("N")[..10]);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(SiloProcess.ExecutablePath);
         foreach (string argument in arguments)
         {
@@ -38,18 +34,11 @@ internal static class SiloRun
         }
 
         start.Environment["OrleansML__DataDirectory"] = data;
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        Task<string> output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> errors = process.StandardError.ReadToEndAsync(timeout.Token);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the silo with {string.Join(' ', arguments)} was still running after a minute; it should have refused the settings.");
+            (int exitCode, string output, string errors) = await ProcessRun.RunToExitAsync(
+                start, TimeSpan.FromMinutes(1), $"the silo with {string.Join(' ', arguments)} (it should have refused the settings)");
+            return new Outcome(exitCode, output, errors);
         }
         finally
         {
@@ -58,7 +47,5 @@ internal static class SiloRun
                 Directory.Delete(data, recursive: true);
             }
         }
-
-        return new Outcome(process.ExitCode, await output, await errors);
     }
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using OrleansML.Tests.Shared;
+
 namespace OrleansML.Deploy.Tests.TestSupport;
 
 /// <summary>
@@ -59,5 +62,32 @@ internal sealed record UnitLaunch(IReadOnlyList<string> Arguments, IReadOnlyDict
         string workingDirectory = Resolve(unit.Value("Service", "WorkingDirectory") ?? "/");
         string? state = unit.Value("Service", "StateDirectory") is string stateDirectory ? Resolve("/var/lib/" + stateDirectory) : null;
         return new UnitLaunch(arguments, environment, workingDirectory, state);
+    }
+
+    /// <summary>Starts the process with only the unit's environment (plus what systemd itself sets: PATH, HOME,
+    /// LANG) and waits for a stdout line starting with <paramref name="readyPrefix"/>.</summary>
+    public Task<LoggedProcess> StartAsync(string name, string logDirectory, string readyPrefix, TimeSpan readyTimeout)
+    {
+        var start = new ProcessStartInfo(Arguments[0]) { WorkingDirectory = WorkingDirectory };
+        foreach (string argument in Arguments.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        start.Environment["LANG"] = "C.UTF-8";
+        start.Environment["HOME"] = StateDirectory ?? Path.GetTempPath();
+        foreach ((string key, string value) in Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        if (StateDirectory is not null)
+        {
+            Directory.CreateDirectory(StateDirectory);
+        }
+
+        return LoggedProcess.StartAsync(name, start, logDirectory, readyPrefix, readyTimeout);
     }
 }

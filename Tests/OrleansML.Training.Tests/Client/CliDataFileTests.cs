@@ -52,8 +52,12 @@ public sealed class CliDataFileTests(ITestOutputHelper log) : IDisposable
         Assert.DoesNotContain("started job", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_dense_model_on_sparse_data_is_refused_before_any_job_starts()
+    /// <summary>The model kind is the user's whether a flag or the spec file sets it: neither is overridden by
+    /// the kind the data would call for.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_dense_model_on_sparse_data_is_refused_before_any_job_starts(bool kindInSpecFile)
     {
         string train = Path.Combine(_directory, "sparse.libsvm");
         var text = new StringBuilder();
@@ -64,7 +68,10 @@ public sealed class CliDataFileTests(ITestOutputHelper log) : IDisposable
 
         await File.WriteAllTextAsync(train, text.ToString());
 
-        (int code, string output, string error) = await RunAsync(["train", "--train", train, "--model", "softmax", "--silos", "1"]);
+        string spec = Path.Combine(_directory, "spec.json");
+        await File.WriteAllTextAsync(spec, """{ "model": { "kind": "SoftmaxRegression" } }""");
+        string[] kindArgs = kindInSpecFile ? ["--spec", spec] : ["--model", "softmax"];
+        (int code, string output, string error) = await RunAsync(["train", "--train", train, .. kindArgs, "--silos", "1"]);
 
         Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("--model: SoftmaxRegression reads dense rows, but the LibSvm data is sparse", error, StringComparison.Ordinal);

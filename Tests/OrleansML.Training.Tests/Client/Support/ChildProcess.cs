@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Training.Tests.Client.Support;
 
@@ -9,9 +9,8 @@ namespace OrleansML.Training.Tests.Client.Support;
 /// line. The environment starts from this process's without any ORLEANSML_ or Orleans__ variable, so a developer's
 /// settings never leak into a test.
 /// </summary>
-internal sealed partial class ChildProcess : IAsyncDisposable
+internal sealed class ChildProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
     private static readonly SemaphoreSlim s_siloBuild = new(1, 1);
     private static string? s_siloDll;
     private readonly Process _process;
@@ -112,9 +111,9 @@ internal sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM (a graceful stop request).</summary>
     public void Terminate()
     {
-        if (!_process.HasExited && Kill(_process.Id, SigTerm) != 0)
+        if (!_process.HasExited)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+            LoggedProcess.SendSigTerm(_process.Id);
         }
     }
 
@@ -179,19 +178,11 @@ internal sealed partial class ChildProcess : IAsyncDisposable
 
             string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
             string project = Path.Combine(root, "Silo", "OrleansML.Silo.csproj");
-            var build = new ProcessStartInfo("dotnet", ["build", project, "-c", configuration, "-nologo", "-v", "q", "-clp:ErrorsOnly"])
+            var build = new ProcessStartInfo("dotnet", ["build", project, "-c", configuration, "-nologo", "-v", "q", "-clp:ErrorsOnly"]);
+            (int code, string output, string error) = await ProcessRun.RunToExitAsync(build, TimeSpan.FromMinutes(10), $"dotnet build {project}");
+            if (code != 0)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using Process process = Process.Start(build) ?? throw new InvalidOperationException("could not start dotnet build");
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"building {project} failed:\n{await output}{await error}");
+                throw new InvalidOperationException($"building {project} failed:\n{output}{error}");
             }
 
             s_siloDll = Path.Combine(root, "Silo", "bin", configuration, "net10.0", "OrleansML.Silo.dll");
@@ -215,7 +206,4 @@ internal sealed partial class ChildProcess : IAsyncDisposable
             target.Append(line).Append('\n');
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
