@@ -72,8 +72,7 @@ internal sealed class WorkerData
                 dense.Add(part);
             }
 
-            DenseDataset joined = DatasetJoin.Dense([.. dense]);
-            return DataBatch.All(shuffleSeed is int seed ? DatasetOperations.Shuffle(joined, seed) : joined);
+            return DataBatch.All(shuffleSeed is int seed ? DatasetJoin.DenseShuffled(dense, seed) : DatasetJoin.Dense(dense));
         }
 
         var sparseParts = new List<SparseDataset<int>>(partitions.Count);
