@@ -83,8 +83,7 @@ internal sealed class WorkerData
             sparseParts.Add(part);
         }
 
-        SparseDataset<int> sparse = DatasetJoin.Sparse([.. sparseParts]);
-        return DataBatch.All(shuffleSeed is int s ? DatasetOperations.Shuffle(sparse, s) : sparse);
+        return DataBatch.All(shuffleSeed is int s ? DatasetJoin.SparseShuffled(sparseParts, s) : DatasetJoin.Sparse(sparseParts));
     }
 
     private static string PartitionName(string reference, DatasetManifest manifest, int partition) =>
