@@ -72,8 +72,7 @@ internal sealed class WorkerData
                 dense.Add(part);
             }
 
-            DenseDataset joined = DatasetJoin.Dense([.. dense]);
-            return DataBatch.All(shuffleSeed is int seed ? DatasetOperations.Shuffle(joined, seed) : joined);
+            return DataBatch.All(shuffleSeed is int seed ? DatasetJoin.DenseShuffled(dense, seed) : DatasetJoin.Dense(dense));
         }
 
         var sparseParts = new List<SparseDataset<int>>(partitions.Count);
@@ -84,8 +83,7 @@ internal sealed class WorkerData
             sparseParts.Add(part);
         }
 
-        SparseDataset<int> sparse = DatasetJoin.Sparse([.. sparseParts]);
-        return DataBatch.All(shuffleSeed is int s ? DatasetOperations.Shuffle(sparse, s) : sparse);
+        return DataBatch.All(shuffleSeed is int s ? DatasetJoin.SparseShuffled(sparseParts, s) : DatasetJoin.Sparse(sparseParts));
     }
 
     private static string PartitionName(string reference, DatasetManifest manifest, int partition) =>

@@ -133,8 +133,9 @@ public static class DatasetOperations
         return (TakeRows(dataset, order.AsSpan(testCount)), TakeRows(dataset, order.AsSpan(0, testCount)));
     }
 
-    /// <summary>A seeded Fisher-Yates permutation of 0..count-1.</summary>
-    internal static int[] Permutation(int count, int seed)
+    /// <summary>A seeded Fisher-Yates permutation of 0..count-1: the order <see cref="Shuffle(DenseDataset, int)"/>
+    /// puts the rows in, for callers that gather rows from elsewhere in that same order.</summary>
+    public static int[] Permutation(int count, int seed)
     {
         int[] order = new int[count];
         for (int i = 0; i < count; i++)
