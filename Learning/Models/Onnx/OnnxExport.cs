@@ -67,6 +67,12 @@ public static class OnnxExport
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.kind", Value = spec.Kind.ToString() });
+        if (saved.Header.ClassLabels is { } labels)
+        {
+            // JSON, so that labels holding commas survive; consumers map the argmax (or P(y=1) > 0.5) through it.
+            model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.class_labels", Value = System.Text.Json.JsonSerializer.Serialize(labels, Files.ModelFileJsonContext.Default.IReadOnlyListString) });
+        }
+
         foreach ((string name, double value) in saved.Header.Metrics)
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.metric." + name, Value = value.ToString("R", CultureInfo.InvariantCulture) });
