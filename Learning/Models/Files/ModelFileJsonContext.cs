@@ -6,5 +6,4 @@ namespace OrleansML.Learning.Models.Files;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ModelFileHeader))]
-[JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class ModelFileJsonContext : JsonSerializerContext;

@@ -70,7 +70,7 @@ public static class OnnxExport
         if (saved.Header.ClassLabels is { } labels)
         {
             // JSON, so that labels holding commas survive; consumers map the argmax (or P(y=1) > 0.5) through it.
-            model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.class_labels", Value = System.Text.Json.JsonSerializer.Serialize(labels, Files.ModelFileJsonContext.Default.IReadOnlyListString) });
+            model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.class_labels", Value = JsonArray(labels) });
         }
 
         foreach ((string name, double value) in saved.Header.Metrics)
@@ -79,6 +79,23 @@ public static class OnnxExport
         }
 
         return model.ToByteArray();
+    }
+
+    private static string JsonArray(IReadOnlyList<string> labels)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (string label in labels)
+            {
+                writer.WriteStringValue(label);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Writes the ONNX model to <paramref name="path"/> (through a temporary file and a rename).</summary>
