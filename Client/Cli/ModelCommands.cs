@@ -32,7 +32,7 @@ internal static class ModelCommands
 
             (OrleansMLModel local, _) = await LocalModels.ResolveAsync(context, parse, modelText, cancellationToken);
             (float[] outputs, int rows) = PredictLocally(local, inputPath, cancellationToken);
-            WritePredictions(context.Output, outputs, rows);
+            WritePredictions(context.Output, outputs, rows, local.ClassLabels);
             return ExitCodes.Success;
         });
         return command;
@@ -152,8 +152,12 @@ internal static class ModelCommands
         return (ModelFile.Deserialize(file, reference.ToString()), file);
     }
 
-    /// <summary>One line per row: the outputs, and for several outputs (class probabilities) the argmax first.</summary>
-    internal static void WritePredictions(TextWriter writer, float[] outputs, int rows)
+    /// <summary>
+    /// One line per row: the outputs, and for several outputs (class probabilities) the argmax first. A model saved with
+    /// its training labels shows the predicted label first instead of the id, a binary one too (P(y=1) above 0.5 is the
+    /// second label), so the user reads back the labels of their data.
+    /// </summary>
+    internal static void WritePredictions(TextWriter writer, float[] outputs, int rows, IReadOnlyList<string>? classLabels = null)
     {
         int perRow = outputs.Length / rows;
         var line = new StringBuilder();
@@ -161,7 +165,7 @@ internal static class ModelCommands
         {
             ReadOnlySpan<float> values = outputs.AsSpan(row * perRow, perRow);
             line.Clear();
-            if (perRow > 1)
+            if (perRow > 1 || classLabels is not null)
             {
                 int best = 0;
                 for (int k = 1; k < values.Length; k++)
@@ -169,7 +173,8 @@ internal static class ModelCommands
                     best = values[k] > values[best] ? k : best;
                 }
 
-                line.Append(best.ToString(CultureInfo.InvariantCulture)).Append('\t');
+                best = perRow == 1 ? (values[0] > 0.5f ? 1 : 0) : best;
+                line.Append(classLabels is null ? best.ToString(CultureInfo.InvariantCulture) : classLabels[best]).Append('\t');
             }
 
             for (int k = 0; k < values.Length; k++)

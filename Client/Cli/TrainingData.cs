@@ -4,6 +4,7 @@ using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Import;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Models;
+using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Storage;
 
 namespace OrleansML.Cli;
@@ -63,11 +64,32 @@ internal static class TrainingData
 
         DatasetSchema schema = train.Schema;
         context.Output.WriteLine(Describe(schema, train));
+        ModelSpec model = ModelFor(spec.Model, schema, userSet);
         return spec with
         {
-            Model = ModelFor(spec.Model, schema, userSet),
-            Data = spec.Data with { TrainManifest = Reference(train.ManifestBlobName), TestManifest = testManifest },
+            Model = model,
+            Data = spec.Data with { TrainManifest = Reference(train.ManifestBlobName), TestManifest = testManifest, ClassLabels = LabelsFor(model, schema) },
         };
+    }
+
+    /// <summary>The data's labels to save with the model: null when the ids are the labels, or when the model does not
+    /// have the data's classes (a regression, or a class count the user chose), where names would not fit its outputs.</summary>
+    internal static IReadOnlyList<string>? LabelsFor(ModelSpec model, DatasetSchema schema)
+    {
+        IReadOnlyList<string>? labels = ModelFileHeader.MeaningfulLabels(schema.ClassLabels);
+        if (labels is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ModelFileHeader.ClassLabelsProblem(model, labels) is null ? labels : null;
+        }
+        catch (ArgumentException)
+        {
+            return null; // an invalid model spec: the validator reports it, field by field
+        }
     }
 
     /// <summary>The model the data calls for: the user's choices kept, the rest inferred.</summary>

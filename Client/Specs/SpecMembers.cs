@@ -72,6 +72,30 @@ internal static class SpecMembers
                 return (IReadOnlyList<int>)list.ToArray();
             });
 
+    /// <summary>An array of strings, or null.</summary>
+    public static SpecMember<T> NullableStringList<T>(string name, Func<T, IReadOnlyList<string>?> get, Func<T, IReadOnlyList<string>?, T> set, string description) =>
+        Value(name, get, set, description, null, l => l is null ? "none" : $"[{string.Join(", ", l.Select(s => $"\"{s}\""))}]",
+            (v, c, p) =>
+            {
+                if (v.ValueKind == JsonValueKind.Null)
+                {
+                    return null;
+                }
+
+                if (v.ValueKind != JsonValueKind.Array)
+                {
+                    throw c.WrongValue(p, v, "an array of strings or null");
+                }
+
+                var list = new List<string>();
+                foreach (JsonElement item in v.EnumerateArray())
+                {
+                    list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw c.WrongValue($"{p}[{list.Count}]", item, "a string"));
+                }
+
+                return (IReadOnlyList<string>?)list.ToArray();
+            });
+
     /// <summary>A nested record, merged over the owner's current value of it.</summary>
     public static SpecMember<T> Object<T, TChild>(string name, Func<T, TChild> get, Func<T, TChild, T> set, SpecObject<TChild> schema) => new()
     {

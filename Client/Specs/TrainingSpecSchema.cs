@@ -43,7 +43,8 @@ public static class TrainingSpecSchema
 
     private static readonly SpecObject<DataSpec> s_data = new(
         String<DataSpec>("trainManifest", d => d.TrainManifest, (d, v) => d with { TrainManifest = v! }, "Training set manifest (required).", "--train", nullable: false),
-        String<DataSpec>("testManifest", d => d.TestManifest, (d, v) => d with { TestManifest = v }, "Held-out set manifest, evaluated after every epoch.", "--test"));
+        String<DataSpec>("testManifest", d => d.TestManifest, (d, v) => d with { TestManifest = v }, "Held-out set manifest, evaluated after every epoch.", "--test"),
+        NullableStringList<DataSpec>("classLabels", d => d.ClassLabels, (d, v) => d with { ClassLabels = v }, "Class names in class id order, saved with the model (train --train fills them from the data); none: the ids."));
 
     private static readonly SpecObject<TrainingSpec> s_spec = new(
         String<TrainingSpec>("jobId", s => s.JobId, (s, v) => s with { JobId = v }, "The job id; none: a fresh one.", "--job-id"),

@@ -21,4 +21,18 @@ public sealed record DataSpec
     /// same way; null for none.</summary>
     [Id(1)]
     public string? TestManifest { get; init; }
+
+    /// <summary>A classifier's labels as they were in the imported data, in class id order (<c>ClassLabels[k]</c> is
+    /// stored as class k), saved with the model so that predictions can name them; null when the ids are the labels.
+    /// <c>orleansml train</c> fills it from the import. When set it holds one distinct label per class of the model.</summary>
+    [Id(2)]
+    public IReadOnlyList<string>? ClassLabels { get; init; }
+
+    /// <summary>Value equality that compares the labels element by element.</summary>
+    public bool Equals(DataSpec? other) =>
+        other is not null && TrainManifest == other.TrainManifest && TestManifest == other.TestManifest
+        && (ClassLabels is null ? other.ClassLabels is null : other.ClassLabels is not null && ClassLabels.SequenceEqual(other.ClassLabels));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(TrainManifest, TestManifest, ClassLabels?.Count ?? -1);
 }

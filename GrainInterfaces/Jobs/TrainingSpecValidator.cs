@@ -115,6 +115,11 @@ public static partial class TrainingSpecValidator
 
         DatasetReference train = Reference("data.trainManifest", spec.Data.TrainManifest);
         DatasetReference? test = spec.Data.TestManifest is null ? null : Reference("data.testManifest", spec.Data.TestManifest);
+        if (Learning.Models.Files.ModelFileHeader.ClassLabelsProblem(spec.Model, spec.Data.ClassLabels) is string labels)
+        {
+            throw new TrainingSpecException("data.classLabels", labels["classLabels ".Length..]);
+        }
+
         if (spec.TargetAccuracy is double accuracy && !(accuracy > 0 && accuracy <= 1))
         {
             throw new TrainingSpecException("targetAccuracy", $"must be in (0, 1], got {accuracy}.");

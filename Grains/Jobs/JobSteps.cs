@@ -124,7 +124,7 @@ internal static class JobSteps
         int version = slot.Version;
         if (!slot.Saved)
         {
-            await new ModelStore(host.BlobStore, host.Time).SaveVersionAsync(name, version, model, parameters, metrics, host.JobId);
+            await new ModelStore(host.BlobStore, host.Time).SaveVersionAsync(name, version, model, parameters, metrics, host.JobId, record.Spec.Data.ClassLabels);
             version = await registry.CommitVersionAsync(version, host.JobId);
         }
 

@@ -178,6 +178,29 @@ public sealed class OrleansMLModel
         return best;
     }
 
+    /// <summary>The training data's labels in class id order, or null when the class ids are the labels (regressions too).</summary>
+    public IReadOnlyList<string>? ClassLabels => Header.ClassLabels;
+
+    /// <summary>The name of class <paramref name="classId"/>: its label in the training data, or the id itself
+    /// ("0", "1", ...) when the model has no <see cref="ClassLabels"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a class of this classifier.</exception>
+    /// <exception cref="InvalidOperationException">The model is a regression.</exception>
+    public string ClassLabel(int classId)
+    {
+        int classes = Task switch
+        {
+            ModelTask.Regression => throw new InvalidOperationException($"model '{Header.Name}:{Header.Version}' is a regression; it has no classes."),
+            ModelTask.BinaryClassification => 2,
+            _ => OutputsPerRow,
+        };
+        ArgumentOutOfRangeException.ThrowIfNegative(classId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classId, classes);
+        return ClassLabels?[classId] ?? classId.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A classifier's most likely class for one dense row, named as in the training data (see <see cref="ClassLabel"/>).</summary>
+    public string PredictLabel(ReadOnlySpan<float> features) => ClassLabel(PredictClass(features));
+
     private float[] Run(DataBatch batch, int rowCount)
     {
         var outputs = new float[rowCount * OutputsPerRow];

@@ -51,6 +51,11 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(header);
         int expected = header.Model.Create().ParameterCount;
+        if (header.ClassLabelsProblem() is string labelProblem)
+        {
+            throw new ArgumentException(labelProblem, nameof(header));
+        }
+
         if (parameters.Length != expected)
         {
             throw new ArgumentException($"the {header.Model.Kind} spec has {expected} parameters, but {parameters.Length} were given.", nameof(parameters));
@@ -144,6 +149,11 @@ public static class ModelFile
         catch (ArgumentException e)
         {
             throw Error(displayName, PrefixBytes, $"the header's model spec is invalid: {e.Message}", e);
+        }
+
+        if (header.ClassLabelsProblem() is string labelProblem)
+        {
+            throw Error(displayName, PrefixBytes, $"the header's {labelProblem}");
         }
 
         var parameters = new float[tensor.Length];

@@ -67,12 +67,35 @@ public static class OnnxExport
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.kind", Value = spec.Kind.ToString() });
+        if (saved.Header.ClassLabels is { } labels)
+        {
+            // JSON, so that labels holding commas survive; consumers map the argmax (or P(y=1) > 0.5) through it.
+            model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.class_labels", Value = JsonArray(labels) });
+        }
+
         foreach ((string name, double value) in saved.Header.Metrics)
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = "orleansml.metric." + name, Value = value.ToString("R", CultureInfo.InvariantCulture) });
         }
 
         return model.ToByteArray();
+    }
+
+    private static string JsonArray(IReadOnlyList<string> labels)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (string label in labels)
+            {
+                writer.WriteStringValue(label);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Writes the ONNX model to <paramref name="path"/> (through a temporary file and a rename).</summary>

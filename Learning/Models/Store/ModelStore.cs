@@ -36,12 +36,14 @@ public sealed class ModelStore
     /// <summary>
     /// Saves a new version of <paramref name="name"/> (one more than the newest stored) and returns its entry. When
     /// <paramref name="jobId"/> is given and a version of that job is already stored, that version is returned and
-    /// nothing is written, so a job that resumes after a failure does not save twice.
+    /// nothing is written, so a job that resumes after a failure does not save twice. <paramref name="classLabels"/> are
+    /// the training data's labels in class id order (<see cref="ModelFileHeader.ClassLabels"/>; "0".."K-1" are not recorded).
     /// </summary>
     /// <exception cref="ArgumentException">The name is invalid, or the parameters do not fit the spec.</exception>
     /// <exception cref="BlobStoreException">The store could not be written.</exception>
     public async Task<StoredModelEntry> SaveAsync(string name, ModelSpec model, ReadOnlyMemory<float> parameters,
-        IReadOnlyDictionary<string, double>? metrics = null, string? jobId = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, double>? metrics = null, string? jobId = null, IReadOnlyList<string>? classLabels = null,
+        CancellationToken cancellationToken = default)
     {
         ModelNames.Validate(name);
         ArgumentNullException.ThrowIfNull(model);
@@ -53,7 +55,7 @@ public sealed class ModelStore
         }
 
         int version = versions.Count == 0 ? 1 : versions[^1].Version + 1;
-        return await SaveVersionAsync(name, version, model, parameters, metrics, jobId, cancellationToken);
+        return await SaveVersionAsync(name, version, model, parameters, metrics, jobId, classLabels, cancellationToken);
     }
 
     /// <summary>
@@ -65,7 +67,8 @@ public sealed class ModelStore
     /// <exception cref="ArgumentException">The name or version is invalid, or the parameters do not fit the spec.</exception>
     /// <exception cref="BlobStoreException">The store could not be written.</exception>
     public async Task<StoredModelEntry> SaveVersionAsync(string name, int version, ModelSpec model, ReadOnlyMemory<float> parameters,
-        IReadOnlyDictionary<string, double>? metrics = null, string? jobId = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, double>? metrics = null, string? jobId = null, IReadOnlyList<string>? classLabels = null,
+        CancellationToken cancellationToken = default)
     {
         ModelNames.Validate(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
@@ -73,7 +76,15 @@ public sealed class ModelStore
         model.Validate("model");
         var copiedMetrics = new Dictionary<string, double>(metrics ?? new Dictionary<string, double>());
         DateTimeOffset created = _time.GetUtcNow();
-        var header = new ModelFileHeader { Name = name, Version = version, Model = model, CreatedUtc = created, Metrics = copiedMetrics };
+        var header = new ModelFileHeader
+        {
+            Name = name,
+            Version = version,
+            Model = model,
+            CreatedUtc = created,
+            Metrics = copiedMetrics,
+            ClassLabels = ModelFileHeader.MeaningfulLabels(classLabels),
+        };
         byte[] file = ModelFile.Serialize(header, parameters.Span);
         var entry = new StoredModelEntry
         {
