@@ -1,5 +1,3 @@
-using OrleansML.Grains.Modes;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansML.Shards;

@@ -3,7 +3,6 @@ using System.Globalization;
 using OrleansML.Grains.Modes;
 using OrleansML.Jobs;
 using OrleansML.Shards;
-using OrleansML.Tensors;
 using OrleansML.Workers;
 
 namespace OrleansML.Grains.Shards;
