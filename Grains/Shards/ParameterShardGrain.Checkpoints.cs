@@ -39,11 +39,12 @@ internal sealed partial class ParameterShardGrain
         await RunExclusiveAsync(async () =>
         {
             ShardState restored = ShardCheckpoint.Decode(await ReadHeldAsync(checkpointId, purpose: null));
-            ShardRequestChecks.CheckSameJob(restored.Assignment, _state!.Assignment, Key);
+            ShardState current = Core.RequireState();
+            ShardRequestChecks.CheckSameJob(restored.Assignment, current.Assignment, Key);
             // The settings the coordinator may change (workers, staleness, ...) stay as it last configured them.
-            restored.Reconfigure(_state.Assignment);
-            Adopt(restored);
-            _waiters.Fail(null, w => new InvalidOperationException(
+            restored.Reconfigure(current.Assignment);
+            Core.Adopt(restored);
+            Core.FailPulls(w => new InvalidOperationException(
                 $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt (none): the shard was restored to checkpoint {checkpointId} while the pull waited."));
             LogRestored(_logger, Key, checkpointId, restored.Version);
             version = restored.Version;
@@ -100,7 +101,7 @@ internal sealed partial class ParameterShardGrain
         {
             await _store.WriteStateAsync();
             // A hand-off into an empty shard has no state yet, but has made its instruments.
-            (_state is null ? _metrics : Metrics(_state))?.Checkpointed(_time.GetElapsedTime(started).TotalSeconds);
+            (Core.State is { } live ? Metrics(live) : _metrics)?.Checkpointed(_time.GetElapsedTime(started).TotalSeconds);
         }
         catch
         {
@@ -128,8 +129,9 @@ internal sealed partial class ParameterShardGrain
             ShardCheckpointReference newest = _held[^1];
             try
             {
-                Adopt(ShardCheckpoint.Decode(await _blobs.ReadAsync(newest.Blob, cancellationToken)));
-                LogReactivated(_logger, Key, newest.Id, _state!.Version);
+                ShardState loaded = ShardCheckpoint.Decode(await _blobs.ReadAsync(newest.Blob, cancellationToken));
+                Core.Adopt(loaded);
+                LogReactivated(_logger, Key, newest.Id, loaded.Version);
                 return;
             }
             catch (Exception e) when (e is CheckpointBlobException or FormatException)

@@ -86,8 +86,8 @@ internal sealed partial class ParameterShardGrain
             }
 
             await WriteHeldAsync(checkpointId, handed.Version, encoded, assignment);
-            Adopt(handed);
-            _waiters.Fail(null, w => new InvalidOperationException(
+            Core.Adopt(handed);
+            Core.FailPulls(w => new InvalidOperationException(
                 $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt (none): the shard took over checkpoint {checkpointId} while the pull waited."));
         });
         metrics.HandedOff(data.Length);
@@ -106,10 +106,8 @@ internal sealed partial class ParameterShardGrain
             _unreferenced.Clear();
             await _blobs.DeleteQuietlyAsync(blobs, $"Shard {Key}");
         });
-        _state = null;
-        _barrier = null;
-        _attempt = null;
-        _waiters.Fail(null, w => new InvalidOperationException($"shard {Key}: attempt {w.Attempt} ended: the shard was discarded while the pull waited."));
+        Core.Discard();
+        Core.FailPulls(w => new InvalidOperationException($"shard {Key}: attempt {w.Attempt} ended: the shard was discarded while the pull waited."));
         LogDiscarded(_logger, Key);
         DeactivateOnIdle();
     }

@@ -64,7 +64,7 @@ internal sealed partial class ParameterShardGrain
 
         float[] values = _staged;
         _staged = null;
-        Overwrite(state, values, version);
+        Core.Overwrite(values, version);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,3 @@
-using OrleansML.Grains.Modes;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansML.Shards;
@@ -16,18 +14,14 @@ using OrleansML.Grains.Transfer;
 namespace OrleansML.Grains.Shards;
 
 /// <summary>
-/// A parameter shard (see <see cref="IParameterShardGrain"/> for its contract). Reentrant, because a pull
-/// waits for pushes: turns interleave only at awaits, and every mutation of the state, the barrier, the
-/// waiters and the counters is synchronous between awaits, so each turn sees and leaves a consistent shard.
+/// A parameter shard (see <see cref="IParameterShardGrain"/> for its contract): an Orleans shell over
+/// <see cref="ShardCore"/>, which holds the shard's rules. The grain keeps storage, checkpoint and hand-off I/O,
+/// logs and metrics. Reentrant, because a pull waits for pushes: turns interleave only at awaits, and every
+/// mutation of the core is synchronous between awaits, so each turn sees and leaves a consistent shard.
 /// </summary>
-/// <remarks>
-/// Invariants: <c>_published &lt;= _state.Version</c> (they differ only while a BSP step's checkpoint is being
-/// written, so no worker sees a step before its checkpoint exists); <c>_attempt</c> is null or equals
-/// <c>_lastAttempt</c>; a waiting pull's attempt is the current attempt (others are failed at once).
-/// </remarks>
 [Reentrant]
 [SpreadPlacement]
-internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
+internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain, IShardCoreEvents
 {
     private readonly IPersistentState<ShardCheckpointRecord> _store;
     private readonly CheckpointBlobs _blobs;
@@ -36,19 +30,7 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     private readonly ParameterShardOptions _options;
     private readonly TransferOptions _transfer;
     private readonly ILogger _logger;
-    private readonly PullWaiters _waiters = new();
-    private ShardState? _state;
-    private StepBarrier? _barrier;
-    private long? _attempt;
-    private long _lastAttempt = long.MinValue;
-    private long _published;
-    private long _pushes;
-    private long _duplicates;
-    private long _late;
-    private long _pulls;
-    private long _bytesIn;
-    private long _bytesOut;
-    private long _maximumStaleness;
+    private ShardCore? _core;
     private ShardMetrics? _metrics;
 
     public ParameterShardGrain(
@@ -71,6 +53,9 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
 
     private string Key => this.GetPrimaryKeyString();
 
+    /// <summary>The shard's rules; made on first use, when the grain's key is known.</summary>
+    private ShardCore Core => _core ??= new ShardCore(Key, _options.PullWaitTimeout, _time, this, CheckpointAsync);
+
     /// <summary>The shard's instruments; its job and mode never change (its key names the job).</summary>
     private ShardMetrics Metrics(ShardState state) => _metrics ??= new ShardMetrics(state.Assignment.JobId, state.Assignment.Mode);
 
@@ -79,63 +64,41 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _waiters.Fail(null, w => new InvalidOperationException($"shard {Key}: the pull of attempt {w.Attempt} failed because the shard is deactivating ({reason})."));
+        Core.FailPulls(w => new InvalidOperationException($"shard {Key}: the pull of attempt {w.Attempt} failed because the shard is deactivating ({reason})."));
         return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
     public Task<ShardStats> ConfigureAsync(ShardAssignment assignment)
     {
-        ShardRequestChecks.CheckAssignment(assignment, Key);
-        if (_state is null)
+        if (Core.Configure(assignment))
         {
-            Adopt(ShardState.Initialize(assignment));
-            LogInitialized(_logger, Key, _state!.Start, _state.Length, assignment.Mode);
-        }
-        else
-        {
-            ShardRequestChecks.CheckSameJob(_state.Assignment, assignment, Key);
-            _state.Reconfigure(assignment);
+            ShardState state = Core.RequireState();
+            LogInitialized(_logger, Key, state.Start, state.Length, assignment.Mode);
         }
 
         return Task.FromResult(Stats());
     }
 
     /// <inheritdoc/>
-    public Task<long> BeginAsync(long attempt)
-    {
-        ShardState state = RequireState();
-        if (attempt < _lastAttempt)
-        {
-            LogRefusedBegin(_logger, Key, attempt, _lastAttempt);
-            throw new InvalidOperationException($"shard {Key}: cannot begin attempt {attempt}: attempt {_lastAttempt} has already begun (attempts only grow).");
-        }
-
-        if (_attempt != attempt)
-        {
-            // A new attempt: what the old one buffered or waits for belongs to an abandoned run.
-            long? previous = _attempt;
-            _attempt = attempt;
-            _lastAttempt = attempt;
-            _barrier!.Clear();
-            _waiters.Fail(attempt, w => new InvalidOperationException(
-                $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt {attempt}: it was superseded while the pull waited."));
-            LogBegun(_logger, Key, attempt, previous, state.Version);
-        }
-
-        return Task.FromResult(state.Version);
-    }
+    public Task<long> BeginAsync(long attempt) => Task.FromResult(Core.Begin(attempt));
 
     /// <inheritdoc/>
     public Task AbortAsync(string reason)
     {
-        long? aborted = _attempt;
-        _attempt = null;
-        _barrier?.Clear();
-        _waiters.Fail(null, w => new InvalidOperationException($"shard {Key}: attempt {w.Attempt} was aborted while the pull waited: {reason}"));
+        long? aborted = Core.Abort(reason);
         LogAborted(_logger, Key, aborted, reason);
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    public Task<PushOutcome> PushAsync(GradientPush push) => Core.PushAsync(push);
+
+    /// <inheritdoc/>
+    public Task<ParameterSlice> PullAsync(PullRequest request) => Core.PullAsync(request);
+
+    /// <inheritdoc/>
+    public Task<PushPullResult> PushThenPullAsync(GradientPush push, PullRequest pull) => Core.PushThenPullAsync(push, pull);
 
     /// <inheritdoc/>
     public Task<ShardStats> GetStatsAsync() => Task.FromResult(Stats());
@@ -162,18 +125,8 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
         CheckFitsOneMessage(state.Length, nameof(WriteParametersAsync), nameof(WriteParameterRangeAsync));
         ShardRequestChecks.CheckFinite(values, Key, "WriteParametersAsync");
         ArgumentOutOfRangeException.ThrowIfNegative(version);
-        Overwrite(state, values, version);
+        Core.Overwrite(values, version);
         return Task.CompletedTask;
-    }
-
-    /// <summary>Makes <paramref name="values"/> the live parameters at <paramref name="version"/>.</summary>
-    private void Overwrite(ShardState state, float[] values, long version)
-    {
-        Debug.Assert(values.Length == state.Length, "a write covers the whole slice");
-        values.CopyTo(state.Parameters, 0);
-        state.Version = version;
-        _barrier!.Clear();
-        Publish();
     }
 
     /// <inheritdoc/>
@@ -183,28 +136,7 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
         return Task.CompletedTask;
     }
 
-    private ShardState RequireState() => _state
-        ?? throw new InvalidOperationException($"shard {Key} is not configured: call ConfigureAsync first.");
-
-    /// <summary>Makes <paramref name="state"/> the live state, with no current attempt and nothing buffered.</summary>
-    private void Adopt(ShardState state)
-    {
-        _state = state;
-        _barrier = new StepBarrier(state.Length);
-        _attempt = null;
-        _published = state.Version;
-    }
-
-    /// <summary>Makes the state's version visible to pulls and lets through those now satisfied.</summary>
-    private void Publish()
-    {
-        ShardState state = RequireState();
-        _published = state.Version;
-        long slowest = state.SlowestClock;
-        int staleness = state.Assignment.Staleness;
-        ConsistencyRules rules = ConsistencyRules.For(state.Assignment.Mode);
-        _waiters.Release(w => !rules.PullMustWait(new PullView(w.Clock ?? 0, w.MinimumVersion), _published, slowest, staleness));
-    }
+    private ShardState RequireState() => Core.RequireState();
 
     private ShardStats Stats()
     {
@@ -218,21 +150,7 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
             // The address is unknown only before the silo started; a grain cannot run then, but stay safe.
         }
 
-        return new ShardStats
-        {
-            ShardIndex = _state?.Assignment.ShardIndex ?? ShardRequestChecks.IndexFromKey(Key),
-            Length = _state?.Length ?? 0,
-            Version = _state?.Version ?? 0,
-            Pushes = _pushes,
-            DuplicatePushes = _duplicates,
-            LatePushes = _late,
-            Pulls = _pulls,
-            BytesIn = _bytesIn,
-            BytesOut = _bytesOut,
-            MaximumStaleness = _maximumStaleness,
-            Checkpoints = [.. _held.Select(c => c.Id)],
-            Silo = silo,
-        };
+        return Core.Stats([.. _held.Select(c => c.Id)], silo);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} initialised parameters [{Start}, +{Length}) for {Mode}")]
@@ -241,17 +159,8 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} reactivated from checkpoint {Checkpoint} (version {Version}); it refuses work until an attempt begins")]
     private static partial void LogReactivated(ILogger logger, string shard, long checkpoint, long version);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Shard {Shard} began attempt {Attempt} (previous {Previous}) at version {Version}")]
-    private static partial void LogBegun(ILogger logger, string shard, long attempt, long? previous, long version);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} refused to begin attempt {Attempt}: attempt {Last} has begun")]
-    private static partial void LogRefusedBegin(ILogger logger, string shard, long attempt, long last);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} aborted attempt {Attempt}: {Reason}")]
     private static partial void LogAborted(ILogger logger, string shard, long? attempt, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Shard {Shard} refused a {Operation} of attempt {Attempt} (current {Current})")]
-    private static partial void LogRefusedAttempt(ILogger logger, string shard, string operation, long attempt, long? current);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} wrote checkpoint {Checkpoint} (version {Version}, {Bytes} bytes); holds {Held} checkpoints from id {Oldest}")]
     private static partial void LogCheckpointed(ILogger logger, string shard, long checkpoint, long version, int bytes, int held, long oldest);
@@ -261,7 +170,4 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Shard {Shard} dropped checkpoint {Checkpoint}, which is lost: {Reason}")]
     private static partial void LogLostCheckpoint(ILogger logger, string shard, long checkpoint, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard}: a pull of worker {Worker} timed out after {Timeout}")]
-    private static partial void LogPullTimedOut(ILogger logger, string shard, int worker, TimeSpan timeout);
 }

@@ -1,0 +1,184 @@
+using OrleansML.Grains.Shards;
+using OrleansML.Jobs;
+using OrleansML.Shards;
+using static OrleansML.Training.Tests.Shards.ShardKit;
+
+namespace OrleansML.Training.Tests.Shards;
+
+/// <summary>The shard's rules, driven without a cluster.</summary>
+public sealed class ShardCoreTests
+{
+    private readonly List<(long Id, long Version, long Published)> _checkpoints = [];
+
+    private ShardCore NewCore(ConsistencyMode mode, int workers = 2, int staleness = 1, int checkpointEvery = 0)
+    {
+        string job = NewJob("core");
+        ShardCore? core = null;
+        core = new ShardCore(ShardLayout.ShardKey(job, 0), TimeSpan.FromSeconds(20), TimeProvider.System, IShardCoreEvents.None, id =>
+        {
+            _checkpoints.Add((id, core!.RequireState().Version, core.Published));
+            return Task.CompletedTask;
+        });
+        Assert.True(core.Configure(Assignment(job, mode, workers, staleness: staleness, checkpointEvery: checkpointEvery)));
+        return core;
+    }
+
+    [Fact]
+    public async Task A_request_of_an_old_attempt_is_refused_and_changes_nothing()
+    {
+        ShardCore core = NewCore(ConsistencyMode.Asp);
+        Assert.Equal(0, core.Begin(2));
+        float[] before = [.. core.RequireState().Parameters];
+
+        var push = await Assert.ThrowsAsync<InvalidOperationException>(() => core.PushAsync(Dense(1, 0, 0, 1, Gradient(before.Length, 0))));
+        Assert.Contains("attempt 1 is not the shard's current attempt 2", push.Message);
+        var pull = await Assert.ThrowsAsync<InvalidOperationException>(() => core.PullAsync(Pull(1)));
+        Assert.Contains("attempt 1 is not the shard's current attempt 2", pull.Message);
+        var begin = Assert.Throws<InvalidOperationException>(() => core.Begin(1));
+        Assert.Contains("attempt 2 has already begun", begin.Message);
+
+        Assert.Equal(before, core.RequireState().Parameters);
+        Assert.Equal(0, core.RequireState().Version);
+        Assert.Equal(0, core.Stats([], null).Pushes);
+    }
+
+    [Fact]
+    public async Task Pulls_waiting_for_an_old_attempt_fail_when_a_new_attempt_begins_or_the_attempt_is_aborted()
+    {
+        ShardCore core = NewCore(ConsistencyMode.Bsp);
+        core.Begin(1);
+        Task<ParameterSlice> superseded = core.PullAsync(Pull(1, minimumVersion: 1));
+        Assert.False(superseded.IsCompleted);
+        Assert.Equal(1, core.WaitingPulls);
+
+        core.Begin(2);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded(superseded));
+        Assert.Contains("superseded while the pull waited", error.Message);
+        Assert.Equal(0, core.WaitingPulls);
+
+        Task<ParameterSlice> aborted = core.PullAsync(Pull(2, minimumVersion: 1));
+        Assert.Equal(2, core.Abort("test"));
+        Assert.Null(core.Attempt);
+        error = await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded(aborted));
+        Assert.Contains("was aborted while the pull waited: test", error.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => core.PushAsync(Dense(2, 0, 0, 1, Gradient(core.RequireState().Length, 0))));
+    }
+
+    [Fact]
+    public async Task A_duplicate_push_returns_Duplicate_and_changes_nothing()
+    {
+        ShardCore core = NewCore(ConsistencyMode.Asp);
+        core.Begin(1);
+        int length = core.RequireState().Length;
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 0, 3, 1, Gradient(length, 0))));
+        float[] after = [.. core.RequireState().Parameters];
+
+        Assert.Equal(PushOutcome.Duplicate, await core.PushAsync(Dense(1, 0, 3, 1, Gradient(length, 1))));
+        Assert.Equal(PushOutcome.Duplicate, await core.PushAsync(Dense(1, 0, 2, 1, Gradient(length, 1))));
+
+        Assert.Equal(after, core.RequireState().Parameters);
+        Assert.Equal(1, core.RequireState().Version);
+        ShardStats stats = core.Stats([], null);
+        Assert.Equal(3, stats.Pushes);
+        Assert.Equal(2, stats.DuplicatePushes);
+    }
+
+    [Fact]
+    public async Task Bsp_applies_the_row_weighted_mean_once_every_worker_pushed_and_publishes_after_the_checkpoint()
+    {
+        ShardCore core = NewCore(ConsistencyMode.Bsp, checkpointEvery: 1);
+        core.Begin(1);
+        float[] initial = [.. core.RequireState().Parameters];
+        float[] g0 = Gradient(initial.Length, 0), g1 = Gradient(initial.Length, 1);
+        Task<ParameterSlice> waiting = core.PullAsync(Pull(1, minimumVersion: 1));
+
+        Assert.Equal(PushOutcome.Buffered, await core.PushAsync(Dense(1, 0, 0, 10, g0)));
+        Assert.Equal(initial, core.RequireState().Parameters);
+        Assert.Equal(PushOutcome.Duplicate, await core.PushAsync(Dense(1, 0, 0, 10, g0)));
+        Assert.False(waiting.IsCompleted);
+
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 1, 0, 30, g1)));
+        float[] expected = [.. initial.Select((w, i) => w - (LearningRate * Mean(g0[i], 10, g1[i], 30)))];
+        Close(expected, core.RequireState().Parameters);
+        // The checkpoint saw the new version before pulls could: a step is visible only once it is checkpointed.
+        Assert.Equal(new[] { (1L, 1L, 0L) }, _checkpoints);
+        ParameterSlice slice = await Bounded(waiting);
+        Assert.Equal(1, slice.Version);
+        Close(expected, slice.Values.Values);
+
+        // A push of the finished step is late (or a duplicate, from a worker that contributed).
+        Assert.Equal(PushOutcome.Duplicate, await core.PushAsync(Dense(1, 1, 0, 30, g1)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => core.PushAsync(Dense(1, 0, 5, 10, g0)));
+    }
+
+    [Fact]
+    public async Task Ssp_pull_waits_until_the_worker_is_within_the_staleness_bound()
+    {
+        ShardCore core = NewCore(ConsistencyMode.Ssp, staleness: 1);
+        core.Begin(1);
+        int length = core.RequireState().Length;
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 0, 0, 1, Gradient(length, 0))));
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 0, 1, 1, Gradient(length, 0))));
+
+        // Worker 0 is at clock 2, worker 1 at 0: two clocks apart, one more than the bound.
+        Task<ParameterSlice> ahead = core.PullAsync(Pull(1, worker: 0, clock: 2));
+        Assert.False(ahead.IsCompleted);
+        ParameterSlice within = await Bounded(core.PullAsync(Pull(1, worker: 1, clock: 0)));
+        Assert.Equal(2, within.Version);
+        Assert.False(ahead.IsCompleted);
+
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 1, 0, 1, Gradient(length, 1))));
+        ParameterSlice released = await Bounded(ahead);
+        Assert.Equal(3, released.Version);
+        Assert.Equal(1, core.Stats([], null).MaximumStaleness);
+    }
+
+    [Fact]
+    public async Task Asp_applies_each_push_on_arrival()
+    {
+        ShardCore core = NewCore(ConsistencyMode.Asp);
+        core.Begin(1);
+        float[] initial = [.. core.RequireState().Parameters];
+        float[] g = Gradient(initial.Length, 1);
+
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 1, 0, 4, g)));
+
+        Assert.Equal(1, core.Published);
+        Close([.. initial.Select((w, i) => w - (LearningRate * g[i]))], core.RequireState().Parameters);
+        ParameterSlice slice = await Bounded(core.PullAsync(Pull(1, minimumVersion: 1)));
+        Assert.Equal(1, slice.Version);
+    }
+
+    [Fact]
+    public async Task Model_averaging_adds_the_row_weighted_mean_delta_once_every_worker_pushed()
+    {
+        ShardCore core = NewCore(ConsistencyMode.ModelAveraging);
+        core.Begin(1);
+        float[] initial = [.. core.RequireState().Parameters];
+        float[] d0 = Gradient(initial.Length, 0), d1 = Gradient(initial.Length, 2);
+
+        Assert.Equal(PushOutcome.Buffered, await core.PushAsync(Dense(1, 0, 0, 1, d0)));
+        Assert.Equal(0, core.Published);
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 1, 0, 3, d1)));
+
+        Assert.Equal(1, core.Published);
+        Close([.. initial.Select((w, i) => w + Mean(d0[i], 1, d1[i], 3))], core.RequireState().Parameters);
+    }
+
+    [Fact]
+    public async Task An_invalid_push_is_refused_before_anything_changes()
+    {
+        ShardCore core = NewCore(ConsistencyMode.Asp);
+        core.Begin(1);
+        float[] before = [.. core.RequireState().Parameters];
+        float[] bad = Gradient(before.Length, 0);
+        bad[3] = float.NaN;
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => core.PushAsync(Dense(1, 0, 0, 1, bad)));
+        Assert.Contains("value 3 is NaN", error.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => core.PushAsync(Dense(1, 5, 0, 1, Gradient(before.Length, 0))));
+
+        Assert.Equal(before, core.RequireState().Parameters);
+        Assert.Equal(0, core.Stats([], null).Pushes);
+    }
+}
