@@ -27,7 +27,14 @@ internal static class PeersBenchmark
         var bsp = new EmbeddedClusterPeer(cluster, Jobs.ConsistencyMode.Bsp, 1);
         var averaging = new EmbeddedClusterPeer(cluster, Jobs.ConsistencyMode.ModelAveraging, settings.AveragingInterval);
         List<IPeer> peers = [local, bsp, averaging, .. MlNetPeer.All(), new PythonPeer("torch", "torch"), new PythonPeer("sklearn", "sklearn"), new LiblinearPeer()];
-        peers = [.. peers.Where(p => settings.Peers is null || settings.Peers.Any(name => p.Name.StartsWith(name, StringComparison.Ordinal)))];
+        List<IPeer> chosen = [.. peers.Where(p => settings.Peers is null || settings.Peers.Any(name => p.Name.StartsWith(name, StringComparison.Ordinal)))];
+        if (chosen.Count == 0)
+        {
+            await output.WriteLineAsync($"peers: --peers {string.Join(',', settings.Peers!)} matches no peer; the names are {string.Join(", ", peers.Select(p => p.Name))}.");
+            return 2;
+        }
+
+        peers = chosen;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Fashion-MNIST {data.Train.RowCount}/{data.Test.RowCount} rows; {settings.Rounds} rounds; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
         foreach (IPeer peer in peers.Where(p => p.Unavailable is not null))

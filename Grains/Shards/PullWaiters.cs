@@ -16,29 +16,52 @@ internal sealed class PullWaiter(long attempt, long minimumVersion, long? clock)
 }
 
 /// <summary>
-/// The shard's waiting pulls. Only grain turns add, release, fail and remove waiters (the timeout is the
-/// waiting turn's own <c>WaitAsync</c>, which removes its waiter in a <c>finally</c>), so the list needs no
-/// lock, and a pull that times out or fails leaves nothing behind.
+/// The shard's waiting pulls. Adding, releasing and failing happen in the shard's turns; removing happens in the
+/// waiting pull's own <c>finally</c> (after its timeout, release or failure), so a pull that times out or fails leaves
+/// nothing behind. Continuations run asynchronously: under Orleans they are queued as later turns, but where no grain
+/// scheduler orders them (<see cref="ShardCore"/> driven by unit tests) a removal can run on another thread while a
+/// turn releases or fails waiters. So the list is locked, and release and failure walk a copy; grain turns never
+/// contend for the lock.
 /// </summary>
 internal sealed class PullWaiters
 {
     private readonly List<PullWaiter> _waiters = [];
+    private readonly Lock _lock = new();
 
-    public int Count => _waiters.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
 
     public PullWaiter Add(long attempt, long minimumVersion, long? clock)
     {
         var waiter = new PullWaiter(attempt, minimumVersion, clock);
-        _waiters.Add(waiter);
+        lock (_lock)
+        {
+            _waiters.Add(waiter);
+        }
+
         return waiter;
     }
 
-    public void Remove(PullWaiter waiter) => _waiters.Remove(waiter);
+    public void Remove(PullWaiter waiter)
+    {
+        lock (_lock)
+        {
+            _waiters.Remove(waiter);
+        }
+    }
 
     /// <summary>Lets through every waiter <paramref name="mayProceed"/> accepts.</summary>
     public void Release(Func<PullWaiter, bool> mayProceed)
     {
-        foreach (PullWaiter waiter in _waiters)
+        foreach (PullWaiter waiter in Snapshot())
         {
             if (!waiter.Completion.Task.IsCompleted && mayProceed(waiter))
             {
@@ -50,12 +73,20 @@ internal sealed class PullWaiters
     /// <summary>Fails every waiter whose attempt is not <paramref name="keepAttempt"/> (null: all of them).</summary>
     public void Fail(long? keepAttempt, Func<PullWaiter, Exception> error)
     {
-        foreach (PullWaiter waiter in _waiters)
+        foreach (PullWaiter waiter in Snapshot())
         {
             if (keepAttempt != waiter.Attempt)
             {
                 waiter.Completion.TrySetException(error(waiter));
             }
+        }
+    }
+
+    private PullWaiter[] Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _waiters];
         }
     }
 }
