@@ -20,8 +20,9 @@ internal sealed class PullWaiter(long attempt, long minimumVersion, long? clock)
 /// waiting pull's own <c>finally</c> (after its timeout, release or failure), so a pull that times out or fails leaves
 /// nothing behind. Continuations run asynchronously: under Orleans they are queued as later turns, but where no grain
 /// scheduler orders them (<see cref="ShardCore"/> driven by unit tests) a removal can run on another thread while a
-/// turn releases or fails waiters. So the list is locked, and release and failure walk a copy; grain turns never
-/// contend for the lock.
+/// turn releases or fails waiters. So the list is locked; release and failure walk it under the lock without a copy
+/// (every publish releases, so a copy would allocate per step), which is safe because completing a waiter never runs
+/// its continuation inline. Grain turns never contend for the lock.
 /// </summary>
 internal sealed class PullWaiters
 {
@@ -61,11 +62,14 @@ internal sealed class PullWaiters
     /// <summary>Lets through every waiter <paramref name="mayProceed"/> accepts.</summary>
     public void Release(Func<PullWaiter, bool> mayProceed)
     {
-        foreach (PullWaiter waiter in Snapshot())
+        lock (_lock)
         {
-            if (!waiter.Completion.Task.IsCompleted && mayProceed(waiter))
+            foreach (PullWaiter waiter in _waiters)
             {
-                waiter.Completion.TrySetResult();
+                if (!waiter.Completion.Task.IsCompleted && mayProceed(waiter))
+                {
+                    waiter.Completion.TrySetResult();
+                }
             }
         }
     }
@@ -73,20 +77,15 @@ internal sealed class PullWaiters
     /// <summary>Fails every waiter whose attempt is not <paramref name="keepAttempt"/> (null: all of them).</summary>
     public void Fail(long? keepAttempt, Func<PullWaiter, Exception> error)
     {
-        foreach (PullWaiter waiter in Snapshot())
-        {
-            if (keepAttempt != waiter.Attempt)
-            {
-                waiter.Completion.TrySetException(error(waiter));
-            }
-        }
-    }
-
-    private PullWaiter[] Snapshot()
-    {
         lock (_lock)
         {
-            return [.. _waiters];
+            foreach (PullWaiter waiter in _waiters)
+            {
+                if (keepAttempt != waiter.Attempt)
+                {
+                    waiter.Completion.TrySetException(error(waiter));
+                }
+            }
         }
     }
 }
