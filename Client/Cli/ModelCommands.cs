@@ -99,7 +99,7 @@ internal static class ModelCommands
 
         (float[] features, int rows) = PredictionInput.Read(inputPath, info.Model.FeatureCount, cancellationToken);
         float[] outputs = await client.PredictAsync(info.Name, info.Version, features, rows, cancellationToken);
-        WritePredictions(context.Output, outputs, rows);
+        WritePredictions(context.Output, outputs, rows, info.ClassLabels);
         return ExitCodes.Success;
     }
 

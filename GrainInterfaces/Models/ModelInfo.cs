@@ -41,6 +41,10 @@ public sealed record ModelInfo
     [Id(7)]
     public string Sha256 { get; init; } = "";
 
+    /// <summary>A classifier's class names in class id order; null when the labels are the ids themselves.</summary>
+    [Id(8)]
+    public IReadOnlyList<string>? ClassLabels { get; init; }
+
     /// <summary>The description of a stored version.</summary>
     public static ModelInfo From(StoredModelEntry entry)
     {
@@ -55,6 +59,7 @@ public sealed record ModelInfo
             CreatedUtc = entry.CreatedUtc,
             Blob = entry.Blob,
             Sha256 = entry.Sha256,
+            ClassLabels = entry.ClassLabels,
         };
     }
 }

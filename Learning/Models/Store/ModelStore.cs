@@ -97,6 +97,7 @@ public sealed class ModelStore
             Metrics = copiedMetrics,
             JobId = jobId,
             CreatedUtc = created,
+            ClassLabels = header.ClassLabels,
         };
         await Blobs.WriteAsync(entry.Blob, file, cancellationToken);
         await Blobs.WriteAsync(ModelNames.EntryBlob(name, version),

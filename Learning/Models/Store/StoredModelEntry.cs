@@ -34,6 +34,12 @@ public sealed record StoredModelEntry
     /// <summary>When it was saved.</summary>
     public DateTimeOffset CreatedUtc { get; init; }
 
+    /// <summary>A classifier's class names in class id order, as its model file header holds them
+    /// (<see cref="Files.ModelFileHeader.ClassLabels"/>): listings and remote predictions show them without reading the
+    /// file. Null when the labels are the ids themselves, and in entries written before labels were kept.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ClassLabels { get; init; }
+
     /// <summary><c>name:version</c>, as the CLI names a model.</summary>
     public override string ToString() => $"{Name}:{Version}";
 }

@@ -6,6 +6,8 @@ using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
+using OrleansML.Learning.Models.Store;
+using OrleansML.Learning.Storage;
 using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
 using OrleansML.Tensors;
@@ -107,6 +109,27 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
         Assert.True(predictCode == 0, $"exit {predictCode}; err: {predictError}");
         Assert.Equal(2, predicted.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.True(File.Exists(Path.Combine(fixture.Directory, "state", "blobs", "models", "listed", "1.omlm")), "the model file is a blob in the cluster's store");
+    }
+
+    [Fact]
+    public async Task Predict_on_the_cluster_prints_the_class_labels_the_job_saved_with_the_model()
+    {
+        // A job saves as the coordinator does: a reserved version written to the store with the data's labels, then listed.
+        var spec = new ModelSpec { Kind = ModelKind.SoftmaxRegression, FeatureCount = 2, ClassCount = 3 };
+        float[] parameters = [1f, 0f, -1f, 0f, 0f, 1f, 0f, 0f, 0f];
+        IModelRegistryGrain registry = fixture.Cluster.Client.GetGrain<IModelRegistryGrain>("labelled");
+        ModelSaveSlot slot = await registry.ReserveVersionAsync("job-labelled");
+        var store = new ModelStore(new LocalDirectoryBlobStore(Path.Combine(fixture.Directory, "state", "blobs")), TimeProvider.System);
+        await store.SaveVersionAsync("labelled", slot.Version, spec, parameters, jobId: "job-labelled", classLabels: ["cat", "dog", "owl"]);
+        await registry.CommitVersionAsync(slot.Version, "job-labelled");
+        string csv = Path.Combine(fixture.Directory, "labelled.csv");
+        await File.WriteAllTextAsync(csv, "3,0\n-3,0\n0,3\n");
+
+        (int code, string predicted, string error) = await RunAsync(["predict", "--model", "labelled", "--input", csv], fixture.Environment);
+
+        Assert.True(code == 0, $"exit {code}; err: {error}");
+        Assert.Equal(["cat", "dog", "owl"], predicted.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')[0].Trim()));
+        Assert.Equal(["cat", "dog", "owl"], (await registry.ListAsync()).Single().ClassLabels);
     }
 
     [Fact]
