@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using OrleansML.Jobs;
+using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
 using OrleansML.Tensors;
@@ -93,35 +94,36 @@ public sealed class OrleansMLClient
 
     /// <summary>Predicts <paramref name="rowCount"/> dense rows (row-major <paramref name="features"/>) on the
     /// cluster with model <paramref name="name"/> at <paramref name="version"/> (0: the newest).</summary>
-    /// <remarks>Large inputs go in several calls of at most <see cref="PredictChunkValues"/> feature values each
-    /// (whole rows), so no message nears Orleans' message size limit; version 0 is resolved first so that every
-    /// chunk uses the same version.</remarks>
+    /// <remarks>Large inputs go in several calls of at most <see cref="PredictChunkValues"/> feature values and as many
+    /// output values each (whole rows), so no message nears Orleans' message size limit in either direction; the
+    /// version is resolved first so that every chunk uses the same one.</remarks>
     public async Task<float[]> PredictAsync(string name, int version, float[] features, int rowCount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         IModelRegistryGrain registry = Registry(name);
-        if (rowCount < 1 || features.Length % rowCount != 0 || features.Length <= PredictChunkValues)
+        ModelInfo[] versions = await registry.ListAsync().WaitAsync(cancellationToken);
+        ModelInfo? info = version == 0 ? versions.LastOrDefault() : Array.Find(versions, v => v.Version == version);
+        if (info is null || rowCount < 1 || features.Length % rowCount != 0 || info.Model.Create().Input != ModelInput.Dense)
         {
-            // Small, or malformed: one call, and the registry explains what is wrong.
+            // Unknown, or malformed: one call, and the registry explains what is wrong.
             return (await registry.PredictAsync(version, new FloatTensor(features), rowCount).WaitAsync(cancellationToken)).Values;
         }
 
-        if (version == 0)
+        int width = features.Length / rowCount;
+        int rowsPerChunk = Math.Max(1, PredictChunkValues / Math.Max(Math.Max(1, width), info.Model.Create().OutputsPerRow));
+        if (rowCount <= rowsPerChunk)
         {
-            ModelInfo[] versions = await registry.ListAsync().WaitAsync(cancellationToken);
-            version = versions.Length > 0 ? versions[^1].Version : 0;
+            return (await registry.PredictAsync(info.Version, new FloatTensor(features), rowCount).WaitAsync(cancellationToken)).Values;
         }
 
-        int width = features.Length / rowCount;
-        int rowsPerChunk = Math.Max(1, PredictChunkValues / Math.Max(1, width));
         var outputs = new List<float>();
         for (int start = 0; start < rowCount; start += rowsPerChunk)
         {
             int rows = Math.Min(rowsPerChunk, rowCount - start);
             var chunk = new FloatTensor(features.AsSpan(start * width, rows * width).ToArray());
-            outputs.AddRange((await registry.PredictAsync(version, chunk, rows).WaitAsync(cancellationToken)).Values);
+            outputs.AddRange((await registry.PredictAsync(info.Version, chunk, rows).WaitAsync(cancellationToken)).Values);
         }
 
         return [.. outputs];

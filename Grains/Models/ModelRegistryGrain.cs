@@ -162,6 +162,14 @@ internal sealed partial class ModelRegistryGrain(
             throw new ArgumentException($"{rowCount} rows of {info.Model.FeatureCount} features need {(long)rowCount * info.Model.FeatureCount} values, but {features.Length} were given (rowCount must be at least 1).", nameof(features));
         }
 
+        int outputsPerRow = info.Model.Create().OutputsPerRow;
+        if ((long)rowCount * outputsPerRow * sizeof(float) > transfer.Value.MaxMessageBytes)
+        {
+            throw new ArgumentException(
+                $"{rowCount} rows of {outputsPerRow} outputs are more than one message may carry (OrleansML:Transfer:MaxMessageBytes = {transfer.Value.MaxMessageBytes} bytes): " +
+                $"predict at most {transfer.Value.MaxMessageBytes / sizeof(float) / outputsPerRow} rows per call (OrleansMLClient.PredictAsync splits large inputs itself).", nameof(rowCount));
+        }
+
         OrleansMLTelemetry.PredictedRowCounter.Add(rowCount);
         return GrainFactory.GetGrain<IModelVersionGrain>(VersionKey(info.Name, info.Version)).PredictAsync(features, rowCount);
     }

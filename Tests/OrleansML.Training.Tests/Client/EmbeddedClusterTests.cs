@@ -88,6 +88,27 @@ public sealed class EmbeddedClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task Predictions_wider_than_their_inputs_are_split_by_their_outputs_and_one_oversized_call_is_refused()
+    {
+        await using EmbeddedCluster cluster = await EmbeddedCluster.StartAsync(1, _directory.Path, CancellationToken.None);
+        var client = new OrleansMLClient(cluster.Client);
+        const int Classes = 1000;
+        var spec = new ModelSpec { Kind = ModelKind.SoftmaxRegression, FeatureCount = 1, ClassCount = Classes };
+        float[] parameters = [.. Enumerable.Range(0, 2 * Classes).Select(i => (i % 11) * 0.1f)];
+        IModelRegistryGrain registry = cluster.Client.GetGrain<IModelRegistryGrain>("wide");
+        await registry.SaveAsync(spec, new FloatTensor(parameters), [], "job-wide");
+        const int Rows = 5000; // 5M outputs, 20 MB: more than the default 16 MiB message
+        float[] features = [.. Enumerable.Range(0, Rows).Select(i => (i % 17) * 0.25f)];
+
+        float[] chunked = await client.PredictAsync("wide", 0, features, Rows);
+        ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>(() => registry.PredictAsync(1, new FloatTensor(features), Rows));
+
+        Assert.Equal(Rows * Classes, chunked.Length);
+        Assert.Equal(await client.PredictAsync("wide", 1, features[^1..], 1), chunked[^Classes..]);
+        Assert.Contains("predict at most 4194 rows per call", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_data_directory_that_cannot_be_written_fails_the_start_naming_it()
     {
         string file = Path.Combine(_directory.Path, "not-a-directory");
