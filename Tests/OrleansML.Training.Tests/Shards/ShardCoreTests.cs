@@ -13,12 +13,11 @@ public sealed class ShardCoreTests
 
     private readonly List<(long Id, long Version, long Published)> _checkpoints = [];
 
-    private ShardCore NewCore(ConsistencyMode mode, int workers = 2, int staleness = 1, int checkpointEvery = 0,
-        TimeProvider? time = null, IShardCoreEvents? events = null)
+    private ShardCore NewCore(ConsistencyMode mode, int workers = 2, int staleness = 1, int checkpointEvery = 0, TimeProvider? time = null)
     {
         string job = NewJob("core");
         ShardCore? core = null;
-        core = new ShardCore(ShardLayout.ShardKey(job, 0), PullWaitTimeout, time ?? TimeProvider.System, events ?? IShardCoreEvents.None, id =>
+        core = new ShardCore(ShardLayout.ShardKey(job, 0), PullWaitTimeout, time ?? TimeProvider.System, IShardCoreEvents.None, id =>
         {
             _checkpoints.Add((id, core!.RequireState().Version, core.Published));
             return Task.CompletedTask;
@@ -190,8 +189,7 @@ public sealed class ShardCoreTests
     public async Task A_pull_waiting_for_a_version_that_never_comes_fails_after_the_pull_timeout()
     {
         var time = new FakeTimeProvider();
-        var events = new TimeoutEvents();
-        ShardCore core = NewCore(ConsistencyMode.Bsp, time: time, events: events);
+        ShardCore core = NewCore(ConsistencyMode.Bsp, time: time);
         core.Begin(1);
         Task<ParameterSlice> pull = core.PullAsync(Pull(1, worker: 1, clock: 3, minimumVersion: 1));
 
@@ -203,7 +201,6 @@ public sealed class ShardCoreTests
         var error = await Assert.ThrowsAsync<TimeoutException>(() => Bounded(pull));
         Assert.Contains("the pull of worker 1 at step 3 (attempt 1) waited 00:00:20 for version 1 (the shard is at version 0)", error.Message);
         Assert.Contains("ParameterShardOptions.PullWaitTimeout bounds the wait", error.Message);
-        Assert.Equal([(1, PullWaitTimeout)], events.TimedOut);
         Assert.Equal(0, core.WaitingPulls);
         Assert.Equal(0, core.Stats([], null).Pulls);
     }
@@ -220,29 +217,5 @@ public sealed class ShardCoreTests
         var error = await Assert.ThrowsAsync<TimeoutException>(() => Bounded(ahead));
         Assert.Contains("waited 00:00:20 for the staleness bound (worker clock 2, slowest clock 0, staleness 1; clocks [0, 0])", error.Message);
         Assert.Equal(0, core.WaitingPulls);
-    }
-
-    /// <summary>Records the pull timeouts the core reports.</summary>
-    private sealed class TimeoutEvents : IShardCoreEvents
-    {
-        public List<(int Worker, TimeSpan Timeout)> TimedOut { get; } = [];
-
-        public void PullTimedOut(int worker, TimeSpan timeout) => TimedOut.Add((worker, timeout));
-
-        public void RefusedAttempt(string operation, long attempt, long? current) { }
-
-        public void RefusedBegin(long attempt, long last) { }
-
-        public void Begun(long attempt, long? previous, long version) { }
-
-        public void Rejected(ShardState state) { }
-
-        public void Applied(ShardState state, long staleness) { }
-
-        public void Pushed(ShardState state, PushOutcome outcome, long bytes) { }
-
-        public void Waited(ShardState state, double seconds) { }
-
-        public void Pulled(ShardState state, long bytes) { }
     }
 }
