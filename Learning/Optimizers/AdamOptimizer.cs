@@ -43,7 +43,7 @@ internal sealed class AdamOptimizer : Optimizer
         (float stepSize, float epsilon) = CorrectedStep(updateNumber);
         Span<float> first = state.Buffer(0);
         Span<float> second = state.Buffer(1);
-        int i = UseVector512 ? ApplyWide(parameters, gradient, first, second, stepSize, epsilon) : 0;
+        int i = KernelSupport.Level == SimdLevel.Avx512 ? ApplyWide(parameters, gradient, first, second, stepSize, epsilon) : 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref float w = ref MemoryMarshal.GetReference(parameters);
@@ -87,9 +87,6 @@ internal sealed class AdamOptimizer : Optimizer
             Update(ref parameters[key], ref first[key], ref second[key], values[i], stepSize, epsilon);
         }
     }
-
-    /// <summary>Whether the 512-bit loop runs: <see cref="KernelSupport"/> chose AVX-512.</summary>
-    internal static bool UseVector512 => KernelSupport.Level == SimdLevel.Avx512;
 
     private int ApplyWide(Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> first, Span<float> second, float stepSize, float epsilon)
     {

@@ -25,7 +25,7 @@ internal static class DeltaTransposeKernel
         ref float source = ref MemoryMarshal.GetReference(deltas);
         ref float target = ref MemoryMarshal.GetReference(transposed);
         int blockedRows = 0, blockedOutputs = 0;
-        if (Avx.IsSupported && VectorMath.UseVectors)
+        if (Avx.IsSupported && KernelSupport.Level != SimdLevel.Scalar)
         {
             blockedRows = rows & ~7;
             blockedOutputs = outputs & ~7;

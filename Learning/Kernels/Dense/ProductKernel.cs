@@ -26,6 +26,7 @@ internal static class ProductKernel
         ref float gStart = ref MemoryMarshal.GetReference(g);
         ref float bStart = ref MemoryMarshal.GetReference(b);
         ref float cStart = ref MemoryMarshal.GetReference(c);
+        bool vectors = KernelSupport.Level != SimdLevel.Scalar;
         for (int row = 0; row < rows; row += 2)
         {
             bool pair = row + 1 < rows;
@@ -33,7 +34,7 @@ internal static class ProductKernel
             ref float g1 = ref pair ? ref Unsafe.Add(ref g0, inner) : ref g0;
             ref float c0 = ref Unsafe.Add(ref cStart, row * columns);
             int column = 0;
-            if (VectorMath.UseVectors)
+            if (vectors)
             {
                 for (; column + ColumnsPerTile <= columns; column += ColumnsPerTile)
                 {

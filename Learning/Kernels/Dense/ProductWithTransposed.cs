@@ -29,7 +29,8 @@ internal static class ProductWithTransposed
         Debug.Assert(rows >= 0 && columns > 0 && depth > 0);
         Debug.Assert(a.Length >= rows * depth && b.Length >= columns * depth && c.Length >= rows * columns);
         Debug.Assert(bias.IsEmpty || bias.Length >= columns);
-        if (!VectorMath.UseVectors || depth < VectorMath.Width)
+        SimdLevel level = KernelSupport.Level;
+        if (level == SimdLevel.Scalar || depth < VectorMath.Width)
         {
             ComputeScalar(a, b, bias, c, rows, columns, depth, relu);
             return;
@@ -38,7 +39,7 @@ internal static class ProductWithTransposed
         ref float aStart = ref MemoryMarshal.GetReference(a);
         ref float bStart = ref MemoryMarshal.GetReference(b);
         ref float cStart = ref MemoryMarshal.GetReference(c);
-        bool wide = VectorMath.UseVector512 && depth >= VectorMath.Width512;
+        bool wide = level == SimdLevel.Avx512 && depth >= VectorMath.Width512;
 
         // Output groups outermost: a group's 5 rows of B (5 x depth floats, 15 KiB at depth 784) stay in
         // L1 while every row of A streams past, so the 5 B loads per step hit L1 and only the 2 A loads
@@ -221,11 +222,12 @@ internal static class ProductWithTransposed
 
         ref float biasStart = ref MemoryMarshal.GetReference(bias);
         bool hasBias = !bias.IsEmpty;
+        bool vectors = KernelSupport.Level != SimdLevel.Scalar;
         for (int row = 0; row < rows; row++)
         {
             ref float output = ref MemoryMarshal.GetReference(c.Slice(row * columns, columns));
             int column = 0;
-            if (VectorMath.UseVectors)
+            if (vectors)
             {
                 for (; column + VectorMath.Width <= columns; column += VectorMath.Width)
                 {

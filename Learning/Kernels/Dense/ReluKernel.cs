@@ -19,7 +19,7 @@ internal static class ReluKernel
     {
         Debug.Assert(activations.Length == gradients.Length);
         int index = 0;
-        if (VectorMath.UseVectors)
+        if (KernelSupport.Level != SimdLevel.Scalar)
         {
             ref float activationStart = ref MemoryMarshal.GetReference(activations);
             ref float gradientStart = ref MemoryMarshal.GetReference(gradients);

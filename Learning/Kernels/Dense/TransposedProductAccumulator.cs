@@ -43,7 +43,7 @@ internal static class TransposedProductAccumulator
         ref float aStart = ref MemoryMarshal.GetReference(a);
         ref float cStart = ref MemoryMarshal.GetReference(c);
         int column = 0;
-        if (VectorMath.UseVectors)
+        if (KernelSupport.Level != SimdLevel.Scalar)
         {
             for (; column + ColumnsPerTile <= depth; column += ColumnsPerTile)
             {

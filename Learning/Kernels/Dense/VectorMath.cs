@@ -13,15 +13,6 @@ internal static class VectorMath
     /// <summary>Floats per 512-bit vector.</summary>
     public const int Width512 = 16;
 
-    /// <summary>
-    /// True when the vector paths should run (<see cref="KernelSupport"/> chose AVX2 or wider). Without FMA the
-    /// kernels still vectorise, with a separate multiply and add.
-    /// </summary>
-    internal static bool UseVectors => KernelSupport.Level != SimdLevel.Scalar;
-
-    /// <summary>True when the kernels that have a 512-bit path should take it (<see cref="KernelSupport"/> chose AVX-512).</summary>
-    internal static bool UseVector512 => KernelSupport.Level == SimdLevel.Avx512;
-
     /// <summary>addend + left * right, fused when the CPU has FMA (the JIT folds the check away).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend) =>

@@ -40,8 +40,9 @@ internal static class WeightGradientKernel
         ref float gStart = ref MemoryMarshal.GetReference(gt);
         ref float aStart = ref MemoryMarshal.GetReference(a);
         ref float cStart = ref MemoryMarshal.GetReference(c);
+        SimdLevel level = KernelSupport.Level;
         int column = 0;
-        if (VectorMath.UseVector512)
+        if (level == SimdLevel.Avx512)
         {
             for (; column + (2 * VectorMath.Width512) <= depth; column += 2 * VectorMath.Width512)
             {
@@ -65,7 +66,7 @@ internal static class WeightGradientKernel
             }
         }
 
-        if (VectorMath.UseVectors)
+        if (level != SimdLevel.Scalar)
         {
             for (; column + (2 * VectorMath.Width) <= depth; column += 2 * VectorMath.Width)
             {

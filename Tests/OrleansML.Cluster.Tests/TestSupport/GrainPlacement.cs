@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 using OrleansML.Jobs;
 using OrleansML.Shards;
+using OrleansML.Tests.Shared;
 using OrleansML.Workers;
 
 namespace OrleansML.Cluster.Tests.TestSupport;
@@ -40,20 +41,7 @@ internal static class GrainPlacement
         for (int i = 0; i < workers.Length; i++)
         {
             IPartitionWorkerGrain worker = grains.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(jobId, i));
-            var assignment = new WorkerAssignment
-            {
-                JobId = jobId,
-                WorkerIndex = i,
-                WorkerCount = workers.Length,
-                TrainManifest = spec.Data.TrainManifest,
-                TestManifest = spec.Data.TestManifest,
-                Model = spec.Model,
-                ShardCount = spec.Shards,
-                Mode = spec.Mode,
-                Seed = spec.Seed,
-                LocalOptimizer = spec.Optimizer,
-                StepsPerEpoch = 1,
-            };
+            WorkerAssignment assignment = JobWatch.PinningAssignment(spec, i, workers.Length);
             if (!await ActivateOnAsync(cluster, worker, workers[i], () => worker.LoadAsync(assignment)))
             {
                 return false;

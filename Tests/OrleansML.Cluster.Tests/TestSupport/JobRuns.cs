@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
 using OrleansML.Shards;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Cluster.Tests.TestSupport;
 
@@ -43,45 +43,9 @@ internal static class JobRuns
 
     public static Task<JobStatus> StartAsync(IGrainFactory grains, TrainingSpec spec) => Grain(grains, spec).StartAsync(spec);
 
-    /// <summary>
-    /// Long-polls the job until <paramref name="condition"/> holds or it is final. A call that fails (its silo is
-    /// dying, or a gateway went away) is retried after a moment: the next call reaches, or reactivates, the
-    /// coordinator elsewhere. Failure reasons the job reports on the way are collected in <paramref name="reasons"/>.
-    /// </summary>
-    public static async Task<JobStatus> WaitAsync(IGrainFactory grains, string jobId, Func<JobStatus, bool> condition, TimeSpan limit, ICollection<string>? reasons = null, Func<string>? context = null)
-    {
-        ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(jobId);
-        var clock = Stopwatch.StartNew();
-        JobStatus? last = null;
-        string? lastError = null;
-        while (clock.Elapsed < limit)
-        {
-            try
-            {
-                last = last is null ? await job.GetStatusAsync() : await job.WatchAsync(last.Revision, TimeSpan.FromSeconds(1));
-                lastError = null;
-                if (reasons is not null && last.FailureReason is string reason && !reasons.Contains(reason))
-                {
-                    reasons.Add(reason);
-                }
-
-                if (condition(last) || last.IsFinal)
-                {
-                    return last;
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                lastError = $"{e.GetType().Name}: {e.Message}";
-                last = null;
-                await Task.Delay(250);
-            }
-        }
-
-        throw new TimeoutException(
-            $"job {jobId} did not get there within {limit.TotalSeconds:F0} s; last status: {Describe(last)}; last error: {lastError ?? "none"}" +
-            (context is null ? "" : Environment.NewLine + context()));
-    }
+    /// <summary>Long-polls the job until <paramref name="condition"/> holds or it is final (see <see cref="JobWatch.WaitAsync"/>).</summary>
+    public static Task<JobStatus> WaitAsync(IGrainFactory grains, string jobId, Func<JobStatus, bool> condition, TimeSpan limit, ICollection<string>? reasons = null, Func<string>? context = null) =>
+        JobWatch.WaitAsync(grains, jobId, condition, limit, reasons, context);
 
     public static Task<JobStatus> WaitForFinalAsync(IGrainFactory grains, string jobId, TimeSpan limit, ICollection<string>? reasons = null, Func<string>? context = null) =>
         WaitAsync(grains, jobId, s => s.IsFinal, limit, reasons, context);
@@ -122,9 +86,5 @@ internal static class JobRuns
     public static Task<ShardStats[]> ShardStatsAsync(IGrainFactory grains, JobStatus status) =>
         Task.WhenAll(Enumerable.Range(0, status.Shards).Select(i => grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(status.JobId, i, status.ShardGeneration)).GetStatsAsync()));
 
-    public static string Describe(JobStatus? status) => status is null
-        ? "(none)"
-        : $"{status.State}, epochs {status.EpochsCompleted}/{status.EpochsPlanned}, progress {status.EpochProgress:F2}, retries {status.Retries}, " +
-          $"workers {status.Workers} (generation {status.WorkerGeneration}), shard generation {status.ShardGeneration}, coordinator {status.CoordinatorSilo}, " +
-          $"attempts per epoch [{string.Join(", ", status.History.Select(m => m.Attempts))}], reason '{status.FailureReason}'";
+    public static string Describe(JobStatus? status) => JobWatch.Describe(status);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using OrleansML.Cluster.Tests.TestSupport;
 using OrleansML.Deploy.Tests.TestSupport;
+using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.Dashboard;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansML.Jobs;
 using OrleansML.Shards;
+using OrleansML.Tests.Shared;
 using OrleansML.Training.Tests.TestSupport;
 using OrleansML.Workers;
 
@@ -108,20 +109,7 @@ internal static class FaultCluster
         for (int i = 0; i < workers.Length; i++)
         {
             IPartitionWorkerGrain worker = grains.GetGrain<IPartitionWorkerGrain>(ShardLayout.WorkerKey(jobId, i));
-            var assignment = new WorkerAssignment
-            {
-                JobId = jobId,
-                WorkerIndex = i,
-                WorkerCount = workers.Length,
-                TrainManifest = spec.Data.TrainManifest,
-                TestManifest = spec.Data.TestManifest,
-                Model = spec.Model,
-                ShardCount = spec.Shards,
-                Mode = spec.Mode,
-                Seed = spec.Seed,
-                LocalOptimizer = spec.Optimizer,
-                StepsPerEpoch = 1,
-            };
+            WorkerAssignment assignment = JobWatch.PinningAssignment(spec, i, workers.Length);
             await GrainPlacement.ActivateOnAsync(cluster, worker, workers[i], () => worker.LoadAsync(assignment));
         }
     }
@@ -141,41 +129,10 @@ internal static class FaultCluster
         long MidEpoch(int perEpoch) => ((long)(epoch - 1) * perEpoch) + (perEpoch / 2);
     }
 
-    /// <summary>Polls the job (long polls of at most 1 s) until <paramref name="condition"/> holds or the job is
-    /// final; calls that fail while a silo dies are retried. Fails with the last status at the deadline.</summary>
-    public static async Task<JobStatus> WaitAsync(IGrainFactory grains, string jobId, Func<JobStatus, bool> condition, TimeSpan? limit = null, ICollection<string>? reasons = null)
-    {
-        ITrainingJobGrain job = grains.GetGrain<ITrainingJobGrain>(jobId);
-        DateTime deadline = DateTime.UtcNow + (limit ?? JobDeadline);
-        JobStatus? last = null;
-        string? lastError = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                last = last is null ? await job.GetStatusAsync() : await job.WatchAsync(last.Revision, TimeSpan.FromSeconds(1));
-                lastError = null;
-                if (reasons is not null && last.FailureReason is string reason && !reasons.Contains(reason))
-                {
-                    reasons.Add(reason);
-                }
-
-                if (condition(last) || last.IsFinal)
-                {
-                    return last;
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The coordinator's silo may be dying: the next call reaches (or activates) it elsewhere.
-                lastError = $"{e.GetType().Name}: {e.Message}";
-                last = null;
-                await Task.Delay(200);
-            }
-        }
-
-        throw new TimeoutException($"job {jobId} did not get there within {limit ?? JobDeadline}; last status: {Describe(last)}; last error: {lastError}");
-    }
+    /// <summary>Polls the job until <paramref name="condition"/> holds or the job is final, retrying calls that fail
+    /// while a silo dies (see <see cref="JobWatch.WaitAsync"/>); fails with the last status after <see cref="JobDeadline"/>.</summary>
+    public static Task<JobStatus> WaitAsync(IGrainFactory grains, string jobId, Func<JobStatus, bool> condition, TimeSpan? limit = null, ICollection<string>? reasons = null) =>
+        JobWatch.WaitAsync(grains, jobId, condition, limit ?? JobDeadline, reasons);
 
     /// <summary>Pauses the job and waits until it stops at an epoch boundary; fails if it ended first.</summary>
     public static async Task<JobStatus> PauseAsync(IGrainFactory grains, string jobId)
@@ -225,7 +182,5 @@ internal static class FaultCluster
     /// <summary>The silo's name, as <see cref="JobStatus.CoordinatorSilo"/> and <see cref="WorkerLoadInfo.Silo"/> report it.</summary>
     public static string NameOf(InProcessSiloHandle silo) => silo.Name;
 
-    public static string Describe(JobStatus? status) => status is null
-        ? "(none)"
-        : $"{status.State} epochs {status.EpochsCompleted}/{status.EpochsPlanned} progress {status.EpochProgress:F2} retries {status.Retries} workers {status.Workers} coordinator {status.CoordinatorSilo} reason '{status.FailureReason}'";
+    public static string Describe(JobStatus? status) => JobWatch.Describe(status);
 }

@@ -17,11 +17,8 @@ public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<S
         string job = NewJob("restore");
         IParameterShardGrain shard = Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 1));
-        await shard.BeginAsync(1);
         float[] g = Gradient(stats.Length, 0);
-        await shard.PushAsync(Dense(1, 0, 0, 1, g));
-        await shard.CheckpointAsync(1);
-        float[] atCheckpoint = await ReadAsync(shard);
+        float[] atCheckpoint = (await PushAndCheckpointAsync(shard, g, checkpoints: 1))[0];
         await shard.PushAsync(Dense(1, 0, 1, 1, g));
         await shard.PushAsync(Dense(1, 0, 2, 1, g));
         Assert.NotEqual(atCheckpoint, await ReadAsync(shard));
@@ -75,13 +72,8 @@ public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<S
         ShardStats stats = null!;
         await GrainPlacement.ActivateOnAsync(cluster, shard, victim, async () => stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, workers: 1)));
         Assert.Equal(victim.SiloAddress.ToString(), stats.Silo);
-        await shard.BeginAsync(1);
         float[] g = Gradient(stats.Length, 0);
-        await shard.PushAsync(Dense(1, 0, 0, 1, g));
-        await shard.CheckpointAsync(1);
-        await shard.PushAsync(Dense(1, 0, 1, 1, g));
-        await shard.CheckpointAsync(2);
-        float[] atTwo = await ReadAsync(shard);
+        float[] atTwo = (await PushAndCheckpointAsync(shard, g, checkpoints: 2))[1];
         await shard.PushAsync(Dense(1, 0, 2, 1, g));
 
         await cluster.KillSiloAsync(victim);

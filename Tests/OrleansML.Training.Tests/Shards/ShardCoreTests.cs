@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrleansML.Grains.Shards;
 using OrleansML.Jobs;
 using OrleansML.Shards;
@@ -8,13 +9,15 @@ namespace OrleansML.Training.Tests.Shards;
 /// <summary>The shard's rules, driven without a cluster.</summary>
 public sealed class ShardCoreTests
 {
+    private static readonly TimeSpan PullWaitTimeout = TimeSpan.FromSeconds(20);
+
     private readonly List<(long Id, long Version, long Published)> _checkpoints = [];
 
-    private ShardCore NewCore(ConsistencyMode mode, int workers = 2, int staleness = 1, int checkpointEvery = 0)
+    private ShardCore NewCore(ConsistencyMode mode, int workers = 2, int staleness = 1, int checkpointEvery = 0, TimeProvider? time = null)
     {
         string job = NewJob("core");
         ShardCore? core = null;
-        core = new ShardCore(ShardLayout.ShardKey(job, 0), TimeSpan.FromSeconds(20), TimeProvider.System, IShardCoreEvents.None, id =>
+        core = new ShardCore(ShardLayout.ShardKey(job, 0), PullWaitTimeout, time ?? TimeProvider.System, IShardCoreEvents.None, id =>
         {
             _checkpoints.Add((id, core!.RequireState().Version, core.Published));
             return Task.CompletedTask;
@@ -180,5 +183,39 @@ public sealed class ShardCoreTests
 
         Assert.Equal(before, core.RequireState().Parameters);
         Assert.Equal(0, core.Stats([], null).Pushes);
+    }
+
+    [Fact]
+    public async Task A_pull_waiting_for_a_version_that_never_comes_fails_after_the_pull_timeout()
+    {
+        var time = new FakeTimeProvider();
+        ShardCore core = NewCore(ConsistencyMode.Bsp, time: time);
+        core.Begin(1);
+        Task<ParameterSlice> pull = core.PullAsync(Pull(1, worker: 1, clock: 3, minimumVersion: 1));
+
+        time.Advance(PullWaitTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(pull.IsCompleted);
+        Assert.Equal(1, core.WaitingPulls);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => Bounded(pull));
+        Assert.Contains("the pull of worker 1 at step 3 (attempt 1) waited 00:00:20 for version 1 (the shard is at version 0)", error.Message);
+        Assert.Contains("ParameterShardOptions.PullWaitTimeout bounds the wait", error.Message);
+        Assert.Equal(0, core.WaitingPulls);
+        Assert.Equal(0, core.Stats([], null).Pulls);
+    }
+
+    [Fact]
+    public async Task An_ssp_pull_beyond_the_staleness_bound_fails_after_the_pull_timeout_naming_the_clocks()
+    {
+        var time = new FakeTimeProvider();
+        ShardCore core = NewCore(ConsistencyMode.Ssp, staleness: 1, time: time);
+        core.Begin(1);
+        Task<ParameterSlice> ahead = core.PullAsync(Pull(1, worker: 0, clock: 2));
+
+        time.Advance(PullWaitTimeout);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => Bounded(ahead));
+        Assert.Contains("waited 00:00:20 for the staleness bound (worker clock 2, slowest clock 0, staleness 1; clocks [0, 0])", error.Message);
+        Assert.Equal(0, core.WaitingPulls);
     }
 }

@@ -48,6 +48,22 @@ internal static class ShardKit
     /// <summary>The shard's whole slice as it is now.</summary>
     public static async Task<float[]> ReadAsync(IParameterShardGrain shard) => (await shard.ReadParametersAsync()).Values;
 
+    /// <summary>Begins attempt 1 of a configured one-worker shard, then for steps 0 to <paramref name="checkpoints"/> - 1
+    /// pushes <paramref name="gradient"/> and takes checkpoint step + 1; returns the parameters at each checkpoint.</summary>
+    public static async Task<float[][]> PushAndCheckpointAsync(IParameterShardGrain shard, float[] gradient, int checkpoints)
+    {
+        await shard.BeginAsync(1);
+        var held = new float[checkpoints][];
+        for (int step = 0; step < checkpoints; step++)
+        {
+            await shard.PushAsync(Dense(1, 0, step, 1, gradient));
+            await shard.CheckpointAsync(step + 1);
+            held[step] = await ReadAsync(shard);
+        }
+
+        return held;
+    }
+
     /// <summary>A gradient that differs per worker and per parameter.</summary>
     public static float[] Gradient(int length, int worker) =>
         [.. Enumerable.Range(0, length).Select(i => ((i + 1) * 0.25f) - (worker * 0.75f))];

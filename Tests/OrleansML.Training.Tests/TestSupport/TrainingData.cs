@@ -1,6 +1,9 @@
+using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
+using OrleansML.Learning.Models;
+using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Training.Tests.TestSupport;
 
@@ -21,6 +24,22 @@ internal static class TrainingData
 
     public static DenseDataset Logistic(int rows = 4000, int features = 16) =>
         SyntheticData.Logistic(new DenseProblemOptions { RowCount = rows, FeatureCount = features, Seed = 5 }).Dataset;
+
+    /// <summary>Writes a click-through set in <paramref name="partitions"/> partitions named <paramref name="name"/>;
+    /// returns a BSP job (SGD, learning rate 0.5, a new job id from <paramref name="name"/>) that trains
+    /// <paramref name="model"/> on it, for the caller to size with <c>with</c>.</summary>
+    public static TrainingSpec ClickThroughJob(string directory, string name, ModelSpec model, ClickThroughOptions data, int partitions)
+    {
+        PartitionedDataset.Write(directory, name, SyntheticData.ClickThrough(data).Dataset, partitions);
+        return new TrainingSpec
+        {
+            JobId = JobRuns.NewJobId(name),
+            Model = model,
+            Data = new DataSpec { TrainManifest = Manifest(directory, name) },
+            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 0.5f },
+            Mode = ConsistencyMode.Bsp,
+        };
+    }
 
     public static string Manifest(string directory, string name) => Path.Combine(directory, name + PartitionedDataset.ManifestSuffix);
 }

@@ -2,12 +2,9 @@ using System.Security.Cryptography;
 using Orleans.TestingHost;
 using OrleansML.Client;
 using OrleansML.Jobs;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Shards;
 using OrleansML.Tensors;
 using OrleansML.Training.Tests.TestSupport;
@@ -30,18 +27,12 @@ public sealed class LargeModelTransferTests(ITestOutputHelper output)
     public async Task A_model_over_the_message_limit_trains_saves_and_downloads_with_the_shards_bytes()
     {
         using var directory = new TempDirectory();
-        SparseDataset<int> clicks = SyntheticData.ClickThrough(new ClickThroughOptions { RowCount = 4000, FeatureCount = 1 << 20, FeaturesPerRow = 12, Seed = 23 }).Dataset;
-        PartitionedDataset.Write(directory.Path, "big-train", clicks, 1);
         var model = new ModelSpec { Kind = ModelKind.HashedLogisticRegression, HashBits = HashBits };
         int parameterCount = model.Create().ParameterCount;
         Assert.True((long)parameterCount * sizeof(float) > OrleansDefaultMaxMessageBodySize, "the model must not fit one Orleans message");
-        var spec = new TrainingSpec
+        var data = new ClickThroughOptions { RowCount = 4000, FeatureCount = 1 << 20, FeaturesPerRow = 12, Seed = 23 };
+        TrainingSpec spec = TrainingData.ClickThroughJob(directory.Path, "big-model", model, data, partitions: 1) with
         {
-            JobId = JobRuns.NewJobId("big-model"),
-            Model = model,
-            Data = new DataSpec { TrainManifest = TrainingData.Manifest(directory.Path, "big-train") },
-            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 0.5f },
-            Mode = ConsistencyMode.Bsp,
             // One worker: each holds two model-sized buffers, and the test stays near 5 GB.
             Workers = 1,
             Shards = 1,

@@ -3,8 +3,6 @@ using Orleans.TestingHost;
 using OrleansML.Client;
 using OrleansML.Grains.Transfer;
 using OrleansML.Jobs;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
@@ -70,15 +68,9 @@ public sealed class SmallMessageTransferTests(SmallMessageTransferTests.Cluster 
     public async Task A_job_saves_through_the_store_and_the_client_downloads_the_shards_bytes_in_parts()
     {
         using var directory = new TempDirectory();
-        SparseDataset<int> clicks = SyntheticData.ClickThrough(new ClickThroughOptions { RowCount = 2000, FeatureCount = 1 << 12, FeaturesPerRow = 8, Seed = 5 }).Dataset;
-        PartitionedDataset.Write(directory.Path, "small-train", clicks, 2);
-        var spec = new TrainingSpec
+        var data = new ClickThroughOptions { RowCount = 2000, FeatureCount = 1 << 12, FeaturesPerRow = 8, Seed = 5 };
+        TrainingSpec spec = TrainingData.ClickThroughJob(directory.Path, "small-transfer", s_hashed, data, partitions: 2) with
         {
-            JobId = JobRuns.NewJobId("small-transfer"),
-            Model = s_hashed,
-            Data = new DataSpec { TrainManifest = TrainingData.Manifest(directory.Path, "small-train") },
-            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 0.5f },
-            Mode = ConsistencyMode.Bsp,
             Workers = 2,
             Shards = 2,
             Epochs = 2,
@@ -116,12 +108,9 @@ public sealed class SmallMessageTransferTests(SmallMessageTransferTests.Cluster 
     public async Task A_job_whose_steps_would_send_whole_slices_over_the_limit_is_refused_at_start()
     {
         using var directory = new TempDirectory();
-        PartitionedDataset.Write(directory.Path, "tiny", SyntheticData.ClickThrough(new ClickThroughOptions { RowCount = 50, FeatureCount = 64, FeaturesPerRow = 4, Seed = 1 }).Dataset, 1);
-        var spec = new TrainingSpec
+        var data = new ClickThroughOptions { RowCount = 50, FeatureCount = 64, FeaturesPerRow = 4, Seed = 1 };
+        TrainingSpec spec = TrainingData.ClickThroughJob(directory.Path, "too-big", s_hashed, data, partitions: 1) with
         {
-            JobId = JobRuns.NewJobId("too-big"),
-            Model = s_hashed,
-            Data = new DataSpec { TrainManifest = TrainingData.Manifest(directory.Path, "tiny") },
             Mode = ConsistencyMode.ModelAveraging,
             Workers = 1,
             Shards = 2,

@@ -9,25 +9,6 @@ public class FactorizationMachineTests
     private static FactorizationMachine Model(ModelTask task, int featureCount = 12, int factorCount = 3) =>
         new(new FactorizationMachineOptions { FeatureCount = featureCount, FactorCount = factorCount, Task = task });
 
-    /// <summary>ŷ from the O(n²) pairwise definition, in double.</summary>
-    private static double NaivePrediction(FactorizationMachine model, float[] parameters, ReadOnlySpan<int> ids, ReadOnlySpan<float> values)
-    {
-        double prediction = parameters[FactorizationMachine.GlobalBiasIndex];
-        for (int a = 0; a < ids.Length; a++)
-        {
-            prediction += (double)parameters[model.LinearWeightIndex(ids[a])] * values[a];
-            for (int b = a + 1; b < ids.Length; b++)
-            {
-                for (int f = 0; f < model.FactorCount; f++)
-                {
-                    prediction += (double)parameters[model.FactorIndex(ids[a], f)] * parameters[model.FactorIndex(ids[b], f)] * values[a] * values[b];
-                }
-            }
-        }
-
-        return prediction;
-    }
-
     [Fact]
     public void Layout_interleaves_each_features_linear_weight_and_factors()
     {
@@ -54,7 +35,7 @@ public class FactorizationMachineTests
         model.Predict(parameters, DataBatch.All(data), outputs);
         for (int row = 0; row < data.RowCount; row++)
         {
-            double raw = NaivePrediction(model, parameters, data.RowIndices(row), data.RowValues(row));
+            double raw = SparseTestData.FactorizationRaw(model, parameters, data.RowIndices(row), data.RowValues(row));
             double expected = task == ModelTask.Regression ? raw : 1 / (1 + Math.Exp(-raw));
             Assert.Equal(expected, outputs[row], 1e-4);
         }

@@ -12,10 +12,11 @@ namespace OrleansML.Learning.Tests.Models.Sparse;
 /// </summary>
 public class SparseGradientPathTests
 {
+    /// <summary>Every <see cref="SimdLevel"/> by number (the enum is internal): scalar, AVX2, AVX-512.</summary>
+    public static TheoryData<int> Levels => [0, 1, 2];
+
     [Theory]
-    [InlineData(0)] // scalar
-    [InlineData(1)] // AVX2
-    [InlineData(2)] // AVX-512
+    [MemberData(nameof(Levels))]
     public void Hashed_logistic_regression_gradient_equals_the_reference(int levelNumber)
     {
         var level = (SimdLevel)levelNumber;
@@ -61,9 +62,7 @@ public class SparseGradientPathTests
     }
 
     [Theory]
-    [InlineData(0)] // scalar
-    [InlineData(1)] // AVX2
-    [InlineData(2)] // AVX-512
+    [MemberData(nameof(Levels))]
     public void Factorization_machine_gradient_equals_the_reference(int levelNumber)
     {
         var level = (SimdLevel)levelNumber;
@@ -92,9 +91,7 @@ public class SparseGradientPathTests
     }
 
     [Theory]
-    [InlineData(0)] // scalar
-    [InlineData(1)] // AVX2
-    [InlineData(2)] // AVX-512
+    [MemberData(nameof(Levels))]
     public void Factor_kernels_agree_bit_for_bit_with_the_scalar_path(int levelNumber)
     {
         var level = (SimdLevel)levelNumber;
@@ -154,25 +151,13 @@ public class SparseGradientPathTests
         for (int row = batch.Start; row < batch.Start + batch.Count; row++)
         {
             (int Id, float Value)[] nonzeros = Row(data, row).ToArray();
+            double raw = SparseTestData.FactorizationRaw(model, p, data.RowIndices(row), data.RowValues(row));
             double[] sums = new double[k];
-            double raw = p[FactorizationMachine.GlobalBiasIndex];
             foreach ((int id, float x) in nonzeros)
             {
-                raw += x * (double)p[model.LinearWeightIndex(id)];
                 for (int f = 0; f < k; f++)
                 {
                     sums[f] += x * (double)p[model.FactorIndex(id, f)];
-                }
-            }
-
-            for (int a = 0; a < nonzeros.Length; a++)
-            {
-                for (int b = a + 1; b < nonzeros.Length; b++)
-                {
-                    for (int f = 0; f < k; f++)
-                    {
-                        raw += (double)p[model.FactorIndex(nonzeros[a].Id, f)] * p[model.FactorIndex(nonzeros[b].Id, f)] * nonzeros[a].Value * nonzeros[b].Value;
-                    }
                 }
             }
 

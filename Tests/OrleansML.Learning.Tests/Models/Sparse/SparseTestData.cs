@@ -1,5 +1,6 @@
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Models;
+using OrleansML.Learning.Models.Sparse;
 
 namespace OrleansML.Learning.Tests.Models.Sparse;
 
@@ -32,6 +33,25 @@ internal static class SparseTestData
         }
 
         return new SparseDataset<int>(rowPointers, ids.ToArray(), values.ToArray(), labels, featureCount);
+    }
+
+    /// <summary>A factorization machine's raw ŷ from the O(n²) pairwise definition, in double.</summary>
+    public static double FactorizationRaw(FactorizationMachine model, float[] parameters, ReadOnlySpan<int> ids, ReadOnlySpan<float> values)
+    {
+        double prediction = parameters[FactorizationMachine.GlobalBiasIndex];
+        for (int a = 0; a < ids.Length; a++)
+        {
+            prediction += (double)parameters[model.LinearWeightIndex(ids[a])] * values[a];
+            for (int b = a + 1; b < ids.Length; b++)
+            {
+                for (int f = 0; f < model.FactorCount; f++)
+                {
+                    prediction += (double)parameters[model.FactorIndex(ids[a], f)] * parameters[model.FactorIndex(ids[b], f)] * values[a] * values[b];
+                }
+            }
+        }
+
+        return prediction;
     }
 
     /// <summary>Random parameters in [-scale, scale).</summary>

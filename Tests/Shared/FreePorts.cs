@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansML.Cluster.Tests.TestSupport;
+namespace OrleansML.Tests.Shared;
 
 /// <summary>Loopback ports nothing listens on now, none handed out twice by this test run.</summary>
 internal static class FreePorts
