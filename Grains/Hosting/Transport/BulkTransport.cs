@@ -11,7 +11,8 @@ namespace OrleansML.Grains.Hosting.Transport;
 /// </summary>
 internal sealed class BulkTransport
 {
-    /// <summary>Bytes of free segments the pool keeps for reuse, whatever the segment size.</summary>
+    /// <summary>Bytes of free segments each pool keeps for reuse, whatever the segment size, and at least 8 segments:
+    /// a send segment is held only while its bytes are sent, so more than 8 at once means more than 8 sends under way.</summary>
     internal const int RetainedBytes = 32 * 1024 * 1024;
 
     private readonly SocketConnectionOptions _socketOptions;
@@ -21,7 +22,7 @@ internal sealed class BulkTransport
     {
         ArgumentNullException.ThrowIfNull(settings);
         Pool = new SegmentMemoryPool(settings.SegmentSize, Math.Max(8, RetainedBytes / settings.SegmentSize));
-        SendPool = new SegmentMemoryPool(settings.SendSegmentSize, Math.Max(4, RetainedBytes / settings.SendSegmentSize));
+        SendPool = new SegmentMemoryPool(settings.SendSegmentSize, Math.Max(8, RetainedBytes / settings.SendSegmentSize));
         _socketOptions = socketOptions.Value;
         _logger = loggerFactory.CreateLogger("OrleansML.Transport");
     }
