@@ -16,10 +16,13 @@ namespace OrleansML.Benchmarks.Transport;
 /// </summary>
 internal static class TransportBenchmark
 {
+    /// <summary>Attempts to start the silos before the benchmark gives up (<see cref="StartClusterAsync"/>).</summary>
+    private const int ClusterStartAttempts = 3;
+
     public static async Task<int> RunAsync(TextWriter output, TransportBenchmarkSettings settings)
     {
         using var raw = RawServerProcess.Start();
-        using SiloCluster cluster = await SiloCluster.StartAsync("transport-bench", 2, TimeSpan.FromSeconds(90));
+        using SiloCluster cluster = await StartClusterAsync(output);
         await using BenchmarkClient client = await BenchmarkClient.ConnectAsync(cluster);
         SiloAddress[] silos = await client.ActiveSilosAsync(cluster, TimeSpan.FromSeconds(60));
         ProbeLink link = await ProbeLink.ConnectAsync(client.Client, silos[0], silos[1], TimeSpan.FromSeconds(60));
@@ -56,6 +59,26 @@ internal static class TransportBenchmark
         double rawGBps = Measurement.Median(rawRounds.Select(r => r.BulkGBps));
         await output.WriteLineAsync(Invariant($"transport rtt_p50_us={grainRtt:0.0} raw_rtt_p50_us={rawRtt:0.0} push_gbs={pushGBps:0.00} pull_gbs={pullGBps:0.00} raw_gbs={rawGBps:0.00}"));
         return 0;
+    }
+
+    /// <summary>
+    /// Starts the two silos, each attempt on new free ports: a port is free when picked and bound by the silo a moment
+    /// later, so another process can take it in between, and the silo then exits before it is ready. A silo that does
+    /// not get ready in time is not retried (that is no port clash).
+    /// </summary>
+    private static async Task<SiloCluster> StartClusterAsync(TextWriter output)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SiloCluster.StartAsync("transport-bench", 2, TimeSpan.FromSeconds(90));
+            }
+            catch (InvalidOperationException exception) when (attempt < ClusterStartAttempts)
+            {
+                await output.WriteLineAsync($"silo start attempt {attempt} of {ClusterStartAttempts} failed, retrying on new ports: {exception.Message}");
+            }
+        }
     }
 
     /// <summary>Prints one figure's spread for both links and returns the ratio of the medians.</summary>

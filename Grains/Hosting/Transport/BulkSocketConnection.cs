@@ -36,16 +36,17 @@ internal sealed partial class BulkSocketConnection : ConnectionContext, IConnect
     private bool _socketDisposed;
     private Task? _running;
 
-    public BulkSocketConnection(Socket socket, SegmentMemoryPool pool, ILogger logger)
+    public BulkSocketConnection(Socket socket, SegmentMemoryPool pool, SegmentMemoryPool sendPool, ILogger logger)
     {
         _socket = socket;
         _logger = logger;
         MemoryPool = pool;
         _receiveSize = Math.Max(1, pool.MaxBufferSize / 2);
-        var options = new PipeOptions(pool, PipeScheduler.Inline, PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0,
-            minimumSegmentSize: pool.MaxBufferSize, useSynchronizationContext: false);
-        _input = new Pipe(options);
-        _output = new Pipe(options);
+        _input = new Pipe(Options(pool));
+
+        // Orleans serializes a message into the first memory it gets from this pipe and copies what does not fit
+        // twice more; the pipe hands back a segment once everything in it is sent, so each message usually starts one.
+        _output = new Pipe(Options(sendPool));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
         ConnectionClosed = _closed.Token;
         LocalEndPoint = socket.LocalEndPoint;
@@ -67,6 +68,10 @@ internal sealed partial class BulkSocketConnection : ConnectionContext, IConnect
     public override CancellationToken ConnectionClosed { get; set; }
 
     public MemoryPool<byte> MemoryPool { get; }
+
+    private static PipeOptions Options(SegmentMemoryPool pool) =>
+        new(pool, PipeScheduler.Inline, PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0,
+            minimumSegmentSize: pool.MaxBufferSize, useSynchronizationContext: false);
 
     /// <summary>Starts the receive and send loops; call once.</summary>
     public void Start() => _running = RunAsync();

@@ -17,11 +17,13 @@ public sealed class BulkSocketConnectionTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(4 * 1024 * 1024 + 7)]
-    public async Task Bytes_written_on_one_side_are_read_unchanged_on_the_other_in_both_directions(int length)
+    [InlineData(1, 16 * 1024)]
+    [InlineData(4 * 1024 * 1024 + 7, 16 * 1024)]
+    [InlineData(4 * 1024 * 1024 + 7, 1024 * 1024)]
+    [InlineData(4 * 1024 * 1024 + 7, 8 * 1024 * 1024)]
+    public async Task Bytes_written_on_one_side_are_read_unchanged_on_the_other_in_both_directions(int length, int sendSegmentSize)
     {
-        await using Pair pair = await Pair.ConnectAsync(segmentSize: 16 * 1024);
+        await using Pair pair = await Pair.ConnectAsync(segmentSize: 16 * 1024, sendSegmentSize);
         byte[] outbound = Pattern(length, seed: 1);
         byte[] inbound = Pattern(length, seed: 2);
 
@@ -32,6 +34,24 @@ public sealed class BulkSocketConnectionTests
 
         Assert.Equal(outbound, await atServer.WaitAsync(Patience));
         Assert.Equal(inbound, await atClient.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_message_written_into_the_send_pipes_first_memory_fits_a_whole_send_segment_and_arrives_whole()
+    {
+        const int sendSegment = 1024 * 1024;
+        await using Pair pair = await Pair.ConnectAsync(segmentSize: 16 * 1024, sendSegment);
+        byte[] message = Pattern(sendSegment - 100, seed: 3);
+        Task<byte[]> atServer = ReadExactlyAsync(pair.Server.Transport.Input, message.Length);
+
+        // As Orleans' message writer asks: its header's size, then the body into the rest of the same memory.
+        Memory<byte> memory = pair.Client.Transport.Output.GetMemory(8 + 4096);
+        Assert.True(memory.Length >= sendSegment, $"the send pipe offered {memory.Length} bytes, not a whole {sendSegment}-byte segment");
+        message.CopyTo(memory);
+        pair.Client.Transport.Output.Advance(message.Length);
+        await pair.Client.Transport.Output.FlushAsync();
+
+        Assert.Equal(message, await atServer.WaitAsync(Patience));
     }
 
     [Fact]
@@ -86,7 +106,7 @@ public sealed class BulkSocketConnectionTests
     [Fact]
     public async Task Connecting_to_a_port_nobody_listens_on_fails_naming_the_endpoint()
     {
-        var factory = new BulkConnectionFactory(Transport(16 * 1024));
+        var factory = new BulkConnectionFactory(Transport(16 * 1024, 16 * 1024));
         IPEndPoint closed = ClosedPort();
 
         var error = await Assert.ThrowsAsync<SocketConnectionException>(() => factory.ConnectAsync(closed).AsTask());
@@ -94,8 +114,8 @@ public sealed class BulkSocketConnectionTests
         Assert.Contains(closed.ToString(), error.Message, StringComparison.Ordinal);
     }
 
-    private static BulkTransport Transport(int segmentSize) =>
-        new(new TransportSettings { SegmentSize = segmentSize }, Options.Create(new SocketConnectionOptions()), NullLoggerFactory.Instance);
+    private static BulkTransport Transport(int segmentSize, int sendSegmentSize) =>
+        new(new TransportSettings { SegmentSize = segmentSize, SendSegmentSize = sendSegmentSize }, Options.Create(new SocketConnectionOptions()), NullLoggerFactory.Instance);
 
     private static IPEndPoint ClosedPort()
     {
@@ -161,9 +181,9 @@ public sealed class BulkSocketConnectionTests
 
         public ConnectionContext Server { get; }
 
-        public static async Task<Pair> ConnectAsync(int segmentSize)
+        public static async Task<Pair> ConnectAsync(int segmentSize, int sendSegmentSize = 16 * 1024)
         {
-            BulkTransport transport = Transport(segmentSize);
+            BulkTransport transport = Transport(segmentSize, sendSegmentSize);
             IConnectionListener listener = await new BulkConnectionListenerFactory(transport).BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
             ValueTask<ConnectionContext?> accepting = listener.AcceptAsync();
             ConnectionContext client = await new BulkConnectionFactory(transport).ConnectAsync(listener.EndPoint);

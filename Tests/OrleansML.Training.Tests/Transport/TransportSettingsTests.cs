@@ -12,6 +12,7 @@ public sealed class TransportSettingsTests
 
         Assert.Equal(TransportKind.Bulk, settings.Kind);
         Assert.Equal(1024 * 1024, settings.SegmentSize);
+        Assert.Equal(8 * 1024 * 1024, settings.SendSegmentSize);
     }
 
     [Fact]
@@ -21,10 +22,12 @@ public sealed class TransportSettingsTests
         {
             ["OrleansML:Transport:Kind"] = "orleans",
             ["OrleansML:Transport:SegmentSize"] = "65536",
+            ["OrleansML:Transport:SendSegmentSize"] = "16777216",
         }));
 
         Assert.Equal(TransportKind.Orleans, settings.Kind);
         Assert.Equal(65536, settings.SegmentSize);
+        Assert.Equal(16 * 1024 * 1024, settings.SendSegmentSize);
     }
 
     [Theory]
@@ -49,6 +52,19 @@ public sealed class TransportSettingsTests
 
         Assert.Contains("OrleansML:Transport:SegmentSize", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{size}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("4095")]
+    [InlineData("67108865")]
+    [InlineData("8M")]
+    public void A_send_segment_size_outside_4_KiB_to_64_MiB_is_refused_naming_the_key(string size)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => TransportSettings.Load(Configuration(new() { ["OrleansML:Transport:SendSegmentSize"] = size })));
+
+        Assert.Contains("OrleansML:Transport:SendSegmentSize", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{size}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("67108864", error.Message, StringComparison.Ordinal);
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
