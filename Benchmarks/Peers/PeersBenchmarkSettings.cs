@@ -4,11 +4,11 @@ namespace OrleansML.Benchmarks.Peers;
 
 /// <summary>Options of the peers benchmark: <c>--rounds N</c> (default 3), <c>--tasks softmax,mlp</c>,
 /// <c>--peers prefix,...</c> (names starting with a prefix; default all), <c>--no-warmup</c>, and
-/// <c>--averaging-interval N</c>: the model-averaging cluster's local steps between averages (default 128), and
+/// <c>--averaging-interval N</c>: the model-averaging cluster's local steps between averages (default: the demo's, 64), and
 /// <c>--averaging-momentum X</c>: its block momentum in [0, 1) (default: the spec's, 1 - 1 / workers).</summary>
 internal sealed record PeersBenchmarkSettings(int Rounds, IReadOnlyList<PeerTask> Tasks, IReadOnlyList<string>? Peers, bool WarmUp)
 {
-    public int AveragingInterval { get; init; } = 128;
+    public int AveragingInterval { get; init; } = Cli.DemoCommand.DefaultAveragingInterval;
 
     public double? AveragingMomentum { get; init; }
 
