@@ -14,8 +14,10 @@ var commands = new Dictionary<string, (string Description, Func<string[], int> R
     ["step-costs"] = ("inside a BSP step: handing work to a sleeping vs an awake thread-pool thread, the shard barrier vs its scalar loop", _ => StepCostsBenchmark.Run(Console.Out)),
     ["training"] = ("softmax on Fashion-MNIST: LocalTrainer vs OrleansML with 1 and 2 Silo processes (options: --epochs N, --batch-size N, --learning-rate X, --mode bsp|asp|ssp|averaging, --rounds N)", options =>
         TrainingBenchmark.RunAsync(Console.Out, TrainingBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
-    ["peers"] = ("time to 0.840 (softmax) and 0.870 (MLP) on Fashion-MNIST: LocalTrainer, the embedded cluster (BSP and model averaging), ML.NET, PyTorch, sklearn, liblinear (options: --rounds N, --tasks softmax,mlp, --peers prefix,..., --no-warmup, --averaging-interval N)", options =>
+    ["peers"] = ("time to 0.840 (softmax) and 0.870 (MLP) on Fashion-MNIST: LocalTrainer, the embedded cluster (BSP and model averaging), ML.NET, PyTorch, sklearn, liblinear (options: --rounds N, --tasks softmax,mlp, --peers prefix,..., --no-warmup, --averaging-interval N, --averaging-momentum X)", options =>
         PeersBenchmark.RunAsync(Console.Out, PeersBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
+    ["averaging-replay"] = ("epochs to 0.840 (softmax) or 0.870 (MLP) of the cluster's model averaging, replayed on one thread, against one worker (options: --task softmax|mlp, --seeds a,b, --intervals a,b, --momenta a,b, --epochs N)", options =>
+        AveragingReplayBenchmark.Run(Console.Out, AveragingReplaySettings.Parse(options))),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

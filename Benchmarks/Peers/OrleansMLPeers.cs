@@ -58,7 +58,7 @@ internal sealed class LocalTrainerPeer : IPeer
             curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.Test?.Accuracy?.Value ?? double.NaN));
         }
 
-        return Task.FromResult(new PeerRun(Name, task, curve));
+        return Task.FromResult(new PeerRun(Name, task, curve, PeerRun.AccuracyByEpoch(curve)));
     }
 }
 
@@ -107,9 +107,10 @@ internal sealed class SharedEmbeddedCluster : IAsyncDisposable
 /// <summary>
 /// OrleansML on the shared embedded cluster, 2 workers and 2 shards, in one consistency mode: BSP (the demo's
 /// <c>--mode Bsp</c>) or model averaging (local SGD: each worker runs <c>averagingInterval</c> local Adam steps between
-/// averages; the demo's default).
+/// averages, and the shards step with block momentum <paramref name="averagingMomentum"/>, null for the spec's
+/// default; the demo's mode).
 /// </summary>
-internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.ConsistencyMode mode, int averagingInterval) : IPeer
+internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.ConsistencyMode mode, int averagingInterval, double? averagingMomentum) : IPeer
 {
     public string Name { get; } = mode == Jobs.ConsistencyMode.Bsp ? "orleansml-cluster-bsp" : $"orleansml-cluster-averaging{averagingInterval}";
 
@@ -129,6 +130,7 @@ internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.Co
             Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
             Mode = mode,
             AveragingInterval = averagingInterval,
+            AveragingMomentum = averagingMomentum,
             Workers = 2,
             Shards = 2,
             Epochs = OrleansMLSettings.Epochs,
@@ -155,7 +157,7 @@ internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.Co
         // Where the time went: the job's wall time beyond its epochs is the coordinator's (loading, checkpoints,
         // evaluation, saves); an epoch's beyond the workers' own clocks is neither compute nor messages.
         string split = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"job {wall:F2} s from start to completion, epochs {seconds:F2} s: worker compute {status.History.Sum(e => e.ComputeSeconds):F2} s, pulls and pushes {status.History.Sum(e => e.CommunicationSeconds):F2} s (means over workers)");
+            $"job {wall:F2} s from start to completion, epochs {seconds:F2} s: worker compute {status.History.Sum(e => e.ComputeSeconds):F2} s, pulls and pushes {status.History.Sum(e => e.CommunicationSeconds):F2} s (means over workers); {PeerRun.AccuracyByEpoch(curve)}");
         return new PeerRun(Name, task, curve, split);
     }
 }

@@ -21,6 +21,10 @@ internal sealed record PeerRun(string Peer, PeerTask Task, IReadOnlyList<CurvePo
     /// <summary>The longest training time on the curve (what the run cost when the target was never reached).</summary>
     public double TotalSeconds => Curve.Count == 0 ? 0 : Curve.Max(p => p.Seconds);
 
+    /// <summary>"accuracy by epoch 0.8201 0.8279 ...": where on the curve a peer crossed the target.</summary>
+    public static string AccuracyByEpoch(IReadOnlyList<CurvePoint> curve) =>
+        "accuracy by epoch " + string.Join(' ', curve.Select(p => p.Accuracy.ToString("F4", CultureInfo.InvariantCulture)));
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Peer} {Task.Label()}: {(SecondsToTarget is double s ? $"{s:F2} s to {Task.Target():F3}" : $"never reached {Task.Target():F3} in {TotalSeconds:F1} s")}, final {FinalAccuracy:F4}");
 }

@@ -24,8 +24,8 @@ internal static class PeersBenchmark
         using PeerData data = PeerData.Load(source, OrleansMLSettings.TrainPartitions);
         await using var cluster = new SharedEmbeddedCluster();
         var local = new LocalTrainerPeer();
-        var bsp = new EmbeddedClusterPeer(cluster, Jobs.ConsistencyMode.Bsp, 1);
-        var averaging = new EmbeddedClusterPeer(cluster, Jobs.ConsistencyMode.ModelAveraging, settings.AveragingInterval);
+        var bsp = new EmbeddedClusterPeer(cluster, Jobs.ConsistencyMode.Bsp, 1, null);
+        var averaging = new EmbeddedClusterPeer(cluster, Jobs.ConsistencyMode.ModelAveraging, settings.AveragingInterval, settings.AveragingMomentum);
         List<IPeer> peers = [local, bsp, averaging, .. MlNetPeer.All(), new PythonPeer("torch", "torch"), new PythonPeer("sklearn", "sklearn"), new LiblinearPeer()];
         List<IPeer> chosen = [.. peers.Where(p => settings.Peers is null || settings.Peers.Any(name => p.Name.StartsWith(name, StringComparison.Ordinal)))];
         if (chosen.Count == 0)

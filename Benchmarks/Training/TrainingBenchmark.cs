@@ -18,7 +18,8 @@ namespace OrleansML.Benchmarks.Training;
 /// Throughput is training rows per second of training time (evaluation excluded),
 /// summed over epochs. Both clusters stay up for the whole run and every round runs the three set-ups back to
 /// back, so slow spells of a shared machine hit them alike; the ratios are medians of the per-round ratios.
-/// Last line: "training cost_ratio=&lt;1-worker over LocalTrainer&gt; scale_2=&lt;2-silo over 1-silo&gt;".
+/// Last line: "training cost_ratio=&lt;1-worker over LocalTrainer&gt; scale_2=&lt;2-silo over 1-silo&gt;
+/// ceiling_2=&lt;2 threads over 1 thread&gt;".
 /// </summary>
 internal static class TrainingBenchmark
 {
@@ -88,7 +89,7 @@ internal static class TrainingBenchmark
             double ceiling = Measurement.Median(ceilingRatios);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"ceiling: 2 threads / 1 thread {ceiling:F3} (LocalTrainer, no messages); scale_2 is {scale / ceiling:F3} of it"));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training cost_ratio={cost:F3} scale_2={scale:F3}"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training cost_ratio={cost:F3} scale_2={scale:F3} ceiling_2={ceiling:F3}"));
             return 0;
         }
         finally

@@ -59,6 +59,7 @@ internal sealed class TrainFlags
     public Option<int?> Staleness { get; } = new("--staleness") { Description = "SSP staleness bound." };
     public Option<int?> BackupWorkers { get; } = new("--backup-workers") { Description = "BSP backup workers." };
     public Option<int?> AveragingInterval { get; } = new("--averaging-interval") { Description = "Model averaging: local steps between averages." };
+    public Option<double?> AveragingMomentum { get; } = new("--averaging-momentum") { Description = "Model averaging: block momentum of the outer step, in [0, 1) (0: plain averaging)." };
     public Option<int?> LbfgsIterations { get; } = new("--lbfgs-iterations") { Description = "L-BFGS iterations." };
     public Option<int?> Patience { get; } = new("--early-stopping-patience") { Description = "Epochs without a better held-out loss before stopping (0: never)." };
     public Option<float?> L2 { get; } = new("--l2") { Description = "L2 strength of the optimizer (l2 * w added to every gradient)." };
@@ -69,7 +70,7 @@ internal sealed class TrainFlags
     public IEnumerable<Option> All() =>
     [
         Spec, JobId, ModelName, Model, Features, Classes, Hidden, HashBits, Train, Test, Mode, Workers, Shards, Epochs, BatchSize,
-        Optimizer, LearningRate, Schedule, DecaySteps, Seed, Staleness, BackupWorkers, AveragingInterval, LbfgsIterations, Patience,
+        Optimizer, LearningRate, Schedule, DecaySteps, Seed, Staleness, BackupWorkers, AveragingInterval, AveragingMomentum, LbfgsIterations, Patience,
         L2, LbfgsL2, TargetAccuracy, TargetLoss,
     ];
 
@@ -136,6 +137,7 @@ internal sealed class TrainFlags
             Staleness = parse.GetValue(Staleness) ?? spec.Staleness,
             BackupWorkers = parse.GetValue(BackupWorkers) ?? spec.BackupWorkers,
             AveragingInterval = parse.GetValue(AveragingInterval) ?? spec.AveragingInterval,
+            AveragingMomentum = parse.GetValue(AveragingMomentum) ?? spec.AveragingMomentum,
             LbfgsIterations = parse.GetValue(LbfgsIterations) ?? spec.LbfgsIterations,
             EarlyStoppingPatience = parse.GetValue(Patience) ?? spec.EarlyStoppingPatience,
             LbfgsL2Regularization = parse.GetValue(LbfgsL2) ?? spec.LbfgsL2Regularization,

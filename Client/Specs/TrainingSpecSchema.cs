@@ -61,6 +61,7 @@ public static class TrainingSpecSchema
         Int<TrainingSpec>("pullEvery", s => s.PullEvery, (s, v) => s with { PullEvery = v }, "ASP: steps between pulls."),
         Int<TrainingSpec>("staleness", s => s.Staleness, (s, v) => s with { Staleness = v }, "SSP: clocks a worker may run ahead.", "--staleness"),
         Int<TrainingSpec>("averagingInterval", s => s.AveragingInterval, (s, v) => s with { AveragingInterval = v }, "Model averaging: local steps between averages.", "--averaging-interval"),
+        NullableDouble<TrainingSpec>("averagingMomentum", s => s.AveragingMomentum, (s, v) => s with { AveragingMomentum = v }, "Model averaging: block momentum of the shards' outer step, in [0, 1) (0: plain averaging); none: 1 - 1 / workers.", "--averaging-momentum"),
         Int<TrainingSpec>("backupWorkers", s => s.BackupWorkers, (s, v) => s with { BackupWorkers = v }, "BSP: pushes a step may go without.", "--backup-workers"),
         Enum<TrainingSpec, TensorCompression>("compression", s => s.Compression, (s, v) => s with { Compression = v }, "Compression of pulls and pushes."),
         Int<TrainingSpec>("earlyStoppingPatience", s => s.EarlyStoppingPatience, (s, v) => s with { EarlyStoppingPatience = v }, "Epochs without a better held-out loss before stopping (0: never).", "--early-stopping-patience"),

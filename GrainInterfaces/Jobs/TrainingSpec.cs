@@ -79,6 +79,13 @@ public sealed record TrainingSpec
     [Id(12)]
     public int AveragingInterval { get; init; } = 8;
 
+    /// <summary>Model averaging: the block momentum of the shards' outer step, in [0, 1). Each round the shards
+    /// treat the workers' mean change as a step and add <c>momentum</c> times the previous round's step to it
+    /// (BMUF, Chen and Huo 2016), which makes up for averaging's smaller progress per round. 0 is plain averaging.
+    /// Null (the default): <c>1 - 1 / workers</c>, BMUF's rule (0.5 for 2 workers, 0 for one).</summary>
+    [Id(26)]
+    public double? AveragingMomentum { get; init; }
+
     /// <summary>BSP only: a step proceeds on the first <c>Workers - BackupWorkers</c> pushes; later pushes
     /// for that step are dropped and counted. 0 to Workers - 1. Default 0.</summary>
     [Id(13)]

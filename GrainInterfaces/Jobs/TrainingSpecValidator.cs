@@ -82,6 +82,11 @@ public static partial class TrainingSpecValidator
         Range("pullEvery", spec.PullEvery, 1, 1_000_000);
         Range("staleness", spec.Staleness, 0, 1_000_000);
         Range("averagingInterval", spec.AveragingInterval, 1, 1_000_000);
+        if (spec.AveragingMomentum is double momentum && !(momentum >= 0 && momentum < 1))
+        {
+            throw new TrainingSpecException("averagingMomentum", $"must be in [0, 1) or null (1 - 1 / workers), got {momentum}.");
+        }
+
         Range("earlyStoppingPatience", spec.EarlyStoppingPatience, 0, 100_000);
         Range("lbfgsIterations", spec.LbfgsIterations, 1, 100_000);
         Range("lbfgsIterationsPerEpoch", spec.LbfgsIterationsPerEpoch, 1, 100_000);

@@ -122,7 +122,8 @@ internal sealed class JobGroup
         ShardCount = _spec.Shards,
         Generation = ShardGeneration,
         Model = _spec.Model,
-        Optimizer = _spec.Optimizer,
+        // Under model averaging the job's optimizer runs on the workers; the shards run the outer step.
+        Optimizer = _spec.Mode == ConsistencyMode.ModelAveraging ? ModelAveragingRules.OuterOptimizer(_spec) : _spec.Optimizer,
         Mode = _spec.Mode,
         WorkerCount = workers,
         BackupWorkers = Math.Min(_spec.BackupWorkers, workers - 1),

@@ -14,7 +14,7 @@ namespace OrleansML.Grains.Shards;
 /// </summary>
 /// <remarks>
 /// Invariants: <c>Parameters.Length == Length</c>; <c>Clocks.Length == Assignment.WorkerCount</c>; the
-/// optimizer and its state are both set (BSP, ASP, SSP) or both null (averaging, L-BFGS). Every method here is
+/// optimizer and its state are both set (BSP, ASP, SSP; averaging's outer optimizer) or both null (L-BFGS). Every method here is
 /// synchronous, so the grain mutates the state only inside a turn, never across an await.
 /// </remarks>
 internal sealed class ShardState
@@ -121,26 +121,6 @@ internal sealed class ShardState
         Debug.Assert(Optimizer is not null && OptimizerState is not null && localKeys.Length == values.Length);
         Optimizer!.ApplySparse(Parameters, localKeys, values, OptimizerState!, UpdateCount + 1);
         UpdateCount++;
-        Version++;
-    }
-
-    /// <summary>Model averaging: adds a dense mean delta.</summary>
-    public void AddDelta(ReadOnlySpan<float> delta)
-    {
-        Debug.Assert(delta.Length == Length);
-        System.Numerics.Tensors.TensorPrimitives.Add(Parameters, delta, Parameters);
-        Version++;
-    }
-
-    /// <summary>Model averaging: adds a mean delta at slice-local keys.</summary>
-    public void AddSparseDelta(ReadOnlySpan<int> localKeys, ReadOnlySpan<float> delta)
-    {
-        Debug.Assert(localKeys.Length == delta.Length);
-        for (int i = 0; i < localKeys.Length; i++)
-        {
-            Parameters[localKeys[i]] += delta[i];
-        }
-
         Version++;
     }
 

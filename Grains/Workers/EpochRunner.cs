@@ -173,7 +173,8 @@ internal sealed class EpochRunner
     }
 
     /// <summary>Rounds of <see cref="WorkerAssignment.AveragingInterval"/> local steps with the worker's own
-    /// optimizer, then a push of the change (the shards average the workers' changes, weighted by rows).</summary>
+    /// optimizer, then a push of how far the copy moved, <c>start - local</c> (the shards average the workers'
+    /// pushes, weighted by rows, and step against the mean with their outer optimizer).</summary>
     private async Task<long> RunAveragingAsync(int[] order, long epochStart, long step, long epochEnd, long started)
     {
         int interval = _assignment.AveragingInterval;
@@ -209,7 +210,8 @@ internal sealed class EpochRunner
                 Counted(batch.Count);
             }
 
-            System.Numerics.Tensors.TensorPrimitives.Subtract(parameters, start, change);
+            // The outer gradient: the shards' outer optimizer steps against it (ModelAveragingRules).
+            System.Numerics.Tensors.TensorPrimitives.Subtract(start, parameters, change);
             long pushing = _time.GetTimestamp();
             _computeTicks += pushing - compute;
             await _shards.PushDenseAsync(change, round, rows);

@@ -121,7 +121,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
     }
 
     [Fact]
-    public async Task Model_averaging_adds_the_row_weighted_mean_of_the_deltas_without_an_optimizer()
+    public async Task Model_averaging_steps_against_the_row_weighted_mean_of_the_workers_pushes()
     {
         string job = NewJob("avg");
         IParameterShardGrain shard = Shard(job);
@@ -134,7 +134,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 1, 0, rows: 3, d1)));
 
         ParameterSlice slice = await shard.PullAsync(Pull(1, minimumVersion: 1));
-        Close([.. initial.Select((w, i) => w + Mean(d0[i], 1, d1[i], 3))], slice.Values.Values);
+        Close([.. initial.Select((w, i) => w - Mean(d0[i], 1, d1[i], 3))], slice.Values.Values);
         Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Dense(1, 1, 0, rows: 3, d1)));
     }
 }

@@ -153,7 +153,7 @@ public sealed class ShardCoreTests
     }
 
     [Fact]
-    public async Task Model_averaging_adds_the_row_weighted_mean_delta_once_every_worker_pushed()
+    public async Task Model_averaging_steps_against_the_row_weighted_mean_with_block_momentum_once_every_worker_pushed()
     {
         ShardCore core = NewCore(ConsistencyMode.ModelAveraging);
         core.Begin(1);
@@ -164,8 +164,17 @@ public sealed class ShardCoreTests
         Assert.Equal(0, core.Published);
         Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 1, 0, 3, d1)));
 
+        // Round 0: no velocity yet, so the model moves by exactly the mean outer gradient.
         Assert.Equal(1, core.Published);
-        Close([.. initial.Select((w, i) => w + Mean(d0[i], 1, d1[i], 3))], core.RequireState().Parameters);
+        float[] first = [.. initial.Select((w, i) => w - Mean(d0[i], 1, d1[i], 3))];
+        Close(first, core.RequireState().Parameters);
+
+        // Round 1: the move adds the block momentum times round 0's.
+        float[] e0 = Gradient(initial.Length, 4), e1 = Gradient(initial.Length, 6);
+        Assert.Equal(PushOutcome.Buffered, await core.PushAsync(Dense(1, 0, 1, 2, e0)));
+        Assert.Equal(PushOutcome.Applied, await core.PushAsync(Dense(1, 1, 1, 2, e1)));
+        Assert.Equal(2, core.Published);
+        Close([.. first.Select((w, i) => w - (Mean(e0[i], 2, e1[i], 2) + (OuterMomentum * Mean(d0[i], 1, d1[i], 3))))], core.RequireState().Parameters);
     }
 
     [Fact]

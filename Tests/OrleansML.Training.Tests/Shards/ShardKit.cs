@@ -11,6 +11,9 @@ internal static class ShardKit
 {
     public const float LearningRate = 0.5f;
 
+    /// <summary>Model averaging: the outer step's block momentum.</summary>
+    public const float OuterMomentum = 0.5f;
+
     /// <summary>Linear regression over 7 features: 8 parameters.</summary>
     public static ModelSpec Linear { get; } = new() { Kind = ModelKind.LinearRegression, FeatureCount = 7 };
 
@@ -26,7 +29,10 @@ internal static class ShardKit
             ShardIndex = index,
             ShardCount = shards,
             Model = model ?? Linear,
-            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = LearningRate },
+            // Model averaging's shards run the outer step the coordinator gives them (ModelAveragingRules.OuterOptimizer).
+            Optimizer = mode == ConsistencyMode.ModelAveraging
+                ? new OptimizerSettings { Kind = OptimizerKind.Momentum, LearningRate = 1, Momentum = OuterMomentum }
+                : new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = LearningRate },
             Mode = mode,
             WorkerCount = workers,
             BackupWorkers = backup,

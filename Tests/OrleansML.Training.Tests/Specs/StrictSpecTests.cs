@@ -131,6 +131,20 @@ public sealed class StrictSpecTests
         Assert.Equal("optimizer.learningRate", error.Field);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("-0.1")]
+    [InlineData("1.5")]
+    public void An_averaging_momentum_outside_0_to_1_is_blamed_on_that_field(string value)
+    {
+        TrainingSpec spec = TrainingSpecFile.Parse($$"""{ "model": { "featureCount": 4 }, "mode": "ModelAveraging", "averagingMomentum": {{value}} }""", "m.json");
+
+        TrainingSpecException error = Assert.Throws<TrainingSpecException>(() => TrainingSpecValidator.Validate(spec, checkData: false));
+
+        Assert.Equal("averagingMomentum", error.Field);
+        Assert.Contains("[0, 1)", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_field_survives_a_round_trip_through_the_writer_and_the_strict_reader()
     {
@@ -139,7 +153,7 @@ public sealed class StrictSpecTests
             JobId = "all-fields", ModelName = "m", TargetAccuracy = 0.9, TargetLoss = 0.2, LbfgsL2Regularization = 0.01,
             Model = new ModelSpec { Kind = ModelKind.FactorizationMachine, FeatureCount = 9, FactorCount = 3, FactorizationTask = ModelTask.Regression },
             Optimizer = new OptimizerSettings { Kind = OptimizerKind.Momentum, Nesterov = true, Schedule = new LearningRateScheduleSettings { Kind = LearningRateScheduleKind.Cosine, WarmupSteps = 5 } },
-            Compression = TensorCompression.Float16, Elastic = false, CheckpointEverySteps = 7,
+            Compression = TensorCompression.Float16, Elastic = false, CheckpointEverySteps = 7, AveragingMomentum = 0.75,
         };
 
         Assert.Equal(spec, TrainingSpecFile.Parse(TrainingSpecFile.ToJson(spec), "all.json"));
