@@ -7,12 +7,16 @@ namespace OrleansML.Learning.Data.Synthetic;
 /// and a Bernoulli label from the true weights. Rows are written straight into one CSR index array sized for
 /// <c>rows x FeaturesPerRow</c>; only the merge of repeated ids within rows leaves it longer than needed, and it
 /// is trimmed once at the end (the one moment the ids are held twice).
+/// Ids are drawn by inverse CDF with a guide table (the cutpoint method): a binary search over the whole
+/// cumulative table of 2^24 features measured 17,000 rows/s (its lower levels miss the cache on every draw); the
+/// guide narrows each search to the few ids of one cell and gives the same ids.
 /// </summary>
 internal static class ClickThroughRows
 {
     public static SparseDataset<int> Draw(ClickThroughOptions options, float[] weights, int rowCount, Random random)
     {
         double[] cumulative = SyntheticData.ZipfCumulative(options.FeatureCount, options.ZipfExponent);
+        int[] guide = Guide(cumulative);
         long capacity = (long)rowCount * options.FeaturesPerRow;
         if (capacity > Array.MaxLength)
         {
@@ -28,7 +32,7 @@ internal static class ClickThroughRows
             Span<int> row = indices.AsSpan(written, options.FeaturesPerRow);
             for (int k = 0; k < row.Length; k++)
             {
-                row[k] = SyntheticData.DrawIndex(cumulative, random.NextDouble());
+                row[k] = Draw(cumulative, guide, random.NextDouble());
             }
 
             row.Sort();
@@ -60,5 +64,39 @@ internal static class ClickThroughRows
         float[] values = GC.AllocateUninitializedArray<float>(written);
         values.AsSpan().Fill(1f);
         return new SparseDataset<int>(pointers, indices, values, labels, options.FeatureCount);
+    }
+
+    /// <summary><c>guide[j]</c> is the first id whose cumulative probability reaches <c>j / n</c>, n the table's length.</summary>
+    internal static int[] Guide(double[] cumulative)
+    {
+        int cells = cumulative.Length;
+        var guide = new int[cells];
+        int id = 0;
+        for (int j = 0; j < cells; j++)
+        {
+            double threshold = (double)j / cells;
+            while (cumulative[id] < threshold)
+            {
+                id++;
+            }
+
+            guide[j] = id;
+        }
+
+        return guide;
+    }
+
+    /// <summary>The first id whose cumulative probability reaches <paramref name="uniform"/>, as
+    /// <see cref="SyntheticData.DrawIndex"/> finds it, searching only between the guide's neighbouring cells (one
+    /// cell of slack on each side absorbs the rounding of <c>uniform x n</c>).</summary>
+    internal static int Draw(double[] cumulative, int[] guide, double uniform)
+    {
+        int cells = guide.Length;
+        int cell = Math.Min((int)(uniform * cells), cells - 1);
+        int low = cell > 0 ? guide[cell - 1] : 0;
+        int high = cell + 2 < cells ? guide[cell + 2] : cumulative.Length - 1;
+        int index = Array.BinarySearch(cumulative, low, high - low + 1, uniform);
+        index = index >= 0 ? index : ~index;
+        return Math.Min(index, cumulative.Length - 1);
     }
 }

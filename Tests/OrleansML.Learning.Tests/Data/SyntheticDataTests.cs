@@ -104,6 +104,25 @@ public class SyntheticDataTests
         Assert.Equal(expectedClicks, clicks, 3 * Math.Sqrt(expectedClicks));
     }
 
+    [Theory]
+    [InlineData(1, 1.1)]
+    [InlineData(7, 0.5)]
+    [InlineData(100_000, 1.1)]
+    [InlineData(100_000, 2.5)]
+    public void Guided_zipf_draws_match_a_binary_search_of_the_whole_table(int features, double exponent)
+    {
+        double[] cumulative = SyntheticData.ZipfCumulative(features, exponent);
+        int[] guide = ClickThroughRows.Guide(cumulative);
+        var random = new Random(3);
+        double[] uniforms = [0.0, 1e-12, cumulative[0], Math.BitDecrement(cumulative[0]), Math.BitDecrement(1.0), .. Enumerable.Range(0, 20_000).Select(_ => random.NextDouble())];
+        foreach (double u in uniforms)
+        {
+            int expected = Array.BinarySearch(cumulative, u);
+            expected = Math.Min(expected >= 0 ? expected : ~expected, features - 1);
+            Assert.Equal(expected, ClickThroughRows.Draw(cumulative, guide, u));
+        }
+    }
+
     [Fact]
     public void Click_through_held_out_rows_are_new_draws_from_the_same_model()
     {
