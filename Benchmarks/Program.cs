@@ -17,7 +17,7 @@ var commands = new Dictionary<string, (string Description, Func<string[], int> R
         TrainingBenchmark.RunAsync(Console.Out, TrainingBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
     ["peers"] = ("time to 0.840 (softmax) and 0.870 (MLP) on Fashion-MNIST: LocalTrainer, the embedded cluster (BSP and model averaging), ML.NET, PyTorch, sklearn, liblinear (options: --rounds N, --tasks softmax,mlp, --peers prefix,..., --no-warmup, --averaging-interval N)", options =>
         PeersBenchmark.RunAsync(Console.Out, PeersBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
-    ["ctr"] = ("synthetic Zipf click data (10 M rows, 2^24 hashed features): hashed logistic regression and FM, LocalTrainer vs Silo processes with 1 and 2 shards: rows/s, AUC, peak memory per silo (options: --quick, --rows N, --features-log2 N, --models hashed,fm, --factors N, --batch-size N, --rounds N, ...)", options => CtrBenchmark.RunAsync(Console.Out, CtrSettings.Parse(options)).GetAwaiter().GetResult()),
+    ["ctr"] = ("synthetic Zipf click data (10 M rows, 2^24 hashed features): hashed logistic regression and FM, LocalTrainer vs Silo processes with 1 and 2 shards: rows/s, AUC, peak memory per silo (options: --quick, --rows N, --features-log2 N, --models hashed,fm, --fm-features-log2 N, --factors N, --batch-size N, --rounds N, ...)", options => CtrBenchmark.RunAsync(Console.Out, CtrSettings.Parse(options)).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -30,14 +30,15 @@ internal static class CtrBenchmark
                 $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s), batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Mode}, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
             CtrData data = CtrData.Create(settings, work);
             await output.WriteLineAsync(Text(
-                $"data: {data.Train.NonzeroCount:N0} nonzeros ({(double)data.Train.NonzeroCount / data.Train.RowCount:F1} a row), click rate {Mean(data.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Train.RowCount + data.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
+                $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
             double truthAuc = TrueModelAuc(data, settings);
             await output.WriteLineAsync(Text($"held-out AUC of the true model (the ceiling): {truthAuc:F4}"));
 
             CtrModelFigures? first = null;
             foreach (string name in settings.Models)
             {
-                CtrModelFigures figures = await RunModelAsync(output, name, data, settings);
+                CtrSplit split = name == "fm" ? data.Full.Fold(settings.FmFeaturesLog2, work, "ctr-fm", settings.Silos) : data.Full;
+                CtrModelFigures figures = await RunModelAsync(output, name, split, settings);
                 first ??= figures;
             }
 
@@ -59,13 +60,13 @@ internal static class CtrBenchmark
         }
     }
 
-    private static async Task<CtrModelFigures> RunModelAsync(TextWriter output, string name, CtrData data, CtrSettings settings)
+    private static async Task<CtrModelFigures> RunModelAsync(TextWriter output, string name, CtrSplit data, CtrSettings settings)
     {
         ModelSpec spec = name == "hashed"
             ? new ModelSpec { Kind = ModelKind.HashedLogisticRegression, HashBits = settings.FeaturesLog2 }
-            : new ModelSpec { Kind = ModelKind.FactorizationMachine, FeatureCount = 1 << settings.FeaturesLog2, FactorCount = settings.FactorCount };
+            : new ModelSpec { Kind = ModelKind.FactorizationMachine, FeatureCount = 1 << data.FeaturesLog2, FactorCount = settings.FactorCount };
         int parameters = spec.Create().ParameterCount;
-        string title = name == "hashed" ? "hashed logistic regression" : $"factorization machine, k = {settings.FactorCount}";
+        string title = name == "hashed" ? "hashed logistic regression" : $"factorization machine, k = {settings.FactorCount}, ids folded into 2^{data.FeaturesLog2}";
         await output.WriteLineAsync(Text($"{title}: {parameters:N0} parameters ({parameters * 4.0 / (1 << 20):N0} MiB)"));
         var localOptions = new LocalTrainerOptions
         {
@@ -109,7 +110,7 @@ internal static class CtrBenchmark
         return figures;
     }
 
-    private static async Task<(double Rate, double Auc)> RunLocalAsync(TextWriter output, ModelSpec spec, LocalTrainerOptions options, CtrData data)
+    private static async Task<(double Rate, double Auc)> RunLocalAsync(TextWriter output, ModelSpec spec, LocalTrainerOptions options, CtrSplit data)
     {
         TrainingResult result = new LocalTrainer(spec.Create(), options).Train(data.Train, data.Test);
         double auc = result.FinalTest?.Auc?.Value ?? throw new InvalidOperationException("LocalTrainer reported no test AUC.");
@@ -118,7 +119,7 @@ internal static class CtrBenchmark
         return (result.ExamplesPerSecond, auc);
     }
 
-    private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, ModelSpec spec, CtrData data, CtrSettings settings, int shards)
+    private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, ModelSpec spec, CtrSplit data, CtrSettings settings, int shards)
     {
         CtrClusterRun run = await CtrCluster.RunAsync(spec, data, settings, shards);
         await output.WriteLineAsync(Text(
@@ -133,7 +134,7 @@ internal static class CtrBenchmark
     {
         var model = new HashedLogisticRegression(new HashedLogisticRegressionOptions { HashBits = settings.FeaturesLog2 });
         float[] parameters = [.. data.Problem.Weights, data.Problem.Bias];
-        return new ModelEvaluator(model).Evaluate(parameters, DataBatch.All(data.Test)).Auc!.Value;
+        return new ModelEvaluator(model).Evaluate(parameters, DataBatch.All(data.Full.Test)).Auc!.Value;
     }
 
     private static double Mean(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.Sum(values) / values.Length;

@@ -16,7 +16,7 @@ internal sealed record CtrClusterRun(double ExamplesPerSecond, double Auc, doubl
 /// </summary>
 internal static class CtrCluster
 {
-    public static async Task<CtrClusterRun> RunAsync(ModelSpec model, CtrData data, CtrSettings settings, int shards)
+    public static async Task<CtrClusterRun> RunAsync(ModelSpec model, CtrSplit data, CtrSettings settings, int shards)
     {
         using SiloCluster silos = await SiloCluster.StartAsync($"ctr-bench-{shards}", settings.Silos, TimeSpan.FromSeconds(90));
         await using BenchmarkClient connection = await BenchmarkClient.ConnectAsync(silos);

@@ -19,6 +19,11 @@ internal sealed record CtrSettings
     /// last line reports the first.</summary>
     public IReadOnlyList<string> Models { get; init; } = ["hashed", "fm"];
 
+    /// <summary>log2 of the factorization machine's feature count; the data's ids are folded into it (their low
+    /// bits). Default 20 (k = 8: a 36 MiB model): at 2^24 the model is 576 MiB, and its shard's first checkpoint
+    /// (parameters and Adam's moments, 1.7 GB) outlasted Orleans' 30 s response timeout on this loaded machine.</summary>
+    public int FmFeaturesLog2 { get; init; } = 20;
+
     /// <summary>Factors per feature of the factorization machine. Default 8.</summary>
     public int FactorCount { get; init; } = 8;
 
@@ -52,7 +57,7 @@ internal sealed record CtrSettings
         {
             if (options[i] == "--quick")
             {
-                settings = settings with { Rows = 200_000, FeaturesLog2 = 18, Rounds = 1 };
+                settings = settings with { Rows = 200_000, FeaturesLog2 = 18, FmFeaturesLog2 = 16, Rounds = 1 };
                 continue;
             }
 
@@ -64,6 +69,7 @@ internal sealed record CtrSettings
                 "--test-rows" => settings with { TestRows = Int(name, value, 100, int.MaxValue) },
                 "--features-log2" => settings with { FeaturesLog2 = Int(name, value, 10, 26) },
                 "--models" => settings with { Models = ModelList(value) },
+                "--fm-features-log2" => settings with { FmFeaturesLog2 = Int(name, value, 10, 26) },
                 "--factors" => settings with { FactorCount = Int(name, value, 1, 64) },
                 "--features-per-row" => settings with { FeaturesPerRow = Int(name, value, 1, 1000) },
                 "--batch-size" => settings with { BatchSize = Int(name, value, 1, 1_000_000) },
@@ -72,7 +78,7 @@ internal sealed record CtrSettings
                 "--mode" => settings with { Mode = Enum.TryParse(value == "averaging" ? "ModelAveraging" : value, ignoreCase: true, out ConsistencyMode mode) ? mode : throw new ArgumentException($"--mode must be bsp, asp or ssp, got '{value}'.") },
                 "--silos" => settings with { Silos = Int(name, value, 1, 8) },
                 "--rounds" => settings with { Rounds = Int(name, value, 1, 20) },
-                _ => throw new ArgumentException($"Unknown option {name} (ctr takes --quick, --rows, --test-rows, --features-log2, --models, --factors, --features-per-row, --batch-size, --epochs, --learning-rate, --mode, --silos, --rounds)."),
+                _ => throw new ArgumentException($"Unknown option {name} (ctr takes --quick, --rows, --test-rows, --features-log2, --models, --fm-features-log2, --factors, --features-per-row, --batch-size, --epochs, --learning-rate, --mode, --silos, --rounds)."),
             };
         }
 
