@@ -125,7 +125,7 @@ internal static class CtrBenchmark
         await output.WriteLineAsync(Text(
             $"    {settings.Silos} silos, {settings.Silos} workers, {shards} shard(s) {run.ExamplesPerSecond,12:N0} rows/s   test AUC {run.Auc:F4}   compute {run.ComputeSeconds:F1} s, pulls and pushes {run.CommunicationSeconds:F1} s (per worker, summed)"));
         await output.WriteLineAsync(Text(
-            $"      peak memory per silo: {string.Join(", ", run.PeakMiB.Select((m, i) => $"{m:N0} MiB (idle {run.IdlePeakMiB[i]:N0})"))}"));
+            $"      peak memory per silo: {string.Join(", ", run.PeakMiB.Select((m, i) => $"{m:N0} MiB (idle {run.IdlePeakMiB[i]:N0}, resident at the end {run.EndMiB[i]:N0})"))}"));
         return run;
     }
 

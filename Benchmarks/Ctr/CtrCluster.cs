@@ -7,8 +7,9 @@ using OrleansML.Learning.Optimizers;
 namespace OrleansML.Benchmarks.Ctr;
 
 /// <summary>What one cluster job measured: its training throughput, its held-out AUC, and each silo's peak
-/// resident memory before the job (the idle silo, with nothing loaded) and at its end.</summary>
-internal sealed record CtrClusterRun(double ExamplesPerSecond, double Auc, double ComputeSeconds, double CommunicationSeconds, double[] IdlePeakMiB, double[] PeakMiB);
+/// resident memory before the job (the idle silo, with nothing loaded) and at its end, and its resident memory at
+/// the end (what the silo still holds: its data, model buffers and uncollected garbage).</summary>
+internal sealed record CtrClusterRun(double ExamplesPerSecond, double Auc, double ComputeSeconds, double CommunicationSeconds, double[] IdlePeakMiB, double[] PeakMiB, double[] EndMiB);
 
 /// <summary>
 /// One job on a fresh cluster of Silo processes. A fresh cluster per job, because a process's peak resident set
@@ -43,8 +44,9 @@ internal static class CtrCluster
         }
 
         double[] peak = [.. silos.Silos.Select(s => SiloMemory.PeakMiB(s.ProcessId))];
+        double[] end = [.. silos.Silos.Select(s => SiloMemory.CurrentMiB(s.ProcessId))];
         double rate = status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds);
         double auc = status.History[^1].TestAuc ?? throw new InvalidOperationException($"The {model.Kind} job reported no test AUC.");
-        return new CtrClusterRun(rate, auc, status.History.Sum(e => e.ComputeSeconds), status.History.Sum(e => e.CommunicationSeconds), idle, peak);
+        return new CtrClusterRun(rate, auc, status.History.Sum(e => e.ComputeSeconds), status.History.Sum(e => e.CommunicationSeconds), idle, peak, end);
     }
 }
