@@ -15,9 +15,10 @@ namespace OrleansML.Grains.Workers;
 /// <remarks>
 /// A sparse model in a per-step mode never computes a dense gradient, so the dense buffer is made only when one
 /// is asked for; its sparse gradient and key set grow with the batch's touched keys (the key set dedupes with
-/// one bit per parameter). Measured on a 2^24-feature hashed logistic regression, the worker otherwise held four
-/// model-sized buffers besides its parameters (a dense gradient, two key maps, the model's accumulator), which is
-/// what kept a silo's peak memory from falling when the model was split over more shards.
+/// one bit per parameter). The worker otherwise held three model-sized buffers it never needed besides its
+/// parameters (a dense gradient and two key maps). Their pages count in resident memory only where written, so the
+/// peak fell by less than their size: 627 to 563 MiB on the silo without a shard (the ctr benchmark, 2^24
+/// features, Benchmarks/README.md).
 /// </remarks>
 internal sealed class WorkerModel
 {

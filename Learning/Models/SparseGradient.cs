@@ -13,7 +13,7 @@ namespace OrleansML.Learning.Models;
 /// <see cref="Add"/> only: producers that already emit keys in strictly ascending order (the sparse models'
 /// ordered flush) use <see cref="AppendAscending"/> instead, which never needs the map (measured on hashed
 /// logistic regression, the map writes and the sort were more than half of the gradient's time), and a worker
-/// of a 2^24-feature factorization machine would otherwise carry 600 MB of map it never reads.
+/// of a 2^24-feature factorization machine would otherwise allocate 600 MB of map it never reads.
 /// A key set (<see cref="KeySet"/>) only collects distinct keys, with zero values: it marks keys in a bitmap of
 /// one bit per parameter (1/32 of the slot map) instead.
 /// Invariant: for every i &lt; Count added by <see cref="Add"/>, <c>_slotOfKey[_keys[i]] == i + 1</c> (a key set:
