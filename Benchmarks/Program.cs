@@ -1,4 +1,5 @@
 using OrleansML.Benchmarks;
+using OrleansML.Benchmarks.Ctr;
 using OrleansML.Benchmarks.Kernels;
 using OrleansML.Benchmarks.Peers;
 using OrleansML.Benchmarks.Training;
@@ -18,6 +19,7 @@ var commands = new Dictionary<string, (string Description, Func<string[], int> R
         PeersBenchmark.RunAsync(Console.Out, PeersBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
     ["averaging-replay"] = ("epochs to 0.840 (softmax) or 0.870 (MLP) of the cluster's model averaging, replayed on one thread, against one worker (options: --task softmax|mlp, --seeds a,b, --intervals a,b, --momenta a,b, --epochs N)", options =>
         AveragingReplayBenchmark.Run(Console.Out, AveragingReplaySettings.Parse(options))),
+    ["ctr"] = ("synthetic Zipf click data (10 M rows, 2^24 hashed features): hashed logistic regression and FM, LocalTrainer vs Silo processes with 1 and 2 shards: rows/s, AUC, peak memory per silo (options: --quick, --rows N, --features-log2 N, --models hashed,fm, --fm-features-log2 N, --factors N, --batch-size N, --rounds N, ...)", options => CtrBenchmark.RunAsync(Console.Out, CtrSettings.Parse(options)).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -12,12 +12,20 @@ namespace OrleansML.Grains.Workers;
 /// buffers it pushes from, and (model averaging) its local optimizer. Reused across epochs, so steps allocate
 /// only their messages.
 /// </summary>
+/// <remarks>
+/// A sparse model in a per-step mode never computes a dense gradient, so the dense buffer is made only when one
+/// is asked for; its sparse gradient and key set grow with the batch's touched keys (the key set dedupes with
+/// one bit per parameter). The worker otherwise held three model-sized buffers it never needed besides its
+/// parameters (a dense gradient and two key maps). Their pages count in resident memory only where written, so the
+/// peak fell by less than their size: 627 to 563 MiB on the silo without a shard (the ctr benchmark, 2^24
+/// features, Benchmarks/README.md).
+/// </remarks>
 internal sealed class WorkerModel
 {
     private readonly SparseGradient? _touched;
     private readonly Optimizer? _localOptimizer;
     private OptimizerState? _localState;
-    private readonly float[] _gradient;
+    private float[]? _gradient;
 
     public WorkerModel(WorkerAssignment assignment, WorkerData data)
     {
@@ -25,14 +33,13 @@ internal sealed class WorkerModel
         Data = data;
         Model = assignment.Model.Create();
         Parameters = new float[Model.ParameterCount];
-        _gradient = new float[Model.ParameterCount];
         bool trainsLocally = ConsistencyRules.For(assignment.Mode).WorkerTrainsLocally;
         if (Model is ISparseModel sparse && !trainsLocally)
         {
             // Averaging moves whole models; only per-step modes profit from touching just the batch's keys.
             Sparse = sparse;
             SparseGradient = new SparseGradient(Model.ParameterCount);
-            _touched = new SparseGradient(Model.ParameterCount);
+            _touched = SparseGradient.KeySet(Model.ParameterCount);
         }
 
         if (trainsLocally)
@@ -53,11 +60,14 @@ internal sealed class WorkerModel
     /// <summary>The full parameter vector; per-step modes overwrite the parts they pull.</summary>
     public float[] Parameters { get; }
 
-    public ReadOnlyMemory<float> Gradient => _gradient;
+    /// <summary>The dense gradient of the last <see cref="ComputeGradient"/>.</summary>
+    public ReadOnlyMemory<float> Gradient => DenseGradient;
 
     public SparseGradient SparseGradient { get; } = new(1);
 
-    public float ComputeGradient(DataBatch batch) => Model.ComputeGradient(Parameters, batch, _gradient);
+    private float[] DenseGradient => _gradient ??= new float[Model.ParameterCount];
+
+    public float ComputeGradient(DataBatch batch) => Model.ComputeGradient(Parameters, batch, DenseGradient);
 
     public float ComputeSparseGradient(DataBatch batch) => Sparse!.ComputeSparseGradient(Parameters, batch, SparseGradient);
 

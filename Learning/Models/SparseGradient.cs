@@ -9,17 +9,24 @@ namespace OrleansML.Learning.Models;
 /// <remarks>
 /// A dense slot map (one int per parameter) makes <see cref="Add"/> O(1) with no hashing, and
 /// <see cref="Clear"/> resets only the slots used, so a batch costs O(touched keys), not O(parameters).
-/// The map costs as much memory as one copy of the parameters, which a worker holds anyway.
-/// Producers that already emit keys in strictly ascending order (the sparse models' ordered flush) use
-/// <see cref="AppendAscending"/> instead, which never touches the map: measured on hashed logistic
-/// regression, the map writes and the sort were more than half of the gradient's time.
-/// Invariant: for every i &lt; Count added by <see cref="Add"/>, <c>_slotOfKey[_keys[i]] == i + 1</c> until
+/// The map costs as much memory as one copy of the parameters, so it is allocated on the first
+/// <see cref="Add"/> only: producers that already emit keys in strictly ascending order (the sparse models'
+/// ordered flush) use <see cref="AppendAscending"/> instead, which never needs the map (measured on hashed
+/// logistic regression, the map writes and the sort were more than half of the gradient's time), and a worker
+/// of a 2^24-feature factorization machine would otherwise allocate 600 MB of map it never reads.
+/// A key set (<see cref="KeySet"/>) only collects distinct keys, with zero values: it marks keys in a bitmap of
+/// one bit per parameter (1/32 of the slot map) instead.
+/// Invariant: for every i &lt; Count added by <see cref="Add"/>, <c>_slotOfKey[_keys[i]] == i + 1</c> (a key set:
+/// the key's bit is set) until
 /// <see cref="SortByKey"/>; the map holds nonzero slots only for keys held, so <see cref="Clear"/> can reset
 /// exactly those.
 /// </remarks>
 public sealed class SparseGradient
 {
-    private readonly int[] _slotOfKey;
+    private readonly int _parameterCount;
+    private readonly bool _keysOnly;
+    private int[]? _slotOfKey;
+    private ulong[]? _present;
     private int[] _keys;
     private float[] _values;
     private bool _sorted;
@@ -31,13 +38,25 @@ public sealed class SparseGradient
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parameterCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initialCapacity);
-        _slotOfKey = new int[parameterCount];
+        _parameterCount = parameterCount;
         _keys = new int[initialCapacity];
         _values = new float[initialCapacity];
     }
 
+    private SparseGradient(int parameterCount, bool keysOnly)
+        : this(parameterCount)
+    {
+        _keysOnly = keysOnly;
+    }
+
+    /// <summary>
+    /// A set of parameter keys in [0, <paramref name="parameterCount"/>) (the keys a batch touches): <see cref="Add"/>
+    /// takes only zero values, and duplicates are found with one bit per parameter instead of the slot map.
+    /// </summary>
+    public static SparseGradient KeySet(int parameterCount) => new(parameterCount, keysOnly: true);
+
     /// <summary>Parameter indices lie in [0, ParameterCount).</summary>
-    public int ParameterCount => _slotOfKey.Length;
+    public int ParameterCount => _parameterCount;
 
     /// <summary>Number of distinct keys held.</summary>
     public int Count { get; private set; }
@@ -56,9 +75,19 @@ public sealed class SparseGradient
     {
         if (_usedSlotMap)
         {
-            for (int i = 0; i < Count; i++)
+            if (_keysOnly)
             {
-                _slotOfKey[_keys[i]] = 0;
+                for (int i = 0; i < Count; i++)
+                {
+                    _present![_keys[i] >> 6] = 0;
+                }
+            }
+            else
+            {
+                for (int i = 0; i < Count; i++)
+                {
+                    _slotOfKey![_keys[i]] = 0;
+                }
             }
         }
 
@@ -71,14 +100,21 @@ public sealed class SparseGradient
     /// <summary>Adds <paramref name="value"/> to the entry of <paramref name="key"/>, creating it at zero.</summary>
     public void Add(int key, float value)
     {
-        Debug.Assert((uint)key < (uint)_slotOfKey.Length, "key out of range");
+        Debug.Assert((uint)key < (uint)_parameterCount, "key out of range");
         if (_sorted || _appendedAscending)
         {
             throw new InvalidOperationException("The gradient was sorted or appended in order; Clear it before adding again.");
         }
 
         _usedSlotMap = true;
-        int slot = _slotOfKey[key];
+        if (_keysOnly)
+        {
+            AddKey(key, value);
+            return;
+        }
+
+        int[] slotOfKey = _slotOfKey ??= new int[_parameterCount];
+        int slot = slotOfKey[key];
         if (slot != 0)
         {
             _values[slot - 1] += value;
@@ -94,7 +130,36 @@ public sealed class SparseGradient
         _keys[Count] = key;
         _values[Count] = value;
         Count++;
-        _slotOfKey[key] = Count;
+        slotOfKey[key] = Count;
+    }
+
+    /// <summary>Adds <paramref name="key"/> to a key set unless it is held (<see cref="Clear"/> zeroes whole bitmap
+    /// words, which is right because every bit set in them belongs to a key held).</summary>
+    private void AddKey(int key, float value)
+    {
+        if (value != 0f)
+        {
+            throw new InvalidOperationException($"A key set holds no values, but key {key} was added with {value}.");
+        }
+
+        ulong[] present = _present ??= new ulong[(_parameterCount + 63) / 64];
+        ulong bit = 1UL << (key & 63);
+        ref ulong word = ref present[key >> 6];
+        if ((word & bit) != 0)
+        {
+            return;
+        }
+
+        word |= bit;
+        if (Count == _keys.Length)
+        {
+            Array.Resize(ref _keys, _keys.Length * 2);
+            Array.Resize(ref _values, _values.Length * 2);
+        }
+
+        _keys[Count] = key;
+        _values[Count] = 0f;
+        Count++;
     }
 
     /// <summary>
@@ -104,9 +169,9 @@ public sealed class SparseGradient
     /// <exception cref="InvalidOperationException">The key does not ascend, or <see cref="Add"/> was used since the last Clear.</exception>
     public void AppendAscending(int key, float value)
     {
-        if ((uint)key >= (uint)_slotOfKey.Length)
+        if ((uint)key >= (uint)_parameterCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(key), $"key {key} is outside [0, {_slotOfKey.Length}).");
+            throw new ArgumentOutOfRangeException(nameof(key), $"key {key} is outside [0, {_parameterCount}).");
         }
 
         if (_usedSlotMap || _sorted || (Count > 0 && _keys[Count - 1] >= key))
@@ -171,9 +236,9 @@ public sealed class SparseGradient
         ReadOnlySpan<int> appended = _keys.AsSpan(Count, written);
         int previous = Count > 0 ? _keys[Count - 1] : -1;
         // Strictly ascending keys that start above the previous one and end below ParameterCount are all in range.
-        if (appended[0] <= previous || (uint)appended[^1] >= (uint)_slotOfKey.Length || !StrictlyAscending(appended))
+        if (appended[0] <= previous || (uint)appended[^1] >= (uint)_parameterCount || !StrictlyAscending(appended))
         {
-            throw new InvalidOperationException($"The {written} keys appended after key {previous} do not ascend strictly within [0, {_slotOfKey.Length}).");
+            throw new InvalidOperationException($"The {written} keys appended after key {previous} do not ascend strictly within [0, {_parameterCount}).");
         }
 
         Count += written;

@@ -53,51 +53,27 @@ public static class SyntheticData
         options ??= new ClickThroughOptions();
         var random = new Random(options.Seed);
         float[] weights = NormalVector(options.FeatureCount, options.WeightStandardDeviation, random);
-        double[] cumulative = ZipfCumulative(options.FeatureCount, options.ZipfExponent);
-        long capacity = (long)options.RowCount * options.FeaturesPerRow;
-        if (capacity > Array.MaxLength)
-        {
-            throw new ArgumentException($"RowCount x FeaturesPerRow = {capacity} exceeds the largest array.", nameof(options));
-        }
-
-        var pointers = new int[options.RowCount + 1];
-        var indices = new int[capacity];
-        var labels = new float[options.RowCount];
-        int written = 0;
-        for (int r = 0; r < options.RowCount; r++)
-        {
-            Span<int> row = indices.AsSpan(written, options.FeaturesPerRow);
-            for (int k = 0; k < row.Length; k++)
-            {
-                row[k] = DrawIndex(cumulative, random.NextDouble());
-            }
-
-            row.Sort();
-            int distinct = 1;
-            for (int k = 1; k < row.Length; k++)
-            {
-                if (row[k] != row[distinct - 1])
-                {
-                    row[distinct++] = row[k];
-                }
-            }
-
-            double score = options.Bias;
-            for (int k = 0; k < distinct; k++)
-            {
-                score += weights[row[k]];
-            }
-
-            labels[r] = Bernoulli.Sample(random, Sigmoid(score));
-            written += distinct;
-            pointers[r + 1] = written;
-        }
-
-        Array.Resize(ref indices, written);
-        float[] values = new float[written];
-        values.AsSpan().Fill(1f);
-        var dataset = new SparseDataset<int>(pointers, indices, values, labels, options.FeatureCount);
+        var dataset = ClickThroughRows.Draw(options, weights, options.RowCount, random);
         return new SyntheticSparseProblem(dataset, weights, (float)options.Bias);
+    }
+
+    /// <summary>
+    /// More rows from the model behind <paramref name="problem"/> (drawn by <see cref="ClickThrough"/> with
+    /// <paramref name="options"/>): a held-out set with the same features, weights and bias, but row draws seeded by
+    /// <paramref name="seed"/>, so that a test split need not be cut out of (and copied from) the training rows.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="problem"/>'s weights do not match <paramref name="options"/>' feature count.</exception>
+    public static SparseDataset<int> ClickThroughHeldOut(SyntheticSparseProblem problem, ClickThroughOptions options, int rowCount, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
+        if (problem.Weights.Length != options.FeatureCount)
+        {
+            throw new ArgumentException($"The problem has {problem.Weights.Length} weights but the options name {options.FeatureCount} features.", nameof(problem));
+        }
+
+        return ClickThroughRows.Draw(options, problem.Weights, rowCount, new Random(seed));
     }
 
     /// <summary>
@@ -174,7 +150,7 @@ public static class SyntheticData
     }
 
     /// <summary>Inverse-CDF draw by binary search: O(log n) per draw, where MathNet's Zipf sampler is O(n).</summary>
-    private static int DrawIndex(double[] cumulative, double uniform)
+    internal static int DrawIndex(double[] cumulative, double uniform)
     {
         int index = Array.BinarySearch(cumulative, uniform);
         index = index >= 0 ? index : ~index;
@@ -214,5 +190,5 @@ public static class SyntheticData
         return vector;
     }
 
-    private static double Sigmoid(double score) => 1.0 / (1.0 + Math.Exp(-score));
+    internal static double Sigmoid(double score) => 1.0 / (1.0 + Math.Exp(-score));
 }

@@ -104,6 +104,52 @@ public class SyntheticDataTests
         Assert.Equal(expectedClicks, clicks, 3 * Math.Sqrt(expectedClicks));
     }
 
+    [Theory]
+    [InlineData(1, 1.1)]
+    [InlineData(7, 0.5)]
+    [InlineData(100_000, 1.1)]
+    [InlineData(100_000, 2.5)]
+    public void Guided_zipf_draws_match_a_binary_search_of_the_whole_table(int features, double exponent)
+    {
+        double[] cumulative = SyntheticData.ZipfCumulative(features, exponent);
+        int[] guide = ClickThroughRows.Guide(cumulative);
+        var random = new Random(3);
+        double[] uniforms = [0.0, 1e-12, cumulative[0], Math.BitDecrement(cumulative[0]), Math.BitDecrement(1.0), .. Enumerable.Range(0, 20_000).Select(_ => random.NextDouble())];
+        foreach (double u in uniforms)
+        {
+            int expected = Array.BinarySearch(cumulative, u);
+            expected = Math.Min(expected >= 0 ? expected : ~expected, features - 1);
+            Assert.Equal(expected, ClickThroughRows.Draw(cumulative, guide, u));
+        }
+    }
+
+    [Fact]
+    public void Click_through_held_out_rows_are_new_draws_from_the_same_model()
+    {
+        var options = new ClickThroughOptions { RowCount = 4000, FeatureCount = 3000, Seed = 5 };
+        SyntheticSparseProblem problem = SyntheticData.ClickThrough(options);
+        SparseDataset<int> heldOut = SyntheticData.ClickThroughHeldOut(problem, options, rowCount: 6000, seed: 99);
+
+        Assert.Equal(6000, heldOut.RowCount);
+        Assert.Equal(options.FeatureCount, heldOut.FeatureCount);
+        Assert.False(heldOut.RowIndices(0).SequenceEqual(problem.Dataset.RowIndices(0)) && heldOut.RowIndices(1).SequenceEqual(problem.Dataset.RowIndices(1)));
+        double expectedClicks = 0;
+        for (int r = 0; r < heldOut.RowCount; r++)
+        {
+            double score = problem.Bias;
+            foreach (int id in heldOut.RowIndices(r))
+            {
+                score += problem.Weights[id];
+            }
+
+            expectedClicks += 1 / (1 + Math.Exp(-score));
+        }
+
+        Assert.Equal(expectedClicks, heldOut.Labels.ToArray().Sum(), 3 * Math.Sqrt(expectedClicks));
+        Assert.Equal(SyntheticData.ClickThroughHeldOut(problem, options, 6000, 99).Indices.ToArray(), heldOut.Indices.ToArray());
+        Assert.Throws<ArgumentException>(() => SyntheticData.ClickThroughHeldOut(problem, new ClickThroughOptions { FeatureCount = 10 }, 10, 1));
+    }
+
     [Fact]
     public void Zipf_table_agrees_with_mathnet()
     {
