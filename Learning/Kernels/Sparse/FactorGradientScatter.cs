@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Kernels;
@@ -60,8 +61,18 @@ internal sealed class FactorGradientScatter
         Span<float> xTerms = _xTerms;
         int mask = (1 << partition.WindowBits) - 1;
         int written = 0;
+        partition.Window(0, out ReadOnlySpan<int> firstFeatures, out _, out _);
+        SparseRowKernels.PrefetchBlocks(firstFeatures, parameters, firstKey + 1, stride, factorCount);
         for (int w = 0; w < partition.WindowCount; w++)
         {
+            // The factors are read once per touched feature, when a window is compacted: start loading the next
+            // window's while this one is added and compacted (one window ahead measured faster than per nonzero).
+            if (w + 1 < partition.WindowCount)
+            {
+                partition.Window(w + 1, out ReadOnlySpan<int> nextFeatures, out _, out _);
+                SparseRowKernels.PrefetchBlocks(nextFeatures, parameters, firstKey + 1, stride, factorCount);
+            }
+
             partition.Window(w, out ReadOnlySpan<int> features, out ReadOnlySpan<int> rows, out ReadOnlySpan<float> xs);
             if (features.Length == 0)
             {
@@ -73,8 +84,6 @@ internal sealed class FactorGradientScatter
             for (int i = 0; i < features.Length; i++)
             {
                 int feature = features[i];
-                // The factors are read once, when the window is compacted; start loading them now.
-                SparseRowKernels.PrefetchBlocks(features.Slice(i, 1), parameters, firstKey + 1, stride, factorCount);
                 int local = feature & mask;
                 int row = rows[i];
                 float x = xs[i];
@@ -115,7 +124,13 @@ internal sealed class FactorGradientScatter
                 bits &= bits - 1;
                 int key = windowKey + (local * stride);
                 Span<int> blockKeys = keys.Slice(written, stride);
-                for (int b = 0; b < blockKeys.Length; b++)
+                int b = 0;
+                for (; b + Vector256<int>.Count <= blockKeys.Length; b += Vector256<int>.Count)
+                {
+                    (Vector256.Create(key + b) + Vector256<int>.Indices).CopyTo(blockKeys[b..]);
+                }
+
+                for (; b < blockKeys.Length; b++)
                 {
                     blockKeys[b] = key + b;
                 }
