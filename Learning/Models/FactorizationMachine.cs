@@ -33,14 +33,16 @@ public sealed class FactorizationMachine : ISparseModel
     private readonly float _initialFactorStandardDeviation;
     private readonly float[] _sums;
     private readonly float[] _squareSums;
-    // Rows ahead whose parameter blocks are loaded while a row is computed (as in HashedLogisticRegression).
-    private const int PrefetchRows = 2;
+    // Rows ahead whose parameter blocks are loaded while a row is computed: with the one-pass row kernel, 1 measured
+    // ahead of 2 and 4 (107 vs 94 and 90 M nonzeros/s of forward pass on the kernels benchmark's rows).
+    private const int PrefetchRows = 1;
 
     // Created on the first sparse gradient, so that a model used only to predict pays nothing for them.
     private BatchNonzeroPartition? _partition;
     private FactorGradientScatter? _scatter;
     private float[] _rowScales = [];
     private float[] _rowSums = [];
+    private float[]? _denseXTerms;
 
     /// <summary>Creates a model with the given settings (defaults when null).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
@@ -133,8 +135,12 @@ public sealed class FactorizationMachine : ISparseModel
         float inverseCount = 1f / batch.Count;
         double lossSum = 0d;
         float biasGradient = 0f;
+        // Σ t · x per feature, for the factor gradient's second term.
+        Span<float> xTerms = _denseXTerms ??= new float[FeatureCount];
+        xTerms.Clear();
         for (int row = batch.Start; row < batch.Start + batch.Count; row++)
         {
+            PrefetchAhead(parameters, dataset, row, batch.Start + batch.Count);
             ReadOnlySpan<int> indices = dataset.RowIndices(row);
             ReadOnlySpan<float> values = dataset.RowValues(row);
             // RawPrediction leaves the row's factor sums in _sums, which every factor partial needs.
@@ -146,9 +152,19 @@ public sealed class FactorizationMachine : ISparseModel
             {
                 int first = checked(1 + (indices[j] * FeatureStride));
                 float x = values[j];
-                gradient[first] += scale * x;
-                FactorKernels.AddFactorPartials(parameters.Slice(first + 1, FactorCount), x, _sums, scale, gradient.Slice(first + 1, FactorCount), level);
+                float t = scale * x;
+                gradient[first] += t;
+                FactorGradientKernels.AddScaledSums(t, _sums, gradient.Slice(first + 1, FactorCount), level);
+                xTerms[indices[j]] = MathF.FusedMultiplyAdd(t, x, xTerms[indices[j]]);
             }
+        }
+
+        // The same split as the sparse path (FactorGradientScatter), so the two agree exactly; an untouched feature
+        // finishes at zero.
+        for (int feature = 0; feature < FeatureCount; feature++)
+        {
+            Span<float> factors = gradient.Slice(2 + (feature * FeatureStride), FactorCount);
+            FactorGradientKernels.Finish(factors, xTerms[feature], parameters.Slice(2 + (feature * FeatureStride), FactorCount), factors, level);
         }
 
         gradient[GlobalBiasIndex] = biasGradient;
@@ -185,10 +201,7 @@ public sealed class FactorizationMachine : ISparseModel
         for (int i = 0; i < batch.Count; i++)
         {
             int row = batch.Start + i;
-            if (i + PrefetchRows < batch.Count)
-            {
-                SparseRowKernels.PrefetchBlocks(dataset.RowIndices(row + PrefetchRows), parameters, 1, FeatureStride, FeatureStride);
-            }
+            PrefetchAhead(parameters, dataset, row, batch.Start + batch.Count);
 
             Span<float> sums = _rowSums.AsSpan(i * FactorCount, FactorCount);
             float raw = RawPrediction(parameters, dataset.RowIndices(row), dataset.RowValues(row), sums, level);
@@ -244,6 +257,7 @@ public sealed class FactorizationMachine : ISparseModel
         double lossSum = 0d;
         for (int row = batch.Start; row < batch.Start + batch.Count; row++)
         {
+            PrefetchAhead(parameters, dataset, row, batch.Start + batch.Count);
             float raw = RawPrediction(parameters, dataset.RowIndices(row), dataset.RowValues(row), _sums, level);
             lossSum += RowLoss(raw, dataset.Labels[row], row, out _);
         }
@@ -260,6 +274,7 @@ public sealed class FactorizationMachine : ISparseModel
         for (int i = 0; i < batch.Count; i++)
         {
             int row = batch.Start + i;
+            PrefetchAhead(parameters, dataset, row, batch.Start + batch.Count);
             float raw = RawPrediction(parameters, dataset.RowIndices(row), dataset.RowValues(row), _sums, level);
             outputs[i] = Task == ModelTask.BinaryClassification ? LogisticMath.Sigmoid(raw) : raw;
         }
@@ -268,12 +283,18 @@ public sealed class FactorizationMachine : ISparseModel
     /// <summary>ŷ before any link function; leaves the row's factor sums Σ_j x_j v_{j,f} in <paramref name="sums"/>.</summary>
     private float RawPrediction(ReadOnlySpan<float> parameters, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> sums, SimdLevel level)
     {
-        // Scalar loads, not the AVX2 gather: each w_i shares its cache line with v_i, which the factor sums load
-        // anyway; measured on the kernels benchmark's data, the gather was no faster, and the scalar sum is the same
-        // on every SIMD level.
-        float linear = SparseRowKernels.DotStridedScalar(indices, values, parameters, 1, FeatureStride);
-        FactorKernels.AccumulateFactorSums(indices, values, parameters, 2, FeatureStride, sums, _squareSums, level);
+        // One pass reads each block [w_i, v_i] once: w_i shares its cache lines with v_i.
+        float linear = FactorKernels.AccumulateRow(indices, values, parameters, 1, FeatureStride, sums, _squareSums, level);
         return parameters[GlobalBiasIndex] + linear + FactorKernels.PairwiseInteraction(sums, _squareSums);
+    }
+
+    /// <summary>Starts loading the blocks of row <paramref name="row"/> + PrefetchRows, if the batch holds it.</summary>
+    private void PrefetchAhead(ReadOnlySpan<float> parameters, SparseDataset<int> dataset, int row, int end)
+    {
+        if (row + PrefetchRows < end)
+        {
+            SparseRowKernels.PrefetchBlocks(dataset.RowIndices(row + PrefetchRows), parameters, 1, FeatureStride, FeatureStride);
+        }
     }
 
     /// <summary>

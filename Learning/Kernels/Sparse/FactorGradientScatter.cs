@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Kernels;
@@ -11,18 +12,15 @@ namespace OrleansML.Learning.Kernels;
 /// <remarks>
 /// The window buffer holds 2^windowBits blocks of k + 1 floats (4.5 KiB of blocks per 128 features at k = 8), small
 /// enough to stay in L1/L2 while a window's nonzeros are added, which a model-sized buffer (36 MiB at 2^20
-/// features, k = 8) never is. Each nonzero is one scalar add for w_i and one
-/// <see cref="FactorKernels.AddFactorPartials(ReadOnlySpan{float}, float, ReadOnlySpan{float}, float, Span{float}, SimdLevel)"/>
-/// for its factors, with no branch on whether the feature is new. Compaction writes k + 1 consecutive keys per
-/// touched feature and leaves the buffer and the bitmap zero.
+/// features, k = 8) never is. Each nonzero adds t = slope · x / batch to w_i, t · (its row's factor sums) to the
+/// factor slots and t · x to the feature's scalar, with no branch on whether the feature is new and no read of the
+/// parameters; compaction finishes each touched feature with one read of its factors
+/// (<see cref="FactorGradientKernels"/>), writes k + 1 consecutive keys, and leaves the buffers and the bitmap zero.
 /// </remarks>
 internal sealed class FactorGradientScatter
 {
-    // Nonzeros ahead whose factors are loaded while one is added: the forward pass read them, but a batch's
-    // blocks outgrow L2 before the scatter comes back to them.
-    private const int PrefetchDistance = 8;
-
     private readonly float[] _window;
+    private readonly float[] _xTerms;
     private readonly ulong[] _touched;
     private readonly int _stride;
     private readonly int _factorCount;
@@ -35,6 +33,7 @@ internal sealed class FactorGradientScatter
         _factorCount = factorCount;
         _stride = factorCount + 1;
         _window = new float[(1 << windowBits) * _stride];
+        _xTerms = new float[1 << windowBits];
         _touched = new ulong[Math.Max(1, (1 << windowBits) / 64)];
     }
 
@@ -59,10 +58,21 @@ internal sealed class FactorGradientScatter
         gradient.ReserveAscending(checked(partition.Count * stride), out Span<int> keys, out Span<float> values);
         Span<float> window = _window;
         Span<ulong> touched = _touched;
+        Span<float> xTerms = _xTerms;
         int mask = (1 << partition.WindowBits) - 1;
         int written = 0;
+        partition.Window(0, out ReadOnlySpan<int> firstFeatures, out _, out _);
+        SparseRowKernels.PrefetchBlocks(firstFeatures, parameters, firstKey + 1, stride, factorCount);
         for (int w = 0; w < partition.WindowCount; w++)
         {
+            // The factors are read once per touched feature, when a window is compacted: start loading the next
+            // window's while this one is added and compacted (one window ahead measured faster than per nonzero).
+            if (w + 1 < partition.WindowCount)
+            {
+                partition.Window(w + 1, out ReadOnlySpan<int> nextFeatures, out _, out _);
+                SparseRowKernels.PrefetchBlocks(nextFeatures, parameters, firstKey + 1, stride, factorCount);
+            }
+
             partition.Window(w, out ReadOnlySpan<int> features, out ReadOnlySpan<int> rows, out ReadOnlySpan<float> xs);
             if (features.Length == 0)
             {
@@ -73,36 +83,30 @@ internal sealed class FactorGradientScatter
             xs = xs[..features.Length];
             for (int i = 0; i < features.Length; i++)
             {
-                if (i + PrefetchDistance < features.Length)
-                {
-                    SparseRowKernels.PrefetchBlocks(features.Slice(i + PrefetchDistance, 1), parameters, firstKey + 1, stride, factorCount);
-                }
-
                 int feature = features[i];
                 int local = feature & mask;
                 int row = rows[i];
                 float x = xs[i];
-                float scale = rowScales[row];
+                float t = rowScales[row] * x;
                 Span<float> block = window.Slice(local * stride, stride);
-                block[0] += scale * x;
-                FactorKernels.AddFactorPartials(
-                    parameters.Slice(firstKey + 1 + (feature * stride), factorCount),
-                    x,
-                    rowSums.Slice(row * factorCount, factorCount),
-                    scale,
-                    block[1..],
-                    level);
+                block[0] += t;
+                FactorGradientKernels.AddScaledSums(t, rowSums.Slice(row * factorCount, factorCount), block[1..], level);
+                xTerms[local] = MathF.FusedMultiplyAdd(t, x, xTerms[local]);
                 touched[local >> 6] |= 1UL << local;
             }
 
-            written = Compact(window, touched, stride, firstKey + ((w << partition.WindowBits) * stride), keys, values, written);
+            int windowFirst = w << partition.WindowBits;
+            written = Compact(window, xTerms, touched, stride, firstKey + (windowFirst * stride), parameters.Slice(firstKey + (windowFirst * stride)), keys, values, written, level);
         }
 
         gradient.CommitAscending(written);
     }
 
-    /// <summary>Moves the touched blocks to the output in ascending key order and zeroes them.</summary>
-    private static int Compact(Span<float> window, Span<ulong> touched, int stride, int windowKey, Span<int> keys, Span<float> values, int written)
+    /// <summary>
+    /// Moves the touched blocks to the output in ascending key order, finishing each block's factor gradient with the
+    /// feature's factors (<paramref name="windowParameters"/> starts at the window's first block), and zeroes them.
+    /// </summary>
+    private static int Compact(Span<float> window, Span<float> xTerms, Span<ulong> touched, int stride, int windowKey, ReadOnlySpan<float> windowParameters, Span<int> keys, Span<float> values, int written, SimdLevel level)
     {
         for (int word = 0; word < touched.Length; word++)
         {
@@ -120,14 +124,23 @@ internal sealed class FactorGradientScatter
                 bits &= bits - 1;
                 int key = windowKey + (local * stride);
                 Span<int> blockKeys = keys.Slice(written, stride);
-                for (int b = 0; b < blockKeys.Length; b++)
+                int b = 0;
+                for (; b + Vector256<int>.Count <= blockKeys.Length; b += Vector256<int>.Count)
+                {
+                    (Vector256.Create(key + b) + Vector256<int>.Indices).CopyTo(blockKeys[b..]);
+                }
+
+                for (; b < blockKeys.Length; b++)
                 {
                     blockKeys[b] = key + b;
                 }
 
                 Span<float> block = window.Slice(local * stride, stride);
-                block.CopyTo(values.Slice(written, stride));
+                Span<float> output = values.Slice(written, stride);
+                output[0] = block[0];
+                FactorGradientKernels.Finish(block[1..], xTerms[local], windowParameters.Slice((local * stride) + 1, stride - 1), output[1..], level);
                 block.Clear();
+                xTerms[local] = 0f;
                 written += stride;
             }
             while (bits != 0);

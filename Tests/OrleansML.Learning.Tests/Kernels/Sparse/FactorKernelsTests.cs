@@ -25,7 +25,14 @@ public class FactorKernelsTests
         float[] values = Enumerable.Range(0, rowLength).Select(_ => (float)(random.NextDouble() * 2)).ToArray();
         float[] sums = new float[factorCount];
         float[] squareSums = new float[factorCount];
-        FactorKernels.AccumulateFactorSums(ids, values, parameters, 2, stride, sums, squareSums);
+        float linear = FactorKernels.AccumulateRow(ids, values, parameters, 1, stride, sums, squareSums, KernelSupport.Level);
+        double expectedLinear = 0;
+        for (int j = 0; j < rowLength; j++)
+        {
+            expectedLinear += (double)values[j] * parameters[1 + (ids[j] * stride)];
+        }
+
+        Assert.Equal(expectedLinear, linear, 1e-4);
 
         double pairwise = 0;
         for (int f = 0; f < factorCount; f++)
@@ -61,18 +68,34 @@ public class FactorKernelsTests
     [InlineData(1)]
     [InlineData(8)]
     [InlineData(11)]
-    public void Factor_partials_add_scale_times_x_sum_minus_x_squared_factor(int factorCount)
+    [InlineData(16)]
+    public void Split_factor_gradient_equals_the_sum_of_per_occurrence_partials(int factorCount)
     {
+        // Σ_occ t · (sums_row − x · v) = Σ_occ t · sums_row − v · Σ_occ t · x, with t = scale · x per occurrence.
         var random = new Random(factorCount);
         float[] factors = Enumerable.Range(0, factorCount).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        float[] sums = Enumerable.Range(0, factorCount).Select(_ => (float)(random.NextDouble() * 3)).ToArray();
-        float[] partials = Enumerable.Range(0, factorCount).Select(f => (float)f).ToArray();
-        const float X = 1.5f;
-        const float Scale = -0.25f;
-        FactorKernels.AddFactorPartials(factors, X, sums, Scale, partials);
+        float[] partials = new float[factorCount];
+        float xTerm = 0f;
+        double[] expected = new double[factorCount];
+        for (int occurrence = 0; occurrence < 5; occurrence++)
+        {
+            float[] sums = Enumerable.Range(0, factorCount).Select(_ => (float)(random.NextDouble() * 3)).ToArray();
+            float x = (float)(random.NextDouble() * 2);
+            float scale = (float)(random.NextDouble() - 0.5);
+            float t = scale * x;
+            FactorGradientKernels.AddScaledSums(t, sums, partials, KernelSupport.Level);
+            xTerm = MathF.FusedMultiplyAdd(t, x, xTerm);
+            for (int f = 0; f < factorCount; f++)
+            {
+                expected[f] += scale * ((x * (double)sums[f]) - (x * (double)x * factors[f]));
+            }
+        }
+
+        float[] gradient = new float[factorCount];
+        FactorGradientKernels.Finish(partials, xTerm, factors, gradient, KernelSupport.Level);
         for (int f = 0; f < factorCount; f++)
         {
-            Assert.Equal(f + (Scale * ((X * sums[f]) - (X * X * factors[f]))), partials[f], 1e-5);
+            Assert.Equal(expected[f], gradient[f], 1e-5);
         }
     }
 }

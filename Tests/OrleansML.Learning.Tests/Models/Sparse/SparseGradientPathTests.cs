@@ -110,17 +110,23 @@ public class SparseGradientPathTests
             float[] values = Enumerable.Range(0, 23).Select(_ => (float)((random.NextDouble() * 3) - 1)).ToArray();
             float[] sums = new float[factorCount], squares = new float[factorCount];
             float[] scalarSums = new float[factorCount], scalarSquares = new float[factorCount];
-            FactorKernels.AccumulateFactorSums(ids, values, parameters, 2, stride, sums, squares, level);
-            FactorKernels.AccumulateFactorSums(ids, values, parameters, 2, stride, scalarSums, scalarSquares, SimdLevel.Scalar);
+            float linear = FactorKernels.AccumulateRow(ids, values, parameters, 1, stride, sums, squares, level);
+            float scalarLinear = FactorKernels.AccumulateRow(ids, values, parameters, 1, stride, scalarSums, scalarSquares, SimdLevel.Scalar);
+            Assert.Equal(scalarLinear, linear);
             Assert.Equal(scalarSums, sums);
             Assert.Equal(scalarSquares, squares);
 
             float[] partials = SparseTestData.RandomParameters(factorCount + 100, factorCount, 1f);
             float[] scalarPartials = (float[])partials.Clone();
-            ReadOnlySpan<float> factors = parameters.AsSpan(2 + (ids[0] * stride), factorCount);
-            FactorKernels.AddFactorPartials(factors, values[0], sums, 0.37f, partials, level);
-            FactorKernels.AddFactorPartials(factors, values[0], sums, 0.37f, scalarPartials, SimdLevel.Scalar);
+            FactorGradientKernels.AddScaledSums(0.37f, sums, partials, level);
+            FactorGradientKernels.AddScaledSums(0.37f, sums, scalarPartials, SimdLevel.Scalar);
             Assert.Equal(scalarPartials, partials);
+
+            ReadOnlySpan<float> factors = parameters.AsSpan(2 + (ids[0] * stride), factorCount);
+            float[] finished = new float[factorCount], scalarFinished = new float[factorCount];
+            FactorGradientKernels.Finish(partials, -0.61f, factors, finished, level);
+            FactorGradientKernels.Finish(partials, -0.61f, factors, scalarFinished, SimdLevel.Scalar);
+            Assert.Equal(scalarFinished, finished);
         }
     }
 
