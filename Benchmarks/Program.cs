@@ -1,6 +1,7 @@
 using OrleansML.Benchmarks;
 using OrleansML.Benchmarks.Kernels;
 using OrleansML.Benchmarks.Peers;
+using OrleansML.Benchmarks.Scaling;
 using OrleansML.Benchmarks.Training;
 using OrleansML.Benchmarks.Transport;
 
@@ -16,6 +17,7 @@ var commands = new Dictionary<string, (string Description, Func<string[], int> R
         TrainingBenchmark.RunAsync(Console.Out, TrainingBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
     ["peers"] = ("time to 0.840 (softmax) and 0.870 (MLP) on Fashion-MNIST: LocalTrainer, the embedded cluster (BSP and model averaging), ML.NET, PyTorch, sklearn, liblinear (options: --rounds N, --tasks softmax,mlp, --peers prefix,..., --no-warmup, --averaging-interval N)", options =>
         PeersBenchmark.RunAsync(Console.Out, PeersBenchmarkSettings.Parse(options)).GetAwaiter().GetResult()),
+    ["scaling"] = ("calibrates the step-cost model on 1, 2 and 3 Silo processes in network namespaces (tc tbf-shaped links), checks its time to 0.840 and projects 8/32/128 hosts (options: --quick, --rounds N, --target X, --loopback, --self-check)", options => ScalingBenchmark.RunAsync(Console.Out, ScalingSettings.Parse(options)).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

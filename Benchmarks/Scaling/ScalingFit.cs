@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace OrleansML.Benchmarks.Scaling;
+
+/// <summary>
+/// Turns the measured runs into <see cref="LinkCosts"/> and checks the model against them. Measured parameters:
+/// round trip and per-call time (probes), serialization per byte (probes on unshaped links, where the wire is
+/// nearly free), bandwidth of a shaped link (probes: per byte less serialization), compute per row and cores (one
+/// thread, two threads). Fitted: the per-step overhead kappa, as the median of the runs' residuals; the check of
+/// each run uses the median of the <em>other</em> runs' residuals (leave-one-out), so no run predicts itself.
+/// </summary>
+internal static class ScalingFit
+{
+    /// <summary>Prints predicted vs measured per run and returns the largest relative error of time to target;
+    /// <paramref name="calibrated"/> is the link of an unshaped run with kappa fitted on every run.</summary>
+    public static double Check(TextWriter output, IReadOnlyList<ScalingRun> runs, LocalFigures softmax, out Dictionary<string, double> errors, out LinkCosts calibrated)
+    {
+        LinkFigures[] probed = [.. runs.Where(r => r.Link is not null).Select(r => r.Link!)];
+        LinkFigures[] unshaped = [.. runs.Where(r => r.Link is not null && r.RateBitsPerSecond is null).Select(r => r.Link!)];
+        double message = probed.Length > 0 ? Measurement.Median(probed.Select(l => l.MessageSeconds)) : 0;
+        double serialization = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(l => l.SecondsPerByte)) : 0;
+        double roundTrip = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(l => l.RoundTripSeconds)) : message;
+        var workload = new Workload("softmax", softmax.SecondsPerRow, 60_000, Peers.OrleansMLSettings.BatchSize, 7850 * 4, softmax.EpochsToTarget!.Value);
+
+        LinkCosts LinkOf(ScalingRun run) => new(
+            run.Link?.RoundTripSeconds ?? roundTrip,
+            run.RateBitsPerSecond is null || run.Link is null ? double.PositiveInfinity : 1 / Math.Max(run.Link.SecondsPerByte - serialization, 1e-12),
+            message,
+            serialization,
+            0);
+        ClusterShape ShapeOf(ScalingRun run) => new(run.Silos, run.Silos, run.Silos, run.ParallelCores);
+
+        double[] withoutOverhead = [.. runs.Select(r => StepCostModel.Bsp(workload, ShapeOf(r), LinkOf(r)).Total)];
+        double[] residuals = [.. runs.Select((r, i) => r.StepSeconds - withoutOverhead[i])];
+        double kappa = Math.Max(0, Measurement.Median(residuals));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"calibration: round trip {roundTrip * 1e6:F0} us, per call {message * 1e6:F1} us, serialization {serialization * 1e9:F2} ns/byte, compute {softmax.SecondsPerRow * 1e6:F3} us/row, fitted step overhead kappa {kappa * 1e6:F0} us (median residual)"));
+        foreach (ScalingRun run in runs.Where(r => r.RateBitsPerSecond is not null && r.Link is not null))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {run.Label}: tbf rate {run.RateBitsPerSecond / 1e6:F0} Mb/s, measured by the probe {8 * LinkOf(run).BandwidthBytesPerSecond / 1e6:F0} Mb/s"));
+        }
+
+        output.WriteLine("set-up            cores  step meas.  step pred.  (compute  messages  wire  serialize  kappa) us   to target meas.  pred.   error");
+        errors = new Dictionary<string, double>(StringComparer.Ordinal);
+        double maxError = 0;
+        for (int i = 0; i < runs.Count; i++)
+        {
+            ScalingRun run = runs[i];
+            double leaveOneOut = runs.Count > 1 ? Math.Max(0, Measurement.Median(residuals.Where((_, j) => j != i))) : kappa;
+            StepTime step = StepCostModel.Bsp(workload, ShapeOf(run), LinkOf(run) with { StepOverheadSeconds = leaveOneOut });
+            double predicted = step.Total * workload.StepsPerEpoch * workload.EpochsToTarget;
+            double? error = run.SecondsToTarget is { } measured ? Math.Abs(predicted - measured) / measured : null;
+            if (error is { } e)
+            {
+                errors[run.Label] = e;
+                maxError = Math.Max(maxError, e);
+            }
+            else
+            {
+                errors[run.Label] = double.NaN;
+                maxError = double.NaN;
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{run.Label,-17} {run.ParallelCores,5:F2}  {run.StepSeconds * 1e3,7:F3} ms  {step.Total * 1e3,7:F3} ms  ({step.Compute * 1e6,6:F0} {step.Messages * 1e6,8:F0} {step.Wire * 1e6,6:F0} {step.Serialization * 1e6,9:F0} {step.Overhead * 1e6,6:F0})   " +
+                $"{run.SecondsToTarget?.ToString("F2", CultureInfo.InvariantCulture) ?? "never",8} s (ep {run.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "-"})  {predicted,6:F2} s (ep {workload.EpochsToTarget})  {(error is { } x ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a")}"));
+        }
+
+        calibrated = new LinkCosts(roundTrip, double.PositiveInfinity, message, serialization, kappa);
+        return maxError;
+    }
+}
