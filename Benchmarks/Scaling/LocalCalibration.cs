@@ -7,9 +7,8 @@ namespace OrleansML.Benchmarks.Scaling;
 /// <summary>What one thread measures: a model's compute per row and the epochs its sequential run needs to reach a
 /// target (BSP's statistical equivalent: a BSP run equals a single-thread run on the union of the workers' batches).</summary>
 /// <param name="SecondsPerRow">Median over epochs of training time per row, warm, no evaluation.</param>
-/// <param name="EpochsToTarget">The first epoch whose held-out accuracy reached the target, or null if none did.</param>
-/// <param name="SecondsToTarget">LocalTrainer's own training time to that epoch.</param>
-internal sealed record LocalFigures(double SecondsPerRow, int? EpochsToTarget, double SecondsToTarget);
+/// <param name="Crossing">Where its held-out accuracy reached the target, or null if it never did.</param>
+internal sealed record LocalFigures(double SecondsPerRow, TargetCrossing? Crossing);
 
 /// <summary>Measurements on plain threads (no cluster) at the demo's settings (<see cref="OrleansMLSettings"/>).</summary>
 internal static class LocalCalibration
@@ -30,25 +29,16 @@ internal static class LocalCalibration
         new LocalTrainer(OrleansMLSettings.Model(task).Create(), options with { Epochs = 1, EvaluateEachEpoch = false }).Train(train);
         TrainingResult result = new LocalTrainer(OrleansMLSettings.Model(task).Create(), options).Train(train, test);
         double perRow = Measurement.Median(result.Epochs.Select(e => e.TrainingTime.TotalSeconds / e.ExamplesProcessed));
-        double seconds = 0;
-        foreach (EpochReport epoch in result.Epochs)
-        {
-            seconds += epoch.TrainingTime.TotalSeconds;
-            if (epoch.Test?.Accuracy?.Value >= target)
-            {
-                return new LocalFigures(perRow, epoch.Epoch, seconds);
-            }
-        }
-
-        return new LocalFigures(perRow, null, seconds);
+        return new LocalFigures(perRow, TargetCrossing.Find([.. result.Epochs.Select(e => (e.TrainingTime.TotalSeconds, e.Test?.Accuracy?.Value ?? 0))], target));
     }
 
     /// <summary>
     /// Cores this process can use at once right now: two plain threads each train one epoch of softmax on half the
     /// rows, against one thread on all of them; the ratio of their rates (1 to 2 on this machine, less when others
-    /// load it). It is the model's <see cref="ClusterShape.ParallelCores"/> for the runs here.
+    /// load it). It is the model's <see cref="ClusterShape.ParallelCores"/> for the runs here. The one thread's time
+    /// per row is returned too: compute per row under this moment's load.
     /// </summary>
-    public static double ParallelCores(DenseDataset train)
+    public static (double Cores, double SecondsPerRow) CpuNow(DenseDataset train)
     {
         var options = new LocalTrainerOptions
         {
@@ -73,6 +63,6 @@ internal static class LocalCalibration
             thread.Join();
         }
 
-        return Math.Clamp(one / seconds.Max(), 1.0, Environment.ProcessorCount);
+        return (Math.Clamp(one / seconds.Max(), 1.0, Environment.ProcessorCount), one / train.RowCount);
     }
 }

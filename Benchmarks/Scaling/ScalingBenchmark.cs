@@ -18,6 +18,9 @@ namespace OrleansML.Benchmarks.Scaling;
 /// </summary>
 internal static class ScalingBenchmark
 {
+    /// <summary>The softmax model's parameters in bytes: 784 x 10 weights and 10 biases, float32.</summary>
+    public const int ModelBytes = 7_850 * sizeof(float);
+
     public static async Task<int> RunAsync(TextWriter output, ScalingSettings settings)
     {
         if (settings.SelfCheck)
@@ -53,8 +56,8 @@ internal static class ScalingBenchmark
             LocalFigures softmax = LocalCalibration.Measure(PeerTask.Softmax, data.Train, data.Test, settings.Target);
             LocalFigures mlp = LocalCalibration.Measure(PeerTask.Mlp, data.Train, data.Test, 0.870);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"one thread: softmax {softmax.SecondsPerRow * 1e6:F3} us/row, reaches {settings.Target:F3} at epoch {softmax.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "never"} ({softmax.SecondsToTarget:F2} s); MLP 784-128-10 {mlp.SecondsPerRow * 1e6:F3} us/row, reaches 0.870 at epoch {mlp.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "never"}"));
-            if (softmax.EpochsToTarget is null)
+                $"one thread: softmax {softmax.SecondsPerRow * 1e6:F3} us/row, reaches {settings.Target:F3} at epoch {Describe(softmax.Crossing)}; MLP 784-128-10 {mlp.SecondsPerRow * 1e6:F3} us/row, reaches 0.870 at epoch {Describe(mlp.Crossing)}"));
+            if (softmax.Crossing is null)
             {
                 await output.WriteLineAsync($"LocalTrainer never reached {settings.Target:F3}: no time to target to predict.");
                 return 1;
@@ -111,21 +114,21 @@ internal static class ScalingBenchmark
                 {
                     lab?.Shape(rate);
                     LabCluster cluster = clusters[silos - 1];
-                    double cores = LocalCalibration.ParallelCores(train);
+                    (double cores, double perRow) = LocalCalibration.CpuNow(train);
                     LinkFigures? link = null;
                     if (silos > 1)
                     {
                         SiloAddress[] addresses = await cluster.ActiveSilosAsync(TimeSpan.FromSeconds(30));
-                        link = await LinkProbe.MeasureAsync(cluster.Client, addresses[0], addresses[1], settings.Quick);
+                        link = await LinkProbe.MeasureAsync(cluster.Client, addresses[0], addresses[1], ModelBytes / silos, settings.Quick);
                     }
 
                     JobStatus status = await cluster.RunJobAsync(spec);
-                    ScalingRun run = Run(silos, rate, cores, link, status, spec, settings.Target);
+                    ScalingRun run = Run(silos, rate, cores, perRow, link, status, spec, settings.Target);
                     rounds[(silos, rate)].Add(run);
                     string probe = link is null ? "" : string.Create(CultureInfo.InvariantCulture,
-                        $"  probe rtt {link.RoundTripSeconds * 1e6:F0} us, per call {link.MessageSeconds * 1e6:F1} us, {1e9 * link.SecondsPerByte:F2} ns/byte");
+                        $"  probe rtt {link.RoundTripSeconds * 1e6:F0} us, per call {link.MessageSeconds * 1e6:F1} us, {1e9 * link.SecondsPerByte:F2} ns/byte at {ModelBytes / silos} B, {1e9 * link.BulkSecondsPerByte:F2} ns/byte at {LinkProbe.BulkBytes} B");
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round} {run.Label,-16} cores {cores:F2}  step {run.StepSeconds * 1e3:F3} ms  to target {run.SecondsToTarget?.ToString("F2", CultureInfo.InvariantCulture) ?? "never"} s (epoch {run.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "-"})  final accuracy {run.FinalAccuracy:F4}{probe}"));
+                        $"round {round} {run.Label,-16} cores {cores:F2}  step {run.StepSeconds * 1e3:F3} ms  to target at epoch {Describe(run.Crossing)}  final accuracy {run.FinalAccuracy:F4}{probe}"));
                 }
             }
 
@@ -158,22 +161,17 @@ internal static class ScalingBenchmark
         Seed = 7,
     };
 
-    private static ScalingRun Run(int silos, long? rate, double cores, LinkFigures? link, JobStatus status, TrainingSpec spec, double target)
+    private static ScalingRun Run(int silos, long? rate, double cores, double perRow, LinkFigures? link, JobStatus status, TrainingSpec spec, double target)
     {
         double stepsPerEpoch = Math.Ceiling(status.History.Max(e => (double)e.Examples) / spec.BatchSize);
         double step = status.History.Sum(e => e.Seconds) / (status.History.Count * stepsPerEpoch);
-        double seconds = 0;
-        foreach (EpochMetrics epoch in status.History)
-        {
-            seconds += epoch.Seconds;
-            if (epoch.TestAccuracy >= target)
-            {
-                return new ScalingRun(silos, rate, cores, link, step, seconds, epoch.Epoch, status.History[^1].TestAccuracy ?? double.NaN);
-            }
-        }
-
-        return new ScalingRun(silos, rate, cores, link, step, null, null, status.History[^1].TestAccuracy ?? double.NaN);
+        TargetCrossing? crossing = TargetCrossing.Find([.. status.History.Select(e => (e.Seconds, e.TestAccuracy ?? 0))], target);
+        return new ScalingRun(silos, rate, cores, perRow, link, step, crossing, status.History[^1].TestAccuracy ?? double.NaN);
     }
+
+    /// <summary>"5 (4.62 interpolated, 0.58 s to it)", or "never".</summary>
+    public static string Describe(TargetCrossing? crossing) => crossing is null ? "never" : string.Create(CultureInfo.InvariantCulture,
+        $"{crossing.Epoch} ({crossing.Epochs:F2} interpolated, {crossing.Seconds:F2} s; {crossing.EpochSeconds:F2} s to the epoch's end)");
 
     /// <summary><c>Silo/bin/&lt;configuration&gt;/&lt;tfm&gt;/OrleansML.Silo.dll</c> of this checkout (the project reference
     /// builds it first), or <see cref="Clusters.SiloCluster.SiloPathVariable"/>.</summary>

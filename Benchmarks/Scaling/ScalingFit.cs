@@ -4,9 +4,10 @@ namespace OrleansML.Benchmarks.Scaling;
 
 /// <summary>
 /// Turns the measured runs into <see cref="LinkCosts"/> and checks the model against them. Measured parameters:
-/// round trip and per-call time (probes), serialization per byte (probes on unshaped links, where the wire is
-/// nearly free), bandwidth of a shaped link (probes: per byte less serialization), compute per row and cores (one
-/// thread, two threads). Fitted: the per-step overhead kappa, as the median of the runs' residuals; the check of
+/// round trip and per-call time (probes), serialization per byte (probes of a step's message size on unshaped
+/// links, where the wire is nearly free), bandwidth of a shaped link (probes of 256 KB: per byte on the shaped link
+/// less per byte on unshaped ones), compute per row and cores (one thread and two threads, just before each run),
+/// epochs to the target (one thread; BSP's statistical equivalent). Fitted: the per-step overhead kappa, as the median of the runs' residuals; the check of
 /// each run uses the median of the <em>other</em> runs' residuals (leave-one-out), so no run predicts itself.
 /// </summary>
 internal static class ScalingFit
@@ -19,38 +20,43 @@ internal static class ScalingFit
         LinkFigures[] unshaped = [.. runs.Where(r => r.Link is not null && r.RateBitsPerSecond is null).Select(r => r.Link!)];
         double message = probed.Length > 0 ? Measurement.Median(probed.Select(l => l.MessageSeconds)) : 0;
         double serialization = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(l => l.SecondsPerByte)) : 0;
+        double bulkUnshaped = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(l => l.BulkSecondsPerByte)) : 0;
+        double epochs = softmax.Crossing!.Epochs;
         double roundTrip = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(l => l.RoundTripSeconds)) : message;
-        var workload = new Workload("softmax", softmax.SecondsPerRow, 60_000, Peers.OrleansMLSettings.BatchSize, 7850 * 4, softmax.EpochsToTarget!.Value);
+        Workload WorkloadOf(ScalingRun run) => new("softmax", run.SecondsPerRow, 60_000, Peers.OrleansMLSettings.BatchSize, ScalingBenchmark.ModelBytes, epochs);
 
         LinkCosts LinkOf(ScalingRun run) => new(
             run.Link?.RoundTripSeconds ?? roundTrip,
-            run.RateBitsPerSecond is null || run.Link is null ? double.PositiveInfinity : 1 / Math.Max(run.Link.SecondsPerByte - serialization, 1e-12),
+            run.RateBitsPerSecond is null || run.Link is null ? double.PositiveInfinity : 1 / Math.Max(run.Link.BulkSecondsPerByte - bulkUnshaped, 1e-12),
             message,
             serialization,
             0);
         ClusterShape ShapeOf(ScalingRun run) => new(run.Silos, run.Silos, run.Silos, run.ParallelCores);
 
-        double[] withoutOverhead = [.. runs.Select(r => StepCostModel.Bsp(workload, ShapeOf(r), LinkOf(r)).Total)];
-        double[] residuals = [.. runs.Select((r, i) => r.StepSeconds - withoutOverhead[i])];
+        double[] withoutOverhead = [.. runs.Select(r => StepCostModel.Bsp(WorkloadOf(r), ShapeOf(r), LinkOf(r)).Total)];
+        // kappa enters a step stretched by 1 / share (StepCostModel.Overhead), so each residual is scaled back.
+        double[] residuals = [.. runs.Select((r, i) => (r.StepSeconds - withoutOverhead[i]) * ShapeOf(r).ProcessCpuShare)];
         double kappa = Math.Max(0, Measurement.Median(residuals));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"calibration: round trip {roundTrip * 1e6:F0} us, per call {message * 1e6:F1} us, serialization {serialization * 1e9:F2} ns/byte, compute {softmax.SecondsPerRow * 1e6:F3} us/row, fitted step overhead kappa {kappa * 1e6:F0} us (median residual)"));
+            $"calibration: round trip {roundTrip * 1e6:F0} us, per call {message * 1e6:F1} us, serialization {serialization * 1e9:F2} ns/byte, epochs to target {epochs:F2} (one thread, interpolated), fitted step overhead kappa {kappa * 1e6:F0} us (median residual)"));
         foreach (ScalingRun run in runs.Where(r => r.RateBitsPerSecond is not null && r.Link is not null))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {run.Label}: tbf rate {run.RateBitsPerSecond / 1e6:F0} Mb/s, measured by the probe {8 * LinkOf(run).BandwidthBytesPerSecond / 1e6:F0} Mb/s"));
         }
 
-        output.WriteLine("set-up            cores  step meas.  step pred.  (compute  messages  wire  serialize  kappa) us   to target meas.  pred.   error");
+        output.WriteLine("set-up            cores  step meas.  step pred.  (compute  messages  wire  serialize  kappa) us   to target: meas.  pred.  error  (whole epochs: meas.  error)");
         errors = new Dictionary<string, double>(StringComparer.Ordinal);
         double maxError = 0;
         for (int i = 0; i < runs.Count; i++)
         {
             ScalingRun run = runs[i];
             double leaveOneOut = runs.Count > 1 ? Math.Max(0, Measurement.Median(residuals.Where((_, j) => j != i))) : kappa;
+            Workload workload = WorkloadOf(run);
             StepTime step = StepCostModel.Bsp(workload, ShapeOf(run), LinkOf(run) with { StepOverheadSeconds = leaveOneOut });
             double predicted = step.Total * workload.StepsPerEpoch * workload.EpochsToTarget;
-            double? error = run.SecondsToTarget is { } measured ? Math.Abs(predicted - measured) / measured : null;
+            double? error = run.Crossing is { } measured ? Math.Abs(predicted - measured.Seconds) / measured.Seconds : null;
+            double? wholeEpochs = run.Crossing is { } c ? Math.Abs((step.Total * workload.StepsPerEpoch * softmax.Crossing.Epoch) - c.EpochSeconds) / c.EpochSeconds : null;
             if (error is { } e)
             {
                 errors[run.Label] = e;
@@ -64,10 +70,12 @@ internal static class ScalingFit
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{run.Label,-17} {run.ParallelCores,5:F2}  {run.StepSeconds * 1e3,7:F3} ms  {step.Total * 1e3,7:F3} ms  ({step.Compute * 1e6,6:F0} {step.Messages * 1e6,8:F0} {step.Wire * 1e6,6:F0} {step.Serialization * 1e6,9:F0} {step.Overhead * 1e6,6:F0})   " +
-                $"{run.SecondsToTarget?.ToString("F2", CultureInfo.InvariantCulture) ?? "never",8} s (ep {run.EpochsToTarget?.ToString(CultureInfo.InvariantCulture) ?? "-"})  {predicted,6:F2} s (ep {workload.EpochsToTarget})  {(error is { } x ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a")}"));
+                $"{run.Crossing?.Seconds.ToString("F2", CultureInfo.InvariantCulture) ?? "never",7} s  {predicted,5:F2} s  {Percent(error),6}  ({run.Crossing?.EpochSeconds.ToString("F2", CultureInfo.InvariantCulture) ?? "never"} s at epoch {run.Crossing?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "-"} vs {softmax.Crossing.Epoch}: {Percent(wholeEpochs)})"));
         }
 
         calibrated = new LinkCosts(roundTrip, double.PositiveInfinity, message, serialization, kappa);
         return maxError;
     }
+
+    private static string Percent(double? value) => value is { } x ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 }

@@ -27,8 +27,8 @@ internal static class ScalingProjection
 
     public static IReadOnlyList<Workload> Workloads(LocalFigures softmax, LocalFigures mlp) =>
     [
-        new Workload("softmax 784x10 (to 0.840)", softmax.SecondsPerRow, 60_000, 128, 7_850 * 4, softmax.EpochsToTarget ?? 10),
-        new Workload("MLP 784-128-10 (to 0.870)", mlp.SecondsPerRow, 60_000, 128, 101_770 * 4, mlp.EpochsToTarget ?? 10),
+        new Workload("softmax 784x10 (to 0.840)", softmax.SecondsPerRow, 60_000, 128, 7_850 * 4, softmax.Crossing?.Epochs ?? 10),
+        new Workload("MLP 784-128-10 (to 0.870)", mlp.SecondsPerRow, 60_000, 128, 101_770 * 4, mlp.Crossing?.Epochs ?? 10),
         Ctr(),
     ];
 

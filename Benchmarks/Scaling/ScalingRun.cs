@@ -3,19 +3,19 @@ namespace OrleansML.Benchmarks.Scaling;
 /// <summary>One measured set-up: a cluster of <see cref="Silos"/> silo processes, its links shaped to
 /// <see cref="RateBitsPerSecond"/> (null: unshaped), trained at the demo's settings.</summary>
 /// <param name="ParallelCores">Cores this machine gave two plain threads just before the run.</param>
+/// <param name="SecondsPerRow">One thread's softmax compute per row just before the run.</param>
 /// <param name="Link">The probes' figures between silo 0 and silo 1 (null with one silo).</param>
 /// <param name="StepSeconds">Training time per step (epochs' seconds over their steps).</param>
-/// <param name="SecondsToTarget">Training time to the first epoch at the target, or null if none reached it.</param>
-/// <param name="EpochsToTarget">That epoch.</param>
+/// <param name="Crossing">Where the run reached the target, or null if it never did.</param>
 /// <param name="FinalAccuracy">The last epoch's held-out accuracy.</param>
 internal sealed record ScalingRun(
     int Silos,
     long? RateBitsPerSecond,
     double ParallelCores,
+    double SecondsPerRow,
     LinkFigures? Link,
     double StepSeconds,
-    double? SecondsToTarget,
-    int? EpochsToTarget,
+    TargetCrossing? Crossing,
     double FinalAccuracy)
 {
     /// <summary>The set-up's name in the output and the last line: silos2, silos2_200mbit, ...</summary>
@@ -25,19 +25,23 @@ internal sealed record ScalingRun(
     public static ScalingRun Median(IReadOnlyList<ScalingRun> rounds)
     {
         ScalingRun first = rounds[0];
-        double? Optional(Func<ScalingRun, double?> pick) =>
-            rounds.All(r => pick(r) is not null) ? Measurement.Median(rounds.Select(r => pick(r)!.Value)) : null;
+        TargetCrossing? crossing = rounds.All(r => r.Crossing is not null) ? new TargetCrossing(
+            (int)Math.Round(Measurement.Median(rounds.Select(r => (double)r.Crossing!.Epoch))),
+            Measurement.Median(rounds.Select(r => r.Crossing!.EpochSeconds)),
+            Measurement.Median(rounds.Select(r => r.Crossing!.Epochs)),
+            Measurement.Median(rounds.Select(r => r.Crossing!.Seconds))) : null;
         LinkFigures? link = first.Link is null ? null : new LinkFigures(
             Measurement.Median(rounds.Select(r => r.Link!.RoundTripSeconds)),
             Measurement.Median(rounds.Select(r => r.Link!.MessageSeconds)),
-            Measurement.Median(rounds.Select(r => r.Link!.SecondsPerByte)));
+            Measurement.Median(rounds.Select(r => r.Link!.SecondsPerByte)),
+            Measurement.Median(rounds.Select(r => r.Link!.BulkSecondsPerByte)));
         return first with
         {
             ParallelCores = Measurement.Median(rounds.Select(r => r.ParallelCores)),
+            SecondsPerRow = Measurement.Median(rounds.Select(r => r.SecondsPerRow)),
             Link = link,
             StepSeconds = Measurement.Median(rounds.Select(r => r.StepSeconds)),
-            SecondsToTarget = Optional(r => r.SecondsToTarget),
-            EpochsToTarget = Optional(r => r.EpochsToTarget) is { } e ? (int)Math.Round(e) : null,
+            Crossing = crossing,
             FinalAccuracy = Measurement.Median(rounds.Select(r => r.FinalAccuracy)),
         };
     }

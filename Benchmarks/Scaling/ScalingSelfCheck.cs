@@ -27,40 +27,41 @@ internal static class ScalingSelfCheck
         var two = new ClusterShape(Hosts: 2, Workers: 2, Shards: 2, ParallelCores: 2);
 
         // compute 128 x 1us / 2 = 64; messages 100 + 10 x (2 - 1) = 110; wire 0.5 x 2000 B / 1 MB/s = 1000;
-        // serialization 2000 x 1 ns = 2; kappa 50: 1226 us a step, 10 steps.
+        // serialization of the remote half 0.5 x 2000 x 1 ns = 1; kappa 50: 1225 us a step, 10 steps.
         StepTime bsp = StepCostModel.Bsp(dense, two, link);
         Expect("BSP 2 hosts: compute", bsp.Compute, 64e-6);
         Expect("BSP 2 hosts: messages", bsp.Messages, 110e-6);
         Expect("BSP 2 hosts: wire", bsp.Wire, 1000e-6);
-        Expect("BSP 2 hosts: serialization", bsp.Serialization, 2e-6);
-        Expect("BSP 2 hosts: time to target", StepCostModel.Predict(ScalingMode.Bsp, dense, two, link, settings).Seconds, 12.26e-3);
+        Expect("BSP 2 hosts: serialization", bsp.Serialization, 1e-6);
+        Expect("BSP 2 hosts: time to target", StepCostModel.Predict(ScalingMode.Bsp, dense, two, link, settings).Seconds, 12.25e-3);
 
-        // One host: nothing remote (no wire, one local call), one worker computes all 128 rows: 128 + 10 + 2 + 50.
+        // One host: nothing remote (no wire, no serialization, one local call), one worker computes all 128 rows: 128 + 10 + 50.
         StepTime local = StepCostModel.Bsp(dense, new ClusterShape(1, 1, 1, 2), link);
-        Expect("BSP 1 host: step", local.Total, 190e-6);
+        Expect("BSP 1 host: step", local.Total, 188e-6);
         Expect("BSP 1 host: wire", local.Wire, 0);
 
         // Fan-in: 4 workers on 1 shard, 4 processes on 2 cores (share 0.5). Shard bytes 4 x 2000; wire 0.75 x 8000 / 1e6
-        // = 6000; messages (100 + 3 x 10) / 0.5 = 260; serialization 8000 ns / 0.5 = 16; compute 128 / 2 = 64; + 50.
+        // = 6000; messages (100 + 3 x 10) / 0.5 = 260; serialization 0.75 x 8000 ns / 0.5 = 12; compute 128 / 2 = 64;
+        // kappa 50 / 0.5 = 100.
         StepTime fanIn = StepCostModel.Bsp(dense, new ClusterShape(4, 4, 1, 2), link);
         Expect("BSP fan-in 4:1: wire", fanIn.Wire, 6000e-6);
         Expect("BSP fan-in 4:1: messages", fanIn.Messages, 260e-6);
-        Expect("BSP fan-in 4:1: step", fanIn.Total, 6390e-6);
+        Expect("BSP fan-in 4:1: step", fanIn.Total, 6436e-6);
 
-        // Averaging H=4: compute 64, the exchange and kappa over 4: 27.5 + 250 + 0.5 + 12.5; epochs x (1 + 0.05 x 3 x 1/2).
+        // Averaging H=4: compute 64, the exchange and kappa over 4: 27.5 + 250 + 0.25 + 12.5; epochs x (1 + 0.05 x 3 x 1/2).
         ScalingPrediction averaging = StepCostModel.Predict(ScalingMode.Averaging, dense, two, link, settings);
-        Expect("averaging H=4: step", averaging.Step.Total, 354.5e-6);
+        Expect("averaging H=4: step", averaging.Step.Total, 354.25e-6);
         Expect("averaging H=4: steps", averaging.Steps, 10.75);
 
-        // ASP: the worker's own step (64 + 110 + 1000 + 2 = 1176) exceeds the shard's service of 2 calls
-        // (2 x 10 + 2 + 0.5 x 2000 / 1e6 s = 1022); staleness 1 costs 5 % more steps.
+        // ASP: the worker's own step (64 + 110 + 1000 + 1 = 1175) exceeds the shard's service of 2 calls
+        // (2 x 10 + 1 + 0.5 x 2000 / 1e6 s = 1021); staleness 1 costs 5 % more steps.
         ScalingPrediction asp = StepCostModel.Predict(ScalingMode.Asp, dense, two, link, settings);
-        Expect("ASP 2 hosts: step", asp.Step.Total, 1176e-6);
+        Expect("ASP 2 hosts: step", asp.Step.Total, 1175e-6);
         Expect("ASP 2 hosts: steps", asp.Steps, 10.5);
 
-        // L-BFGS: 1.1 passes of 1280 rows on 2 cores (704) and 1.1 exchanges of the dense model (121 + 1100 + 2.2 + 55).
+        // L-BFGS: 1.1 passes of 1280 rows on 2 cores (704) and 1.1 exchanges of the dense model (121 + 1100 + 1.1 + 55).
         ScalingPrediction lbfgs = StepCostModel.Predict(ScalingMode.Lbfgs, dense, two, link, settings with { LbfgsIterations = 100 });
-        Expect("L-BFGS: iteration", lbfgs.Step.Total, 1982.2e-6);
+        Expect("L-BFGS: iteration", lbfgs.Step.Total, 1981.1e-6);
         Expect("L-BFGS: iterations", lbfgs.Steps, 100);
 
         // Zipf keys: 2 ids with p = 2/3, 1/3 (exponent 1). One draw touches 1 id; two draws 8/9 + 5/9 = 13/9.

@@ -48,9 +48,11 @@ internal sealed record ScalingPrediction(ScalingMode Mode, StepTime Step, double
 ///   messages  = (RTT if any shard is remote, else o) / share + o x (max(W, S) - 1) / share
 ///   bytes     = (push + pull bytes of one worker) x max(1, W / S)        the busiest endpoint: a worker, or a shard's fan-in
 ///   wire      = f x bytes / bandwidth                                     f = (H - 1) / H, the remote fraction
-///   serialize = sigma x bytes / share                                     share = min(1, cores / H), CPU per silo process
+///   serialize = sigma x f x bytes / share                                 share = min(1, cores / H), CPU per silo process
 /// </code>
-/// and a step adds compute = rows x c / min(W, cores) and the fitted overhead kappa. BSP is compute plus one
+/// and a step adds compute = rows x c / min(W, cores) and the fitted overhead kappa / share (barrier bookkeeping and
+/// wake-ups are CPU work in processes that share cores). Calls within a silo are not serialized: sigma applies to
+/// the remote fraction only. BSP is compute plus one
 /// exchange per global batch; ASP/SSP overlap the exchange with other workers' compute (no barrier, but the shard is
 /// a single server: a round costs max(worker's step, shard's service of W calls)); averaging runs H local steps per
 /// exchange; L-BFGS runs full passes and exchanges the full gradient. See docs/scaling.md.
@@ -80,7 +82,7 @@ internal static class StepCostModel
     {
         double rowsPerWorker = (double)workload.GlobalBatch / cluster.Workers;
         StepTime exchange = Exchange(workload, cluster, link, rowsPerWorker);
-        return exchange with { Compute = Compute(workload.GlobalBatch, workload, cluster), Overhead = link.StepOverheadSeconds };
+        return exchange with { Compute = Compute(workload.GlobalBatch, workload, cluster), Overhead = Overhead(cluster, link) };
     }
 
     /// <summary>The messages, wire and serialization of one exchange of <paramref name="rowsPerWorker"/>-row batches
@@ -93,7 +95,7 @@ internal static class StepCostModel
         double first = cluster.RemoteFraction > 0 ? link.RoundTripSeconds : link.MessageSeconds;
         double messages = (first + (link.MessageSeconds * (Math.Max(cluster.Workers, cluster.Shards) - 1))) / share;
         double wire = cluster.RemoteFraction * bytes / link.BandwidthBytesPerSecond;
-        double serialization = link.SerializationSecondsPerByte * bytes / share;
+        double serialization = link.SerializationSecondsPerByte * cluster.RemoteFraction * bytes / share;
         return new StepTime(0, messages, wire, serialization, 0);
     }
 
@@ -104,7 +106,7 @@ internal static class StepCostModel
         double rowsPerWorker = (double)workload.GlobalBatch / cluster.Workers;
         StepTime worker = Exchange(workload, cluster with { Workers = 1 }, link, rowsPerWorker) with { Compute = Compute(workload.GlobalBatch, workload, cluster) };
         double shardBytes = (workload.PushBytes(rowsPerWorker) + workload.PullBytes(rowsPerWorker)) * cluster.Workers / cluster.Shards;
-        double shardService = ((link.MessageSeconds * cluster.Workers) + (link.SerializationSecondsPerByte * shardBytes)) / cluster.ProcessCpuShare
+        double shardService = ((link.MessageSeconds * cluster.Workers) + (link.SerializationSecondsPerByte * cluster.RemoteFraction * shardBytes)) / cluster.ProcessCpuShare
             + (cluster.RemoteFraction * shardBytes / link.BandwidthBytesPerSecond);
         return worker.Total >= shardService ? worker : new StepTime(worker.Compute, shardService - worker.Compute, 0, 0, 0);
     }
@@ -113,7 +115,7 @@ internal static class StepCostModel
     public static StepTime Ssp(Workload workload, ClusterShape cluster, LinkCosts link, ModeSettings settings)
     {
         StepTime asynchronous = Asynchronous(workload, cluster, link);
-        return asynchronous with { Overhead = link.StepOverheadSeconds / (settings.Staleness + 1) };
+        return asynchronous with { Overhead = Overhead(cluster, link) / (settings.Staleness + 1) };
     }
 
     /// <summary>Model averaging: per local step, the compute of B / W rows, plus one exchange (of the whole model's
@@ -130,7 +132,7 @@ internal static class StepCostModel
             exchange.Messages / interval,
             exchange.Wire / interval,
             exchange.Serialization / interval,
-            link.StepOverheadSeconds / interval);
+            Overhead(cluster, link) / interval);
     }
 
     /// <summary>L-BFGS: one iteration is full passes over the data (the line search's evaluations), each followed by
@@ -144,12 +146,15 @@ internal static class StepCostModel
             evaluations * exchange.Messages,
             evaluations * exchange.Wire,
             evaluations * exchange.Serialization,
-            evaluations * link.StepOverheadSeconds);
+            evaluations * Overhead(cluster, link));
     }
 
     /// <summary>Compute of <paramref name="rows"/> rows spread over the workers, on the cores they share.</summary>
     public static double Compute(double rows, Workload workload, ClusterShape cluster) =>
         rows * workload.ComputeSecondsPerRow / Math.Min(cluster.Workers, cluster.ParallelCores);
+
+    /// <summary>The fitted per-step overhead, stretched when silo processes share cores.</summary>
+    public static double Overhead(ClusterShape cluster, LinkCosts link) => link.StepOverheadSeconds / cluster.ProcessCpuShare;
 
     private static double StalenessFactor(double meanStaleness, ModeSettings settings) => 1 + (settings.StalenessPenaltyPerStep * Math.Max(0, meanStaleness));
 
