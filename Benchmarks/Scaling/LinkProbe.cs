@@ -6,11 +6,11 @@ namespace OrleansML.Benchmarks.Scaling;
 /// <summary>What the transport probes of two silos measured between them: the inputs of <see cref="LinkCosts"/>.</summary>
 /// <param name="RoundTripSeconds">An empty call's p50.</param>
 /// <param name="MessageSeconds">Time per empty call with many in flight (per-call handling, the latency hidden).</param>
-/// <param name="SecondsPerByte">Transfers of one step's message size (a shard's slice of the model), one at a
-/// time: (time per transfer - round trip) / bytes: serialization, copies and the wire.</param>
-/// <param name="BulkSecondsPerByte">The same for <see cref="LinkProbe.BulkBytes"/> transfers, long enough that a
-/// shaped link's rate shows: on a shaped link less on an unshaped one, it is 1 / bandwidth.</param>
-internal sealed record LinkFigures(double RoundTripSeconds, double MessageSeconds, double SecondsPerByte, double BulkSecondsPerByte);
+/// <param name="SecondsPerByte">Transfers of <see cref="LinkProbe.BulkBytes"/>, one at a time: (time per transfer -
+/// round trip) / bytes. On an unshaped link that is serialization and copies (sigma); on a shaped one, that plus
+/// 1 / bandwidth. Bulk transfers, because a step-sized one (16 KB) is so close to the round trip that the difference
+/// drowns in the machine's noise.</param>
+internal sealed record LinkFigures(double RoundTripSeconds, double MessageSeconds, double SecondsPerByte);
 
 /// <summary>Measures <see cref="LinkFigures"/> between silo A and silo B with the transport probe grains, every
 /// measurement running inside A's silo.</summary>
@@ -19,7 +19,7 @@ internal static class LinkProbe
     /// <summary>The bulk transfer's size: large enough that a shaped link's rate, not the call, dominates it.</summary>
     public const int BulkBytes = 256 * 1024;
 
-    public static async Task<LinkFigures> MeasureAsync(IGrainFactory grains, SiloAddress siloA, SiloAddress siloB, int messageBytes, bool quick)
+    public static async Task<LinkFigures> MeasureAsync(IGrainFactory grains, SiloAddress siloA, SiloAddress siloB, bool quick)
     {
         // Activates both probes (and retries until B's membership view holds A): the transport benchmark's own set-up.
         await ProbeLink.ConnectAsync(grains, siloA, siloB, TimeSpan.FromSeconds(30));
@@ -34,16 +34,15 @@ internal static class LinkProbe
 
         RoundTripProbeResult rtt = await Call(grains, siloA, p => p.MeasureRoundTripsAsync(peer, calls));
         TransferProbeResult many = await Call(grains, siloA, p => p.MeasurePushesAsync(peer, calls, 1, 16));
-        TransferProbeResult messages = await Call(grains, siloA, p => p.MeasurePushesAsync(peer, calls, messageBytes / sizeof(float), 1));
         TransferProbeResult pushes = await Call(grains, siloA, p => p.MeasurePushesAsync(peer, bulk, BulkBytes / sizeof(float), 1));
-        if (rtt.Completed < rtt.Requested || many.Completed < many.Requested || messages.Completed < messages.Requested || pushes.Completed < pushes.Requested)
+        if (rtt.Completed < rtt.Requested || many.Completed < many.Requested || pushes.Completed < pushes.Requested)
         {
             throw new InvalidOperationException("A link measurement hit the probe's time limit.");
         }
 
         double roundTrip = rtt.P50Microseconds / 1e6;
         double PerByte(TransferProbeResult r) => Math.Max(0, (r.Seconds / r.Completed) - roundTrip) / r.BytesPerTransfer;
-        return new LinkFigures(roundTrip, many.Seconds / many.Completed, PerByte(messages), PerByte(pushes));
+        return new LinkFigures(roundTrip, many.Seconds / many.Completed, PerByte(pushes));
     }
 
     private static Task<T> Call<T>(IGrainFactory grains, SiloAddress silo, Func<ITransportProbeGrain, Task<T>> call) =>

@@ -140,11 +140,10 @@ internal sealed class NetworkLab : IDisposable
         TryRun("ip", $"link delete {_bridge}");
     }
 
-    /// <summary>tbf with a small bucket (8 KB or 1 ms of the rate, whichever is larger), so that even a model-sized
-    /// message is paced at the rate rather than sent from a full bucket; packets larger than the bucket are segmented
-    /// by tbf.</summary>
-    private static string Tbf(long rate) => string.Create(CultureInfo.InvariantCulture,
-        $"tbf rate {rate}bit burst {Math.Max(8 * 1024, rate / 8 / 1000)} latency 200ms");
+    /// <summary>tbf with a bucket of 5 KB (three full frames), as a wire has no burst allowance: a step's message
+    /// (16 KB for the softmax on two shards) is paced at the rate instead of leaving at once from a bucket that
+    /// refilled between steps. tbf segments larger (GSO) packets to fit.</summary>
+    private static string Tbf(long rate) => string.Create(CultureInfo.InvariantCulture, $"tbf rate {rate}bit burst 5120 latency 200ms");
 
     private static bool OwnerIsGone(string name)
     {

@@ -119,16 +119,16 @@ internal static class ScalingBenchmark
                     if (silos > 1)
                     {
                         SiloAddress[] addresses = await cluster.ActiveSilosAsync(TimeSpan.FromSeconds(30));
-                        link = await LinkProbe.MeasureAsync(cluster.Client, addresses[0], addresses[1], ModelBytes / silos, settings.Quick);
+                        link = await LinkProbe.MeasureAsync(cluster.Client, addresses[0], addresses[1], settings.Quick);
                     }
 
                     JobStatus status = await cluster.RunJobAsync(spec);
                     ScalingRun run = Run(silos, rate, cores, perRow, link, status, spec, settings.Target);
                     rounds[(silos, rate)].Add(run);
                     string probe = link is null ? "" : string.Create(CultureInfo.InvariantCulture,
-                        $"  probe rtt {link.RoundTripSeconds * 1e6:F0} us, per call {link.MessageSeconds * 1e6:F1} us, {1e9 * link.SecondsPerByte:F2} ns/byte at {ModelBytes / silos} B, {1e9 * link.BulkSecondsPerByte:F2} ns/byte at {LinkProbe.BulkBytes} B");
+                        $"  probe rtt {link.RoundTripSeconds * 1e6:F0} us, per call {link.MessageSeconds * 1e6:F1} us, {1e9 * link.SecondsPerByte:F2} ns/byte at {LinkProbe.BulkBytes} B");
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round} {run.Label,-16} cores {cores:F2}  step {run.StepSeconds * 1e3:F3} ms  to target at epoch {Describe(run.Crossing)}  final accuracy {run.FinalAccuracy:F4}{probe}"));
+                        $"round {round} {run.Label,-16} cores {cores:F2}  step {run.StepSeconds * 1e3:F3} ms (compute {run.ComputePerStep * 1e3:F3})  to target at epoch {Describe(run.Crossing)}  final accuracy {run.FinalAccuracy:F4}{probe}"));
                 }
             }
 
@@ -165,8 +165,9 @@ internal static class ScalingBenchmark
     {
         double stepsPerEpoch = Math.Ceiling(status.History.Max(e => (double)e.Examples) / spec.BatchSize);
         double step = status.History.Sum(e => e.Seconds) / (status.History.Count * stepsPerEpoch);
+        double compute = status.History.Sum(e => e.ComputeSeconds) / (status.History.Count * stepsPerEpoch);
         TargetCrossing? crossing = TargetCrossing.Find([.. status.History.Select(e => (e.Seconds, e.TestAccuracy ?? 0))], target);
-        return new ScalingRun(silos, rate, cores, perRow, link, step, crossing, status.History[^1].TestAccuracy ?? double.NaN);
+        return new ScalingRun(silos, rate, cores, perRow, compute, link, step, crossing, status.History[^1].TestAccuracy ?? double.NaN);
     }
 
     /// <summary>"5 (4.62 interpolated, 0.58 s to it)", or "never".</summary>

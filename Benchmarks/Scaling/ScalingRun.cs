@@ -4,6 +4,7 @@ namespace OrleansML.Benchmarks.Scaling;
 /// <see cref="RateBitsPerSecond"/> (null: unshaped), trained at the demo's settings.</summary>
 /// <param name="ParallelCores">Cores this machine gave two plain threads just before the run.</param>
 /// <param name="SecondsPerRow">One thread's softmax compute per row just before the run.</param>
+/// <param name="ComputePerStep">The workers' own gradient time per step in the run (mean over workers).</param>
 /// <param name="Link">The probes' figures between silo 0 and silo 1 (null with one silo).</param>
 /// <param name="StepSeconds">Training time per step (epochs' seconds over their steps).</param>
 /// <param name="Crossing">Where the run reached the target, or null if it never did.</param>
@@ -13,6 +14,7 @@ internal sealed record ScalingRun(
     long? RateBitsPerSecond,
     double ParallelCores,
     double SecondsPerRow,
+    double ComputePerStep,
     LinkFigures? Link,
     double StepSeconds,
     TargetCrossing? Crossing,
@@ -33,12 +35,12 @@ internal sealed record ScalingRun(
         LinkFigures? link = first.Link is null ? null : new LinkFigures(
             Measurement.Median(rounds.Select(r => r.Link!.RoundTripSeconds)),
             Measurement.Median(rounds.Select(r => r.Link!.MessageSeconds)),
-            Measurement.Median(rounds.Select(r => r.Link!.SecondsPerByte)),
-            Measurement.Median(rounds.Select(r => r.Link!.BulkSecondsPerByte)));
+            Measurement.Median(rounds.Select(r => r.Link!.SecondsPerByte)));
         return first with
         {
             ParallelCores = Measurement.Median(rounds.Select(r => r.ParallelCores)),
             SecondsPerRow = Measurement.Median(rounds.Select(r => r.SecondsPerRow)),
+            ComputePerStep = Measurement.Median(rounds.Select(r => r.ComputePerStep)),
             Link = link,
             StepSeconds = Measurement.Median(rounds.Select(r => r.StepSeconds)),
             Crossing = crossing,
