@@ -68,7 +68,7 @@ internal static class ScalingBenchmark
             ScalingProjection.Print(output, calibrated, softmax, mlp);
             string figures = string.Join(' ', errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}_err={e.Value:F3}")));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"scaling max_error={maxError:F3} {figures} kappa_us={calibrated.StepOverheadSeconds * 1e6:F0} lab={(namespaces ? "netns" : "loopback")}"));
+                $"scaling max_error={maxError:F3} {figures} kappa_us={calibrated.StepOverheadSeconds * 1e6:F0} gamma={calibrated.WireFactor:F2} lab={(namespaces ? "netns" : "loopback")}"));
             return 0;
         }
         finally

@@ -35,18 +35,21 @@ internal static class ScalingSelfCheck
         Expect("BSP 2 hosts: serialization", bsp.Serialization, 1e-6);
         Expect("BSP 2 hosts: time to target", StepCostModel.Predict(ScalingMode.Bsp, dense, two, link, settings).Seconds, 12.25e-3);
 
-        // One host: nothing remote (no wire, no serialization, one local call), one worker computes all 128 rows: 128 + 10 + 50.
+        // One host: nothing remote (no wire, no serialization, no peers to wait for, one local call), one worker
+        // computes all 128 rows: 128 + 10.
         StepTime local = StepCostModel.Bsp(dense, new ClusterShape(1, 1, 1, 2), link);
-        Expect("BSP 1 host: step", local.Total, 188e-6);
+        Expect("BSP 1 host: step", local.Total, 138e-6);
         Expect("BSP 1 host: wire", local.Wire, 0);
 
-        // Fan-in: 4 workers on 1 shard, 4 processes on 2 cores (share 0.5). Shard bytes 4 x 2000; wire 0.75 x 8000 / 1e6
-        // = 6000; messages (100 + 3 x 10) / 0.5 = 260; serialization 0.75 x 8000 ns / 0.5 = 12; compute 128 / 2 = 64;
-        // kappa 50 / 0.5 = 100.
+        // Fan-in: 4 workers on 1 shard, 4 hosts' workers on 2 cores. Shard bytes 4 x 2000; wire 0.75 x 8000 / 1e6
+        // = 6000; messages 100 + 3 x 10 = 130; serialization 0.75 x 8000 ns = 6; compute 128 / 2 = 64; kappa 3 peers x 50.
         StepTime fanIn = StepCostModel.Bsp(dense, new ClusterShape(4, 4, 1, 2), link);
         Expect("BSP fan-in 4:1: wire", fanIn.Wire, 6000e-6);
-        Expect("BSP fan-in 4:1: messages", fanIn.Messages, 260e-6);
-        Expect("BSP fan-in 4:1: step", fanIn.Total, 6436e-6);
+        Expect("BSP fan-in 4:1: messages", fanIn.Messages, 130e-6);
+        Expect("BSP fan-in 4:1: step", fanIn.Total, 6350e-6);
+
+        // A wire factor of 1.5 stretches the wire term alone.
+        Expect("BSP wire factor 1.5: wire", StepCostModel.Bsp(dense, two, link with { WireFactor = 1.5 }).Wire, 1500e-6);
 
         // Averaging H=4: compute 64, the exchange and kappa over 4: 27.5 + 250 + 0.25 + 12.5; epochs x (1 + 0.05 x 3 x 1/2).
         ScalingPrediction averaging = StepCostModel.Predict(ScalingMode.Averaging, dense, two, link, settings);

@@ -41,8 +41,8 @@ internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double P
     /// <summary>Fraction of a worker's shards on other hosts: a worker shares a host with 1/Hosts of the shards.</summary>
     public double RemoteFraction => Hosts <= 1 ? 0 : (Hosts - 1.0) / Hosts;
 
-    /// <summary>The share of a core each silo process gets for message handling when processes outnumber cores.</summary>
-    public double ProcessCpuShare => Math.Min(1.0, ParallelCores / Hosts);
+    /// <summary>Other hosts a worker or a shard exchanges with in a step: one worker and one shard per host.</summary>
+    public double RemotePeers => Math.Max(0, Math.Min(Hosts, Math.Max(Workers, Shards)) - 1);
 }
 
 /// <summary>
@@ -54,11 +54,15 @@ internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double P
 /// probe's time per call with many in flight).</param>
 /// <param name="SerializationSecondsPerByte">CPU time per payload byte at an endpoint (serialize, copy, deserialize:
 /// the probe's time per byte on an unshaped link, less the round trip).</param>
-/// <param name="StepOverheadSeconds">What a step costs beyond all of the above (barrier bookkeeping, thread wake-ups,
-/// the optimizer's update): fitted from the runs.</param>
+/// <param name="StepOverheadSeconds">kappa: what a synchronised step costs per remote peer beyond all of the above
+/// (the barrier waiting for the slowest of the other hosts' workers, wake-ups, a grain handling the peers' calls one
+/// after another, CPU contention): fitted from the runs.</param>
+/// <param name="WireFactor">gamma: a step's bytes take this many times bytes / bandwidth on the wire (16 KB bursts
+/// through TCP and a paced link do not reach the bulk rate the probe measures): fitted from the runs.</param>
 internal sealed record LinkCosts(
     double RoundTripSeconds,
     double BandwidthBytesPerSecond,
     double MessageSeconds,
     double SerializationSecondsPerByte,
-    double StepOverheadSeconds);
+    double StepOverheadSeconds,
+    double WireFactor = 1);

@@ -45,14 +45,14 @@ internal sealed record ScalingPrediction(ScalingMode Mode, StepTime Step, double
 /// Step time of a parameter-server job as a function of the workload, the cluster's shape and the link. One
 /// exchange (every worker pushes to and pulls from every shard, one combined call per shard) costs
 /// <code>
-///   messages  = (RTT if any shard is remote, else o) / share + o x (max(W, S) - 1) / share
+///   messages  = (RTT if any shard is remote, else o) + o x (max(W, S) - 1)
 ///   bytes     = (push + pull bytes of one worker) x max(1, W / S)        the busiest endpoint: a worker, or a shard's fan-in
-///   wire      = f x bytes / bandwidth                                     f = (H - 1) / H, the remote fraction
-///   serialize = sigma x f x bytes / share                                 share = min(1, cores / H), CPU per silo process
+///   wire      = gamma x f x bytes / bandwidth                             f = (H - 1) / H, the remote fraction
+///   serialize = sigma x f x bytes                                         calls within a silo are not serialized
 /// </code>
-/// and a step adds compute = rows x c / min(W, cores) and the fitted overhead kappa / share (barrier bookkeeping and
-/// wake-ups are CPU work in processes that share cores). Calls within a silo are not serialized: sigma applies to
-/// the remote fraction only. BSP is compute plus one
+/// and a step adds compute = rows x c / min(W, cores) (the workers share the cores: 3 silos on 2 cores compute at
+/// 2/3 speed each) and the synchronisation overhead kappa x (remote peers). kappa and gamma are fitted; the rest is
+/// measured. BSP is compute plus one
 /// exchange per global batch; ASP/SSP overlap the exchange with other workers' compute (no barrier, but the shard is
 /// a single server: a round costs max(worker's step, shard's service of W calls)); averaging runs H local steps per
 /// exchange; L-BFGS runs full passes and exchanges the full gradient. See docs/scaling.md.
@@ -89,13 +89,12 @@ internal static class StepCostModel
     /// (compute and overhead zero).</summary>
     public static StepTime Exchange(Workload workload, ClusterShape cluster, LinkCosts link, double rowsPerWorker)
     {
-        double share = cluster.ProcessCpuShare;
         double fanIn = Math.Max(1.0, (double)cluster.Workers / cluster.Shards);
         double bytes = (workload.PushBytes(rowsPerWorker) + workload.PullBytes(rowsPerWorker)) * fanIn;
         double first = cluster.RemoteFraction > 0 ? link.RoundTripSeconds : link.MessageSeconds;
-        double messages = (first + (link.MessageSeconds * (Math.Max(cluster.Workers, cluster.Shards) - 1))) / share;
-        double wire = cluster.RemoteFraction * bytes / link.BandwidthBytesPerSecond;
-        double serialization = link.SerializationSecondsPerByte * cluster.RemoteFraction * bytes / share;
+        double messages = first + (link.MessageSeconds * (Math.Max(cluster.Workers, cluster.Shards) - 1));
+        double wire = link.WireFactor * cluster.RemoteFraction * bytes / link.BandwidthBytesPerSecond;
+        double serialization = link.SerializationSecondsPerByte * cluster.RemoteFraction * bytes;
         return new StepTime(0, messages, wire, serialization, 0);
     }
 
@@ -106,8 +105,8 @@ internal static class StepCostModel
         double rowsPerWorker = (double)workload.GlobalBatch / cluster.Workers;
         StepTime worker = Exchange(workload, cluster with { Workers = 1 }, link, rowsPerWorker) with { Compute = Compute(workload.GlobalBatch, workload, cluster) };
         double shardBytes = (workload.PushBytes(rowsPerWorker) + workload.PullBytes(rowsPerWorker)) * cluster.Workers / cluster.Shards;
-        double shardService = ((link.MessageSeconds * cluster.Workers) + (link.SerializationSecondsPerByte * cluster.RemoteFraction * shardBytes)) / cluster.ProcessCpuShare
-            + (cluster.RemoteFraction * shardBytes / link.BandwidthBytesPerSecond);
+        double shardService = (link.MessageSeconds * cluster.Workers) + (link.SerializationSecondsPerByte * cluster.RemoteFraction * shardBytes)
+            + (link.WireFactor * cluster.RemoteFraction * shardBytes / link.BandwidthBytesPerSecond);
         return worker.Total >= shardService ? worker : new StepTime(worker.Compute, shardService - worker.Compute, 0, 0, 0);
     }
 
@@ -153,8 +152,8 @@ internal static class StepCostModel
     public static double Compute(double rows, Workload workload, ClusterShape cluster) =>
         rows * workload.ComputeSecondsPerRow / Math.Min(cluster.Workers, cluster.ParallelCores);
 
-    /// <summary>The fitted per-step overhead, stretched when silo processes share cores.</summary>
-    public static double Overhead(ClusterShape cluster, LinkCosts link) => link.StepOverheadSeconds / cluster.ProcessCpuShare;
+    /// <summary>A synchronised step's overhead: kappa per remote peer (none on one host).</summary>
+    public static double Overhead(ClusterShape cluster, LinkCosts link) => link.StepOverheadSeconds * cluster.RemotePeers;
 
     private static double StalenessFactor(double meanStaleness, ModeSettings settings) => 1 + (settings.StalenessPenaltyPerStep * Math.Max(0, meanStaleness));
 
