@@ -1,0 +1,68 @@
+using OrleansML.Benchmarks.Peers;
+using OrleansML.Learning.Data;
+using OrleansML.Learning.Training;
+
+namespace OrleansML.Benchmarks.Scaling;
+
+/// <summary>What one thread measures: a model's compute per row and the epochs its sequential run needs to reach a
+/// target (BSP's statistical equivalent: a BSP run equals a single-thread run on the union of the workers' batches).</summary>
+/// <param name="SecondsPerRow">Median over epochs of training time per row, warm, no evaluation.</param>
+/// <param name="Crossing">Where its held-out accuracy reached the target, or null if it never did.</param>
+internal sealed record LocalFigures(double SecondsPerRow, TargetCrossing? Crossing);
+
+/// <summary>Measurements on plain threads (no cluster) at the demo's settings (<see cref="OrleansMLSettings"/>).</summary>
+internal static class LocalCalibration
+{
+    /// <summary>Trains <paramref name="task"/>'s model at the demo's settings, evaluating each epoch.</summary>
+    public static LocalFigures Measure(PeerTask task, DenseDataset train, DenseDataset test, double target)
+    {
+        var options = new LocalTrainerOptions
+        {
+            Epochs = OrleansMLSettings.Epochs,
+            BatchSize = OrleansMLSettings.BatchSize,
+            Seed = 7,
+            Optimizer = OrleansMLSettings.Optimizer(train.RowCount),
+            ReshuffleRowsEachEpoch = true,
+        };
+
+        // A fresh process's first epoch runs largely in unoptimised JIT code.
+        new LocalTrainer(OrleansMLSettings.Model(task).Create(), options with { Epochs = 1, EvaluateEachEpoch = false }).Train(train);
+        TrainingResult result = new LocalTrainer(OrleansMLSettings.Model(task).Create(), options).Train(train, test);
+        double perRow = Measurement.Median(result.Epochs.Select(e => e.TrainingTime.TotalSeconds / e.ExamplesProcessed));
+        return new LocalFigures(perRow, TargetCrossing.Find([.. result.Epochs.Select(e => (e.TrainingTime.TotalSeconds, e.Test?.Accuracy?.Value ?? 0))], target));
+    }
+
+    /// <summary>
+    /// Cores this process can use at once right now: two plain threads each train one epoch of softmax on half the
+    /// rows, against one thread on all of them; the ratio of their rates (1 to 2 on this machine, less when others
+    /// load it). It is the model's <see cref="ClusterShape.ParallelCores"/> for the runs here. The one thread's time
+    /// per row is returned too: compute per row under this moment's load.
+    /// </summary>
+    public static (double Cores, double SecondsPerRow) CpuNow(DenseDataset train)
+    {
+        var options = new LocalTrainerOptions
+        {
+            Epochs = 1, BatchSize = OrleansMLSettings.BatchSize, Seed = 7, Optimizer = OrleansMLSettings.Optimizer(train.RowCount), EvaluateEachEpoch = false,
+        };
+        double Seconds(DenseDataset part, LocalTrainerOptions o) =>
+            new LocalTrainer(OrleansMLSettings.Model(PeerTask.Softmax).Create(), o).Train(part).Epochs.Sum(e => e.TrainingTime.TotalSeconds);
+
+        int half = train.RowCount / 2;
+        DenseDataset Slice(int start, int count) => new(train.Rows(start, count).ToArray(), train.Labels.Slice(start, count).ToArray(), train.ColumnCount);
+        DenseDataset[] halves = [Slice(0, half), Slice(half, train.RowCount - half)];
+        double one = Seconds(train, options);
+        var seconds = new double[2];
+        Thread[] threads = [.. halves.Select((part, i) => new Thread(() => seconds[i] = Seconds(part, options with { BatchSize = OrleansMLSettings.BatchSize / 2 })))];
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        return (Math.Clamp(one / seconds.Max(), 1.0, Environment.ProcessorCount), one / train.RowCount);
+    }
+}

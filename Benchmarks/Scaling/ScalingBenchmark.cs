@@ -1,0 +1,189 @@
+using System.Globalization;
+using OrleansML.Benchmarks.Peers;
+using OrleansML.Jobs;
+using OrleansML.Learning.Data.Partitioning;
+using OrleansML.Learning.Data.Readers;
+
+namespace OrleansML.Benchmarks.Scaling;
+
+/// <summary>
+/// Calibrates <see cref="StepCostModel"/> on this machine and checks it: softmax on Fashion-MNIST at the demo's
+/// settings (batch 128, Adam 0.002 cosine, 10 epochs, BSP, one worker and one shard per silo) on 1, 2 and 3
+/// <c>OrleansML.Silo</c> processes, each in its own network namespace (root) with links unshaped and shaped by
+/// <c>tc tbf</c>; the transport probes measure each link; one thread measures compute per row, the cores free right
+/// now, and the epochs to the target. The model then predicts each run's time to the target (its one fitted
+/// constant, the per-step overhead, left out of the run it predicts) and prints predicted vs measured. Then it
+/// projects 8, 32 and 128 hosts at 10 Gb/s (<see cref="ScalingProjection"/>). Last line:
+/// <c>scaling max_error=&lt;x&gt; silos1_err=.. silos2_err=.. silos3_err=.. &lt;shaped set-ups&gt;_err=.. lab=netns|loopback</c>.
+/// </summary>
+internal static class ScalingBenchmark
+{
+    /// <summary>The softmax model's parameters in bytes: 784 x 10 weights and 10 biases, float32.</summary>
+    public const int ModelBytes = 7_850 * sizeof(float);
+
+    public static async Task<int> RunAsync(TextWriter output, ScalingSettings settings)
+    {
+        if (settings.SelfCheck)
+        {
+            return ScalingSelfCheck.Run(output);
+        }
+
+        string source = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? "/usr/share/datasets/fashion-mnist";
+        if (!File.Exists(Path.Combine(source, "train-images-idx3-ubyte.gz")))
+        {
+            await output.WriteLineAsync($"Fashion-MNIST is not in {source}: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or set ORLEANSML_FASHION_MNIST.");
+            return 2;
+        }
+
+        bool namespaces = !settings.Loopback && NetworkLab.Available;
+        if (!namespaces)
+        {
+            await output.WriteLineAsync(settings.Loopback
+                ? "--loopback: every silo on loopback, no shaped links."
+                : "Not root: network namespaces and tc need root (CAP_NET_ADMIN), so every silo runs on loopback and no link is shaped; bandwidth is then loopback's. Run as root for the calibrated figures.");
+        }
+
+        string work = Path.Combine(Path.GetTempPath(), $"orleansml-scaling-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            FashionMnistData data = FashionMnist.Load(source);
+            PartitionedDataset.Write(work, "train", data.Train, 6);
+            PartitionedDataset.Write(work, "test", data.Test, 2);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"scaling: softmax 784x10 on Fashion-MNIST, demo settings, target {settings.Target:F3}, {settings.Rounds} round(s){(settings.Quick ? ", quick" : "")}; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+
+            LocalFigures softmax = LocalCalibration.Measure(PeerTask.Softmax, data.Train, data.Test, settings.Target);
+            LocalFigures mlp = LocalCalibration.Measure(PeerTask.Mlp, data.Train, data.Test, 0.870);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"one thread: softmax {softmax.SecondsPerRow * 1e6:F3} us/row, reaches {settings.Target:F3} at epoch {Describe(softmax.Crossing)}; MLP 784-128-10 {mlp.SecondsPerRow * 1e6:F3} us/row, reaches 0.870 at epoch {Describe(mlp.Crossing)}"));
+            if (softmax.Crossing is null)
+            {
+                await output.WriteLineAsync($"LocalTrainer never reached {settings.Target:F3}: no time to target to predict.");
+                return 1;
+            }
+
+            var runs = await MeasureAsync(output, settings, namespaces, work, data.Train);
+            double maxError = ScalingFit.Check(output, runs, softmax, out Dictionary<string, double> errors, out LinkCosts calibrated);
+            ScalingProjection.Print(output, calibrated, softmax, mlp);
+            string figures = string.Join(' ', errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}_err={e.Value:F3}")));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"scaling max_error={maxError:F3} {figures} kappa_us={calibrated.StepOverheadSeconds * 1e6:F0} gamma={calibrated.WireFactor:F2} lab={(namespaces ? "netns" : "loopback")}"));
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the system's temporary-file cleanup.
+            }
+        }
+    }
+
+    /// <summary>Runs every set-up for every round (set-ups alternate within a round) and returns each set-up's medians.</summary>
+    private static async Task<List<ScalingRun>> MeasureAsync(TextWriter output, ScalingSettings settings, bool namespaces, string work, Learning.Data.DenseDataset train)
+    {
+        string siloDll = SiloDll();
+        using NetworkLab? lab = namespaces ? NetworkLab.Create(3) : null;
+        var clusters = new List<LabCluster>();
+        try
+        {
+            for (int silos = 1; silos <= 3; silos++)
+            {
+                clusters.Add(await LabCluster.StartAsync(siloDll, lab, silos, portOffset: silos));
+            }
+
+            (int Silos, long? Rate)[] setups = !namespaces ? [(1, null), (2, null), (3, null)]
+                : settings.Quick ? [(1, null), (2, null), (3, null), (2, 200_000_000)]
+                : [(1, null), (2, null), (3, null), (2, 1_000_000_000), (2, 200_000_000), (3, 200_000_000)];
+            TrainingSpec spec = Spec(work, train.RowCount);
+            foreach (LabCluster cluster in clusters)
+            {
+                // Warm-up: JIT, grain activation, data caches in every silo.
+                await cluster.RunJobAsync(spec with { Epochs = 1 });
+            }
+
+            var rounds = setups.ToDictionary(s => s, _ => new List<ScalingRun>());
+            for (int round = 1; round <= settings.Rounds; round++)
+            {
+                foreach ((int silos, long? rate) in setups)
+                {
+                    lab?.Shape(rate);
+                    LabCluster cluster = clusters[silos - 1];
+                    (double cores, double perRow) = LocalCalibration.CpuNow(train);
+                    LinkFigures? link = null;
+                    if (silos > 1)
+                    {
+                        SiloAddress[] addresses = await cluster.ActiveSilosAsync(TimeSpan.FromSeconds(30));
+                        link = await LinkProbe.MeasureAsync(cluster.Client, addresses[0], addresses[1], settings.Quick);
+                    }
+
+                    JobStatus status = await cluster.RunJobAsync(spec);
+                    ScalingRun run = Run(silos, rate, cores, perRow, link, status, spec, settings.Target);
+                    rounds[(silos, rate)].Add(run);
+                    string probe = link is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                        $"  probe rtt {link.RoundTripSeconds * 1e6:F0} us, per call {link.MessageSeconds * 1e6:F1} us, {1e9 * link.SecondsPerByte:F2} ns/byte at {LinkProbe.BulkBytes} B");
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"round {round} {run.Label,-16} cores {cores:F2}  step {run.StepSeconds * 1e3:F3} ms (compute {run.ComputePerStep * 1e3:F3})  to target at epoch {Describe(run.Crossing)}  final accuracy {run.FinalAccuracy:F4}{probe}"));
+                }
+            }
+
+            lab?.Shape(null);
+            return [.. setups.Select(s => ScalingRun.Median(rounds[s]))];
+        }
+        finally
+        {
+            foreach (LabCluster cluster in clusters)
+            {
+                await cluster.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The demo's job (<see cref="OrleansMLSettings"/>) on the benchmark's partitioned data.</summary>
+    private static TrainingSpec Spec(string work, int trainRows) => new()
+    {
+        JobId = "scaling",
+        Model = OrleansMLSettings.Model(PeerTask.Softmax),
+        Data = new DataSpec
+        {
+            TrainManifest = Path.Combine(work, "train" + PartitionedDataset.ManifestSuffix),
+            TestManifest = Path.Combine(work, "test" + PartitionedDataset.ManifestSuffix),
+        },
+        Optimizer = OrleansMLSettings.Optimizer(trainRows),
+        Mode = ConsistencyMode.Bsp,
+        Epochs = OrleansMLSettings.Epochs,
+        BatchSize = OrleansMLSettings.BatchSize,
+        Seed = 7,
+    };
+
+    private static ScalingRun Run(int silos, long? rate, double cores, double perRow, LinkFigures? link, JobStatus status, TrainingSpec spec, double target)
+    {
+        double stepsPerEpoch = Math.Ceiling(status.History.Max(e => (double)e.Examples) / spec.BatchSize);
+        double step = status.History.Sum(e => e.Seconds) / (status.History.Count * stepsPerEpoch);
+        double compute = status.History.Sum(e => e.ComputeSeconds) / (status.History.Count * stepsPerEpoch);
+        TargetCrossing? crossing = TargetCrossing.Find([.. status.History.Select(e => (e.Seconds, e.TestAccuracy ?? 0))], target);
+        return new ScalingRun(silos, rate, cores, perRow, compute, link, step, crossing, status.History[^1].TestAccuracy ?? double.NaN);
+    }
+
+    /// <summary>"5 (4.62 interpolated, 0.58 s to it)", or "never".</summary>
+    public static string Describe(TargetCrossing? crossing) => crossing is null ? "never" : string.Create(CultureInfo.InvariantCulture,
+        $"{crossing.Epoch} ({crossing.Epochs:F2} interpolated, {crossing.Seconds:F2} s; {crossing.EpochSeconds:F2} s to the epoch's end)");
+
+    /// <summary><c>Silo/bin/&lt;configuration&gt;/&lt;tfm&gt;/OrleansML.Silo.dll</c> of this checkout (the project reference
+    /// builds it first), or <see cref="Clusters.SiloCluster.SiloPathVariable"/>.</summary>
+    private static string SiloDll()
+    {
+        if (Environment.GetEnvironmentVariable(Clusters.SiloCluster.SiloPathVariable) is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        var directory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(directory.Parent!.Parent!.Parent!.Parent!.FullName, "Silo", "bin", directory.Parent.Name, directory.Name, "OrleansML.Silo.dll");
+    }
+}

@@ -1,0 +1,68 @@
+namespace OrleansML.Benchmarks.Scaling;
+
+/// <summary>
+/// What one training step moves and computes, independent of where it runs. A dense model pushes and pulls its
+/// whole parameter vector (<see cref="ModelBytes"/>); a sparse (hashed) one pushes and pulls only the keys its batch
+/// touched, <see cref="SparseKeys"/>(rows) of them, each as a 4-byte key plus a 4-byte value.
+/// </summary>
+/// <param name="Name">For printing.</param>
+/// <param name="ComputeSecondsPerRow">One core's forward and backward time per training row (LocalTrainer, warm).</param>
+/// <param name="TrainRows">Rows of one epoch.</param>
+/// <param name="GlobalBatch">Rows per step over all workers.</param>
+/// <param name="ModelBytes">Parameter bytes (float32).</param>
+/// <param name="EpochsToTarget">Epochs the sequential run (BSP's equivalent) needs to reach the target.</param>
+/// <param name="SparseKeys">Distinct keys touched by a batch of the given rows, or null for a dense model.</param>
+internal sealed record Workload(
+    string Name,
+    double ComputeSecondsPerRow,
+    long TrainRows,
+    int GlobalBatch,
+    double ModelBytes,
+    double EpochsToTarget,
+    Func<double, double>? SparseKeys = null)
+{
+    /// <summary>Bytes one worker pushes in a step of <paramref name="rows"/> rows (the gradient; sparse: keys and values).</summary>
+    public double PushBytes(double rows) => SparseKeys is null ? ModelBytes : Math.Min(SparseKeys(rows), ModelBytes / 4) * 8;
+
+    /// <summary>Bytes of one worker's pull for <paramref name="rows"/> rows: the parameters (sparse: keys out, values back).</summary>
+    public double PullBytes(double rows) => PushBytes(rows);
+
+    /// <summary>Steps of one epoch.</summary>
+    public double StepsPerEpoch => Math.Ceiling((double)TrainRows / GlobalBatch);
+}
+
+/// <summary>
+/// Where a job runs: <see cref="Hosts"/> machines (silos) over which workers and shards are spread round-robin, and
+/// the cores that can compute at once (<see cref="ParallelCores"/>: on this 2-core machine the measured two-thread
+/// ceiling; on a cluster of one-worker hosts, the host count).
+/// </summary>
+internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double ParallelCores)
+{
+    /// <summary>Fraction of a worker's shards on other hosts: a worker shares a host with 1/Hosts of the shards.</summary>
+    public double RemoteFraction => Hosts <= 1 ? 0 : (Hosts - 1.0) / Hosts;
+
+    /// <summary>Other hosts a worker or a shard exchanges with in a step: one worker and one shard per host.</summary>
+    public double RemotePeers => Math.Max(0, Math.Min(Hosts, Math.Max(Workers, Shards)) - 1);
+}
+
+/// <summary>
+/// The network and messaging costs of one link between silos.
+/// </summary>
+/// <param name="RoundTripSeconds">An empty grain call from one silo to another and back (the probe's p50).</param>
+/// <param name="BandwidthBytesPerSecond">Each host's link rate, each direction (full duplex).</param>
+/// <param name="MessageSeconds">CPU time an endpoint spends per extra call when several arrive in one step (the
+/// probe's time per call with many in flight).</param>
+/// <param name="SerializationSecondsPerByte">CPU time per payload byte at an endpoint (serialize, copy, deserialize:
+/// the probe's time per byte on an unshaped link, less the round trip).</param>
+/// <param name="StepOverheadSeconds">kappa: what a synchronised step costs per remote peer beyond all of the above
+/// (the barrier waiting for the slowest of the other hosts' workers, wake-ups, a grain handling the peers' calls one
+/// after another, CPU contention): fitted from the runs.</param>
+/// <param name="WireFactor">gamma: a step's bytes take this many times bytes / bandwidth on the wire (16 KB bursts
+/// through TCP and a paced link do not reach the bulk rate the probe measures): fitted from the runs.</param>
+internal sealed record LinkCosts(
+    double RoundTripSeconds,
+    double BandwidthBytesPerSecond,
+    double MessageSeconds,
+    double SerializationSecondsPerByte,
+    double StepOverheadSeconds,
+    double WireFactor = 1);
