@@ -21,7 +21,10 @@ internal sealed record ScalingRun(
     double FinalAccuracy)
 {
     /// <summary>The set-up's name in the output and the last line: silos2, silos2_200mbit, ...</summary>
-    public string Label => RateBitsPerSecond is { } rate ? $"silos{Silos}_{rate / 1_000_000}mbit" : $"silos{Silos}";
+    public string Label => LabelOf(Silos, RateBitsPerSecond);
+
+    /// <summary>The name of the set-up of <paramref name="silos"/> silos on links shaped to <paramref name="rate"/>.</summary>
+    public static string LabelOf(int silos, long? rate) => rate is { } r ? $"silos{silos}_{r / 1_000_000}mbit" : $"silos{silos}";
 
     /// <summary>The medians of several rounds of one set-up.</summary>
     public static ScalingRun Median(IReadOnlyList<ScalingRun> rounds)
