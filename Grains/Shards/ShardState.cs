@@ -62,12 +62,29 @@ internal sealed class ShardState
     {
         Learning.Models.IModel model = assignment.Model.Create();
         var layout = new ShardLayout(model.ParameterCount, assignment.ShardCount);
-        var full = new float[layout.ParameterCount];
-        model.InitializeParameters(full, assignment.Seed);
         int start = layout.Start(assignment.ShardIndex);
-        float[] slice = full.AsSpan(start, layout.Length(assignment.ShardIndex)).ToArray();
+        float[] slice = InitialSlice(model, start, layout.Length(assignment.ShardIndex), assignment.Seed);
         OptimizerState? optimizerState = UsesOptimizer(assignment.Mode) ? assignment.Optimizer.Create().CreateState(slice.Length) : null;
         return new ShardState(assignment, start, slice, optimizerState);
+    }
+
+    /// <summary>
+    /// The model's seeded initial values at [<paramref name="start"/>, start + <paramref name="length"/>). A model
+    /// that can initialise a slice does so directly; any other builds the whole vector, which is garbage at once.
+    /// </summary>
+    private static float[] InitialSlice(Learning.Models.IModel model, int start, int length, int seed)
+    {
+        var slice = new float[length];
+        if (model is Learning.Models.ISliceInitializable sliced)
+        {
+            sliced.InitializeSlice(slice, start, seed);
+            return slice;
+        }
+
+        var full = new float[model.ParameterCount];
+        model.InitializeParameters(full, seed);
+        full.AsSpan(start, length).CopyTo(slice);
+        return slice;
     }
 
     /// <summary>State rebuilt from a checkpoint's parts (see <see cref="ShardCheckpoint"/>).</summary>

@@ -23,7 +23,7 @@ namespace OrleansML.Learning.Models;
 /// The instance owns scratch (k-length vectors, per-row slopes and sums, the sparse gradient's window buffers), so it must not be used by two threads at once.
 /// </para>
 /// </remarks>
-public sealed class FactorizationMachine : ISparseModel
+public sealed class FactorizationMachine : ISparseModel, ISliceInitializable
 {
     /// <summary>Index of the global bias w0.</summary>
     public const int GlobalBiasIndex = 0;
@@ -106,16 +106,38 @@ public sealed class FactorizationMachine : ISparseModel
     public void InitializeParameters(Span<float> parameters, int seed)
     {
         SparseModelChecks.RequireLength(parameters.Length, ParameterCount, nameof(parameters));
-        parameters.Clear();
+        InitializeSlice(parameters, 0, seed);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The factors come from one seeded stream in index order, so every draw before the slice is still made
+    /// (and discarded): the time is that of the prefix, the memory only the slice's.
+    /// </remarks>
+    public void InitializeSlice(Span<float> slice, int offset, int seed)
+    {
+        SliceChecks.RequireRange(this, offset, slice.Length);
+        slice.Clear();
+        long end = (long)offset + slice.Length;
         var random = new Random(seed);
         for (int feature = 0; feature < FeatureCount; feature++)
         {
-            Span<float> factors = parameters.Slice(2 + (feature * FeatureStride), FactorCount);
-            for (int f = 0; f < factors.Length; f++)
+            long first = 2 + ((long)feature * FeatureStride);
+            if (first >= end)
+            {
+                return;
+            }
+
+            for (int f = 0; f < FactorCount; f++)
             {
                 // Box-Muller: 1 - NextDouble() lies in (0, 1], so the logarithm is finite.
                 double radius = Math.Sqrt(-2d * Math.Log(1d - random.NextDouble()));
-                factors[f] = (float)(radius * Math.Cos(2d * Math.PI * random.NextDouble()) * _initialFactorStandardDeviation);
+                float value = (float)(radius * Math.Cos(2d * Math.PI * random.NextDouble()) * _initialFactorStandardDeviation);
+                long index = first + f;
+                if (index >= offset && index < end)
+                {
+                    slice[(int)(index - offset)] = value;
+                }
             }
         }
     }

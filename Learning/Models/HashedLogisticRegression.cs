@@ -15,7 +15,7 @@ namespace OrleansML.Learning.Models;
 /// softplus(z) − y·z so that it stays finite for any logit. The instance owns the scratch that accumulates sparse
 /// gradients in key order, so it must not be used by two threads at once.
 /// </remarks>
-public sealed class HashedLogisticRegression : ISparseModel
+public sealed class HashedLogisticRegression : ISparseModel, ISliceInitializable
 {
     private const string ModelName = "hashed-logistic-regression";
 
@@ -61,6 +61,13 @@ public sealed class HashedLogisticRegression : ISparseModel
     {
         SparseModelChecks.RequireLength(parameters.Length, ParameterCount, nameof(parameters));
         parameters.Clear();
+    }
+
+    /// <inheritdoc/>
+    public void InitializeSlice(Span<float> slice, int offset, int seed)
+    {
+        SliceChecks.RequireRange(this, offset, slice.Length);
+        slice.Clear();
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,7 @@ namespace OrleansML.Learning.Models;
 /// Parameter layout (length D + 1): the D weights, then the bias. Rows are processed in blocks of
 /// <see cref="BlockRows"/> so the residuals of a block are computed while its rows are still cached.
 /// </remarks>
-public sealed class LinearRegression : IModel
+public sealed class LinearRegression : ISliceInitializable
 {
     /// <summary>Default rows per block: large enough to amortise the gradient loads and stores, small enough for L2.</summary>
     public const int DefaultBlockRows = 64;
@@ -50,6 +50,13 @@ public sealed class LinearRegression : IModel
     /// <inheritdoc/>
     /// <remarks>All zeros: the loss is convex, so no symmetry needs breaking and every seed gives the same start.</remarks>
     public void InitializeParameters(Span<float> parameters, int seed) => DenseLinearModel<IdentityLink>.InitializeParameters(this, parameters);
+
+    /// <inheritdoc/>
+    public void InitializeSlice(Span<float> slice, int offset, int seed)
+    {
+        SliceChecks.RequireRange(this, offset, slice.Length);
+        slice.Clear();
+    }
 
     /// <inheritdoc/>
     public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient) =>

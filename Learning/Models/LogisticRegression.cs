@@ -11,7 +11,7 @@ namespace OrleansML.Learning.Models;
 /// computed as max(z, 0) - y·z + log(1 + exp(-|z|)), which neither overflows nor loses the small
 /// probabilities that log(sigmoid(z)) would round to zero.
 /// </remarks>
-public sealed class LogisticRegression : IModel
+public sealed class LogisticRegression : ISliceInitializable
 {
     /// <summary>Default rows per block: large enough to amortise the gradient loads and stores, small enough for L2.</summary>
     public const int DefaultBlockRows = 64;
@@ -52,6 +52,13 @@ public sealed class LogisticRegression : IModel
     /// <inheritdoc/>
     /// <remarks>All zeros: the loss is convex, so no symmetry needs breaking and every seed gives the same start.</remarks>
     public void InitializeParameters(Span<float> parameters, int seed) => DenseLinearModel<LogitLink>.InitializeParameters(this, parameters);
+
+    /// <inheritdoc/>
+    public void InitializeSlice(Span<float> slice, int offset, int seed)
+    {
+        SliceChecks.RequireRange(this, offset, slice.Length);
+        slice.Clear();
+    }
 
     /// <inheritdoc/>
     public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient) =>

@@ -19,7 +19,7 @@ namespace OrleansML.Learning.Models;
 /// deltas of one block live in scratch allocated once by the constructor, and the weight gradients
 /// accumulate over blocks, so memory does not grow with the batch.</para>
 /// </remarks>
-public sealed class Mlp : IModel
+public sealed class Mlp : ISliceInitializable
 {
     /// <summary>Default rows per block: amortises each pass over a 784x128 weight gradient over 64 rows.</summary>
     public const int DefaultBlockRows = 64;
@@ -123,17 +123,32 @@ public sealed class Mlp : IModel
     public void InitializeParameters(Span<float> parameters, int seed)
     {
         DenseModelChecks.RequireParameterLength(this, parameters.Length, nameof(parameters));
+        InitializeSlice(parameters, 0, seed);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The weights come from one seeded stream in index order, so draws before the slice are made and discarded.</remarks>
+    public void InitializeSlice(Span<float> slice, int offset, int seed)
+    {
+        SliceChecks.RequireRange(this, offset, slice.Length);
         var random = new Random(seed);
-        parameters.Clear();
-        for (int layer = 1; layer < _sizes.Length; layer++)
+        slice.Clear();
+        long end = (long)offset + slice.Length;
+        for (int layer = 1; layer < _sizes.Length && _weightOffsets[layer] < end; layer++)
         {
             double deviation = Math.Sqrt(2.0 / _sizes[layer - 1]);
-            Span<float> weights = parameters.Slice(_weightOffsets[layer], _sizes[layer] * _sizes[layer - 1]);
-            for (int i = 0; i < weights.Length; i++)
+            long first = _weightOffsets[layer];
+            int count = _sizes[layer] * _sizes[layer - 1];
+            for (int i = 0; i < count; i++)
             {
                 // Box-Muller; 1 - NextDouble() lies in (0, 1], so the logarithm is finite.
                 double radius = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
-                weights[i] = (float)(deviation * radius * Math.Cos(2.0 * Math.PI * random.NextDouble()));
+                float value = (float)(deviation * radius * Math.Cos(2.0 * Math.PI * random.NextDouble()));
+                long index = first + i;
+                if (index >= offset && index < end)
+                {
+                    slice[(int)(index - offset)] = value;
+                }
             }
         }
     }

@@ -14,7 +14,7 @@ namespace OrleansML.Learning.Models;
 /// at [k·D, (k+1)·D)), then the K biases at [K·D, K·D + K). The gradient runs the fused softmax kernel,
 /// which reads each block of rows from memory once for both the forward and the backward pass.
 /// </remarks>
-public sealed class SoftmaxRegression : IModel
+public sealed class SoftmaxRegression : ISliceInitializable
 {
     /// <summary>Default rows per fused block, the fastest measured on the 784-feature benchmark.</summary>
     public const int DefaultBlockRows = FusedSoftmaxGradientKernel.DefaultBlockRows;
@@ -71,6 +71,13 @@ public sealed class SoftmaxRegression : IModel
     {
         DenseModelChecks.RequireParameterLength(this, parameters.Length, nameof(parameters));
         parameters.Clear();
+    }
+
+    /// <inheritdoc/>
+    public void InitializeSlice(Span<float> slice, int offset, int seed)
+    {
+        SliceChecks.RequireRange(this, offset, slice.Length);
+        slice.Clear();
     }
 
     /// <inheritdoc/>
