@@ -37,15 +37,17 @@ internal sealed class SiloProcess : IDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the silo host at <paramref name="siloDll"/> with <paramref name="environment"/> added to this
-    /// process's environment and waits until it is ready.</summary>
-    public static async Task<SiloProcess> StartAsync(string siloDll, string name, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    /// process's environment, inside <paramref name="networkNamespace"/> when one is given (<c>ip netns exec</c>, which
+    /// execs dotnet in place, so the process tree is still the silo), and waits until it is ready.</summary>
+    public static async Task<SiloProcess> StartAsync(string siloDll, string name, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        string? networkNamespace = null)
     {
         if (!File.Exists(siloDll))
         {
             throw new FileNotFoundException($"The silo host {siloDll} does not exist: build it first (dotnet build Silo -c Release).", siloDll);
         }
 
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -53,6 +55,14 @@ internal sealed class SiloProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(siloDll)!,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (string argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         info.ArgumentList.Add(siloDll);
         foreach ((string key, string value) in environment)
         {

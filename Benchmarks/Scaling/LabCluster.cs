@@ -1,3 +1,4 @@
+using OrleansML.Benchmarks.Clusters;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,18 +11,18 @@ using OrleansML.Jobs;
 namespace OrleansML.Benchmarks.Scaling;
 
 /// <summary>
-/// <see cref="LabSilo"/> processes of one cluster, one per host of a <see cref="NetworkLab"/> (or all on loopback
+/// <see cref="SiloProcess"/> processes of one cluster, one per host of a <see cref="NetworkLab"/> (or all on loopback
 /// when there is no lab), each bound to its host's address, with a client in the root namespace that reaches them
 /// through the bridge. Development clustering: silo 0 is the primary. Every cluster of one benchmark run uses its
 /// own ports, so several can share the lab's hosts.
 /// </summary>
 internal sealed class LabCluster : IAsyncDisposable
 {
-    private readonly List<LabSilo> _silos;
+    private readonly List<SiloProcess> _silos;
     private readonly IHost _client;
     private readonly string _dataDirectory;
 
-    private LabCluster(List<LabSilo> silos, IHost client, string dataDirectory, IPEndPoint[] siloEndpoints)
+    private LabCluster(List<SiloProcess> silos, IHost client, string dataDirectory, IPEndPoint[] siloEndpoints)
     {
         _silos = silos;
         _client = client;
@@ -44,7 +45,7 @@ internal sealed class LabCluster : IAsyncDisposable
         string clusterId = $"scaling-{silos}-{Environment.ProcessId}";
         string dataDirectory = Path.Combine(Path.GetTempPath(), $"orleansml-{clusterId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
-        var started = new List<LabSilo>();
+        var started = new List<SiloProcess>();
         IHost? client = null;
         try
         {
@@ -65,7 +66,7 @@ internal sealed class LabCluster : IAsyncDisposable
                     ["OrleansML__DataDirectory"] = dataDirectory,
                     ["Logging__LogLevel__Default"] = "Warning",
                 };
-                started.Add(await LabSilo.StartAsync(siloDll, $"{clusterId}-{i}", lab?.Namespace(i), environment, TimeSpan.FromSeconds(120)));
+                started.Add(await SiloProcess.StartAsync(siloDll, $"{clusterId}-{i}", siloEndpoints[i].Port, gateways[i].Port, environment, TimeSpan.FromSeconds(120), lab?.Namespace(i)));
             }
 
             client = await ConnectAsync(clusterId, gateways);
@@ -130,14 +131,7 @@ internal sealed class LabCluster : IAsyncDisposable
 
     /// <summary>In a namespace every host has its own ports, so fixed ones; on loopback, free ones (other programs
     /// on this machine may hold Orleans' defaults).</summary>
-    private static int Port(NetworkLab? lab, int basePort, int offset, int host) => lab is null ? FreePort() : basePort + (offset * 10) + host;
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
+    private static int Port(NetworkLab? lab, int basePort, int offset, int host) => lab is null ? SiloProcess.FreePort() : basePort + (offset * 10) + host;
 
     private static async Task<IHost> ConnectAsync(string clusterId, IPEndPoint[] gateways)
     {
@@ -152,7 +146,7 @@ internal sealed class LabCluster : IAsyncDisposable
         return host;
     }
 
-    private static void Stop(List<LabSilo> silos, string dataDirectory)
+    private static void Stop(List<SiloProcess> silos, string dataDirectory)
     {
         for (int i = silos.Count - 1; i >= 0; i--)
         {
