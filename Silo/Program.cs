@@ -1,11 +1,7 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using OrleansML.Grains.Hosting;
 using OrleansML.Silo;
 using OrleansML.Silo.Dashboard;
 using OrleansML.Silo.Health;

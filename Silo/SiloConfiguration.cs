@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using OrleansML.Grains.Hosting;
-
 namespace OrleansML.Silo;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Collections;
-using System.CommandLine;
 using System.CommandLine.Parsing;
 using Orleans.Runtime.Messaging;
-using OrleansML.Jobs;
 
 namespace OrleansML.Cli;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using OrleansML.Client;
 using OrleansML.Grains.Hosting;
 using Spectre.Console;
 

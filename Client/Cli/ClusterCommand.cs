@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using OrleansML.Client;
 using Spectre.Console;
 
 namespace OrleansML.Cli;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using OrleansML.Grains.Hosting;

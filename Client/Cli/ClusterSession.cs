@@ -1,5 +1,3 @@
-using OrleansML.Client;
-
 namespace OrleansML.Cli;
 
 /// <summary>An <see cref="OrleansMLClient"/> and what keeps it alive (an Orleans client host, or an embedded

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using OrleansML.Dashboard;
 
 namespace OrleansML.Cli;

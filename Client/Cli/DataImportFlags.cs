@@ -1,6 +1,4 @@
-using System.CommandLine;
 using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Cli;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using OrleansML.Grains.Hosting.Database;
 
 namespace OrleansML.Cli;

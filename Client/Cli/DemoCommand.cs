@@ -1,10 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using OrleansML.Client;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Cli;

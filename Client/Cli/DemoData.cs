@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Readers;
 

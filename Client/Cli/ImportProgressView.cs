@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrleansML.Learning.Data.Import;
 
 namespace OrleansML.Cli;

@@ -1,7 +1,3 @@
-using System.CommandLine;
-using OrleansML.Client;
-using OrleansML.Jobs;
-
 namespace OrleansML.Cli;
 
 /// <summary><c>status</c>, <c>watch</c>, <c>pause</c>, <c>resume</c> and <c>cancel</c>: one job on the

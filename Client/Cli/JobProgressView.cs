@@ -1,6 +1,3 @@
-using System.Globalization;
-using OrleansML.Client;
-using OrleansML.Jobs;
 using Spectre.Console;
 
 namespace OrleansML.Cli;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using OrleansML.Jobs;
-
 namespace OrleansML.Cli;
 
 /// <summary>

@@ -1,9 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using OrleansML.Client;
 using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Onnx;
 using OrleansML.Models;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
 using OrleansML.Models;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Cli;
 
 /// <summary>A model named on the command line as <c>name</c> (the newest version) or <c>name:version</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Readers;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OrleansML.Client;
 using OrleansML.Grains.Hosting.Database;
 using OrleansML.Grains.Hosting.Transport;
 

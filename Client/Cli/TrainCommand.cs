@@ -1,7 +1,3 @@
-using System.CommandLine;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Storage;
 
 namespace OrleansML.Cli;

@@ -1,8 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using OrleansML.Client.Specs;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Cli;

@@ -1,9 +1,6 @@
-using System.Globalization;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Import;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Storage;
 

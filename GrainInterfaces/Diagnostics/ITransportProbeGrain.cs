@@ -1,5 +1,3 @@
-using OrleansML.Tensors;
-
 namespace OrleansML.Diagnostics;
 
 /// <summary>

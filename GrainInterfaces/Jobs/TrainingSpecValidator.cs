@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Storage;
 
 namespace OrleansML.Jobs;

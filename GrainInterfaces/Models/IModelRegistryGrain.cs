@@ -1,6 +1,3 @@
-using OrleansML.Tensors;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Models;
 
 /// <summary>

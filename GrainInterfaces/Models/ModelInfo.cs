@@ -1,4 +1,3 @@
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Store;
 
 namespace OrleansML.Models;

@@ -1,4 +1,3 @@
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Serialization;

@@ -1,5 +1,4 @@
 using OrleansML.Jobs;
-using OrleansML.Tensors;
 
 namespace OrleansML.Shards;
 

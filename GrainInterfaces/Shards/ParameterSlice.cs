@@ -1,5 +1,3 @@
-using OrleansML.Tensors;
-
 namespace OrleansML.Shards;
 
 /// <summary>Parameters from a shard: its whole range starting at <see cref="Start"/>, or the values of the

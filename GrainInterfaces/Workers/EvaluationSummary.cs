@@ -1,6 +1,4 @@
-using OrleansML.Tensors;
 using OrleansML.Learning.Metrics;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Workers;
 

@@ -1,4 +1,3 @@
-using OrleansML.Tensors;
 namespace OrleansML.Workers;
 
 /// <summary>

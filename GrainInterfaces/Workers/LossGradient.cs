@@ -1,5 +1,3 @@
-using OrleansML.Tensors;
-
 namespace OrleansML.Workers;
 
 /// <summary>L-BFGS: a worker's loss and gradient sums over all of its training rows at one point.</summary>

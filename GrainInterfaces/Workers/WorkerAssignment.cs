@@ -1,5 +1,4 @@
 using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Workers;

@@ -1,7 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Grains.Checkpoints;
 

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Storage;
-
 namespace OrleansML.Grains.Checkpoints;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Diagnostics;
 

@@ -1,12 +1,8 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 using OrleansML.Diagnostics;
 using OrleansML.Grains.Placement;
-using OrleansML.Tensors;
 
 namespace OrleansML.Grains.Diagnostics;
 

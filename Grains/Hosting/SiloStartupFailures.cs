@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 using OrleansML.Grains.Hosting.Database;
 
 namespace OrleansML.Grains.Hosting;

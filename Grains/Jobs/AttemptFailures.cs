@@ -1,7 +1,4 @@
 using Orleans.Storage;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
 
 namespace OrleansML.Grains.Jobs;
 

@@ -1,6 +1,3 @@
-using OrleansML.Learning.Storage;
-using Microsoft.Extensions.Logging;
-using OrleansML.Jobs;
 using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Jobs;

@@ -1,9 +1,4 @@
 using OrleansML.Grains.Modes;
-using System.Diagnostics;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
 using OrleansML.Transfer;
 
 namespace OrleansML.Grains.Jobs;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using OrleansML.Grains.Diagnostics;
 
 namespace OrleansML.Grains.Jobs;

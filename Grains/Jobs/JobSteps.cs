@@ -1,11 +1,5 @@
-using System.Globalization;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Metrics;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Models;
 

@@ -1,12 +1,5 @@
-using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
-using Microsoft.Extensions.Logging;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Grains.Jobs;

@@ -1,10 +1,4 @@
-using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
-using Microsoft.Extensions.Logging;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 
 namespace OrleansML.Grains.Jobs;

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using System.Globalization;
 using OrleansML.Grains.Diagnostics;
-using OrleansML.Jobs;
 using OrleansML.Grains.Checkpoints;
 
 namespace OrleansML.Grains.Jobs;

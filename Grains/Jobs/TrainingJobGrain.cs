@@ -1,13 +1,6 @@
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
-using OrleansML.Jobs;
 using OrleansML.Grains.Checkpoints;
-using OrleansML.Learning.Storage;
 using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Jobs;

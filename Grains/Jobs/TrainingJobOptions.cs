@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansML.Grains.Jobs;
 
 /// <summary>Settings of the training-job coordinator, the same for every job a silo runs.</summary>

@@ -1,4 +1,3 @@
-using OrleansML.Tensors;
 using OrleansML.Models;
 
 namespace OrleansML.Grains.Models;

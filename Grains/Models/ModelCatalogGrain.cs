@@ -1,6 +1,5 @@
 using Orleans.Concurrency;
 using OrleansML.Learning.Models.Store;
-using OrleansML.Learning.Storage;
 using OrleansML.Models;
 
 namespace OrleansML.Grains.Models;

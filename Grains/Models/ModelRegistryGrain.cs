@@ -1,12 +1,6 @@
-using OrleansML.Tensors;
-using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
-using Microsoft.Extensions.Logging;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Store;
-using OrleansML.Learning.Storage;
 using OrleansML.Models;
-using Microsoft.Extensions.Options;
 using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Models;

@@ -1,11 +1,7 @@
-using Microsoft.Extensions.Options;
 using OrleansML.Grains.Transfer;
-using OrleansML.Tensors;
 using OrleansML.Transfer;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
-using OrleansML.Learning.Storage;
 using OrleansML.Models;
 
 namespace OrleansML.Grains.Models;

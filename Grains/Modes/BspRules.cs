@@ -1,5 +1,3 @@
-using OrleansML.Jobs;
-
 namespace OrleansML.Grains.Modes;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using OrleansML.Grains.Shards;
-using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Modes;
 

@@ -1,5 +1,4 @@
 using OrleansML.Grains.Shards;
-using OrleansML.Jobs;
 
 namespace OrleansML.Grains.Modes;
 

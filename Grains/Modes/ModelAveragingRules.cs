@@ -1,4 +1,3 @@
-using OrleansML.Jobs;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Grains.Modes;

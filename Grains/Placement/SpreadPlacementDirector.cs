@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 

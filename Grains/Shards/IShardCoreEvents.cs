@@ -1,5 +1,3 @@
-using OrleansML.Shards;
-
 namespace OrleansML.Grains.Shards;
 
 /// <summary>What <see cref="ShardCore"/> reports as it decides: the grain turns these into logs and metrics, so the

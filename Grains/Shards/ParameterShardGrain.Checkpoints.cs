@@ -1,6 +1,4 @@
-using System.Globalization;
 using OrleansML.Grains.Checkpoints;
-using OrleansML.Shards;
 
 namespace OrleansML.Grains.Shards;
 

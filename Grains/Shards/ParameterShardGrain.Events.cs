@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OrleansML.Shards;
-
 namespace OrleansML.Grains.Shards;
 
 /// <summary>The core's decisions, turned into the shard's logs and metrics.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
 using OrleansML.Grains.Checkpoints;
 
 namespace OrleansML.Grains.Shards;

@@ -1,5 +1,3 @@
-using OrleansML.Shards;
-using OrleansML.Tensors;
 using OrleansML.Transfer;
 
 namespace OrleansML.Grains.Shards;

@@ -1,14 +1,7 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansML.Grains.Placement;
-using OrleansML.Jobs;
 using OrleansML.Grains.Checkpoints;
-using OrleansML.Learning.Storage;
 using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Shards;

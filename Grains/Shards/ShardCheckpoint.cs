@@ -2,9 +2,6 @@ using OrleansML.Learning.Data.Partitioning;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
 using OrleansML.Learning.Optimizers;
 using OrleansML.Serialization;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using OrleansML.Shards;
 
 namespace OrleansML.Grains.Shards;
 

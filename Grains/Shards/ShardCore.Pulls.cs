@@ -1,7 +1,4 @@
 using OrleansML.Grains.Modes;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
 
 namespace OrleansML.Grains.Shards;
 

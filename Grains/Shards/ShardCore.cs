@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using OrleansML.Grains.Modes;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Workers;
 
 namespace OrleansML.Grains.Shards;
 

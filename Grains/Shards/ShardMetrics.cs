@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
-using OrleansML.Jobs;
-using OrleansML.Shards;
 
 namespace OrleansML.Grains.Shards;
 

@@ -1,9 +1,4 @@
 using OrleansML.Grains.Modes;
-using System.Diagnostics;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Grains.Shards;

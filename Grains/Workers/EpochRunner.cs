@@ -1,11 +1,5 @@
-using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
 using OrleansML.Grains.Modes;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Grains.Workers;

@@ -1,8 +1,4 @@
 using System.Numerics.Tensors;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Grains.Workers;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Grains.Workers;
 

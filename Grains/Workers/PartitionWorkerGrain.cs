@@ -1,15 +1,7 @@
-using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
-using Microsoft.Extensions.Logging;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
 using OrleansML.Learning.Metrics;
-using OrleansML.Learning.Models;
 using Orleans.Runtime;
 using OrleansML.Grains.Placement;
-using OrleansML.Learning.Storage;
-using Microsoft.Extensions.Options;
 using OrleansML.Grains.Transfer;
 
 namespace OrleansML.Grains.Workers;

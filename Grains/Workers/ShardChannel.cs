@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
 using OrleansML.Transfer;
 
 namespace OrleansML.Grains.Workers;

@@ -1,11 +1,5 @@
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Grains.Workers;
 

@@ -1,8 +1,4 @@
 using OrleansML.Grains.Modes;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Workers;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Grains.Workers;

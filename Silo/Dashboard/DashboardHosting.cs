@@ -1,8 +1,4 @@
-using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Dashboard;
-using OrleansML.Grains.Hosting;
 
 namespace OrleansML.Silo.Dashboard;
 

@@ -1,9 +1,5 @@
-using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Dashboard;
 using OrleansML.Dashboard;
-using OrleansML.Grains.Hosting;
 using OrleansML.Silo.Health;
 using OrleansML.Silo.Telemetry;
 using OrleansDashboardPackageOptions = Orleans.Dashboard.DashboardOptions;

@@ -1,5 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Configuration;
 using OrleansML.Dashboard;
 
 namespace OrleansML.Silo.Dashboard;

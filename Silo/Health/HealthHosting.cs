@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansML.Grains.Hosting;
-
 namespace OrleansML.Silo.Health;
 
 /// <summary>Adds the health endpoint to the silo host when <c>OrleansML:Health:Port</c> is set.</summary>

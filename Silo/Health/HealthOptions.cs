@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using Microsoft.Extensions.Configuration;
-using OrleansML.Grains.Hosting;
 
 namespace OrleansML.Silo.Health;
 

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
-using OrleansML.Grains.Hosting;
 using OrleansML.Learning.Storage;
 
 namespace OrleansML.Silo.Health;

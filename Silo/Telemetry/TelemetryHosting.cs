@@ -1,13 +1,9 @@
-using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OrleansML.Grains.Diagnostics;
-using OrleansML.Grains.Hosting;
 using OrleansML.Silo.Health;
 
 namespace OrleansML.Silo.Telemetry;

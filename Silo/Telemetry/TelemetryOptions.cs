@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
-using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
-using OrleansML.Grains.Hosting;
 
 namespace OrleansML.Silo.Telemetry;
 

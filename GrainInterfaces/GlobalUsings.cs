@@ -1,0 +1,2 @@
+global using OrleansML.Learning.Models;
+global using OrleansML.Tensors;

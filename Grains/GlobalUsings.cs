@@ -1,0 +1,10 @@
+global using Microsoft.Extensions.Logging;
+global using Microsoft.Extensions.Options;
+global using OrleansML.Jobs;
+global using OrleansML.Learning.Models;
+global using OrleansML.Learning.Storage;
+global using OrleansML.Shards;
+global using OrleansML.Tensors;
+global using OrleansML.Workers;
+global using System.Diagnostics;
+global using System.Globalization;
