@@ -3,7 +3,6 @@ namespace OrleansML.Dashboard;
 /// <summary>The dashboard's settings are invalid; the message names the option and what it accepts.</summary>
 public sealed class DashboardException : Exception
 {
-    /// <summary>Creates the exception with its message.</summary>
     public DashboardException(string message)
         : base(message)
     {

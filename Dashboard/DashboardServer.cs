@@ -48,7 +48,6 @@ public sealed partial class DashboardServer : IAsyncDisposable
     /// <summary>The page's address once started (<c>http://127.0.0.1:port/</c>; without the token).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>Binds the port and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _server = await BareKestrelServer.StartAsync(_options.Address, _options.Port, server => server.Run(RespondAsync), cancellationToken, MaxConnections);
@@ -56,7 +55,6 @@ public sealed partial class DashboardServer : IAsyncDisposable
         LogListening(_logger, _options.Address, Address.Port, _options.RequiresToken);
     }
 
-    /// <summary>Stops serving.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_server is not null)
@@ -65,7 +63,6 @@ public sealed partial class DashboardServer : IAsyncDisposable
         }
     }
 
-    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)

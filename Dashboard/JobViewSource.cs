@@ -28,7 +28,6 @@ internal sealed class JobViewSource(OrleansMLClient client, TimeSpan refreshInte
     private IReadOnlyList<JobView> _last = [];
     private DateTimeOffset _lastAt = DateTimeOffset.MinValue;
 
-    /// <summary>Every job seen, newest first.</summary>
     public async Task<IReadOnlyList<JobView>> GetJobsAsync(CancellationToken cancellationToken)
     {
         await _refresh.WaitAsync(cancellationToken);

@@ -38,7 +38,6 @@ internal sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>Where grain state is kept (the <c>grain-state</c> folder inside).</summary>
     public string DataDirectory { get; }
 
-    /// <summary>The state directory, for messages.</summary>
     public string Storage => Path.Combine(DataDirectory, LocalDataDirectory.GrainStateFolder);
 
     /// <summary>Each silo's gateway port on 127.0.0.1, primary first.</summary>
@@ -46,7 +45,6 @@ internal sealed class EmbeddedCluster : IAsyncDisposable
 
     public int SiloCount => _silos.Count;
 
-    /// <summary>The silo hosts, primary first.</summary>
     public IReadOnlyList<IHost> Silos => _silos;
 
     /// <summary>The primary silo's co-hosted client (calls skip the gateways).</summary>

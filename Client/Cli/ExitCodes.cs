@@ -3,7 +3,6 @@ namespace OrleansML.Cli;
 /// <summary>The tool's exit codes.</summary>
 internal static class ExitCodes
 {
-    /// <summary>The command did what was asked.</summary>
     public const int Success = 0;
 
     /// <summary>The training job failed or was cancelled, or the embedded cluster failed to start (a port in use).</summary>

@@ -18,7 +18,6 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
         return last;
     }
 
-    /// <summary>The epochs' metrics and the outcome.</summary>
     public void RenderSummary(JobStatus status)
     {
         var table = new Table().Border(interactive ? TableBorder.Rounded : TableBorder.Ascii)
@@ -61,7 +60,6 @@ internal sealed class JobProgressView(IAnsiConsole console, TextWriter output, b
             $"job {status.JobId} {status.State.ToString().ToLowerInvariant()} epochs={status.EpochsCompleted}/{status.EpochsPlanned} workers={status.Workers} shards={status.Shards}{generations} retries={status.Retries}{model}{reason}");
     }
 
-    /// <summary>One plain line for a finished epoch.</summary>
     public static string EpochLine(EpochMetrics epoch, int planned)
     {
         string accuracy = epoch.TestAccuracy is double a ? string.Create(CultureInfo.InvariantCulture, $" test_accuracy={a:F4}") : "";

@@ -7,7 +7,6 @@ namespace OrleansML.Cli;
 /// </summary>
 internal static class LossSparkline
 {
-    /// <summary>The blocks, lowest first.</summary>
     public const string Blocks = "▁▂▃▄▅▆▇█";
 
     /// <summary>The characters the curve may use when <c>width</c> is not given.</summary>

@@ -9,7 +9,6 @@ namespace OrleansML.Cli;
 /// <summary>Connects the CLI to a running cluster as an Orleans client (<c>UseOrleansClient</c> in a small host).</summary>
 internal static class RemoteCluster
 {
-    /// <summary>Longest wait for the first gateway connection.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries of a failed first connection, and the pause before each.</summary>

@@ -10,7 +10,6 @@ internal sealed class SpecObject<T>(params SpecMember<T>[] members)
 {
     private readonly Dictionary<string, SpecMember<T>> _byName = members.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
-    /// <summary>The fields, in table order.</summary>
     public IReadOnlyList<SpecMember<T>> Members { get; } = members;
 
     /// <summary><paramref name="value"/> (a JSON object at <paramref name="path"/>) applied over <paramref name="start"/>.</summary>

@@ -75,7 +75,6 @@ public static class TrainingSpecSchema
         Bool<TrainingSpec>("elastic", s => s.Elastic, (s, v) => s with { Elastic = v }, "Use silos that join: one worker per active silo."),
         Int<TrainingSpec>("maxEpochRetries", s => s.MaxEpochRetries, (s, v) => s with { MaxEpochRetries = v }, "Failed attempts of one epoch before the job fails."));
 
-    /// <summary>Every field's default, in spec-file order.</summary>
     public static IReadOnlyList<SpecDefault> Defaults { get; } = [.. s_spec.Describe(new TrainingSpec(), "")];
 
     /// <summary>The default shown for the field a <c>train</c> flag sets, e.g. "10" for <c>--epochs</c>.</summary>

@@ -66,6 +66,5 @@ public sealed class BareKestrelServer : IAsyncDisposable
     /// <summary>Stops accepting requests and lets those in flight finish.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
 
-    /// <inheritdoc/>
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

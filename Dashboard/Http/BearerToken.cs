@@ -12,7 +12,6 @@ namespace OrleansML.Dashboard.Http;
 /// </summary>
 public sealed class BearerToken
 {
-    /// <summary>The query parameter that carries the token.</summary>
     public const string QueryParameter = "token";
 
     private readonly byte[] _token;

@@ -5,15 +5,12 @@ namespace OrleansML.Diagnostics;
 [Alias("OrleansML.RoundTripProbeResult")]
 public sealed record RoundTripProbeResult
 {
-    /// <summary>The calling silo.</summary>
     [Id(0)]
     public required string Silo { get; init; }
 
-    /// <summary>The called silo.</summary>
     [Id(1)]
     public required string PeerSilo { get; init; }
 
-    /// <summary>Calls asked for.</summary>
     [Id(2)]
     public int Requested { get; init; }
 
@@ -21,7 +18,6 @@ public sealed record RoundTripProbeResult
     [Id(3)]
     public int Completed { get; init; }
 
-    /// <summary>Median round trip, microseconds.</summary>
     [Id(4)]
     public double P50Microseconds { get; init; }
 
@@ -33,11 +29,9 @@ public sealed record RoundTripProbeResult
     [Id(6)]
     public double P99Microseconds { get; init; }
 
-    /// <summary>Slowest call, microseconds.</summary>
     [Id(7)]
     public double MaximumMicroseconds { get; init; }
 
-    /// <summary>Mean, microseconds.</summary>
     [Id(8)]
     public double MeanMicroseconds { get; init; }
 }

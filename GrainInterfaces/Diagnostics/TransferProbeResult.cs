@@ -1,6 +1,5 @@
 namespace OrleansML.Diagnostics;
 
-/// <summary>Which way a tensor transfer went.</summary>
 [GenerateSerializer]
 [Alias("OrleansML.TransferDirection")]
 public enum TransferDirection
@@ -17,11 +16,9 @@ public enum TransferDirection
 [Alias("OrleansML.TransferProbeResult")]
 public sealed record TransferProbeResult
 {
-    /// <summary>The measuring silo.</summary>
     [Id(0)]
     public required string Silo { get; init; }
 
-    /// <summary>The other silo.</summary>
     [Id(1)]
     public required string PeerSilo { get; init; }
 
@@ -29,7 +26,6 @@ public sealed record TransferProbeResult
     [Id(2)]
     public TransferDirection Direction { get; init; }
 
-    /// <summary>Transfers asked for.</summary>
     [Id(3)]
     public int Requested { get; init; }
 
@@ -41,7 +37,6 @@ public sealed record TransferProbeResult
     [Id(5)]
     public long BytesPerTransfer { get; init; }
 
-    /// <summary>Calls kept in flight.</summary>
     [Id(6)]
     public int InFlight { get; init; }
 

@@ -9,7 +9,6 @@ namespace OrleansML.Diagnostics;
 /// </summary>
 public static class TransportProbe
 {
-    /// <summary>The key of <paramref name="silo"/>'s probe.</summary>
     public static string KeyFor(SiloAddress silo)
     {
         ArgumentNullException.ThrowIfNull(silo);

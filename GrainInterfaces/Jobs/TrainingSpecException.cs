@@ -6,7 +6,6 @@ namespace OrleansML.Jobs;
 [Alias("OrleansML.TrainingSpecException")]
 public sealed class TrainingSpecException : ArgumentException
 {
-    /// <summary>Creates the exception.</summary>
     public TrainingSpecException(string field, string message, Exception? innerException = null)
         : base($"{field}: {message}", innerException)
     {
@@ -22,7 +21,6 @@ public sealed class TrainingSpecException : ArgumentException
     /// <summary>Creates the exception with no field.</summary>
     public TrainingSpecException(string message, Exception innerException) : this("spec", message, innerException) { }
 
-    /// <summary>The JSON path of the invalid field.</summary>
     [Id(0)]
     public string Field { get; }
 }

@@ -11,7 +11,6 @@ public sealed record ModelDownload
     [Id(0)]
     public int Version { get; init; }
 
-    /// <summary>The file's length in bytes.</summary>
     [Id(1)]
     public long Bytes { get; init; }
 

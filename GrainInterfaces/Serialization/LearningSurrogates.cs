@@ -5,7 +5,6 @@ namespace OrleansML.Serialization;
 // The Learning layer knows nothing of Orleans, so the settings it defines cross silos through these surrogates.
 // Enums travel as their numbers: the Learning enums carry no Orleans codec of their own.
 
-/// <summary>The wire form of <see cref="ModelSpec"/>.</summary>
 [GenerateSerializer]
 [Alias("OrleansML.ModelSpec")]
 internal struct ModelSpecSurrogate
@@ -19,11 +18,9 @@ internal struct ModelSpecSurrogate
     [Id(6)] public int FactorizationTask;
 }
 
-/// <summary>Converts <see cref="ModelSpec"/> for the wire.</summary>
 [RegisterConverter]
 internal sealed class ModelSpecConverter : IConverter<ModelSpec, ModelSpecSurrogate>
 {
-    /// <inheritdoc/>
     public ModelSpec ConvertFromSurrogate(in ModelSpecSurrogate surrogate) => new()
     {
         Kind = (ModelKind)surrogate.Kind,
@@ -35,7 +32,6 @@ internal sealed class ModelSpecConverter : IConverter<ModelSpec, ModelSpecSurrog
         FactorizationTask = (ModelTask)surrogate.FactorizationTask,
     };
 
-    /// <inheritdoc/>
     public ModelSpecSurrogate ConvertToSurrogate(in ModelSpec value) => new()
     {
         Kind = (int)value.Kind,
@@ -70,11 +66,9 @@ internal struct OptimizerSettingsSurrogate
     [Id(14)] public long ScheduleWarmupSteps;
 }
 
-/// <summary>Converts <see cref="OptimizerSettings"/> for the wire.</summary>
 [RegisterConverter]
 internal sealed class OptimizerSettingsConverter : IConverter<OptimizerSettings, OptimizerSettingsSurrogate>
 {
-    /// <inheritdoc/>
     public OptimizerSettings ConvertFromSurrogate(in OptimizerSettingsSurrogate surrogate) => new()
     {
         Kind = (OptimizerKind)surrogate.Kind,
@@ -97,7 +91,6 @@ internal sealed class OptimizerSettingsConverter : IConverter<OptimizerSettings,
         },
     };
 
-    /// <inheritdoc/>
     public OptimizerSettingsSurrogate ConvertToSurrogate(in OptimizerSettings value)
     {
         LearningRateScheduleSettings schedule = value.Schedule ?? new();

@@ -11,11 +11,9 @@ public sealed record CheckpointLocation
     [Id(0)]
     public long CheckpointId { get; init; }
 
-    /// <summary>The blob's name.</summary>
     [Id(1)]
     public string Blob { get; init; } = "";
 
-    /// <summary>The blob's length in bytes.</summary>
     [Id(2)]
     public long Length { get; init; }
 

@@ -14,11 +14,9 @@ namespace OrleansML.Shards;
 [Alias("OrleansML.GradientPush")]
 public sealed class GradientPush
 {
-    /// <summary>The coordinator's attempt token.</summary>
     [Id(0)]
     public long Attempt { get; init; }
 
-    /// <summary>The pushing worker.</summary>
     [Id(1)]
     public int WorkerId { get; init; }
 

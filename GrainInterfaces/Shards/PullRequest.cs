@@ -14,7 +14,6 @@ public sealed class PullRequest
     [Id(0)]
     public long Attempt { get; init; }
 
-    /// <summary>The pulling worker.</summary>
     [Id(1)]
     public int WorkerId { get; init; }
 
@@ -30,7 +29,6 @@ public sealed class PullRequest
     [Id(4)]
     public IndexTensor? Keys { get; init; }
 
-    /// <summary>How the reply's values travel.</summary>
     [Id(5)]
     public TensorCompression Compression { get; init; }
 }

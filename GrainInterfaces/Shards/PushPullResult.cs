@@ -7,11 +7,9 @@ namespace OrleansML.Shards;
 [Alias("OrleansML.PushPullResult")]
 public sealed class PushPullResult
 {
-    /// <summary>What the shard did with the push.</summary>
     [Id(0)]
     public PushOutcome Outcome { get; init; }
 
-    /// <summary>The parameters the pull was served.</summary>
     [Id(1)]
     public ParameterSlice Slice { get; init; } = new();
 }

@@ -8,11 +8,9 @@ namespace OrleansML.Shards;
 [Alias("OrleansML.ShardAssignment")]
 public sealed record ShardAssignment
 {
-    /// <summary>The job.</summary>
     [Id(0)]
     public string JobId { get; init; } = "";
 
-    /// <summary>This shard's index.</summary>
     [Id(1)]
     public int ShardIndex { get; init; }
 
@@ -21,7 +19,6 @@ public sealed record ShardAssignment
     [Id(2)]
     public int Generation { get; init; }
 
-    /// <summary>Shards in the job.</summary>
     [Id(3)]
     public int ShardCount { get; init; }
 
@@ -29,7 +26,6 @@ public sealed record ShardAssignment
     [Id(4)]
     public ModelSpec Model { get; init; } = new();
 
-    /// <summary>The update rule.</summary>
     [Id(5)]
     public OptimizerSettings Optimizer { get; init; } = new();
 
@@ -49,7 +45,6 @@ public sealed record ShardAssignment
     [Id(9)]
     public int Staleness { get; init; }
 
-    /// <summary>Seed of the initial parameters.</summary>
     [Id(10)]
     public int Seed { get; init; }
 

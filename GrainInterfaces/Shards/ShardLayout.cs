@@ -10,7 +10,6 @@ namespace OrleansML.Shards;
 /// </summary>
 public readonly record struct ShardLayout
 {
-    /// <summary>Creates the layout.</summary>
     public ShardLayout(int parameterCount, int shardCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parameterCount, 1);
@@ -20,13 +19,10 @@ public readonly record struct ShardLayout
         ShardCount = shardCount;
     }
 
-    /// <summary>Length of the whole parameter vector.</summary>
     public int ParameterCount { get; }
 
-    /// <summary>Number of shards.</summary>
     public int ShardCount { get; }
 
-    /// <summary>First parameter index of <paramref name="shard"/>.</summary>
     public int Start(int shard)
     {
         Debug.Assert(shard >= 0 && shard <= ShardCount);
@@ -35,10 +31,8 @@ public readonly record struct ShardLayout
         return (shard * baseLength) + Math.Min(shard, remainder);
     }
 
-    /// <summary>Number of parameters <paramref name="shard"/> holds.</summary>
     public int Length(int shard) => Start(shard + 1) - Start(shard);
 
-    /// <summary>The shard holding parameter <paramref name="index"/>.</summary>
     public int ShardOf(int index)
     {
         Debug.Assert(index >= 0 && index < ParameterCount);

@@ -41,7 +41,6 @@ public static class TransferRanges
         }
     }
 
-    /// <summary>The number of ranges <see cref="Split"/> yields.</summary>
     public static long Count(long total, int perRange)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(total);

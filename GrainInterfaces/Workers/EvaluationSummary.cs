@@ -8,7 +8,6 @@ namespace OrleansML.Workers;
 [Alias("OrleansML.EvaluationSummary")]
 public sealed record EvaluationSummary
 {
-    /// <summary>The model's task.</summary>
     [Id(0)]
     public ModelTask Task { get; init; }
 
@@ -36,11 +35,9 @@ public sealed record EvaluationSummary
     [Id(6)]
     public FloatTensor AucScores { get; init; } = FloatTensor.Empty;
 
-    /// <summary>Positives per score in <see cref="AucScores"/>.</summary>
     [Id(7)]
     public long[] AucPositives { get; init; } = [];
 
-    /// <summary>Negatives per score in <see cref="AucScores"/>.</summary>
     [Id(8)]
     public long[] AucNegatives { get; init; } = [];
 
@@ -60,7 +57,6 @@ public sealed record EvaluationSummary
     [Id(12)]
     public long RegressionCount { get; init; }
 
-    /// <summary>Captures <paramref name="result"/>.</summary>
     public static EvaluationSummary From(EvaluationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -6,11 +6,9 @@ namespace OrleansML.Workers;
 [Alias("OrleansML.LossGradient")]
 public sealed class LossGradient
 {
-    /// <summary>The sum of the rows' losses.</summary>
     [Id(0)]
     public double LossSum { get; init; }
 
-    /// <summary>The rows summed over.</summary>
     [Id(1)]
     public long Rows { get; init; }
 

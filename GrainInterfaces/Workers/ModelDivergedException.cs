@@ -8,12 +8,9 @@ namespace OrleansML.Workers;
 [Alias("OrleansML.ModelDivergedException")]
 public sealed class ModelDivergedException : Exception
 {
-    /// <summary>Creates the exception.</summary>
     public ModelDivergedException(string message) : base(message) { }
 
-    /// <summary>Creates the exception.</summary>
     public ModelDivergedException() : this("the model diverged") { }
 
-    /// <summary>Creates the exception.</summary>
     public ModelDivergedException(string message, Exception innerException) : base(message, innerException) { }
 }

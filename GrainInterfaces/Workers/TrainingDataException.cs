@@ -8,10 +8,8 @@ namespace OrleansML.Workers;
 [Alias("OrleansML.TrainingDataException")]
 public sealed class TrainingDataException : Exception
 {
-    /// <summary>Creates the exception.</summary>
     public TrainingDataException(string message) : base(message) { }
 
-    /// <summary>Creates the exception.</summary>
     public TrainingDataException() : this("the training data could not be read") { }
 
     /// <summary>Creates the exception; the inner exception stays on this side of the wire.</summary>

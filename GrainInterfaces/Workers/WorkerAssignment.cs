@@ -11,11 +11,9 @@ namespace OrleansML.Workers;
 [Alias("OrleansML.WorkerAssignment")]
 public sealed record WorkerAssignment
 {
-    /// <summary>The job.</summary>
     [Id(0)]
     public string JobId { get; init; } = "";
 
-    /// <summary>This worker's index.</summary>
     [Id(1)]
     public int WorkerIndex { get; init; }
 
@@ -23,7 +21,6 @@ public sealed record WorkerAssignment
     [Id(2)]
     public int WorkerCount { get; init; }
 
-    /// <summary>The training set's manifest path.</summary>
     [Id(3)]
     public string TrainManifest { get; init; } = "";
 
@@ -31,7 +28,6 @@ public sealed record WorkerAssignment
     [Id(4)]
     public string? TestManifest { get; init; }
 
-    /// <summary>The model.</summary>
     [Id(5)]
     public ModelSpec Model { get; init; } = new();
 
@@ -44,11 +40,9 @@ public sealed record WorkerAssignment
     [Id(7)]
     public int ShardGeneration { get; init; }
 
-    /// <summary>The consistency mode.</summary>
     [Id(8)]
     public ConsistencyMode Mode { get; init; }
 
-    /// <summary>Compression of pulls and pushes.</summary>
     [Id(9)]
     public TensorCompression Compression { get; init; }
 
@@ -65,7 +59,6 @@ public sealed record WorkerAssignment
     [Id(12)]
     public int AveragingInterval { get; init; } = 1;
 
-    /// <summary>Seed of the row order.</summary>
     [Id(13)]
     public int Seed { get; init; }
 

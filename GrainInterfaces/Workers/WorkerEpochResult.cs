@@ -9,23 +9,18 @@ public sealed record WorkerEpochResult
     [Id(0)]
     public double LossSum { get; init; }
 
-    /// <summary>Rows processed.</summary>
     [Id(1)]
     public long Rows { get; init; }
 
-    /// <summary>Steps run.</summary>
     [Id(2)]
     public int Steps { get; init; }
 
-    /// <summary>Wall time of the run.</summary>
     [Id(3)]
     public double Seconds { get; init; }
 
-    /// <summary>Time spent computing gradients.</summary>
     [Id(4)]
     public double ComputeSeconds { get; init; }
 
-    /// <summary>Time spent waiting for pulls and pushes.</summary>
     [Id(5)]
     public double CommunicationSeconds { get; init; }
 
@@ -33,7 +28,6 @@ public sealed record WorkerEpochResult
     [Id(6)]
     public long LatePushes { get; init; }
 
-    /// <summary>The silo that ran the worker.</summary>
     [Id(7)]
     public string? Silo { get; init; }
 
@@ -48,15 +42,12 @@ public sealed record WorkerEpochResult
 [Alias("OrleansML.WorkerLoadInfo")]
 public sealed record WorkerLoadInfo
 {
-    /// <summary>Training rows the worker owns.</summary>
     [Id(0)]
     public long TrainRows { get; init; }
 
-    /// <summary>Held-out rows the worker evaluates.</summary>
     [Id(1)]
     public long TestRows { get; init; }
 
-    /// <summary>The silo hosting the worker.</summary>
     [Id(2)]
     public string? Silo { get; init; }
 }

@@ -9,11 +9,9 @@ namespace OrleansML.Grains.Checkpoints;
 [Alias("OrleansML.BlobReference")]
 public sealed record BlobReference
 {
-    /// <summary>The blob's name in the store.</summary>
     [Id(0)]
     public string Name { get; init; } = "";
 
-    /// <summary>The blob's length in bytes.</summary>
     [Id(1)]
     public long Length { get; init; }
 

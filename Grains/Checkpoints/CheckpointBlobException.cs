@@ -17,11 +17,9 @@ public sealed class CheckpointBlobException : Exception
         StoreLocation = storeLocation;
     }
 
-    /// <summary>The blob that was read.</summary>
     [Id(0)]
     public string BlobName { get; private set; }
 
-    /// <summary>The store, as <see cref="IBlobStore.Location"/> describes it.</summary>
     [Id(1)]
     public string StoreLocation { get; private set; }
 }

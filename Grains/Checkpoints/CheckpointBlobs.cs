@@ -17,7 +17,6 @@ internal sealed partial class CheckpointBlobs
 {
     private readonly ILogger _logger;
 
-    /// <summary>Creates the helper over <paramref name="store"/>.</summary>
     public CheckpointBlobs(IBlobStore store, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -26,7 +25,6 @@ internal sealed partial class CheckpointBlobs
         _logger = logger;
     }
 
-    /// <summary>The store the blobs live in.</summary>
     public IBlobStore Store { get; }
 
     /// <summary>

@@ -10,7 +10,6 @@ namespace OrleansML.Grains.Checkpoints;
 [Alias("OrleansML.CheckpointStoreException")]
 public sealed class CheckpointStoreException : Exception
 {
-    /// <summary>Creates the exception from the store's failure.</summary>
     public CheckpointStoreException(BlobStoreException cause)
         : base(cause?.Message)
     {

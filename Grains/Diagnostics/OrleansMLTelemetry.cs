@@ -12,7 +12,6 @@ namespace OrleansML.Grains.Diagnostics;
 /// </summary>
 public static class OrleansMLTelemetry
 {
-    /// <summary>The meter's and the activity source's name.</summary>
     public const string Name = "OrleansML";
 
     /// <summary>Steps taken by workers (counter, <c>{step}</c>); steps/s is its rate.</summary>
@@ -76,10 +75,8 @@ public static class OrleansMLTelemetry
     /// <summary>Tag of <see cref="ShardPushes"/>: <c>Applied</c>, <c>Buffered</c>, <c>Duplicate</c>, <c>Late</c>, ...</summary>
     public const string OutcomeTag = "orleansml.outcome";
 
-    /// <summary>Role of a partition-worker grain.</summary>
     public const string WorkerRole = "worker";
 
-    /// <summary>Role of a parameter-shard grain.</summary>
     public const string ShardRole = "shard";
 
     /// <summary>Role of the training-job (coordinator) grain.</summary>
@@ -97,7 +94,6 @@ public static class OrleansMLTelemetry
     /// <summary>The meter every OrleansML instrument belongs to.</summary>
     public static Meter Meter { get; } = new(Name);
 
-    /// <summary>The source of OrleansML's spans.</summary>
     public static ActivitySource ActivitySource { get; } = new(Name);
 
     internal static readonly Counter<long> StepCounter = Meter.CreateCounter<long>(Steps, "{step}", "Steps taken by workers.");

@@ -13,7 +13,6 @@ namespace OrleansML.Grains.Hosting;
 /// </summary>
 internal static class BlobStoreHosting
 {
-    /// <summary>The configuration section under <c>OrleansML</c>.</summary>
     public const string Section = "BlobStore";
 
     /// <summary>The folder of the data directory that a local store uses by default.</summary>

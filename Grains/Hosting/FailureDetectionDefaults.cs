@@ -34,7 +34,6 @@ public static class FailureDetectionDefaults
     /// <summary>How often each silo writes its heartbeat to the table. Orleans: 30 s.</summary>
     public static readonly TimeSpan IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Sets OrleansML's defaults on <paramref name="options"/>.</summary>
     public static void Apply(ClusterMembershipOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -9,13 +9,11 @@ namespace OrleansML.Grains.Hosting;
 /// </summary>
 public sealed class ProviderSettings
 {
-    /// <summary>Orleans' configuration section.</summary>
     public const string OrleansSection = "Orleans";
 
     /// <summary>OrleansML's configuration section (training options, data directory, membership tuning).</summary>
     public const string OrleansMLSection = "OrleansML";
 
-    /// <summary>The storage the training grains use.</summary>
     public const string DefaultStorageName = "Default";
 
     /// <summary>The ClusterId and ServiceId used when the configuration sets none.</summary>
@@ -42,7 +40,6 @@ public sealed class ProviderSettings
     /// <summary><c>Orleans:GrainStorage:Default</c>, or null when it is not configured (then: a local directory).</summary>
     public IConfigurationSection? DefaultStorage => Existing($"{OrleansSection}:GrainStorage:{DefaultStorageName}");
 
-    /// <summary>Every configured grain storage section.</summary>
     public IEnumerable<IConfigurationSection> GrainStorages => _configuration.GetSection($"{OrleansSection}:GrainStorage").GetChildren();
 
     /// <summary><c>Orleans:Endpoints</c>.</summary>

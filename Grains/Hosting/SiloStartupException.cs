@@ -45,7 +45,6 @@ public sealed class SiloStartupException : Exception
     {
     }
 
-    /// <summary>What went wrong.</summary>
     public SiloStartupProblem Problem { get; }
 
     /// <summary>Whether the configuration must change (rather than a service come back or a port free up).</summary>

@@ -9,7 +9,6 @@ namespace OrleansML.Grains.Hosting;
 /// </summary>
 public static class SiloStartupFailures
 {
-    /// <summary>The classified failure for <paramref name="exception"/>.</summary>
     public static SiloStartupException Explain(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);

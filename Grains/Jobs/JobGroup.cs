@@ -27,7 +27,6 @@ internal sealed class JobGroup
 
     public ShardLayout Layout { get; }
 
-    /// <summary>The shards of the current generation.</summary>
     public IParameterShardGrain[] Shards { get; private set; } = [];
 
     /// <summary>The workers' placement generation (see <see cref="JobRecord.WorkerGeneration"/>).</summary>
@@ -45,7 +44,6 @@ internal sealed class JobGroup
         }
     }
 
-    /// <summary>The shards of placement generation <paramref name="generation"/>.</summary>
     public IParameterShardGrain[] ShardsOf(int generation) =>
         [.. Enumerable.Range(0, _spec.Shards).Select(i => _grains.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(_jobId, i, generation)))];
 

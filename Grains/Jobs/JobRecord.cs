@@ -13,23 +13,18 @@ public sealed class JobRecord
     [Id(0)]
     public TrainingSpec? Spec { get; set; }
 
-    /// <summary>The job's state.</summary>
     [Id(1)]
     public JobState State { get; set; }
 
-    /// <summary>Status revision.</summary>
     [Id(2)]
     public long Revision { get; set; }
 
-    /// <summary>Epochs finished.</summary>
     [Id(3)]
     public int EpochsCompleted { get; set; }
 
-    /// <summary>Finished epochs' metrics.</summary>
     [Id(4)]
     public List<EpochMetrics> History { get; set; } = [];
 
-    /// <summary>The last attempt token handed out.</summary>
     [Id(5)]
     public long Attempt { get; set; }
 
@@ -45,7 +40,6 @@ public sealed class JobRecord
     [Id(8)]
     public bool Initialized { get; set; }
 
-    /// <summary>Workers of the last epoch.</summary>
     [Id(9)]
     public int Workers { get; set; }
 
@@ -66,15 +60,12 @@ public sealed class JobRecord
     [Id(12)]
     public int ShardGeneration { get; set; }
 
-    /// <summary>Failed attempts that were retried.</summary>
     [Id(13)]
     public int Retries { get; set; }
 
-    /// <summary>Late pushes dropped over the job.</summary>
     [Id(14)]
     public long LatePushes { get; set; }
 
-    /// <summary>Duplicate pushes ignored over the job.</summary>
     [Id(15)]
     public long DuplicatePushes { get; set; }
 
@@ -90,19 +81,15 @@ public sealed class JobRecord
     [Id(18)]
     public double BestTestLoss { get; set; } = double.PositiveInfinity;
 
-    /// <summary>Epochs since the best held-out loss.</summary>
     [Id(19)]
     public int EpochsWithoutImprovement { get; set; }
 
-    /// <summary>The saved model's name.</summary>
     [Id(20)]
     public string? ModelName { get; set; }
 
-    /// <summary>The saved model's version.</summary>
     [Id(21)]
     public int? ModelVersion { get; set; }
 
-    /// <summary>When the job started.</summary>
     [Id(22)]
     public DateTimeOffset StartedUtc { get; set; }
 
@@ -114,6 +101,5 @@ public sealed class JobRecord
     [Id(24)]
     public string? StopReason { get; set; }
 
-    /// <summary>Whether the state is final.</summary>
     public bool IsFinal => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

@@ -32,11 +32,9 @@ public sealed class LbfgsCheckpoint
     [Id(5)]
     public BlobReference? PreviousState { get; set; }
 
-    /// <summary>The round of <see cref="PreviousState"/>.</summary>
     [Id(3)]
     public int PreviousRound { get; set; }
 
-    /// <summary>The references this checkpoint holds.</summary>
     public IEnumerable<BlobReference> Blobs => new[] { State, PreviousState }.OfType<BlobReference>();
 
     /// <summary>The state after <paramref name="round"/>: null for round 0 (start from the initial point), the

@@ -67,7 +67,6 @@ public sealed partial class TrainingJobGrain(
 
     ILogger IJobHost.Logger => logger;
 
-    /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         JobRecord record = state.State;
@@ -81,7 +80,6 @@ public sealed partial class TrainingJobGrain(
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_driverCancellation is not null)
@@ -90,7 +88,6 @@ public sealed partial class TrainingJobGrain(
         }
     }
 
-    /// <inheritdoc/>
     public async Task<JobStatus> StartAsync(TrainingSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -124,7 +121,6 @@ public sealed partial class TrainingJobGrain(
         return Snapshot();
     }
 
-    /// <inheritdoc/>
     public async Task<JobStatus> PauseAsync()
     {
         RequireStarted();
@@ -138,7 +134,6 @@ public sealed partial class TrainingJobGrain(
         return Snapshot();
     }
 
-    /// <inheritdoc/>
     public async Task<JobStatus> ResumeAsync()
     {
         RequireStarted();
@@ -164,7 +159,6 @@ public sealed partial class TrainingJobGrain(
         return Snapshot();
     }
 
-    /// <inheritdoc/>
     public async Task<JobStatus> CancelAsync()
     {
         RequireStarted();
@@ -207,7 +201,6 @@ public sealed partial class TrainingJobGrain(
         }
     }
 
-    /// <inheritdoc/>
     public Task<JobStatus> GetStatusAsync()
     {
         RequireStarted();
@@ -215,7 +208,6 @@ public sealed partial class TrainingJobGrain(
         return Task.FromResult(Snapshot());
     }
 
-    /// <inheritdoc/>
     public async Task<JobStatus> WatchAsync(long afterRevision, TimeSpan maximumWait)
     {
         RequireStarted();
@@ -229,10 +221,8 @@ public sealed partial class TrainingJobGrain(
         return Snapshot();
     }
 
-    /// <inheritdoc/>
     public Task<TrainingSpec?> GetSpecAsync() => Task.FromResult(state.State.Spec);
 
-    /// <inheritdoc/>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.Spec is null || state.State.IsFinal)

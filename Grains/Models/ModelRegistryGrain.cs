@@ -22,7 +22,6 @@ internal sealed partial class ModelRegistryGrain(
 {
     private readonly ModelStore _store = new(blobs, time);
 
-    /// <summary>The version grain's key.</summary>
     internal static string VersionKey(string name, int version) => $"{name}/{version}";
 
     public async Task<int> SaveAsync(ModelSpec model, FloatTensor parameterTensor, Dictionary<string, double> metrics, string jobId)

@@ -12,7 +12,6 @@ namespace OrleansML.Grains.Modes;
 /// checkpoints) stay with the shard; a mode only chooses among them.</remarks>
 internal abstract class ConsistencyRules
 {
-    /// <summary>The rules of <paramref name="mode"/>.</summary>
     public static ConsistencyRules For(ConsistencyMode mode) => mode switch
     {
         ConsistencyMode.Bsp => BspRules.Instance,
@@ -23,7 +22,6 @@ internal abstract class ConsistencyRules
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown consistency mode"),
     };
 
-    /// <summary>The mode these rules describe.</summary>
     public abstract ConsistencyMode Mode { get; }
 
     /// <summary>Shard: whether it runs the job's optimizer on its slice (otherwise it has no optimizer state).</summary>

@@ -11,7 +11,6 @@ namespace OrleansML.Grains.Placement;
 [Immutable]
 public sealed class SpreadPlacement : Orleans.Runtime.PlacementStrategy
 {
-    /// <summary>The one instance.</summary>
     public static readonly SpreadPlacement Instance = new();
 }
 
@@ -19,6 +18,5 @@ public sealed class SpreadPlacement : Orleans.Runtime.PlacementStrategy
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class SpreadPlacementAttribute : Orleans.Placement.PlacementAttribute
 {
-    /// <summary>Creates the attribute.</summary>
     public SpreadPlacementAttribute() : base(SpreadPlacement.Instance) { }
 }

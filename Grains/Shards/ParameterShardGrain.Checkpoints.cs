@@ -6,7 +6,6 @@ namespace OrleansML.Grains.Shards;
 /// (see <see cref="ShardCheckpointRecord"/> for what survives a crash).</summary>
 internal sealed partial class ParameterShardGrain
 {
-    /// <summary>Blob extension of an encoded shard checkpoint.</summary>
     internal const string CheckpointExtension = ".omsc";
 
     /// <summary>The checkpoints storage holds, by ascending id (mirrors <c>_store.State</c>, less any found lost).</summary>
@@ -18,7 +17,6 @@ internal sealed partial class ParameterShardGrain
     /// <summary>The last queued storage operation (see <see cref="RunExclusiveAsync"/>).</summary>
     private Task _storageTail = Task.CompletedTask;
 
-    /// <inheritdoc/>
     public Task CheckpointAsync(long checkpointId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
@@ -28,7 +26,6 @@ internal sealed partial class ParameterShardGrain
         return RunExclusiveAsync(() => WriteHeldAsync(checkpointId, state.Version, data, state.Assignment));
     }
 
-    /// <inheritdoc/>
     public async Task<long> RestoreAsync(long checkpointId)
     {
         RequireState();

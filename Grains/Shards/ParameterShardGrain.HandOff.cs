@@ -11,7 +11,6 @@ namespace OrleansML.Grains.Shards;
 /// </summary>
 internal sealed partial class ParameterShardGrain
 {
-    /// <inheritdoc/>
     public async Task<CheckpointLocation> LocateCheckpointAsync(long checkpointId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
@@ -35,7 +34,6 @@ internal sealed partial class ParameterShardGrain
         return location!;
     }
 
-    /// <inheritdoc/>
     public async Task<long> TakeOverAsync(ShardAssignment assignment, int fromGeneration, long checkpointId)
     {
         ShardRequestChecks.CheckAssignment(assignment, Key);
@@ -91,7 +89,6 @@ internal sealed partial class ParameterShardGrain
         return handed.Version;
     }
 
-    /// <inheritdoc/>
     public async Task DiscardAsync()
     {
         await RunExclusiveAsync(async () =>

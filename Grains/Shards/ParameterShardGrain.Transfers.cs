@@ -14,7 +14,6 @@ internal sealed partial class ParameterShardGrain
     private long _stagedVersion;
     private int _stagedEnd;
 
-    /// <inheritdoc/>
     public Task<FloatTensor> ReadParameterRangeAsync(int offset, int count)
     {
         ShardState state = RequireState();
@@ -22,7 +21,6 @@ internal sealed partial class ParameterShardGrain
         return Task.FromResult(new FloatTensor(state.Parameters.AsSpan(offset, count).ToArray()));
     }
 
-    /// <inheritdoc/>
     public Task WriteParameterRangeAsync(long version, int offset, FloatTensor valueTensor)
     {
         ShardState state = RequireState();
@@ -49,7 +47,6 @@ internal sealed partial class ParameterShardGrain
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
     public Task CommitParametersAsync(long version)
     {
         ShardState state = RequireState();

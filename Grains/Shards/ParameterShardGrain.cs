@@ -61,7 +61,6 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain,
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
     public Task<ShardStats> ConfigureAsync(ShardAssignment assignment)
     {
         if (Core.Configure(assignment))
@@ -73,10 +72,8 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain,
         return Task.FromResult(Stats());
     }
 
-    /// <inheritdoc/>
     public Task<long> BeginAsync(long attempt) => Task.FromResult(Core.Begin(attempt));
 
-    /// <inheritdoc/>
     public Task AbortAsync(string reason)
     {
         long? aborted = Core.Abort(reason);
@@ -84,19 +81,14 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain,
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
     public Task<PushOutcome> PushAsync(GradientPush push) => Core.PushAsync(push);
 
-    /// <inheritdoc/>
     public Task<ParameterSlice> PullAsync(PullRequest request) => Core.PullAsync(request);
 
-    /// <inheritdoc/>
     public Task<PushPullResult> PushThenPullAsync(GradientPush push, PullRequest pull) => Core.PushThenPullAsync(push, pull);
 
-    /// <inheritdoc/>
     public Task<ShardStats> GetStatsAsync() => Task.FromResult(Stats());
 
-    /// <inheritdoc/>
     public Task<FloatTensor> ReadParametersAsync()
     {
         ShardState state = RequireState();
@@ -104,7 +96,6 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain,
         return Task.FromResult(new FloatTensor(state.Parameters.ToArray()));
     }
 
-    /// <inheritdoc/>
     public Task WriteParametersAsync(FloatTensor valueTensor, long version)
     {
         ShardState state = RequireState();
@@ -122,7 +113,6 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain,
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
     public Task RetireAsync()
     {
         DeactivateOnIdle();

@@ -25,7 +25,6 @@ internal static class ShardCheckpoint
     private const ushort Format = 1;
     private const int HeaderBytes = 4 + 2 + 2 + 8 + 8 + 8;
 
-    /// <summary>Encodes <paramref name="state"/> as checkpoint <paramref name="id"/>.</summary>
     public static byte[] Encode(long id, ShardState state)
     {
         RequireLittleEndian();

@@ -15,7 +15,6 @@ internal sealed record ShardCheckpointReference
     [Id(1)]
     public long Version { get; init; }
 
-    /// <summary>The blob holding the encoded checkpoint.</summary>
     [Id(2)]
     public BlobReference Blob { get; init; } = new();
 }

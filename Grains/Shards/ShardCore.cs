@@ -44,10 +44,8 @@ internal sealed partial class ShardCore(string key, TimeSpan pullWaitTimeout, Ti
     /// <summary>The current attempt; null after activation, an abort or a restore until <see cref="Begin"/>.</summary>
     public long? Attempt => _attempt;
 
-    /// <summary>The version pulls may see.</summary>
     public long Published => _published;
 
-    /// <summary>Pulls now waiting.</summary>
     public int WaitingPulls => _waiters.Count;
 
     public ShardState RequireState() => _state

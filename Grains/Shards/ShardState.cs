@@ -26,7 +26,6 @@ internal sealed class ShardState
 
     public ShardAssignment Assignment { get; private set; }
 
-    /// <summary>First global index of the slice.</summary>
     public int Start { get; }
 
     public int Length => Parameters.Length;
@@ -118,7 +117,6 @@ internal sealed class ShardState
     /// <summary>The slowest worker's clock (0 without workers).</summary>
     public long SlowestClock => Clocks.Length == 0 ? 0 : Clocks.Min();
 
-    /// <summary>Applies a dense gradient through the optimizer.</summary>
     public void ApplyGradient(ReadOnlySpan<float> gradient)
     {
         Debug.Assert(Optimizer is not null && OptimizerState is not null && gradient.Length == Length);

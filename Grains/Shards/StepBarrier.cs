@@ -28,10 +28,8 @@ internal sealed class StepBarrier(int length)
     /// <summary>The step being collected (meaningful while <see cref="Count"/> > 0).</summary>
     public long Step { get; private set; }
 
-    /// <summary>Distinct workers that pushed for <see cref="Step"/>.</summary>
     public int Count => _seen.Count;
 
-    /// <summary>The workers that pushed for <see cref="Step"/>.</summary>
     public IReadOnlyCollection<int> Workers => _seen;
 
     /// <summary>True when <paramref name="worker"/> already pushed for <paramref name="barrierStep"/>.</summary>

@@ -11,7 +11,6 @@ namespace OrleansML.Grains.Workers;
 [Alias("OrleansML.LocalOptimizerRecord")]
 internal sealed class LocalOptimizerRecord
 {
-    /// <summary>Saved epoch ends kept.</summary>
     public const int Kept = 2;
 
     /// <summary>Global step (the first step of the next epoch) and encoded moments

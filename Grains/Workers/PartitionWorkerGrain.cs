@@ -19,14 +19,12 @@ internal sealed partial class PartitionWorkerGrain(
 {
     private WorkerModel? _model;
 
-    /// <inheritdoc/>
     public async Task<WorkerLoadInfo> LoadAsync(WorkerAssignment assignment)
     {
         WorkerModel model = await EnsureLoadedAsync(assignment);
         return new WorkerLoadInfo { TrainRows = model.Data.Train.Count, TestRows = model.Data.Test?.Count ?? 0, Silo = silo.Name };
     }
 
-    /// <inheritdoc/>
     public async Task<WorkerEpochResult> RunEpochAsync(WorkerAssignment assignment, long attempt, int epoch, long firstStep)
     {
         WorkerModel model = await EnsureLoadedAsync(assignment);
@@ -91,7 +89,6 @@ internal sealed partial class PartitionWorkerGrain(
         }
     }
 
-    /// <inheritdoc/>
     public async Task<EvaluationSummary> EvaluateAsync(WorkerAssignment assignment, long attempt)
     {
         WorkerModel model = await EnsureLoadedAsync(assignment);
@@ -106,7 +103,6 @@ internal sealed partial class PartitionWorkerGrain(
         return EvaluationSummary.From(evaluator.Evaluate(model.Parameters, test));
     }
 
-    /// <inheritdoc/>
     public async Task<WorkerEpochResult> ComputeTrainingLossAsync(WorkerAssignment assignment, long attempt)
     {
         WorkerModel model = await EnsureLoadedAsync(assignment);
@@ -117,7 +113,6 @@ internal sealed partial class PartitionWorkerGrain(
         return new WorkerEpochResult { LossSum = meanLoss * train.Count, Rows = train.Count, Silo = silo.Name };
     }
 
-    /// <inheritdoc/>
     public async Task<LossGradient> ComputeLossAndGradientAsync(WorkerAssignment assignment, FloatTensor parameterTensor)
     {
         ArgumentNullException.ThrowIfNull(parameterTensor);
@@ -136,7 +131,6 @@ internal sealed partial class PartitionWorkerGrain(
         return result;
     }
 
-    /// <inheritdoc/>
     public async Task RetireAsync()
     {
         if (localMoments.State is { Saved.Count: > 0 })

@@ -20,7 +20,6 @@ internal sealed class WorkerData
     /// <summary>What the data was loaded for; another assignment with the same key reuses it.</summary>
     public string Key { get; }
 
-    /// <summary>All training rows.</summary>
     public DataBatch Train { get; }
 
     /// <summary>All held-out rows, or null.</summary>

@@ -67,7 +67,6 @@ internal sealed class WorkerModel
 
     public float ComputeSparseGradient(DataBatch batch) => Sparse!.ComputeSparseGradient(Parameters, batch, SparseGradient);
 
-    /// <summary>The sorted parameter keys <paramref name="batch"/> reads.</summary>
     public ReadOnlyMemory<int> CollectKeys(DataBatch batch)
     {
         _touched!.Clear();
@@ -93,7 +92,6 @@ internal sealed class WorkerModel
     /// Fresh moments belong to step 0.</summary>
     public long LocalMomentsStep { get; set; }
 
-    /// <summary>The local optimizer's moments, encoded.</summary>
     public byte[] SaveLocalMoments() => _localState!.Serialize();
 
     /// <summary>Takes the moments <paramref name="encoded"/> (from <see cref="SaveLocalMoments"/>) as those of step

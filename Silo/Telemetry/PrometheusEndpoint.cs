@@ -13,7 +13,6 @@ namespace OrleansML.Silo.Telemetry;
 /// </summary>
 internal sealed partial class PrometheusEndpoint(TelemetryOptions options, MeterProvider meters, ILogger<PrometheusEndpoint> logger) : IHostedService, IAsyncDisposable
 {
-    /// <summary>The scrape path.</summary>
     public const string Path = "/metrics";
 
     private BareKestrelServer? _server;

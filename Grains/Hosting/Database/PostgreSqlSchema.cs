@@ -41,7 +41,6 @@ public static class PostgreSqlSchema
         "WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey", "DeleteStorageKey",
     ];
 
-    /// <summary>The schema script's text.</summary>
     public static string ReadScript()
     {
         using var stream = typeof(PostgreSqlSchema).Assembly.GetManifestResourceStream(ScriptResourceName)

@@ -48,14 +48,11 @@ public sealed partial class DirectoryGrainStorage : IGrainStorage
         _logger = logger;
     }
 
-    /// <summary>The directory of this service's state files.</summary>
     public string Root => _root;
 
-    /// <inheritdoc/>
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    /// <inheritdoc/>
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         string path = StatePaths.For(_root, stateName, grainId);
@@ -73,11 +70,9 @@ public sealed partial class DirectoryGrainStorage : IGrainStorage
         grainState.RecordExists = !file.Cleared;
     }
 
-    /// <inheritdoc/>
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         WriteStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    /// <inheritdoc/>
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         BinaryData payload = _options.GrainStorageSerializer.Serialize(grainState.State);
@@ -87,11 +82,9 @@ public sealed partial class DirectoryGrainStorage : IGrainStorage
         grainState.RecordExists = true;
     }
 
-    /// <inheritdoc/>
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    /// <inheritdoc/>
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         string path = StatePaths.For(_root, stateName, grainId);
