@@ -81,10 +81,7 @@ internal static class ModelCommands
     private static async Task<int> PredictOnClusterAsync(CliContext context, ParseResult parse, ModelReference reference, string inputPath, CancellationToken cancellationToken)
     {
         await using ClusterSession session = await context.ConnectAsync(parse, cancellationToken);
-        OrleansMLClient client = session.Client;
-        ModelInfo[] versions = await client.ListModelVersionsAsync(reference.Name, cancellationToken);
-        ModelInfo info = (reference.Version == 0 ? versions.LastOrDefault() : versions.FirstOrDefault(v => v.Version == reference.Version))
-            ?? throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions {string.Join(", ", versions.Select(v => v.Version))}")}).");
+        ModelInfo info = await FindVersionAsync(session, reference, cancellationToken);
         if (info.Model.Create().Input != ModelInput.Dense)
         {
             // Checked before reading: densifying rows for a hashed model (2^hashBits wide) could exhaust memory.
@@ -94,7 +91,7 @@ internal static class ModelCommands
         }
 
         (float[] features, int rows) = PredictionInput.Read(inputPath, info.Model.FeatureCount, cancellationToken);
-        float[] outputs = await client.PredictAsync(info.Name, info.Version, features, rows, cancellationToken);
+        float[] outputs = await session.Client.PredictAsync(info.Name, info.Version, features, rows, cancellationToken);
         WritePredictions(context.Output, outputs, rows, info.ClassLabels);
         return ExitCodes.Success;
     }
@@ -135,15 +132,17 @@ internal static class ModelCommands
         }
     }
 
-    /// <summary>Downloads the model file from the cluster; a name or version the registry does not have is bad usage (exit 2).</summary>
-    private static async Task<(SavedModel Saved, byte[] File)> DownloadAsync(ClusterSession session, ModelReference reference, CancellationToken cancellationToken)
+    /// <summary>The registry's entry for <paramref name="reference"/>; a name or version the registry does not have is bad usage (exit 2).</summary>
+    private static async Task<ModelInfo> FindVersionAsync(ClusterSession session, ModelReference reference, CancellationToken cancellationToken)
     {
         ModelInfo[] versions = await session.Client.ListModelVersionsAsync(reference.Name, cancellationToken);
-        if (versions.Length == 0 || (reference.Version != 0 && versions.All(v => v.Version != reference.Version)))
-        {
-            throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions {string.Join(", ", versions.Select(v => v.Version))}")}).");
-        }
+        return (reference.Version == 0 ? versions.LastOrDefault() : versions.FirstOrDefault(v => v.Version == reference.Version))
+            ?? throw new CliException(ExitCodes.BadUsage, $"--model: '{reference}' is not a saved model version in the {session.Description} ({(versions.Length == 0 ? "no versions" : $"versions {string.Join(", ", versions.Select(v => v.Version))}")}).");
+    }
 
+    private static async Task<(SavedModel Saved, byte[] File)> DownloadAsync(ClusterSession session, ModelReference reference, CancellationToken cancellationToken)
+    {
+        await FindVersionAsync(session, reference, cancellationToken);
         byte[] file = await session.Client.DownloadModelFileAsync(reference.Name, reference.Version, cancellationToken);
         return (ModelFile.Deserialize(file, reference.ToString()), file);
     }

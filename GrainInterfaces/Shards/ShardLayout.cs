@@ -33,15 +33,6 @@ public readonly record struct ShardLayout
 
     public int Length(int shard) => Start(shard + 1) - Start(shard);
 
-    public int ShardOf(int index)
-    {
-        Debug.Assert(index >= 0 && index < ParameterCount);
-        int baseLength = ParameterCount / ShardCount;
-        int remainder = ParameterCount % ShardCount;
-        int longShardsEnd = remainder * (baseLength + 1);
-        return index < longShardsEnd ? index / (baseLength + 1) : remainder + ((index - longShardsEnd) / baseLength);
-    }
-
     /// <summary>
     /// Slices sorted, distinct keys by shard: element s is the range of <paramref name="sortedKeys"/> that falls in
     /// shard s (empty when none does). The one key slicer of pushes and pulls, so both split a batch's keys alike.
