@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Readers;
 
 namespace OrleansML.Learning.Tests.Data;
 

@@ -1,6 +1,5 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
 
 namespace OrleansML.Learning.Tests.Data;

@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Models;
 using Parquet;
 using Parquet.Schema;
 
