@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using Parquet;
 using Parquet.Schema;
+using static OrleansML.Learning.Tests.Data.IdxReaderTests;
 
 namespace OrleansML.Learning.Tests.Data.Import;
 
@@ -22,17 +22,6 @@ public sealed class IdxParquetImportTests : IDisposable
 
         data.CopyTo(bytes, 4 + (4 * dimensions.Length));
         return bytes;
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
     }
 
     [Theory]
