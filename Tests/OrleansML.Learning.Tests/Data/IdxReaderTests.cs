@@ -9,25 +9,24 @@ public sealed class IdxReaderTests : IDisposable
 
     private static readonly byte[] Pixels = [0, 255, 51, 102, 10, 20, 30, 40, 255, 0, 0, 255];
 
-    internal static byte[] ImagesFile(int count, int height, int width, ReadOnlySpan<byte> pixels, int magic = 0x00000803)
+    /// <summary>An IDX file: the magic number, each dimension, then the data, integers big-endian.</summary>
+    internal static byte[] Idx(int magic, int[] dimensions, ReadOnlySpan<byte> data)
     {
-        var bytes = new byte[16 + pixels.Length];
+        var bytes = new byte[4 + (4 * dimensions.Length) + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), count);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), height);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), width);
-        pixels.CopyTo(bytes.AsSpan(16));
+        for (int d = 0; d < dimensions.Length; d++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + (4 * d)), dimensions[d]);
+        }
+
+        data.CopyTo(bytes.AsSpan(4 + (4 * dimensions.Length)));
         return bytes;
     }
 
-    internal static byte[] LabelsFile(ReadOnlySpan<byte> labels)
-    {
-        var bytes = new byte[8 + labels.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, 0x00000801);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), labels.Length);
-        labels.CopyTo(bytes.AsSpan(8));
-        return bytes;
-    }
+    private static byte[] ImagesFile(int count, int height, int width, ReadOnlySpan<byte> pixels, int magic = 0x00000803) =>
+        Idx(magic, [count, height, width], pixels);
+
+    private static byte[] LabelsFile(ReadOnlySpan<byte> labels) => Idx(0x00000801, [labels.Length], labels);
 
     internal static byte[] Gzip(byte[] data)
     {

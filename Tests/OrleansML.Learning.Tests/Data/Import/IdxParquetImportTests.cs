@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Parquet;
 using Parquet.Schema;
 using static OrleansML.Learning.Tests.Data.IdxReaderTests;
@@ -10,19 +9,6 @@ public sealed class IdxParquetImportTests : IDisposable
     private readonly ImportFixture _files = new();
 
     public void Dispose() => _files.Dispose();
-
-    private static byte[] Idx(int magic, int[] dimensions, byte[] data)
-    {
-        var bytes = new byte[4 + (4 * dimensions.Length) + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int d = 0; d < dimensions.Length; d++)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + (4 * d)), dimensions[d]);
-        }
-
-        data.CopyTo(bytes, 4 + (4 * dimensions.Length));
-        return bytes;
-    }
 
     [Theory]
     [InlineData(false)]
