@@ -44,7 +44,6 @@ internal sealed partial class LoggedProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    /// <summary>The file holding everything the process wrote.</summary>
     public string LogPath { get; }
 
     public int ProcessId => _process.Id;
@@ -53,7 +52,6 @@ internal sealed partial class LoggedProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>The lines the process wrote on stdout.</summary>
     public IReadOnlyList<string> StandardOutput
     {
         get
@@ -129,7 +127,6 @@ internal sealed partial class LoggedProcess : IAsyncDisposable
         Write("test", "killed with SIGKILL by the test");
     }
 
-    /// <summary>The last lines the process wrote.</summary>
     public string Tail()
     {
         lock (_lock)

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Jobs;
-using Xunit.Abstractions;
 
 namespace OrleansML.Cluster.Tests.Defaults;
 

@@ -1,9 +1,4 @@
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Jobs;
-using OrleansML.Shards;
 using OrleansML.Workers;
-using Orleans.Runtime;
-using Xunit.Abstractions;
 
 namespace OrleansML.Cluster.Tests.Elasticity;
 

@@ -1,6 +1,3 @@
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Jobs;
-
 namespace OrleansML.Cluster.Tests.Failures;
 
 /// <summary>
@@ -14,7 +11,6 @@ namespace OrleansML.Cluster.Tests.Failures;
 /// </summary>
 public sealed class KillCluster : IAsyncLifetime
 {
-    /// <summary>Longest an undisturbed job may take.</summary>
     public static readonly TimeSpan BaselineLimit = TimeSpan.FromSeconds(90);
 
     private readonly Dictionary<ConsistencyMode, (JobStatus Status, long[] ShardVersions)> _baselines = [];

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Jobs;
 
 namespace OrleansML.Cluster.Tests.Failures;
 

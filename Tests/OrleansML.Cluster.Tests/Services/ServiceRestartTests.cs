@@ -1,9 +1,4 @@
-using OrleansML.Tests.Shared;
 using System.Diagnostics;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using Xunit.Abstractions;
 
 namespace OrleansML.Cluster.Tests.Services;
 
@@ -16,7 +11,6 @@ namespace OrleansML.Cluster.Tests.Services;
 /// </summary>
 public sealed class ServiceRestartTests(ServiceRestartCluster fixture, ITestOutputHelper output) : IClassFixture<ServiceRestartCluster>
 {
-    /// <summary>How long a service stays down.</summary>
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(2);
 
     [Fact]
@@ -24,7 +18,7 @@ public sealed class ServiceRestartTests(ServiceRestartCluster fixture, ITestOutp
     {
         ProcessCluster cluster = fixture.Cluster;
         (JobStatus final, JobStatus baseline) = await RunThroughRestartAsync("postgresql");
-        AssertSameResult(baseline, final);
+        JobRuns.AssertSameResult(baseline, final, output, "through the restart");
         // Membership rode out the outage: no silo was declared dead or left.
         Assert.All(cluster.Silos, s => Assert.False(s.HasExited, $"{s} exited:{Environment.NewLine}{s.Tail()}"));
         Assert.Equal(3, (await cluster.Management.GetHosts(onlyActive: true)).Count);
@@ -35,7 +29,7 @@ public sealed class ServiceRestartTests(ServiceRestartCluster fixture, ITestOutp
     {
         ProcessCluster cluster = fixture.Cluster;
         (JobStatus final, JobStatus baseline) = await RunThroughRestartAsync("azurite");
-        AssertSameResult(baseline, final);
+        JobRuns.AssertSameResult(baseline, final, output, "through the restart");
 
         // The same model, parameter for parameter (the registry's copy lives in blob storage too).
         float[] expected = (await JobRuns.DownloadModelAsync(cluster.Client, baseline)).Parameters;
@@ -94,18 +88,6 @@ public sealed class ServiceRestartTests(ServiceRestartCluster fixture, ITestOutp
             $"the job ended {clock.Elapsed.TotalSeconds:F1} s after the stop: {JobRuns.Describe(final)}. Retry reasons: {string.Join(" | ", reasons)}");
         JobRuns.AssertCompleted(final, cluster.DescribeSilos);
         return (final, baseline);
-    }
-
-    private void AssertSameResult(JobStatus baseline, JobStatus final)
-    {
-        double expectedLoss = baseline.History[^1].TrainLoss;
-        double loss = final.History[^1].TrainLoss;
-        double expectedAccuracy = JobRuns.FinalAccuracy(baseline);
-        double accuracy = JobRuns.FinalAccuracy(final);
-        output.WriteLine($"final train loss undisturbed {expectedLoss:R}, through the restart {loss:R}; test accuracy {expectedAccuracy:F4} and {accuracy:F4}");
-        Assert.True(expectedAccuracy > 0.8, $"the undisturbed job only reached {expectedAccuracy:F4}");
-        Assert.InRange(accuracy, expectedAccuracy - 0.005, expectedAccuracy + 0.005);
-        Assert.InRange(loss, expectedLoss - 1e-6, expectedLoss + 1e-6);
     }
 
     private static async Task WaitUntilInactiveAsync(ProcessCluster cluster, IParameterShardGrain shard)

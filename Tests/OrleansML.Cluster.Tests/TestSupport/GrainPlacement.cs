@@ -1,8 +1,4 @@
-using Orleans.Runtime;
 using Orleans.Runtime.Placement;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Tests.Shared;
 using OrleansML.Workers;
 
 namespace OrleansML.Cluster.Tests.TestSupport;

@@ -5,6 +5,7 @@ using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
 using OrleansML.Shards;
 using OrleansML.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace OrleansML.Cluster.Tests.TestSupport;
 
@@ -36,7 +37,6 @@ internal static class JobRuns
         LbfgsIterationsPerEpoch = 10,
     };
 
-    /// <summary>A fresh job id with a readable prefix.</summary>
     public static string NewJobId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     public static ITrainingJobGrain Grain(IGrainFactory grains, TrainingSpec spec) => grains.GetGrain<ITrainingJobGrain>(spec.JobId!);
@@ -72,6 +72,20 @@ internal static class JobRuns
     /// <summary>The held-out accuracy after the last epoch.</summary>
     public static double FinalAccuracy(JobStatus status) =>
         status.History[^1].TestAccuracy ?? throw new InvalidOperationException($"job {status.JobId} reported no test accuracy.");
+
+    /// <summary>Asserts that a disturbed job ended where its undisturbed run did: the same final loss to 1e-6 and the
+    /// held-out accuracy within 0.5 percentage points.</summary>
+    public static void AssertSameResult(JobStatus baseline, JobStatus final, ITestOutputHelper output, string disturbed)
+    {
+        double expectedLoss = baseline.History[^1].TrainLoss;
+        double loss = final.History[^1].TrainLoss;
+        double expectedAccuracy = FinalAccuracy(baseline);
+        double accuracy = FinalAccuracy(final);
+        output.WriteLine($"final train loss undisturbed {expectedLoss:R}, {disturbed} {loss:R}; test accuracy {expectedAccuracy:F4} and {accuracy:F4}");
+        Assert.True(expectedAccuracy > 0.8, $"the undisturbed job only reached {expectedAccuracy:F4}: the comparison would mean nothing");
+        Assert.InRange(accuracy, expectedAccuracy - 0.005, expectedAccuracy + 0.005);
+        Assert.InRange(loss, expectedLoss - 1e-6, expectedLoss + 1e-6);
+    }
 
     /// <summary>The parameters of the model a completed job saved, from the model registry.</summary>
     public static async Task<SavedModel> DownloadModelAsync(IGrainFactory grains, JobStatus status)

@@ -1,6 +1,3 @@
-using Orleans.Runtime;
-using OrleansML.Tests.Shared;
-
 namespace OrleansML.Cluster.Tests.TestSupport;
 
 /// <summary>Reads the membership table straight from PostgreSQL, independent of any silo's view.</summary>

@@ -1,9 +1,4 @@
-using OrleansML.Tests.Shared;
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using Orleans.Runtime;
 
 namespace OrleansML.Cluster.Tests.TestSupport;
 
@@ -21,7 +16,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly List<SiloProcess> _silos = [];
     private readonly SiloTuning _tuning;
     private TemporaryDatabase? _database;
-    private IHost? _client;
+    private ClusterClient? _client;
     private int _nextSilo;
 
     private ProcessCluster(string name, SiloTuning tuning)
@@ -46,14 +41,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public TemporaryDatabase Database => _database ?? throw new InvalidOperationException("The cluster has not started.");
 
-    public IClusterClient Client => (_client ?? throw new InvalidOperationException("The cluster has not started.")).Services.GetRequiredService<IClusterClient>();
+    public IClusterClient Client => (_client ?? throw new InvalidOperationException("The cluster has not started.")).Client;
 
     public IManagementGrain Management => Client.GetGrain<IManagementGrain>(0);
 
     /// <summary>Every silo process started, in start order (killed ones included).</summary>
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    /// <summary>The silo processes still running.</summary>
     public IReadOnlyList<SiloProcess> LiveSilos => [.. _silos.Where(s => !s.HasExited)];
 
     private ClusterIdentity Identity => new(ClusterId, ServiceId, Database.ConnectionString, TestServices.Azurite, BlobContainer);
@@ -68,7 +62,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
             cluster._database = await TemporaryDatabase.CreateAsync(withSchema: true);
             // All at once: concurrent joins through the membership table are part of what is under test.
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloProcessAsync()));
-            cluster._client = await StartClientAsync(cluster.Identity);
+            // Every call the tests make answers within a second or two (long polls wait 1 s).
+            cluster._client = await ClusterClient.StartAsync(cluster.ClusterId, cluster.ServiceId, cluster.Database.ConnectionString, responseTimeout: TimeSpan.FromSeconds(10));
             await cluster.WaitForActiveSilosAsync(TimeSpan.FromSeconds(60));
             return cluster;
         }
@@ -142,17 +137,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         if (_client is not null)
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _client.StopAsync(timeout.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or OrleansException or TimeoutException)
-            {
-                // The silos are killed next anyway.
-            }
-
-            _client.Dispose();
+            await _client.DisposeAsync();
         }
 
         foreach (SiloProcess silo in _silos)
@@ -222,41 +207,6 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
 
         throw new TimeoutException($"the cluster did not list exactly the running silos as active within {limit.TotalSeconds:F0} s; last view: {last}{Environment.NewLine}{DescribeSilos()}");
-    }
-
-    private static async Task<IHost> StartClientAsync(ClusterIdentity identity)
-    {
-        // No appsettings or environment configuration: a developer's Orleans__ variables must not reach the client.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = identity.ClusterId;
-                o.ServiceId = identity.ServiceId;
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = SiloEnvironment.Invariant;
-                o.ConnectionString = identity.DatabaseConnectionString;
-            });
-            // The client learns of joined and dead gateways from the table within a couple of seconds.
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
-            // Every call the tests make answers within a second or two (long polls wait 1 s); one that meets a silo
-            // that has just died is retried sooner than after Orleans' 30 s default.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
-        });
-        IHost host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
     }
 
     private static string Describe(IEnumerable<MembershipEntry> hosts) =>

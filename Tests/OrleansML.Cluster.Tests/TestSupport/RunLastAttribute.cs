@@ -1,4 +1,3 @@
-using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace OrleansML.Cluster.Tests.TestSupport;

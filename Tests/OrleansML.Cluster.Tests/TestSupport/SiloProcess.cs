@@ -32,14 +32,12 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort { get; }
 
-    /// <summary>The file holding everything the process wrote.</summary>
     public string LogPath => _process.LogPath;
 
     public int ProcessId => _process.ProcessId;
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Whether the test killed it.</summary>
     public bool Killed { get; private set; }
 
     /// <summary>Starts the silo and waits for its ready line; fails with its output if it exits or does not get
@@ -80,7 +78,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         _process.KillTree();
     }
 
-    /// <summary>The last lines the process wrote.</summary>
     public string Tail() => _process.Tail();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

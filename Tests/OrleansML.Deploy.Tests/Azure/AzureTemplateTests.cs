@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using OrleansML.Deploy.Tests.TestSupport;
 
 namespace OrleansML.Deploy.Tests.Azure;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Xml.Linq;
-using OrleansML.Deploy.Tests.TestSupport;
 
 namespace OrleansML.Deploy.Tests.Container;
 

@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Deploy.Tests.TestSupport;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.Dashboard;
 

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Net;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Deploy.Tests.TestSupport;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.Health;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
-using OrleansML.Deploy.Tests.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace OrleansML.Deploy.Tests.Kubernetes;

@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using OrleansML.Client.Security;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Deploy.Tests.TestSupport;
 using OrleansML.Grains.Hosting.Database;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.OnPrem;
 

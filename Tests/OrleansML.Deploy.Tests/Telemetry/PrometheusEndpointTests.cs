@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Deploy.Tests.TestSupport;
 using OrleansML.Jobs;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.Telemetry;
 

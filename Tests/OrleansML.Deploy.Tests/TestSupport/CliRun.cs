@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.TestSupport;
 

@@ -30,7 +30,6 @@ internal sealed class OtlpReceiver : IDisposable
         _bodies.TryGetValue(path, out ConcurrentQueue<byte[]>? bodies)
         && bodies.Any(body => names.All(name => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(name)) >= 0));
 
-    /// <summary>What arrived, for a failure message.</summary>
     public string Describe() => string.Join(", ", _bodies.Select(p => $"{p.Key}: {p.Value.Count} bodies"));
 
     public void Dispose()

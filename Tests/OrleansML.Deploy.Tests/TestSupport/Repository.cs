@@ -1,5 +1,4 @@
 using System.Reflection;
-using OrleansML.Cluster.Tests.TestSupport;
 
 namespace OrleansML.Deploy.Tests.TestSupport;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.TestSupport;
 

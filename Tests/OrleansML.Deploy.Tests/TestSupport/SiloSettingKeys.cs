@@ -1,6 +1,5 @@
 using System.Reflection;
 using Orleans.Configuration;
-using OrleansML.Cluster.Tests.TestSupport;
 using OrleansML.Learning.Storage;
 
 namespace OrleansML.Deploy.Tests.TestSupport;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.TestSupport;
 

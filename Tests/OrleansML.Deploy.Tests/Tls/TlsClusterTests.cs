@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using OrleansML.Client.Security;
-using OrleansML.Cluster.Tests.TestSupport;
-using OrleansML.Deploy.Tests.TestSupport;
-using OrleansML.Tests.Shared;
 
 namespace OrleansML.Deploy.Tests.Tls;
 

@@ -1,5 +1,3 @@
-using OrleansML.Deploy.Tests.TestSupport;
-
 namespace OrleansML.Deploy.Tests.Tls;
 
 /// <summary>

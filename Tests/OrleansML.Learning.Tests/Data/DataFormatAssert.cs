@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Tests.Data;
 
 /// <summary>The location checks shared by the text readers' error tests.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using OrleansML.Learning.Data.Readers;
 
 namespace OrleansML.Learning.Tests.Data;
 

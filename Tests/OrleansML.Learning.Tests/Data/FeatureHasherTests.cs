@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Tests.Data;
 
 public class FeatureHasherTests

@@ -1,33 +1,32 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Readers;
 
 namespace OrleansML.Learning.Tests.Data;
 
-public class IdxReaderTests
+public sealed class IdxReaderTests : IDisposable
 {
+    private readonly string _directory = Directory.CreateTempSubdirectory("orleansml-idx").FullName;
+
     private static readonly byte[] Pixels = [0, 255, 51, 102, 10, 20, 30, 40, 255, 0, 0, 255];
 
-    internal static byte[] ImagesFile(int count, int height, int width, ReadOnlySpan<byte> pixels, int magic = 0x00000803)
+    /// <summary>An IDX file: the magic number, each dimension, then the data, integers big-endian.</summary>
+    internal static byte[] Idx(int magic, int[] dimensions, ReadOnlySpan<byte> data)
     {
-        var bytes = new byte[16 + pixels.Length];
+        var bytes = new byte[4 + (4 * dimensions.Length) + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), count);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), height);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), width);
-        pixels.CopyTo(bytes.AsSpan(16));
+        for (int d = 0; d < dimensions.Length; d++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + (4 * d)), dimensions[d]);
+        }
+
+        data.CopyTo(bytes.AsSpan(4 + (4 * dimensions.Length)));
         return bytes;
     }
 
-    internal static byte[] LabelsFile(ReadOnlySpan<byte> labels)
-    {
-        var bytes = new byte[8 + labels.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, 0x00000801);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), labels.Length);
-        labels.CopyTo(bytes.AsSpan(8));
-        return bytes;
-    }
+    private static byte[] ImagesFile(int count, int height, int width, ReadOnlySpan<byte> pixels, int magic = 0x00000803) =>
+        Idx(magic, [count, height, width], pixels);
+
+    private static byte[] LabelsFile(ReadOnlySpan<byte> labels) => Idx(0x00000801, [labels.Length], labels);
 
     internal static byte[] Gzip(byte[] data)
     {
@@ -39,6 +38,8 @@ public class IdxReaderTests
 
         return output.ToArray();
     }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static IdxImageSet ReadImages(byte[] bytes, IdxReaderOptions? options = null) =>
         IdxReader.ReadImages(new MemoryStream(bytes), "images.idx", options);
@@ -68,25 +69,17 @@ public class IdxReaderTests
     [Fact]
     public void Dataset_from_files_pairs_images_and_labels()
     {
-        string directory = Directory.CreateTempSubdirectory("orleansml-idx").FullName;
-        try
-        {
-            string images = Path.Combine(directory, "images.gz");
-            string labels = Path.Combine(directory, "labels");
-            File.WriteAllBytes(images, Gzip(ImagesFile(3, 2, 2, Pixels)));
-            File.WriteAllBytes(labels, LabelsFile([7, 0, 9]));
+        string images = Path.Combine(_directory, "images.gz");
+        string labels = Path.Combine(_directory, "labels");
+        File.WriteAllBytes(images, Gzip(ImagesFile(3, 2, 2, Pixels)));
+        File.WriteAllBytes(labels, LabelsFile([7, 0, 9]));
 
-            DenseDataset data = IdxReader.ReadDataset(images, labels);
+        DenseDataset data = IdxReader.ReadDataset(images, labels);
 
-            Assert.Equal((3, 4), (data.RowCount, data.ColumnCount));
-            Assert.Equal(new[] { 7f, 0f, 9f }, data.Labels.ToArray());
-            Assert.Equal(1f, data.Row(0)[1]);
-            Assert.Equal(0.2f, data.Row(0)[2], 6);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal((3, 4), (data.RowCount, data.ColumnCount));
+        Assert.Equal(new[] { 7f, 0f, 9f }, data.Labels.ToArray());
+        Assert.Equal(1f, data.Row(0)[1]);
+        Assert.Equal(0.2f, data.Row(0)[2], 6);
     }
 
     [Fact]
@@ -184,22 +177,14 @@ public class IdxReaderTests
     [Fact]
     public void Image_and_label_counts_must_agree()
     {
-        string directory = Directory.CreateTempSubdirectory("orleansml-idx").FullName;
-        try
-        {
-            string images = Path.Combine(directory, "images");
-            string labels = Path.Combine(directory, "labels");
-            File.WriteAllBytes(images, ImagesFile(3, 2, 2, Pixels));
-            File.WriteAllBytes(labels, LabelsFile([1, 2]));
+        string images = Path.Combine(_directory, "images");
+        string labels = Path.Combine(_directory, "labels");
+        File.WriteAllBytes(images, ImagesFile(3, 2, 2, Pixels));
+        File.WriteAllBytes(labels, LabelsFile([1, 2]));
 
-            DataFormatException error = Assert.Throws<DataFormatException>(() => IdxReader.ReadDataset(images, labels));
+        DataFormatException error = Assert.Throws<DataFormatException>(() => IdxReader.ReadDataset(images, labels));
 
-            Assert.Equal(labels, error.FilePath);
-            Assert.Contains("2 labels but 3 images", error.Reason, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal(labels, error.FilePath);
+        Assert.Contains("2 labels but 3 images", error.Reason, StringComparison.Ordinal);
     }
 }

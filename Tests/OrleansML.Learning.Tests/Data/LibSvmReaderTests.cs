@@ -1,6 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Readers;
-
 namespace OrleansML.Learning.Tests.Data;
 
 public class LibSvmReaderTests

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using OrleansML.Learning.Kernels;
 
 namespace OrleansML.Learning.Tests.Kernels;
 

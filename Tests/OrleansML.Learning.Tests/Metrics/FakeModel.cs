@@ -1,5 +1,3 @@
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Tests.Metrics;
 
 /// <summary>

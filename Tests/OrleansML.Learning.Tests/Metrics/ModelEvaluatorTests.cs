@@ -1,6 +1,4 @@
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Metrics;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Tests.Metrics;
 

@@ -1,6 +1,3 @@
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Sparse;
-
 namespace OrleansML.Learning.Tests.Models;
 
 public class SliceInitializationTests

@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
-using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Learning.Tests.Optimizers;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Learning.Tests.Optimizers;
 

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Optimizers;
-
 namespace OrleansML.Learning.Tests.Optimizers;
 
 public class SparseDenseEquivalenceTests

@@ -1,5 +1,4 @@
 using Azure.Storage.Blobs;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Tests.Storage;
 

@@ -1,7 +1,4 @@
 using System.Text;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Storage;
 using OrleansML.Learning.Tests.Data;
 
 namespace OrleansML.Learning.Tests.Storage;

@@ -1,6 +1,4 @@
 using System.Text;
-using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Tests.Storage;
 

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Storage;
-
 namespace OrleansML.Learning.Tests.Storage;
 
 public sealed class BlobStoreOptionsTests

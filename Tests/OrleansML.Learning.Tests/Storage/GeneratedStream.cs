@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data.Partitioning;
-
 namespace OrleansML.Learning.Tests.Storage;
 
 /// <summary>

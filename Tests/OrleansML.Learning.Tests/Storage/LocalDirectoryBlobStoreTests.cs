@@ -1,5 +1,3 @@
-using OrleansML.Learning.Storage;
-
 namespace OrleansML.Learning.Tests.Storage;
 
 /// <summary>The blob store contract on a temporary directory, and what is particular to directories.</summary>

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-
 namespace OrleansML.Learning.Tests.Training;
 
 /// <summary>Loads Fashion-MNIST once for the test class. ./test.sh installs the Debian package and sets

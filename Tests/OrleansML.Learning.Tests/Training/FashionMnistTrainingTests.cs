@@ -1,5 +1,3 @@
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Learning.Training;
 using Xunit.Abstractions;
 

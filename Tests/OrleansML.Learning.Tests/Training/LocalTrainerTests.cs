@@ -1,9 +1,5 @@
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Metrics;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Sparse;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Learning.Training;
 
 namespace OrleansML.Learning.Tests.Training;

@@ -1,7 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Messaging;
-using Orleans.Runtime;
-using OrleansML.Providers.Tests.TestSupport;
 
 namespace OrleansML.Providers.Tests.Cluster;
 

@@ -1,5 +1,4 @@
 using OrleansML.Providers.Tests.Grains;
-using OrleansML.Providers.Tests.TestSupport;
 
 namespace OrleansML.Providers.Tests.Cluster;
 

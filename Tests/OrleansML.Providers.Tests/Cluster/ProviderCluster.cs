@@ -1,7 +1,4 @@
-using OrleansML.Tests.Shared;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OrleansML.Providers.Tests.TestSupport;
 
 namespace OrleansML.Providers.Tests.Cluster;
 

@@ -1,12 +1,8 @@
-using OrleansML.Tests.Shared;
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Runtime;
 using Orleans.Runtime.MembershipService;
-using OrleansML.Providers.Tests.TestSupport;
 
 namespace OrleansML.Providers.Tests.Contracts;
 

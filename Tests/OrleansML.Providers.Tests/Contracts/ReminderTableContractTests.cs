@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using OrleansML.Providers.Tests.Cluster;
 
 namespace OrleansML.Providers.Tests.Contracts;

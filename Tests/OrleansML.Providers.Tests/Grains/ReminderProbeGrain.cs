@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace OrleansML.Providers.Tests.Grains;
 
 /// <summary>Registers the reminder through the silo's reminder service (ADO.NET in these tests).</summary>

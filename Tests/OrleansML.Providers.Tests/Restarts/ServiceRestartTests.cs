@@ -1,6 +1,3 @@
-using OrleansML.Tests.Shared;
-using Orleans.Storage;
-using OrleansML.Providers.Tests.TestSupport;
 using static OrleansML.Providers.Tests.Storage.StorageProbe;
 
 namespace OrleansML.Providers.Tests.Restarts;

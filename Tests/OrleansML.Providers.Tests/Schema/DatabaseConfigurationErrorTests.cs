@@ -1,7 +1,5 @@
-using OrleansML.Tests.Shared;
 using Npgsql;
 using OrleansML.Grains.Hosting.Database;
-using OrleansML.Providers.Tests.TestSupport;
 
 namespace OrleansML.Providers.Tests.Schema;
 

@@ -1,6 +1,4 @@
-using OrleansML.Tests.Shared;
 using OrleansML.Grains.Hosting.Database;
-using OrleansML.Providers.Tests.TestSupport;
 
 namespace OrleansML.Providers.Tests.Schema;
 

@@ -1,6 +1,4 @@
-using Orleans.Storage;
 using OrleansML.Providers.Tests.Cluster;
-using OrleansML.Providers.Tests.TestSupport;
 using static OrleansML.Providers.Tests.Storage.StorageProbe;
 
 namespace OrleansML.Providers.Tests.Storage;

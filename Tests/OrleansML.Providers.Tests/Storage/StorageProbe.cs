@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-using Orleans.Storage;
 using OrleansML.Providers.Tests.Grains;
 
 namespace OrleansML.Providers.Tests.Storage;

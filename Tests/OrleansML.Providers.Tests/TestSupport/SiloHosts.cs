@@ -1,14 +1,11 @@
-using OrleansML.Tests.Shared;
 using System.Net;
 using Azure.Storage.Blobs;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace OrleansML.Providers.Tests.TestSupport;
 

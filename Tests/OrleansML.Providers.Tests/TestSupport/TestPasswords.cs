@@ -1,4 +1,3 @@
-using OrleansML.Tests.Shared;
 using Npgsql;
 
 namespace OrleansML.Providers.Tests.TestSupport;

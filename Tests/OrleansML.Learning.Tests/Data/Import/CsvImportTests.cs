@@ -1,7 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Tests.Data.Import;
 
 public sealed class CsvImportTests : IDisposable

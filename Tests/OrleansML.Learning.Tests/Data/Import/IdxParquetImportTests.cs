@@ -1,10 +1,6 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Models;
 using Parquet;
 using Parquet.Schema;
+using static OrleansML.Learning.Tests.Data.IdxReaderTests;
 
 namespace OrleansML.Learning.Tests.Data.Import;
 
@@ -13,30 +9,6 @@ public sealed class IdxParquetImportTests : IDisposable
     private readonly ImportFixture _files = new();
 
     public void Dispose() => _files.Dispose();
-
-    private static byte[] Idx(int magic, int[] dimensions, byte[] data)
-    {
-        var bytes = new byte[4 + (4 * dimensions.Length) + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int d = 0; d < dimensions.Length; d++)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + (4 * d)), dimensions[d]);
-        }
-
-        data.CopyTo(bytes, 4 + (4 * dimensions.Length));
-        return bytes;
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
-    }
 
     [Theory]
     [InlineData(false)]

@@ -1,6 +1,4 @@
 using System.Text;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Import;
 
 namespace OrleansML.Learning.Tests.Data.Import;
 

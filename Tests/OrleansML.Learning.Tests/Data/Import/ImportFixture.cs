@@ -1,8 +1,4 @@
 using System.Text;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Tests.Data.Import;
 

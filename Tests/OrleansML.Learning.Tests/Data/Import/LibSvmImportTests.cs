@@ -1,8 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Tests.Data.Import;
 
 public sealed class LibSvmImportTests : IDisposable

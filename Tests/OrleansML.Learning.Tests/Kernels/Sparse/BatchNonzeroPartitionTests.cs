@@ -1,6 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Kernels;
-
 namespace OrleansML.Learning.Tests.Kernels.Sparse;
 
 public class BatchNonzeroPartitionTests

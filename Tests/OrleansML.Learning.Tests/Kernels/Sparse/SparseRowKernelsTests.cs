@@ -1,6 +1,3 @@
-using OrleansML.Learning.Kernels;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Tests.Kernels.Sparse;
 
 public class SparseRowKernelsTests

@@ -1,6 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Tests.Models.Dense;
 
 /// <summary>Shared checks of a model's gradient against central finite differences of a double-precision reference loss.</summary>

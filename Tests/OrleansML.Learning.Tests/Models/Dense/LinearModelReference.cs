@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Tests.Models.Dense;
 
 /// <summary>Double-precision losses of the linear models, written from their definitions.</summary>

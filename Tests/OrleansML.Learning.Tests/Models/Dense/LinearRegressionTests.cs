@@ -1,6 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Tests.Models.Dense;
 
 public class LinearRegressionTests

@@ -1,6 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Learning.Tests.Kernels.Dense;
 
 namespace OrleansML.Learning.Tests.Models.Dense;

@@ -1,10 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Tests.Models.Files;
 

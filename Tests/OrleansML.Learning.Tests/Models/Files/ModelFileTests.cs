@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Files;
 
 namespace OrleansML.Learning.Tests.Models.Files;
 

@@ -1,8 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Onnx;
 
 namespace OrleansML.Learning.Tests.Models.Onnx;

@@ -1,7 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Sparse;
-
 namespace OrleansML.Learning.Tests.Models.Sparse;
 
 public class HashedLogisticRegressionTests

@@ -1,8 +1,3 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Kernels;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Sparse;
-
 namespace OrleansML.Learning.Tests.Models.Sparse;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Tests.Models.Store;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Runtime;
 
-namespace OrleansML.Deploy.Tests.TestSupport;
+namespace OrleansML.Cluster.Tests.TestSupport;
 
 /// <summary>An Orleans client that finds the gateways through the cluster's PostgreSQL membership table.</summary>
 internal sealed class ClusterClient : IAsyncDisposable
@@ -15,8 +15,11 @@ internal sealed class ClusterClient : IAsyncDisposable
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ClusterClient> StartAsync(string clusterId, string serviceId, string databaseConnectionString, Action<IClientBuilder>? configure = null)
+    /// <summary>Starts the client; <paramref name="responseTimeout"/> (20 s unless given) bounds how long a call waits
+    /// for its answer, so that one that met a silo that has just died is retried sooner than after Orleans' 30 s.</summary>
+    public static async Task<ClusterClient> StartAsync(string clusterId, string serviceId, string databaseConnectionString, Action<IClientBuilder>? configure = null, TimeSpan? responseTimeout = null)
     {
+        // No appsettings or environment configuration: a developer's Orleans__ variables must not reach the client.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
@@ -27,11 +30,12 @@ internal sealed class ClusterClient : IAsyncDisposable
             });
             client.UseAdoNetClustering(o =>
             {
-                o.Invariant = "Npgsql";
+                o.Invariant = SiloEnvironment.Invariant;
                 o.ConnectionString = databaseConnectionString;
             });
+            // The client learns of joined and dead gateways from the table within a couple of seconds.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(20));
             configure?.Invoke(client);
         });
         IHost host = builder.Build();

@@ -1,0 +1,3 @@
+global using OrleansML.Cluster.Tests.TestSupport;
+global using OrleansML.Deploy.Tests.TestSupport;
+global using OrleansML.Tests.Shared;

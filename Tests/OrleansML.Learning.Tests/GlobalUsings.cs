@@ -1,0 +1,10 @@
+global using OrleansML.Learning.Data;
+global using OrleansML.Learning.Data.Import;
+global using OrleansML.Learning.Data.Partitioning;
+global using OrleansML.Learning.Data.Readers;
+global using OrleansML.Learning.Kernels;
+global using OrleansML.Learning.Models;
+global using OrleansML.Learning.Models.Files;
+global using OrleansML.Learning.Models.Sparse;
+global using OrleansML.Learning.Optimizers;
+global using OrleansML.Learning.Storage;
