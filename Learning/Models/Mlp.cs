@@ -1,6 +1,5 @@
 using System.Collections.ObjectModel;
 using System.Numerics.Tensors;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Kernels;
 using OrleansML.Learning.Models.Dense;
 

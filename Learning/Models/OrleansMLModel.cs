@@ -1,5 +1,3 @@
-using System.Globalization;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;

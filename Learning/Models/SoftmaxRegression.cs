@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Kernels;
 using OrleansML.Learning.Models.Dense;
 

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.Intrinsics;
-
 namespace OrleansML.Learning.Models;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using OrleansML.Learning.Kernels;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace OrleansML.Learning.Optimizers;
 

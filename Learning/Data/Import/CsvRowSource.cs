@@ -1,6 +1,4 @@
-using System.Globalization;
 using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Data.Import;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Data.Import;

@@ -1,6 +1,4 @@
 using OrleansML.Learning.Data.Readers;
-using System.Globalization;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Data.Import;
 

@@ -1,5 +1,4 @@
 using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
 using Parquet;
 using Parquet.Schema;
 

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text.Json;
 
 namespace OrleansML.Learning.Data.Partitioning;

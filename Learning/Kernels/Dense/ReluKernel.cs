@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace OrleansML.Learning.Kernels;
 

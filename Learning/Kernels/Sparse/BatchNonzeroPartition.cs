@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Numerics;
-using OrleansML.Learning.Data;
 
 namespace OrleansML.Learning.Kernels;
 

@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Kernels;
 

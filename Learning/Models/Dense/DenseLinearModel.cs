@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Kernels;
 
 namespace OrleansML.Learning.Models.Dense;

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Models.Dense;
 
 /// <summary>Argument checks shared by the dense models, with messages that name the model and the row.</summary>

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Models.Sparse;
 
 /// <summary>The argument checks every sparse model makes once per call (O(1), never per nonzero).</summary>

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Storage;
 

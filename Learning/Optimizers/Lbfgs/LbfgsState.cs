@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace OrleansML.Learning.Optimizers;
 
