@@ -41,19 +41,7 @@ internal sealed class CsvRowSource : TextRowSource
         {
             var lines = new LineReader(reader);
             long line = 0;
-            ReadOnlySpan<char> first = default;
-            bool found = false;
-            while (lines.TryReadLine(out first))
-            {
-                line++;
-                if (!first.IsWhiteSpace())
-                {
-                    found = true;
-                    break;
-                }
-            }
-
-            if (!found)
+            if (!lines.TryReadDataLine(ref line, stripComments: false, out ReadOnlySpan<char> first, CancellationToken.None))
             {
                 throw new DataFormatException(filePath, 0, 0, "the file holds no data rows (only blank lines)");
             }

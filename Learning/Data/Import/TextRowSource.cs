@@ -33,28 +33,12 @@ internal abstract class TextRowSource : RowSource
     protected static StreamReader OpenReader(string filePath) =>
         new(InputFile.OpenRead(filePath), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
 
-    /// <summary>The next line that is not blank (once a '#' comment is cut, with <paramref name="stripComments"/>); false at the end.</summary>
     protected bool TryReadDataLine(bool stripComments, CancellationToken cancellationToken, out ReadOnlySpan<char> line)
     {
-        do
-        {
-            if (!Lines.TryReadLine(out ReadOnlySpan<char> text))
-            {
-                line = default;
-                return false;
-            }
-
-            Line++;
-            line = stripComments ? TextTokens.StripComment(text) : text;
-        }
-        while (line.IsWhiteSpace());
-
-        if ((Line & 4095) == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return true;
+        long number = Line;
+        bool found = Lines.TryReadDataLine(ref number, stripComments, out line, cancellationToken);
+        Line = number;
+        return found;
     }
 
     protected DataFormatException Error(long column, string reason) => new(FilePath, Line, column, reason);
