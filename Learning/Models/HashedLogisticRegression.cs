@@ -1,4 +1,3 @@
-using OrleansML.Learning.Kernels;
 using OrleansML.Learning.Models.Sparse;
 
 namespace OrleansML.Learning.Models;

@@ -1,6 +1,5 @@
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Models;
 

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Kernels;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>

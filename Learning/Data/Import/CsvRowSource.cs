@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using OrleansML.Learning.Data.Readers;
 
 namespace OrleansML.Learning.Data.Import;
 

@@ -1,4 +1,3 @@
-using OrleansML.Learning.Data.Readers;
 using Parquet;
 using Parquet.Schema;
 

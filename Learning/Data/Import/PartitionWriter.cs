@@ -1,5 +1,4 @@
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Data.Import;
 

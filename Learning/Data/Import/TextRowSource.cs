@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>A row source over a UTF-8 text file read line by line (CSV, LIBSVM); its errors name the line.</summary>

@@ -1,8 +1,5 @@
-using System.Numerics.Tensors;
-
 namespace OrleansML.Learning.Kernels;
 
-/// <summary>The rectified linear unit and its backward pass.</summary>
 internal static class ReluKernel
 {
     /// <summary>values[i] = max(values[i], 0), in place.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics.X86;
-
 namespace OrleansML.Learning.Kernels;
 
 /// <summary>
@@ -23,7 +21,6 @@ internal sealed class LinearGradientAccumulator
     private readonly ulong[] _touched;
     private int _added;
 
-    /// <summary>Creates an accumulator for feature ids in [0, featureCount).</summary>
     public LinearGradientAccumulator(int featureCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);

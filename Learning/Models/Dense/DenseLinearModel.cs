@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using OrleansML.Learning.Kernels;
-
 namespace OrleansML.Learning.Models.Dense;
 
 /// <summary>

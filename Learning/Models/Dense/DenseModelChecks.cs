@@ -79,7 +79,6 @@ internal static class DenseModelChecks
         }
     }
 
-    /// <summary>Every label must be finite (regression targets).</summary>
     public static void RequireFiniteLabels(IModel model, DataBatch batch)
     {
         ReadOnlySpan<float> labels = batch.Labels;

@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Models.Files;
 

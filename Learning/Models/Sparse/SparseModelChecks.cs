@@ -15,7 +15,6 @@ internal static class SparseModelChecks
         return dataset;
     }
 
-    /// <summary>Throws when a span does not have the length the model needs.</summary>
     public static void RequireLength(int actual, int expected, string parameterName)
     {
         if (actual != expected)

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansML.Learning.Models.Files;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Models.Store;
 
