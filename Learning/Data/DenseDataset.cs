@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansML.Learning.Data;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.InteropServices;
-
 namespace OrleansML.Learning.Data;
 
 /// <summary>

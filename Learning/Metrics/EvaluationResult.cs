@@ -1,6 +1,3 @@
-using System.Globalization;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Metrics;
 
 /// <summary>

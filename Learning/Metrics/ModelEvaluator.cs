@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Metrics;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Models;
 
 /// <summary>

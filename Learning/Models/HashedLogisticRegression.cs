@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Kernels;
 using OrleansML.Learning.Models.Sparse;
 
 namespace OrleansML.Learning.Models;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansML.Learning.Models;
 
 /// <summary>Numerically stable sigmoid and log-loss for a logit z and a label y in [0, 1].</summary>

@@ -11,62 +11,19 @@ namespace OrleansML.Learning.Models;
 /// computed as max(z, 0) - y·z + log(1 + exp(-|z|)), which neither overflows nor loses the small
 /// probabilities that log(sigmoid(z)) would round to zero.
 /// </remarks>
-public sealed class LogisticRegression : ISliceInitializable
+public sealed class LogisticRegression : DenseLinearModelBase
 {
-    /// <summary>Default rows per block: large enough to amortise the gradient loads and stores, small enough for L2.</summary>
-    public const int DefaultBlockRows = 64;
-
-    private readonly DenseLinearModel<LogitLink> _body;
-
     /// <summary>Creates the model for rows of <paramref name="featureCount"/> features.</summary>
     /// <param name="featureCount">Features per row (D), at least 1.</param>
-    /// <param name="blockRows">Rows per kernel block, 1..4096; <see cref="DefaultBlockRows"/> unless tuning.</param>
+    /// <param name="blockRows">Rows per kernel block, 1..4096; <see cref="DenseLinearModelBase.DefaultBlockRows"/> unless tuning.</param>
     public LogisticRegression(int featureCount, int blockRows = DefaultBlockRows)
+        : base(CreateBody<LogitLink>(featureCount, blockRows))
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
-        DenseModelChecks.RequireBlockRows(blockRows, nameof(blockRows));
-        _body = new DenseLinearModel<LogitLink>(featureCount, blockRows);
-    }
-
-    /// <summary>Features per row (D).</summary>
-    public int FeatureCount => _body.FeatureCount;
-
-    /// <summary>Rows per kernel block.</summary>
-    public int BlockRows => _body.BlockRows;
-
-    /// <inheritdoc/>
-    public string Name => "logistic";
-
-    /// <inheritdoc/>
-    public ModelInput Input => ModelInput.Dense;
-
-    /// <inheritdoc/>
-    public ModelTask Task => ModelTask.BinaryClassification;
-
-    /// <inheritdoc/>
-    public int ParameterCount => _body.ParameterCount;
-
-    /// <inheritdoc/>
-    public int OutputsPerRow => 1;
-
-    /// <inheritdoc/>
-    /// <remarks>All zeros: the loss is convex, so no symmetry needs breaking and every seed gives the same start.</remarks>
-    public void InitializeParameters(Span<float> parameters, int seed) => DenseLinearModel<LogitLink>.InitializeParameters(this, parameters);
-
-    /// <inheritdoc/>
-    public void InitializeSlice(Span<float> slice, int offset, int seed)
-    {
-        SliceChecks.RequireRange(this, offset, slice.Length);
-        slice.Clear();
     }
 
     /// <inheritdoc/>
-    public float ComputeGradient(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient) =>
-        _body.ComputeGradient(this, parameters, batch, gradient);
+    public override string Name => "logistic";
 
     /// <inheritdoc/>
-    public float ComputeLoss(ReadOnlySpan<float> parameters, DataBatch batch) => _body.ComputeLoss(this, parameters, batch);
-
-    /// <inheritdoc/>
-    public void Predict(ReadOnlySpan<float> parameters, DataBatch batch, Span<float> outputs) => _body.Predict(this, parameters, batch, outputs);
+    public override ModelTask Task => ModelTask.BinaryClassification;
 }

@@ -1,7 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Numerics.Tensors;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Kernels;
 using OrleansML.Learning.Models.Dense;
 
 namespace OrleansML.Learning.Models;

@@ -1,8 +1,5 @@
-using System.Globalization;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Models;
 

@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Kernels;
 using OrleansML.Learning.Models.Dense;
 
 namespace OrleansML.Learning.Models;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.Intrinsics;
-
 namespace OrleansML.Learning.Models;
 
 /// <summary>
@@ -122,15 +119,7 @@ public sealed class SparseGradient
             return;
         }
 
-        if (Count == _keys.Length)
-        {
-            Array.Resize(ref _keys, _keys.Length * 2);
-            Array.Resize(ref _values, _values.Length * 2);
-        }
-
-        _keys[Count] = key;
-        _values[Count] = value;
-        Count++;
+        Append(key, value);
         slotOfKey[key] = Count;
     }
 
@@ -152,6 +141,12 @@ public sealed class SparseGradient
         }
 
         word |= bit;
+        Append(key, 0f);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Append(int key, float value)
+    {
         if (Count == _keys.Length)
         {
             Array.Resize(ref _keys, _keys.Length * 2);
@@ -159,7 +154,7 @@ public sealed class SparseGradient
         }
 
         _keys[Count] = key;
-        _values[Count] = 0f;
+        _values[Count] = value;
         Count++;
     }
 
@@ -180,15 +175,7 @@ public sealed class SparseGradient
             throw new InvalidOperationException($"key {key} does not ascend after {(Count > 0 ? _keys[Count - 1] : -1)}, or the gradient already holds unordered keys.");
         }
 
-        if (Count == _keys.Length)
-        {
-            Array.Resize(ref _keys, _keys.Length * 2);
-            Array.Resize(ref _values, _values.Length * 2);
-        }
-
-        _keys[Count] = key;
-        _values[Count] = value;
-        Count++;
+        Append(key, value);
         _appendedAscending = true;
     }
 

@@ -1,7 +1,3 @@
-using OrleansML.Learning.Kernels;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>

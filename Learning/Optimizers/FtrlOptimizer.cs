@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>

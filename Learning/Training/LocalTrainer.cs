@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Metrics;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Learning.Training;

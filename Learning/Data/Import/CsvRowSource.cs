@@ -1,33 +1,25 @@
-using System.Globalization;
-using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>
 /// Rows of delimited text: numeric feature fields and one label field (a number or a class name). The first non-blank
 /// line fixes the delimiter, whether it is a header, the label column and the field count.
 /// </summary>
-internal sealed class CsvRowSource : RowSource
+internal sealed class CsvRowSource : TextRowSource
 {
     private static readonly string[] LabelNames = ["label", "target", "class", "y"];
-    private readonly FileStream _stream;
-    private readonly StreamReader _reader;
-    private readonly LineReader _lines;
     private readonly char _delimiter;
     private readonly int _fieldCount;
     private readonly int _labelField;
     private readonly float[] _row;
     private string? _pendingFirstLine;
-    private long _line;
     private long _labelColumnPosition;
 
-    private CsvRowSource(string filePath, FileStream stream, StreamReader reader, LineReader lines, char delimiter, int fieldCount, int labelField,
+    private CsvRowSource(string filePath, StreamReader reader, LineReader lines, char delimiter, int fieldCount, int labelField,
         string labelColumn, string? pendingFirstLine, long line)
-        : base(filePath)
+        : base(filePath, reader, lines, line)
     {
-        (_stream, _reader, _lines, _delimiter, _fieldCount, _labelField) = (stream, reader, lines, delimiter, fieldCount, labelField);
-        (LabelColumn, _pendingFirstLine, _line) = (labelColumn, pendingFirstLine, line);
+        (_delimiter, _fieldCount, _labelField) = (delimiter, fieldCount, labelField);
+        (LabelColumn, _pendingFirstLine) = (labelColumn, pendingFirstLine);
         _row = new float[fieldCount - 1];
     }
 
@@ -37,32 +29,17 @@ internal sealed class CsvRowSource : RowSource
 
     public override string LabelColumn { get; }
 
-    public override long BytesRead => _stream.Position;
-
     public override ReadOnlySpan<float> DenseValues => _row;
 
     /// <summary>Opens the file and reads up to its first data line to settle the layout.</summary>
     public static CsvRowSource Open(string filePath, char? delimiterOption, bool? hasHeaderOption, string? labelName, int? labelIndex)
     {
-        FileStream stream = InputFile.OpenRead(filePath);
-        var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        StreamReader reader = OpenReader(filePath);
         try
         {
             var lines = new LineReader(reader);
             long line = 0;
-            ReadOnlySpan<char> first = default;
-            bool found = false;
-            while (lines.TryReadLine(out first))
-            {
-                line++;
-                if (!first.IsWhiteSpace())
-                {
-                    found = true;
-                    break;
-                }
-            }
-
-            if (!found)
+            if (!lines.TryReadDataLine(ref line, stripComments: false, out ReadOnlySpan<char> first, CancellationToken.None))
             {
                 throw new DataFormatException(filePath, 0, 0, "the file holds no data rows (only blank lines)");
             }
@@ -79,7 +56,7 @@ internal sealed class CsvRowSource : RowSource
             int labelField = ResolveLabel(filePath, line, fields, header, labelName, labelIndex);
             string labelColumn = header ? fields[labelField].Trim().Trim('"') : $"#{labelField}";
             string? pending = header ? null : first.ToString();
-            return new CsvRowSource(filePath, stream, reader, lines, delimiter, fields.Length, labelField, labelColumn, pending, header ? line : line - 1);
+            return new CsvRowSource(filePath, reader, lines, delimiter, fields.Length, labelField, labelColumn, pending, header ? line : line - 1);
         }
         catch
         {
@@ -95,25 +72,11 @@ internal sealed class CsvRowSource : RowSource
         {
             text = _pendingFirstLine;
             _pendingFirstLine = null;
-            _line++;
+            Line++;
         }
-        else
+        else if (!TryReadDataLine(stripComments: false, cancellationToken, out text))
         {
-            do
-            {
-                if (!_lines.TryReadLine(out text))
-                {
-                    return ValueTask.FromResult(false);
-                }
-
-                _line++;
-            }
-            while (text.IsWhiteSpace());
-        }
-
-        if ((_line & 4095) == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(false);
         }
 
         Row++;
@@ -121,15 +84,7 @@ internal sealed class CsvRowSource : RowSource
         return ValueTask.FromResult(true);
     }
 
-    public override DataFormatException LabelError(string reason) => new(FilePath, _line, _labelColumnPosition, reason);
-
-    public override DataFormatException RowError(string reason) => new(FilePath, Math.Max(_line, 1), 0, reason);
-
-    public override ValueTask DisposeAsync()
-    {
-        _reader.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public override DataFormatException LabelError(string reason) => Error(_labelColumnPosition, reason);
 
     private void ParseRow(ReadOnlySpan<char> line)
     {
@@ -140,7 +95,7 @@ internal sealed class CsvRowSource : RowSource
             bool last = length < 0;
             if (field == _fieldCount)
             {
-                throw new DataFormatException(FilePath, _line, start + 1, $"expected {_fieldCount} fields, found more");
+                throw Error(start + 1, $"expected {_fieldCount} fields, found more");
             }
 
             ReadOnlySpan<char> token = (last ? line[start..] : line.Slice(start, length)).Trim();
@@ -149,7 +104,7 @@ internal sealed class CsvRowSource : RowSource
                 _labelColumnPosition = start + 1;
                 if (token.IsEmpty)
                 {
-                    throw new DataFormatException(FilePath, _line, start + 1, "the label is empty (missing value)");
+                    throw Error(start + 1, "the label is empty (missing value)");
                 }
 
                 Label = RowLabel.Parse(token);
@@ -164,7 +119,7 @@ internal sealed class CsvRowSource : RowSource
             {
                 if (field != _fieldCount)
                 {
-                    throw new DataFormatException(FilePath, _line, line.Length + 1, $"expected {_fieldCount} fields, found {field}");
+                    throw Error(line.Length + 1, $"expected {_fieldCount} fields, found {field}");
                 }
 
                 return;
@@ -178,17 +133,17 @@ internal sealed class CsvRowSource : RowSource
     {
         if (token.IsEmpty)
         {
-            throw new DataFormatException(FilePath, _line, column, "empty field (missing value)");
+            throw Error(column, "empty field (missing value)");
         }
 
         if (!FastNumberParser.TryParseFloat(token, out float value))
         {
-            throw new DataFormatException(FilePath, _line, column, $"field '{Excerpt.Of(token)}' is not a number");
+            throw Error(column, $"field '{Excerpt.Of(token)}' is not a number");
         }
 
         if (!float.IsFinite(value))
         {
-            throw new DataFormatException(FilePath, _line, column, $"field '{Excerpt.Of(token)}' is not a finite float32 value");
+            throw Error(column, $"field '{Excerpt.Of(token)}' is not a finite float32 value");
         }
 
         return value;

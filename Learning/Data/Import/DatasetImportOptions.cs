@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text;
-using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Learning.Data.Import;
 

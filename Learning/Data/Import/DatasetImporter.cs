@@ -1,8 +1,5 @@
 using System.Text.Json;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Data.Import;
 

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>
@@ -9,8 +6,6 @@ namespace OrleansML.Learning.Data.Import;
 /// </summary>
 internal sealed class IdxRowSource : RowSource
 {
-    private const int ImageMagic = 0x00000803;
-    private const int LabelMagic = 0x00000801;
     private const int LabelHeaderBytes = 8;
     private readonly FileStream _imageFile;
     private readonly FileStream _labelFile;
@@ -32,17 +27,17 @@ internal sealed class IdxRowSource : RowSource
         _labels = new IdxStream(_labelFile, labelsPath, ownsSource: true);
         try
         {
-            Expect(_images, ImageMagic, "IDX3 unsigned-byte images");
-            _count = Dimension(_images, "image count");
-            int height = Dimension(_images, "image height");
-            int width = Dimension(_images, "image width");
+            _images.ExpectMagic(IdxStream.ImageMagic, "IDX3 unsigned-byte images");
+            _count = _images.ReadDimension("image count");
+            int height = _images.ReadDimension("image height");
+            int width = _images.ReadDimension("image width");
             if ((long)height * width > Array.MaxLength)
             {
                 throw _images.Error(8, $"images of {height} x {width} pixels are too large");
             }
 
-            Expect(_labels, LabelMagic, "IDX1 unsigned-byte labels");
-            int labelCount = Dimension(_labels, "label count");
+            _labels.ExpectMagic(IdxStream.LabelMagic, "IDX1 unsigned-byte labels");
+            int labelCount = _labels.ReadDimension("label count");
             if (labelCount != _count)
             {
                 throw _labels.Error(4, $"{labelCount} labels but the images file {imagesPath} holds {_count} images");
@@ -116,21 +111,5 @@ internal sealed class IdxRowSource : RowSource
         string name = Path.GetFileName(imagesPath);
         string guess = name.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal).Replace("images.idx3", "labels.idx1", StringComparison.Ordinal);
         return guess == name ? null : Path.Combine(directory, guess);
-    }
-
-    private static void Expect(IdxStream stream, int expected, string what)
-    {
-        int magic = stream.ReadBigEndianInt32();
-        if (magic != expected)
-        {
-            throw stream.Error(0, $"wrong magic number 0x{magic:x8}; expected 0x{expected:x8} ({what})");
-        }
-    }
-
-    private static int Dimension(IdxStream stream, string name)
-    {
-        long offset = stream.Offset;
-        int value = stream.ReadBigEndianInt32();
-        return value > 0 ? value : throw stream.Error(offset, $"{name} {value} must be positive");
     }
 }

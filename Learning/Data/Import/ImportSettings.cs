@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>What one import reads with: the options, with a held-out file's training schema taking precedence.</summary>

@@ -1,7 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-using System.Globalization;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>
@@ -8,24 +5,17 @@ namespace OrleansML.Learning.Data.Import;
 /// 0-based and checked against the feature count; with <see cref="LibSvmIndexBase.Auto"/> they come out as written
 /// and the source records what decides the base (an id 0) and the largest id with its place.
 /// </summary>
-internal sealed class LibSvmRowSource : RowSource
+internal sealed class LibSvmRowSource : TextRowSource
 {
-    private readonly FileStream _stream;
-    private readonly StreamReader _reader;
-    private readonly LineReader _lines;
     private readonly LibSvmIndexBase _indexBase;
     private readonly long? _featureCount;
     private int[] _indices = new int[64];
     private float[] _values = new float[64];
     private int _count;
-    private long _line;
 
     public LibSvmRowSource(string filePath, LibSvmIndexBase indexBase, long? featureCount)
-        : base(filePath)
+        : base(filePath, OpenReader(filePath))
     {
-        _stream = InputFile.OpenRead(filePath);
-        _reader = new StreamReader(_stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
-        _lines = new LineReader(_reader);
         _indexBase = indexBase;
         _featureCount = featureCount;
     }
@@ -33,8 +23,6 @@ internal sealed class LibSvmRowSource : RowSource
     public override ModelInput Input => ModelInput.Sparse;
 
     public override int ColumnCount => 0;
-
-    public override long BytesRead => _stream.Position;
 
     public override ReadOnlySpan<int> SparseIndices => _indices.AsSpan(0, _count);
 
@@ -52,22 +40,9 @@ internal sealed class LibSvmRowSource : RowSource
 
     public override ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
     {
-        ReadOnlySpan<char> line;
-        do
+        if (!TryReadDataLine(stripComments: true, cancellationToken, out ReadOnlySpan<char> line))
         {
-            if (!_lines.TryReadLine(out ReadOnlySpan<char> text))
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            _line++;
-            line = TextTokens.StripComment(text);
-        }
-        while (line.IsWhiteSpace());
-
-        if ((_line & 4095) == 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(false);
         }
 
         Row++;
@@ -75,15 +50,7 @@ internal sealed class LibSvmRowSource : RowSource
         return ValueTask.FromResult(true);
     }
 
-    public override DataFormatException LabelError(string reason) => new(FilePath, _line, LabelColumnStart, reason);
-
-    public override DataFormatException RowError(string reason) => new(FilePath, Math.Max(_line, 1), 0, reason);
-
-    public override ValueTask DisposeAsync()
-    {
-        _reader.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public override DataFormatException LabelError(string reason) => Error(LabelColumnStart, reason);
 
     private long LabelColumnStart { get; set; }
 
@@ -141,7 +108,7 @@ internal sealed class LibSvmRowSource : RowSource
 
             if (id > LargestId)
             {
-                (LargestId, LargestIdLine, LargestIdColumn) = (id, _line, column);
+                (LargestId, LargestIdLine, LargestIdColumn) = (id, Line, column);
             }
 
             Append((int)zeroBased, value);
@@ -180,6 +147,4 @@ internal sealed class LibSvmRowSource : RowSource
         _values[_count] = value;
         _count++;
     }
-
-    private DataFormatException Error(long column, string reason) => new(FilePath, _line, column, reason);
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Parquet;
 using Parquet.Schema;
 

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data.Readers;
-using OrleansML.Learning.Models;
 using Parquet;
 using Parquet.Schema;
 

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Data.Import;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>One row's label as read: a number, or (for CSV and Parquet string columns) a text that is not a number.</summary>

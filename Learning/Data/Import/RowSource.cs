@@ -1,5 +1,3 @@
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Data.Import;
 
 /// <summary>
@@ -23,7 +21,6 @@ internal abstract class RowSource : IAsyncDisposable
     /// <summary>The label column's name (CSV, Parquet) or null.</summary>
     public virtual string? LabelColumn => null;
 
-    /// <summary>Input bytes consumed so far.</summary>
     public abstract long BytesRead { get; }
 
     /// <summary>Rows produced so far; the current row's 1-based number.</summary>
@@ -37,7 +34,6 @@ internal abstract class RowSource : IAsyncDisposable
 
     public virtual ReadOnlySpan<float> SparseValues => default;
 
-    /// <summary>Moves to the next row; false at the end of the input.</summary>
     public abstract ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken);
 
     /// <summary>An error about the current row's label, located at the label.</summary>

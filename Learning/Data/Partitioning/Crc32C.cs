@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.Intrinsics.X86;
-
 namespace OrleansML.Learning.Data.Partitioning;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text.Json;
 
 namespace OrleansML.Learning.Data.Partitioning;
@@ -54,7 +53,7 @@ internal static class DatasetLayout
     public static string ManifestFileName(string name) => name + PartitionedDataset.ManifestSuffix;
 
     public static byte[] Serialize(DatasetManifest manifest) =>
-        JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.DatasetManifest);
+        JsonSerializer.SerializeToUtf8Bytes(manifest, LearningJsonContext.Default.DatasetManifest);
 
     /// <summary>Decodes and checks the manifest of dataset <paramref name="name"/> read from <paramref name="source"/>.</summary>
     /// <exception cref="DataFormatException">It is not valid JSON of the expected shape, or not this dataset's, or of another format version.</exception>
@@ -63,7 +62,7 @@ internal static class DatasetLayout
         DatasetManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.DatasetManifest);
+            manifest = JsonSerializer.Deserialize(json, LearningJsonContext.Default.DatasetManifest);
         }
         catch (JsonException exception)
         {

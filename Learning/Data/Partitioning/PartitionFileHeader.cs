@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace OrleansML.Learning.Data.Partitioning;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Numerics;
-using OrleansML.Learning.Storage;
-
 namespace OrleansML.Learning.Data.Partitioning;
 
 /// <summary>
@@ -74,7 +71,6 @@ internal sealed class PartitionPayload
         return new PartitionPayload(PartitionKind.Sparse, width, count, dataset.FeatureCount, end - first, payload);
     }
 
-    /// <summary>Writes the whole file to <paramref name="destination"/>.</summary>
     public void WriteTo(Stream destination)
     {
         foreach (ReadOnlyMemory<byte> segment in _segments)

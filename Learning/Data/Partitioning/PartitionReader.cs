@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace OrleansML.Learning.Data.Partitioning;
 
 /// <summary>

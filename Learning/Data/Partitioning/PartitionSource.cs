@@ -21,7 +21,6 @@ internal abstract class PartitionSource : IDisposable
     /// <summary>Bytes in the source, or -1 when a stream cannot tell in advance.</summary>
     public long Length { get; }
 
-    /// <summary>Bytes consumed so far.</summary>
     public long Position { get; private set; }
 
     public static PartitionSource OpenFile(string path) => new FileSource(path);

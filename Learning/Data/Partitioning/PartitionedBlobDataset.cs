@@ -1,6 +1,3 @@
-using System.Numerics;
-using OrleansML.Learning.Storage;
-
 namespace OrleansML.Learning.Data.Partitioning;
 
 /// <summary>

@@ -27,19 +27,8 @@ public static class CsvReader
         float[] rowBuffer = [];
         long lineNumber = 0;
         var lines = new LineReader(reader);
-        while (lines.TryReadLine(out ReadOnlySpan<char> line))
+        while (lines.TryReadDataLine(ref lineNumber, stripComments: false, out ReadOnlySpan<char> line, cancellationToken))
         {
-            lineNumber++;
-            if ((lineNumber & 4095) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
             if (fieldCount < 0)
             {
                 fieldCount = CountFields(line, options.Delimiter);

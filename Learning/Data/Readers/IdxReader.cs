@@ -7,8 +7,6 @@ namespace OrleansML.Learning.Data.Readers;
 /// </summary>
 public static class IdxReader
 {
-    private const int ImageMagic = 0x00000803;
-    private const int LabelMagic = 0x00000801;
     private const int ChunkBytes = 1 << 16;
 
     /// <summary>Reads an images file.</summary>
@@ -81,10 +79,10 @@ public static class IdxReader
 
     private static IdxImageSet ReadImages(IdxStream stream, IdxReaderOptions options)
     {
-        ExpectMagic(stream, ImageMagic, "IDX3 unsigned-byte images");
-        int count = ReadDimension(stream, "image count");
-        int height = ReadDimension(stream, "image height");
-        int width = ReadDimension(stream, "image width");
+        stream.ExpectMagic(IdxStream.ImageMagic, "IDX3 unsigned-byte images");
+        int count = stream.ReadDimension("image count");
+        int height = stream.ReadDimension("image height");
+        int width = stream.ReadDimension("image width");
         long total = (long)count * height * width;
         if (total > Array.MaxLength)
         {
@@ -113,33 +111,12 @@ public static class IdxReader
 
     private static byte[] ReadLabels(IdxStream stream)
     {
-        ExpectMagic(stream, LabelMagic, "IDX1 unsigned-byte labels");
-        int count = ReadDimension(stream, "label count");
+        stream.ExpectMagic(IdxStream.LabelMagic, "IDX1 unsigned-byte labels");
+        int count = stream.ReadDimension("label count");
         stream.EnsureAvailable(count);
         byte[] labels = new byte[count];
         stream.ReadExactly(labels);
         stream.ExpectEnd();
         return labels;
-    }
-
-    private static void ExpectMagic(IdxStream stream, int expected, string what)
-    {
-        int magic = stream.ReadBigEndianInt32();
-        if (magic != expected)
-        {
-            throw stream.Error(0, $"wrong magic number 0x{magic:x8}; expected 0x{expected:x8} ({what})");
-        }
-    }
-
-    private static int ReadDimension(IdxStream stream, string name)
-    {
-        long offset = stream.Offset;
-        int value = stream.ReadBigEndianInt32();
-        if (value <= 0)
-        {
-            throw stream.Error(offset, $"{name} {value} must be positive");
-        }
-
-        return value;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace OrleansML.Learning.Data.Readers;
@@ -9,6 +8,8 @@ namespace OrleansML.Learning.Data.Readers;
 /// </summary>
 internal sealed class IdxStream : IDisposable
 {
+    public const int ImageMagic = 0x00000803;
+    public const int LabelMagic = 0x00000801;
     private const byte GzipFirstByte = 0x1f;
     private const byte GzipSecondByte = 0x8b;
     private readonly Stream _source;
@@ -119,6 +120,22 @@ internal sealed class IdxStream : IDisposable
         Span<byte> bytes = stackalloc byte[4];
         ReadExactly(bytes);
         return BinaryPrimitives.ReadInt32BigEndian(bytes);
+    }
+
+    public void ExpectMagic(int expected, string what)
+    {
+        int magic = ReadBigEndianInt32();
+        if (magic != expected)
+        {
+            throw Error(0, $"wrong magic number 0x{magic:x8}; expected 0x{expected:x8} ({what})");
+        }
+    }
+
+    public int ReadDimension(string name)
+    {
+        long offset = Offset;
+        int value = ReadBigEndianInt32();
+        return value > 0 ? value : throw Error(offset, $"{name} {value} must be positive");
     }
 
     /// <summary>Throws when bytes remain after the declared data: a wrong header would otherwise go unnoticed.</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.InteropServices;
-
 namespace OrleansML.Learning.Data.Readers;
 
 /// <summary>
@@ -38,20 +34,8 @@ internal sealed class LibSvmParser<TIndex> where TIndex : unmanaged, IBinaryInte
     {
         long lineNumber = 0;
         var lines = new LineReader(reader);
-        while (lines.TryReadLine(out ReadOnlySpan<char> text))
+        while (lines.TryReadDataLine(ref lineNumber, stripComments: true, out ReadOnlySpan<char> line, cancellationToken))
         {
-            lineNumber++;
-            if ((lineNumber & 4095) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            ReadOnlySpan<char> line = TextTokens.StripComment(text);
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
             int rowStart = _indices.Count;
             if (ParseRow(line, lineNumber, out long column, out string? reason))
             {

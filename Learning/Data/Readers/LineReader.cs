@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansML.Learning.Data.Readers;
 
 /// <summary>
@@ -18,6 +16,32 @@ internal sealed class LineReader
     {
         _reader = reader;
         _buffer = new char[initialBufferSize];
+    }
+
+    /// <summary>
+    /// The next line that is not blank once a '#' comment is cut (with <paramref name="stripComments"/>), counting every
+    /// line read in <paramref name="lineNumber"/>; false at the end. Checks for cancellation every 4096 lines.
+    /// </summary>
+    public bool TryReadDataLine(scoped ref long lineNumber, bool stripComments, out ReadOnlySpan<char> line, CancellationToken cancellationToken)
+    {
+        do
+        {
+            if (!TryReadLine(out ReadOnlySpan<char> text))
+            {
+                line = default;
+                return false;
+            }
+
+            if ((++lineNumber & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            line = stripComments ? TextTokens.StripComment(text) : text;
+        }
+        while (line.IsWhiteSpace());
+
+        return true;
     }
 
     /// <summary>The next line without its ending; false at the end of the input.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace OrleansML.Learning.Data.Readers;
 
 /// <summary>Converts unsigned-byte pixels to float32, optionally divided by 255, 32 pixels per step where Vector256 is accelerated.</summary>

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-
 namespace OrleansML.Learning.Kernels;
 
 /// <summary>The 512-bit form of <see cref="ProductWithTransposed"/>'s 2x5 register tile.</summary>

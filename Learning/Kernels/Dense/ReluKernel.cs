@@ -1,11 +1,5 @@
-using System.Diagnostics;
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace OrleansML.Learning.Kernels;
 
-/// <summary>The rectified linear unit and its backward pass.</summary>
 internal static class ReluKernel
 {
     /// <summary>values[i] = max(values[i], 0), in place.</summary>

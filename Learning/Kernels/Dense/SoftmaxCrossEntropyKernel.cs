@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Numerics.Tensors;
-
 namespace OrleansML.Learning.Kernels;
 
 /// <summary>Row-wise softmax with cross-entropy loss over a block of logits (rows x classes, row-major).</summary>

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Numerics;
-using OrleansML.Learning.Data;
 
 namespace OrleansML.Learning.Kernels;
 
@@ -28,7 +25,6 @@ internal sealed class BatchNonzeroPartition
     private int[] _rows = new int[1024];
     private float[] _values = new float[1024];
 
-    /// <summary>Creates a partition for feature ids in [0, featureCount) and windows of 2^windowBits features.</summary>
     public BatchNonzeroPartition(int featureCount, int windowBits)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.Intrinsics;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Kernels;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
-using OrleansML.Learning.Models;
-
 namespace OrleansML.Learning.Kernels;
 
 /// <summary>
@@ -28,7 +21,6 @@ internal sealed class LinearGradientAccumulator
     private readonly ulong[] _touched;
     private int _added;
 
-    /// <summary>Creates an accumulator for feature ids in [0, featureCount).</summary>
     public LinearGradientAccumulator(int featureCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);

@@ -1,12 +1,7 @@
-using System.Diagnostics;
-using System.Numerics.Tensors;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Kernels;
-
 namespace OrleansML.Learning.Models.Dense;
 
 /// <summary>
-/// The body shared by the dense linear models (<see cref="LinearRegression"/>, <see cref="LogisticRegression"/>):
+/// The body of <see cref="DenseLinearModelBase"/>, specialised for each link:
 /// margin w·x + b per row, a link that turns margins into losses, slopes and outputs, and the blocked kernels.
 /// </summary>
 /// <remarks>
@@ -15,7 +10,7 @@ namespace OrleansML.Learning.Models.Dense;
 /// margins of a block are overwritten with their slopes in place. The public model owns one instance and
 /// passes itself in, so that errors name it. Not thread-safe: the margins scratch is reused across calls.
 /// </remarks>
-internal sealed class DenseLinearModel<TLink>
+internal sealed class DenseLinearModel<TLink> : IDenseLinearBody
     where TLink : struct, ILinearLink
 {
     private readonly float[] _margins;
@@ -33,13 +28,6 @@ internal sealed class DenseLinearModel<TLink>
     public int BlockRows { get; }
 
     public int ParameterCount => FeatureCount + 1;
-
-    /// <summary>All zeros: the loss is convex, so no symmetry needs breaking and every seed gives the same start.</summary>
-    public static void InitializeParameters(IModel model, Span<float> parameters)
-    {
-        DenseModelChecks.RequireParameterLength(model, parameters.Length, nameof(parameters));
-        parameters.Clear();
-    }
 
     public float ComputeGradient(IModel model, ReadOnlySpan<float> parameters, DataBatch batch, Span<float> gradient)
     {

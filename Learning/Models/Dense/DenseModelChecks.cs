@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Models.Dense;
 
 /// <summary>Argument checks shared by the dense models, with messages that name the model and the row.</summary>
@@ -81,7 +79,6 @@ internal static class DenseModelChecks
         }
     }
 
-    /// <summary>Every label must be finite (regression targets).</summary>
     public static void RequireFiniteLabels(IModel model, DataBatch batch)
     {
         ReadOnlySpan<float> labels = batch.Labels;

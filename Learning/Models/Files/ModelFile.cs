@@ -1,10 +1,6 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Models.Files;
 
@@ -67,7 +63,7 @@ public static class ModelFile
             FormatVersion = CurrentFormatVersion,
             Tensors = [new ModelTensorEntry(ParametersTensor, "float32", 0, parameters.Length, Crc32C.Compute(data))],
         };
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(complete, ModelFileJsonContext.Default.ModelFileHeader);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(complete, LearningJsonContext.Default.ModelFileHeader);
         int dataStart = Align(PrefixBytes + json.Length);
         var bytes = new byte[dataStart + data.Length];
         Magic.CopyTo(bytes, 0);
@@ -107,7 +103,7 @@ public static class ModelFile
         ModelFileHeader header;
         try
         {
-            header = JsonSerializer.Deserialize(bytes.Slice(PrefixBytes, (int)headerLength), ModelFileJsonContext.Default.ModelFileHeader)
+            header = JsonSerializer.Deserialize(bytes.Slice(PrefixBytes, (int)headerLength), LearningJsonContext.Default.ModelFileHeader)
                 ?? throw Error(displayName, PrefixBytes, "the header is JSON null.");
         }
         catch (JsonException e)

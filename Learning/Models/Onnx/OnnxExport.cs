@@ -1,4 +1,3 @@
-using System.Globalization;
 using Google.Protobuf;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Onnx.Proto;

@@ -1,5 +1,3 @@
-using OrleansML.Learning.Data;
-
 namespace OrleansML.Learning.Models.Sparse;
 
 /// <summary>The argument checks every sparse model makes once per call (O(1), never per nonzero).</summary>
@@ -17,7 +15,6 @@ internal static class SparseModelChecks
         return dataset;
     }
 
-    /// <summary>Throws when a span does not have the length the model needs.</summary>
     public static void RequireLength(int actual, int expected, string parameterName)
     {
         if (actual != expected)

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Models.Files;
-using OrleansML.Learning.Storage;
 
 namespace OrleansML.Learning.Models.Store;
 
@@ -101,7 +99,7 @@ public sealed class ModelStore
         };
         await Blobs.WriteAsync(entry.Blob, file, cancellationToken);
         await Blobs.WriteAsync(ModelNames.EntryBlob(name, version),
-            JsonSerializer.SerializeToUtf8Bytes(entry, ModelStoreJsonContext.Default.StoredModelEntry), cancellationToken);
+            JsonSerializer.SerializeToUtf8Bytes(entry, LearningJsonContext.Default.StoredModelEntry), cancellationToken);
         return entry;
     }
 
@@ -205,7 +203,7 @@ public sealed class ModelStore
         try
         {
             byte[] json = await Blobs.ReadAllBytesAsync(blob, cancellationToken);
-            StoredModelEntry entry = JsonSerializer.Deserialize(json, ModelStoreJsonContext.Default.StoredModelEntry)
+            StoredModelEntry entry = JsonSerializer.Deserialize(json, LearningJsonContext.Default.StoredModelEntry)
                 ?? throw new JsonException("the entry is JSON null");
             return entry.Name == name && entry.Version == version && entry.Blob == ModelNames.ModelBlob(name, version)
                 ? entry

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Numerics.Tensors;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>Settings of <see cref="LbfgsMinimizer"/>; serialisable, validated by <see cref="Validate"/>.</summary>

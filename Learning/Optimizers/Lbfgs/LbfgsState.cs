@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>

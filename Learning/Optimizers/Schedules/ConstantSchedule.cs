@@ -1,6 +1,5 @@
 namespace OrleansML.Learning.Optimizers;
 
-/// <summary>The same rate for every update.</summary>
 internal sealed class ConstantSchedule : LearningRateSchedule
 {
     private readonly float _rate;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>

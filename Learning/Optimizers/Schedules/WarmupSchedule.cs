@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansML.Learning.Optimizers;
 
 /// <summary>Linear warm-up, then the inner schedule shifted so that its decay starts after warm-up.</summary>

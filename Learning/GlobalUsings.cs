@@ -1,0 +1,14 @@
+global using System.Buffers.Binary;
+global using System.Diagnostics;
+global using System.Globalization;
+global using System.Numerics;
+global using System.Numerics.Tensors;
+global using System.Runtime.CompilerServices;
+global using System.Runtime.InteropServices;
+global using System.Runtime.Intrinsics;
+global using System.Runtime.Intrinsics.X86;
+global using OrleansML.Learning.Data;
+global using OrleansML.Learning.Data.Readers;
+global using OrleansML.Learning.Kernels;
+global using OrleansML.Learning.Models;
+global using OrleansML.Learning.Storage;
