@@ -22,42 +22,27 @@ internal static class CtrBenchmark
 {
     public static async Task<int> RunAsync(TextWriter output, CtrSettings settings)
     {
-        string work = Path.Combine(Path.GetTempPath(), $"orleansml-ctr-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
-        {
-            await output.WriteLineAsync(Text(
-                $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s), batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Mode}, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
-            CtrData data = CtrData.Create(settings, work);
-            await output.WriteLineAsync(Text(
-                $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
-            double truthAuc = TrueModelAuc(data, settings);
-            await output.WriteLineAsync(Text($"held-out AUC of the true model (the ceiling): {truthAuc:F4}"));
+        using var work = new WorkDirectory("ctr-bench");
+        await output.WriteLineAsync(Text(
+            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s), batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Mode}, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+        CtrData data = CtrData.Create(settings, work.Path);
+        await output.WriteLineAsync(Text(
+            $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
+        double truthAuc = TrueModelAuc(data, settings);
+        await output.WriteLineAsync(Text($"held-out AUC of the true model (the ceiling): {truthAuc:F4}"));
 
-            CtrModelFigures? first = null;
-            foreach (string name in settings.Models)
-            {
-                CtrSplit split = name == "fm" ? data.Full.Fold(settings.FmFeaturesLog2, work, "ctr-fm", settings.Silos) : data.Full;
-                CtrModelFigures figures = await RunModelAsync(output, name, split, settings);
-                first ??= figures;
-            }
-
-            await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
-            await output.WriteLineAsync(Text(
-                $"ctr examples_per_s={first!.ClusterRate:F0} local_examples_per_s={first.LocalRate:F0} auc={first.ClusterAuc:F4} local_auc={first.LocalAuc:F4} mem_per_silo_mb_1shard={first.MemoryOneShard:F0} mem_per_silo_mb_2shards={first.MemoryTwoShards:F0}"));
-            return 0;
-        }
-        finally
+        CtrModelFigures? first = null;
+        foreach (string name in settings.Models)
         {
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the system's temporary-file cleanup.
-            }
+            CtrSplit split = name == "fm" ? data.Full.Fold(settings.FmFeaturesLog2, work.Path, "ctr-fm", settings.Silos) : data.Full;
+            CtrModelFigures figures = await RunModelAsync(output, name, split, settings);
+            first ??= figures;
         }
+
+        await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
+        await output.WriteLineAsync(Text(
+            $"ctr examples_per_s={first!.ClusterRate:F0} local_examples_per_s={first.LocalRate:F0} auc={first.ClusterAuc:F4} local_auc={first.LocalAuc:F4} mem_per_silo_mb_1shard={first.MemoryOneShard:F0} mem_per_silo_mb_2shards={first.MemoryTwoShards:F0}"));
+        return 0;
     }
 
     private static async Task<CtrModelFigures> RunModelAsync(TextWriter output, string name, CtrSplit data, CtrSettings settings)

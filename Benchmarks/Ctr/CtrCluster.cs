@@ -1,5 +1,4 @@
 using OrleansML.Benchmarks.Clusters;
-using OrleansML.Client;
 using OrleansML.Jobs;
 using OrleansML.Learning.Models;
 using OrleansML.Learning.Optimizers;
@@ -19,14 +18,10 @@ internal static class CtrCluster
 {
     public static async Task<CtrClusterRun> RunAsync(ModelSpec model, CtrSplit data, CtrSettings settings, int shards)
     {
-        using SiloCluster silos = await SiloCluster.StartAsync($"ctr-bench-{shards}", settings.Silos, TimeSpan.FromSeconds(90));
-        await using BenchmarkClient connection = await BenchmarkClient.ConnectAsync(silos);
-        await connection.ActiveSilosAsync(silos, TimeSpan.FromSeconds(60));
-        double[] idle = [.. silos.Silos.Select(s => SiloMemory.PeakMiB(s.ProcessId))];
-        var client = new OrleansMLClient(connection.Client);
-        TrainingJob job = await client.StartTrainingAsync(new TrainingSpec
+        await using BenchmarkCluster cluster = await BenchmarkCluster.StartAsync($"ctr-bench-{shards}", settings.Silos);
+        double[] idle = [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)];
+        JobStatus status = await cluster.RunJobAsync(new TrainingSpec
         {
-            JobId = $"ctr-{shards}-{Guid.NewGuid():N}"[..24],
             Model = model,
             Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
             Optimizer = new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = settings.LearningRate },
@@ -35,18 +30,10 @@ internal static class CtrCluster
             Shards = shards,
             Epochs = settings.Epochs,
             BatchSize = settings.BatchSize,
-            Elastic = false,
         });
-        JobStatus status = await job.WaitForCompletionAsync();
-        if (status.State != JobState.Completed)
-        {
-            throw new InvalidOperationException($"The {shards}-shard {model.Kind} job ended {status.State}: {status.FailureReason}");
-        }
-
-        double[] peak = [.. silos.Silos.Select(s => SiloMemory.PeakMiB(s.ProcessId))];
-        double[] end = [.. silos.Silos.Select(s => SiloMemory.CurrentMiB(s.ProcessId))];
-        double rate = status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds);
+        double[] peak = [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)];
+        double[] end = [.. cluster.ProcessIds.Select(SiloMemory.CurrentMiB)];
         double auc = status.History[^1].TestAuc ?? throw new InvalidOperationException($"The {model.Kind} job reported no test AUC.");
-        return new CtrClusterRun(rate, auc, status.History.Sum(e => e.ComputeSeconds), status.History.Sum(e => e.CommunicationSeconds), idle, peak, end);
+        return new CtrClusterRun(status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds), auc, status.History.Sum(e => e.ComputeSeconds), status.History.Sum(e => e.CommunicationSeconds), idle, peak, end);
     }
 }

@@ -92,8 +92,7 @@ public sealed class SoftmaxGradientBenchmark
     {
         // The real training set, not random numbers: the issue measures the kernel on it, and a missing
         // dataset is an error that says how to install it (FashionMnist.Load's message).
-        string directory = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? FashionMnist.DefaultDirectory;
-        DenseDataset train = FashionMnist.Load(directory).Train;
+        DenseDataset train = FashionMnist.Load(FashionMnistSource.Directory).Train;
         return (train.FeatureArray, train.LabelArray, train.ColumnCount, "Fashion-MNIST train");
     }
 

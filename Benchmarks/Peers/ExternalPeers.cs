@@ -84,8 +84,6 @@ internal sealed class PythonPeer : IPeer
     /// <summary>What the peer reported about itself (sklearn: the BLAS it used).</summary>
     public string? Details { get; private set; }
 
-    public bool Supports(PeerTask task) => true;
-
     public async Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "Peers", "peers.py");

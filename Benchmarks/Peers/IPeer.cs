@@ -7,9 +7,9 @@ internal interface IPeer
     string Name { get; }
 
     /// <summary>Null when the peer can run here, otherwise why not (printed as "not installed: ...").</summary>
-    string? Unavailable { get; }
+    string? Unavailable => null;
 
-    bool Supports(PeerTask task);
+    bool Supports(PeerTask task) => true;
 
     Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken);
 }

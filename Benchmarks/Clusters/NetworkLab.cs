@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 
-namespace OrleansML.Benchmarks.Scaling;
+namespace OrleansML.Benchmarks.Clusters;
 
 /// <summary>
 /// Hosts for silos on this one machine: each host a Linux network namespace with one veth pair into a bridge in the
