@@ -37,7 +37,6 @@ internal readonly record struct OptionValue(string Name, string Text)
         return items.Length > 0 ? [.. items.Select(text => item(new OptionValue(name, text)))] : throw Bad("a comma-separated list");
     }
 
-    /// <summary>One of <paramref name="choices"/>.</summary>
     public string OneOf(params string[] choices) => choices.Contains(Text) ? Text : throw Bad(string.Join(" or ", choices));
 
     private ArgumentException Bad(string expected) => new($"{Name}: expected {expected}, got '{Text}'.");

@@ -54,7 +54,6 @@ internal sealed class NetworkLab : IDisposable
     /// <summary>Whether this process may create namespaces (root); otherwise the benchmark falls back to loopback.</summary>
     public static bool Available => EffectiveUserIsRoot();
 
-    /// <summary>Creates <paramref name="hosts"/> hosts with unshaped links.</summary>
     public static NetworkLab Create(int hosts)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hosts);
@@ -96,10 +95,8 @@ internal sealed class NetworkLab : IDisposable
         RateBitsPerSecond = rateBitsPerSecond;
     }
 
-    /// <summary>The namespace of host <paramref name="index"/>.</summary>
     public string Namespace(int index) => _namespaces[index];
 
-    /// <summary>The address of host <paramref name="index"/>.</summary>
     public IPAddress Address(int index) => IPAddress.Parse($"10.231.{_subnet}.{10 + index}");
 
     /// <summary>Removes namespaces and bridges of earlier runs whose process is gone.</summary>

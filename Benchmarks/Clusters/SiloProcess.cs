@@ -24,10 +24,8 @@ internal sealed class SiloProcess : IDisposable
         Gateway = gateway;
     }
 
-    /// <summary>Where other silos connect to it.</summary>
     public IPEndPoint SiloEndpoint { get; }
 
-    /// <summary>Where clients connect to it.</summary>
     public IPEndPoint Gateway { get; }
 
     public int ProcessId => _process.Id;

@@ -12,8 +12,6 @@ public sealed class FmaPeakBenchmark
     private double _bestChain;
     private float _sink;
 
-    /// <summary>Creates the benchmark.</summary>
-    /// <exception cref="PlatformNotSupportedException">The CPU has no FMA.</exception>
     public FmaPeakBenchmark()
     {
         if (!Fma.IsSupported)
@@ -34,7 +32,6 @@ public sealed class FmaPeakBenchmark
         _bestChain = Math.Max(_bestChain, Iterations * FmaChains.FlopsPerIteration / 12 / chainSeconds);
     }
 
-    /// <summary>Prints the best figures.</summary>
     public void Report()
     {
         Measurement.Report("FMA peak (12 chains)", _bestPeak / 1e9, "GFLOP/s", "one dependent chain", _bestChain / 1e9);

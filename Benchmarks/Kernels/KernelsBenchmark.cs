@@ -13,10 +13,8 @@ namespace OrleansML.Benchmarks.Kernels;
 /// </remarks>
 public static class KernelsBenchmark
 {
-    /// <summary>Rounds unless --rounds says otherwise.</summary>
     public const int DefaultRounds = 3;
 
-    /// <summary>Runs the benchmark with the given options; returns the process exit code.</summary>
     public static int Run(string[] options)
     {
         (int blockRows, int rounds) = BenchmarkOptions.Parse("kernels", options, (BlockRows: FusedSoftmaxGradientKernel.DefaultBlockRows, Rounds: DefaultRounds), new Dictionary<string, Func<(int BlockRows, int Rounds), OptionValue, (int BlockRows, int Rounds)>>

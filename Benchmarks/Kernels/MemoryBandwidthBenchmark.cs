@@ -32,7 +32,6 @@ public sealed class MemoryBandwidthBenchmark
         _bestLibrary = Math.Max(_bestLibrary, bytes / librarySeconds);
     }
 
-    /// <summary>Prints the best figures.</summary>
     public void Report()
     {
         Measurement.Report("memory read bandwidth", _bestVector / 1e9, "GB/s", "TensorPrimitives.Sum", _bestLibrary / 1e9);

@@ -22,7 +22,6 @@ public sealed class MlpStepBenchmark
     /// <summary>Rows per step, the batch the comparison uses.</summary>
     public const int BatchSize = 128;
 
-    /// <summary>Steps per timed run.</summary>
     public const int StepsPerRun = 100;
 
     /// <summary>Steps in one epoch of Fashion-MNIST's 60000 rows.</summary>
@@ -50,18 +49,8 @@ public sealed class MlpStepBenchmark
     public MlpStepBenchmark()
     {
         var random = new Random(29);
-        var features = new float[Rows * Features];
-        for (int i = 0; i < features.Length; i++)
-        {
-            features[i] = (float)random.NextDouble();
-        }
-
-        var labels = new float[Rows];
-        for (int i = 0; i < labels.Length; i++)
-        {
-            labels[i] = random.Next(Classes);
-        }
-
+        float[] features = [.. Enumerable.Range(0, Rows * Features).Select(_ => (float)random.NextDouble())];
+        float[] labels = [.. Enumerable.Range(0, Rows).Select(_ => (float)random.Next(Classes))];
         _data = new DenseDataset(features, labels, Features);
         _parameters = new float[_model.ParameterCount];
         _model.InitializeParameters(_parameters, 3);
@@ -79,7 +68,6 @@ public sealed class MlpStepBenchmark
     /// <summary>Best GFLOP/s of a whole step (gradient and Adam) so far.</summary>
     public double StepFlopsPerSecond => FlopsPerStep / _bestStep;
 
-    /// <summary>Measures <paramref name="rounds"/> rounds and prints the figures.</summary>
     public static void Run(int rounds)
     {
         var benchmark = new MlpStepBenchmark();
@@ -102,7 +90,6 @@ public sealed class MlpStepBenchmark
         _bestAdam = Math.Min(_bestAdam, ThreadCpuClock.BestSeconds(AdamUpdates, repetitions: 3) / StepsPerRun);
     }
 
-    /// <summary>Prints the step time, its split, and the GFLOP/s against the FMA peak.</summary>
     public void Report()
     {
         double fmaPeak = _bestPeak;

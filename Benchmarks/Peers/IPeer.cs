@@ -3,7 +3,6 @@ namespace OrleansML.Benchmarks.Peers;
 /// <summary>A system the peers benchmark times on a Fashion-MNIST task.</summary>
 internal interface IPeer
 {
-    /// <summary>The name printed in the table.</summary>
     string Name { get; }
 
     /// <summary>Null when the peer can run here, otherwise why not (printed as "not installed: ...").</summary>

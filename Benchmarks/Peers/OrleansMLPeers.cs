@@ -58,13 +58,7 @@ internal sealed class LocalTrainerPeer : IPeer
     public Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
     {
         TrainingResult result = new LocalTrainer(OrleansMLSettings.Model(task).Create(), OrleansMLSettings.LocalOptions(data.Train.RowCount)).Train(data.Train, data.Test, cancellationToken: cancellationToken);
-        var curve = new List<CurvePoint>();
-        double seconds = 0;
-        foreach (EpochReport epoch in result.Epochs)
-        {
-            seconds += epoch.TrainingTime.TotalSeconds;
-            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.Test?.Accuracy?.Value ?? double.NaN));
-        }
+        List<CurvePoint> curve = PeerRun.Cumulative(result.Epochs.Select(e => (e.Epoch, e.TrainingTime.TotalSeconds, e.Test?.Accuracy?.Value ?? double.NaN)));
 
         return Task.FromResult(new PeerRun(Name, task, curve, PeerRun.AccuracyByEpoch(curve)));
     }
@@ -137,13 +131,8 @@ internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.Co
             return new PeerRun(Name, task, [], $"job ended {status.State}: {status.FailureReason}");
         }
 
-        var curve = new List<CurvePoint>();
-        double seconds = 0;
-        foreach (EpochMetrics epoch in status.History)
-        {
-            seconds += epoch.Seconds;
-            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.TestAccuracy ?? double.NaN));
-        }
+        List<CurvePoint> curve = PeerRun.Cumulative(status.History.Select(e => (e.Epoch, e.Seconds, e.TestAccuracy ?? double.NaN)));
+        double seconds = status.History.Sum(e => e.Seconds);
 
         // Where the time went: the job's wall time beyond its epochs is the coordinator's (loading, checkpoints,
         // evaluation, saves); an epoch's beyond the workers' own clocks is neither compute nor messages.

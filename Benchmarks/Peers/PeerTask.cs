@@ -16,6 +16,5 @@ internal static class PeerTasks
 
     public static string Label(this PeerTask task) => task == PeerTask.Softmax ? "softmax" : "mlp";
 
-    /// <summary>softmax or mlp.</summary>
     public static PeerTask Parse(OptionValue option) => option.OneOf("softmax", "mlp") == "softmax" ? PeerTask.Softmax : PeerTask.Mlp;
 }

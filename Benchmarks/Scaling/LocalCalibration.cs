@@ -13,7 +13,6 @@ internal sealed record LocalFigures(double SecondsPerRow, TargetCrossing? Crossi
 /// <summary>Measurements on plain threads (no cluster) at the demo's settings (<see cref="OrleansMLSettings"/>).</summary>
 internal static class LocalCalibration
 {
-    /// <summary>Trains <paramref name="task"/>'s model at the demo's settings, evaluating each epoch.</summary>
     public static LocalFigures Measure(PeerTask task, DenseDataset train, DenseDataset test, double target)
     {
         LocalTrainerOptions options = OrleansMLSettings.LocalOptions(train.RowCount);
