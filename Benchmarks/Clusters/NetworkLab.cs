@@ -46,9 +46,6 @@ internal sealed class NetworkLab : IDisposable
         }
     }
 
-    /// <summary>Each host link's shaped rate, or null when unshaped.</summary>
-    public long? RateBitsPerSecond { get; private set; }
-
     public int Hosts => _namespaces.Count;
 
     /// <summary>Whether this process may create namespaces (root); otherwise the benchmark falls back to loopback.</summary>
@@ -58,17 +55,7 @@ internal sealed class NetworkLab : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hosts);
         RemoveStale();
-        NetworkLab? lab = null;
-        try
-        {
-            lab = new NetworkLab(hosts);
-            return lab;
-        }
-        catch
-        {
-            lab?.Dispose();
-            throw;
-        }
+        return new NetworkLab(hosts);
     }
 
     /// <summary>Shapes every host's link, both directions, to <paramref name="rateBitsPerSecond"/>, or removes the
@@ -91,8 +78,6 @@ internal sealed class NetworkLab : IDisposable
                 TryRun("ip", $"netns exec {_namespaces[i]} tc qdisc del dev {inner} root");
             }
         }
-
-        RateBitsPerSecond = rateBitsPerSecond;
     }
 
     public string Namespace(int index) => _namespaces[index];

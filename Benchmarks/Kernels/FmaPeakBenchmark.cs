@@ -35,10 +35,6 @@ public sealed class FmaPeakBenchmark
     public void Report()
     {
         Measurement.Report("FMA peak (12 chains)", _bestPeak / 1e9, "GFLOP/s", "one dependent chain", _bestChain / 1e9);
-        if (_sink < 0)
-        {
-            Console.WriteLine(_sink);
-        }
     }
 
     private static float OneChain(int iterations)

@@ -35,10 +35,6 @@ public sealed class MemoryBandwidthBenchmark
     public void Report()
     {
         Measurement.Report("memory read bandwidth", _bestVector / 1e9, "GB/s", "TensorPrimitives.Sum", _bestLibrary / 1e9);
-        if (_sink < 0)
-        {
-            Console.WriteLine(_sink);
-        }
     }
 
     private static float SumWithEightAccumulators(float[] values)

@@ -101,10 +101,6 @@ public sealed class MlpStepBenchmark
         Measurement.Report("mlp step (forward+backward+Adam)", StepFlopsPerSecond / 1e9, "GFLOP/s", "FMA peak", fmaPeak / 1e9);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mlp_step_gflops={StepFlopsPerSecond / 1e9:F2} fma_peak_gflops={fmaPeak / 1e9:F2} ratio={StepFlopsPerSecond / fmaPeak:F3}"));
-        if (_sink < 0)
-        {
-            Console.WriteLine(_sink);
-        }
     }
 
     private void Steps()

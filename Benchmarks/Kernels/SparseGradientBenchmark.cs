@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Kernels;
@@ -15,7 +14,6 @@ namespace OrleansML.Benchmarks.Kernels;
 /// </summary>
 internal static class SparseGradientBenchmark
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(0.5);
     private const int Rounds = 5;
 
     public static SparseGradientResult Run(TextWriter output, int rowCount = 200_000, int hashBits = 20, int batchSize = 1024)
@@ -72,7 +70,7 @@ internal static class SparseGradientBenchmark
             $"  {label,-34} {nonzerosPerSecond / 1e6,9:F1} M nonzeros/s  ({nonzerosPerSecond / streaming:F3} of streaming; best of {Rounds} passes, thread CPU time)"));
 
     /// <summary>
-    /// Warms up for at least 0.5 s (tiered JIT), then times <see cref="Rounds"/> whole passes in thread CPU time
+    /// Warms up for at least 0.8 s (tiered JIT), then times <see cref="Rounds"/> whole passes in thread CPU time
     /// (<see cref="ThreadCpuClock"/>) and keeps the fastest. On this machine, shared by several busy processes,
     /// wall-clock rounds counted the time the thread waited for a core (the same code measured 2-3x apart between
     /// runs); CPU time does not, and the least disturbed pass is the figure that reproduces. The streaming baseline
@@ -81,13 +79,7 @@ internal static class SparseGradientBenchmark
     private static double Throughput(long nonzerosPerPass, Func<double> pass)
     {
         double sink = 0d;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < WarmUp)
-        {
-            sink += pass();
-        }
-
-        double seconds = ThreadCpuClock.BestSeconds(() => sink += pass(), Rounds);
+        double seconds = ThreadCpuClock.BestSeconds(() => sink += pass(), Rounds, warmupSeconds: 0.8);
 
         // Keep the JIT from discarding the passes whose results are otherwise unused.
         GC.KeepAlive(sink);

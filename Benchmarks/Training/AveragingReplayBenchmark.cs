@@ -133,19 +133,10 @@ internal static class AveragingReplayBenchmark
 
     private static DenseDataset Share(DenseDataset train, int[] partitionRows, int workers, int worker, int seed)
     {
-        var rows = new List<int>();
-        int start = 0;
-        for (int p = 0; p < partitionRows.Length; p++)
-        {
-            if (p % workers == worker)
-            {
-                rows.AddRange(Enumerable.Range(start, partitionRows[p]));
-            }
-
-            start += partitionRows[p];
-        }
-
-        return DatasetOperations.Shuffle(DatasetOperations.TakeRows(train, rows.ToArray()), seed + worker);
+        int[] rows = [.. Enumerable.Range(0, partitionRows.Length)
+            .Where(p => p % workers == worker)
+            .SelectMany(p => Enumerable.Range(partitionRows[..p].Sum(), partitionRows[p]))];
+        return DatasetOperations.Shuffle(DatasetOperations.TakeRows(train, rows), seed + worker);
     }
 
     private static int[] BatchOrder(int steps, int seed, int epoch, int worker)
