@@ -41,7 +41,8 @@ internal sealed class SiloProcess : IDisposable
             throw new FileNotFoundException($"The silo host {siloDll} does not exist: build it first (dotnet build Silo -c Release).", siloDll);
         }
 
-        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        string[] arguments = networkNamespace is null ? [siloDll] : ["netns", "exec", networkNamespace, "dotnet", siloDll];
+        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -49,15 +50,6 @@ internal sealed class SiloProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(siloDll)!,
         };
-        if (networkNamespace is not null)
-        {
-            foreach (string argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
-            {
-                info.ArgumentList.Add(argument);
-            }
-        }
-
-        info.ArgumentList.Add(siloDll);
         foreach ((string key, string value) in environment)
         {
             info.Environment[key] = value;

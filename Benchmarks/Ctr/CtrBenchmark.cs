@@ -1,4 +1,6 @@
 using System.Globalization;
+using OrleansML.Benchmarks.Clusters;
+using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
@@ -104,9 +106,36 @@ internal static class CtrBenchmark
         return (result.ExamplesPerSecond, auc);
     }
 
+    /// <summary>One job on a fresh cluster of Silo processes. A fresh cluster per job, because a process's peak
+    /// resident set (VmHWM) only ever grows: a silo that served an earlier job would report that job's peak.</summary>
     private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, ModelSpec spec, CtrSplit data, CtrSettings settings, int shards)
     {
-        CtrClusterRun run = await CtrCluster.RunAsync(spec, data, settings, shards);
+        CtrClusterRun run;
+        await using (BenchmarkCluster cluster = await BenchmarkCluster.StartAsync($"ctr-bench-{shards}", settings.Silos))
+        {
+            double[] idle = [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)];
+            JobStatus status = await cluster.RunJobAsync(new TrainingSpec
+            {
+                Model = spec,
+                Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
+                Optimizer = new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = settings.LearningRate },
+                Mode = settings.Mode,
+                Workers = settings.Silos,
+                Shards = shards,
+                Epochs = settings.Epochs,
+                BatchSize = settings.BatchSize,
+            });
+            double auc = status.History[^1].TestAuc ?? throw new InvalidOperationException($"The {spec.Kind} job reported no test AUC.");
+            run = new CtrClusterRun(
+                status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds),
+                auc,
+                status.History.Sum(e => e.ComputeSeconds),
+                status.History.Sum(e => e.CommunicationSeconds),
+                idle,
+                [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)],
+                [.. cluster.ProcessIds.Select(SiloMemory.CurrentMiB)]);
+        }
+
         await output.WriteLineAsync(Text(
             $"    {settings.Silos} silos, {settings.Silos} workers, {shards} shard(s) {run.ExamplesPerSecond,12:N0} rows/s   test AUC {run.Auc:F4}   compute {run.ComputeSeconds:F1} s, pulls and pushes {run.CommunicationSeconds:F1} s (per worker, summed)"));
         await output.WriteLineAsync(Text(
@@ -125,6 +154,11 @@ internal static class CtrBenchmark
     private static double Mean(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.Sum(values) / values.Length;
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What one cluster job measured: its training throughput, its held-out AUC, and each silo's peak
+    /// resident memory before the job (the idle silo, with nothing loaded) and at its end, and its resident memory at
+    /// the end (what the silo still holds: its data, model buffers and uncollected garbage).</summary>
+    private sealed record CtrClusterRun(double ExamplesPerSecond, double Auc, double ComputeSeconds, double CommunicationSeconds, double[] IdlePeakMiB, double[] PeakMiB, double[] EndMiB);
 
     private sealed record CtrModelFigures(double ClusterRate, double LocalRate, double ClusterAuc, double LocalAuc, double MemoryOneShard, double MemoryTwoShards);
 }

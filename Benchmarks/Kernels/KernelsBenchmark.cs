@@ -13,11 +13,9 @@ namespace OrleansML.Benchmarks.Kernels;
 /// </remarks>
 public static class KernelsBenchmark
 {
-    public const int DefaultRounds = 3;
-
     public static int Run(string[] options)
     {
-        (int blockRows, int rounds) = BenchmarkOptions.Parse("kernels", options, (BlockRows: FusedSoftmaxGradientKernel.DefaultBlockRows, Rounds: DefaultRounds), new Dictionary<string, Func<(int BlockRows, int Rounds), OptionValue, (int BlockRows, int Rounds)>>
+        (int blockRows, int rounds) = BenchmarkOptions.Parse("kernels", options, (BlockRows: FusedSoftmaxGradientKernel.DefaultBlockRows, Rounds: 3), new Dictionary<string, Func<(int BlockRows, int Rounds), OptionValue, (int BlockRows, int Rounds)>>
         {
             ["--block-rows"] = (s, o) => s with { BlockRows = o.Int(1, 4096) },
             ["--rounds"] = (s, o) => s with { Rounds = o.Int(1, 100) },

@@ -85,9 +85,9 @@ public sealed class MlpStepBenchmark
         const int peakIterations = 10_000_000;
         double peakSeconds = ThreadCpuClock.BestSeconds(() => _sink += FmaChains.Twelve(peakIterations), repetitions: 3);
         _bestPeak = Math.Max(_bestPeak, FmaChains.FlopsPerIteration * peakIterations / peakSeconds);
-        _bestStep = Math.Min(_bestStep, ThreadCpuClock.BestSeconds(Steps, repetitions: 3) / StepsPerRun);
-        _bestForward = Math.Min(_bestForward, ThreadCpuClock.BestSeconds(ForwardPasses, repetitions: 3) / StepsPerRun);
-        _bestAdam = Math.Min(_bestAdam, ThreadCpuClock.BestSeconds(AdamUpdates, repetitions: 3) / StepsPerRun);
+        _bestStep = Math.Min(_bestStep, ThreadCpuClock.BestSeconds(() => EachBatch(batch => Adam(_model.ComputeGradient(_parameters, batch, _gradient))), repetitions: 3) / StepsPerRun);
+        _bestForward = Math.Min(_bestForward, ThreadCpuClock.BestSeconds(() => EachBatch(batch => _sink += _model.ComputeLoss(_parameters, batch)), repetitions: 3) / StepsPerRun);
+        _bestAdam = Math.Min(_bestAdam, ThreadCpuClock.BestSeconds(() => EachBatch(_ => Adam(0)), repetitions: 3) / StepsPerRun);
     }
 
     public void Report()
@@ -103,28 +103,18 @@ public sealed class MlpStepBenchmark
             $"mlp_step_gflops={StepFlopsPerSecond / 1e9:F2} fma_peak_gflops={fmaPeak / 1e9:F2} ratio={StepFlopsPerSecond / fmaPeak:F3}"));
     }
 
-    private void Steps()
+    private void Adam(double loss)
     {
-        for (int step = 0; step < StepsPerRun; step++)
-        {
-            _sink += _model.ComputeGradient(_parameters, DataBatch.Of(_data, step * BatchSize, BatchSize), _gradient);
-            _adam.Apply(_parameters, _gradient, _state, ++_update);
-        }
+        _sink += loss;
+        _adam.Apply(_parameters, _gradient, _state, ++_update);
     }
 
-    private void ForwardPasses()
+    /// <summary>Runs <paramref name="step"/> on each of a run's batches in turn.</summary>
+    private void EachBatch(Action<DataBatch> step)
     {
-        for (int step = 0; step < StepsPerRun; step++)
+        for (int i = 0; i < StepsPerRun; i++)
         {
-            _sink += _model.ComputeLoss(_parameters, DataBatch.Of(_data, step * BatchSize, BatchSize));
-        }
-    }
-
-    private void AdamUpdates()
-    {
-        for (int step = 0; step < StepsPerRun; step++)
-        {
-            _adam.Apply(_parameters, _gradient, _state, ++_update);
+            step(DataBatch.Of(_data, i * BatchSize, BatchSize));
         }
     }
 }

@@ -40,15 +40,15 @@ internal static class SparseGradientBenchmark
         double streaming = Throughput(nonzeros, () => StreamCsr(data));
         double scalarGather = Throughput(nonzeros, () => GatherAll(data, weights, vector: false));
         double vectorGather = Throughput(nonzeros, () => GatherAll(data, weights, vector: true));
-        double forward = Throughput(nonzeros, () => LossPass(model, parameters, data, batchSize));
-        double sparseGradient = Throughput(nonzeros, () => GradientPass(model, parameters, data, batchSize, gradient));
+        double forward = Throughput(nonzeros, () => Pass(data, batchSize, b => model.ComputeLoss(parameters, b)));
+        double sparseGradient = Throughput(nonzeros, () => Pass(data, batchSize, b => model.ComputeSparseGradient(parameters, b, gradient)));
 
         var machine = new FactorizationMachine(new FactorizationMachineOptions { FeatureCount = 1 << hashBits, FactorCount = 8 });
         float[] machineParameters = new float[machine.ParameterCount];
         machine.InitializeParameters(machineParameters, seed: 5);
         var machineGradient = new SparseGradient(machine.ParameterCount, 512 * 1024);
-        double machineSparseGradient = Throughput(nonzeros, () => GradientPass(machine, machineParameters, data, batchSize, machineGradient));
-        double machineForward = Throughput(nonzeros, () => LossPass(machine, machineParameters, data, batchSize));
+        double machineSparseGradient = Throughput(nonzeros, () => Pass(data, batchSize, b => machine.ComputeSparseGradient(machineParameters, b, machineGradient)));
+        double machineForward = Throughput(nonzeros, () => Pass(data, batchSize, b => machine.ComputeLoss(machineParameters, b)));
 
         var result = new SparseGradientResult(sparseGradient, streaming, machineSparseGradient);
         Print(output, "CSR streaming read (baseline)", streaming, streaming);
@@ -114,24 +114,13 @@ internal static class SparseGradientBenchmark
         return total;
     }
 
-    private static double LossPass(ISparseModel model, float[] parameters, SparseDataset<int> data, int batchSize)
+    /// <summary>One pass over <paramref name="data"/> in batches of <paramref name="batchSize"/> rows; returns the summed losses.</summary>
+    private static double Pass(SparseDataset<int> data, int batchSize, Func<DataBatch, double> batch)
     {
         double loss = 0d;
         for (int start = 0; start < data.RowCount; start += batchSize)
         {
-            loss += model.ComputeLoss(parameters, DataBatch.Of(data, start, Math.Min(batchSize, data.RowCount - start)));
-        }
-
-        return loss;
-    }
-
-    private static double GradientPass(ISparseModel model, float[] parameters, SparseDataset<int> data, int batchSize, SparseGradient gradient)
-    {
-        double loss = 0d;
-        for (int start = 0; start < data.RowCount; start += batchSize)
-        {
-            DataBatch batch = DataBatch.Of(data, start, Math.Min(batchSize, data.RowCount - start));
-            loss += model.ComputeSparseGradient(parameters, batch, gradient);
+            loss += batch(DataBatch.Of(data, start, Math.Min(batchSize, data.RowCount - start)));
         }
 
         return loss;

@@ -13,11 +13,7 @@ internal static class PeerProcess
 
     public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
 
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
         Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);

@@ -59,7 +59,6 @@ internal sealed class LocalTrainerPeer : IPeer
     {
         TrainingResult result = new LocalTrainer(OrleansMLSettings.Model(task).Create(), OrleansMLSettings.LocalOptions(data.Train.RowCount)).Train(data.Train, data.Test, cancellationToken: cancellationToken);
         List<CurvePoint> curve = PeerRun.Cumulative(result.Epochs.Select(e => (e.Epoch, e.TrainingTime.TotalSeconds, e.Test?.Accuracy?.Value ?? double.NaN)));
-
         return Task.FromResult(new PeerRun(Name, task, curve, PeerRun.AccuracyByEpoch(curve)));
     }
 }
