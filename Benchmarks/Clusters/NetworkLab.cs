@@ -46,10 +46,10 @@ internal sealed class NetworkLab : IDisposable
         }
     }
 
-    public int Hosts => _namespaces.Count;
-
     /// <summary>Whether this process may create namespaces (root); otherwise the benchmark falls back to loopback.</summary>
-    public static bool Available => EffectiveUserIsRoot();
+    public static bool Available => File.Exists("/proc/self/status")
+        && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal)) is { } uid
+        && uid.Split('\t', StringSplitOptions.RemoveEmptyEntries) is { Length: > 2 } fields && fields[2] == "0";
 
     public static NetworkLab Create(int hosts)
     {
@@ -63,7 +63,7 @@ internal sealed class NetworkLab : IDisposable
     public void Shape(long? rateBitsPerSecond)
     {
         int id = Environment.ProcessId;
-        for (int i = 0; i < Hosts; i++)
+        for (int i = 0; i < _namespaces.Count; i++)
         {
             string outer = $"{Prefix}{id}v{i}";
             string inner = $"{Prefix}{id}p{i}";
@@ -137,10 +137,6 @@ internal sealed class NetworkLab : IDisposable
         string digits = new([.. name[Prefix.Length..].TakeWhile(char.IsAsciiDigit)]);
         return int.TryParse(digits, CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}");
     }
-
-    private static bool EffectiveUserIsRoot() => File.Exists("/proc/self/status")
-        && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal)) is { } uid
-        && uid.Split('\t', StringSplitOptions.RemoveEmptyEntries) is { Length: > 2 } fields && fields[2] == "0";
 
     private static void Run(string tool, string arguments)
     {
