@@ -59,21 +59,14 @@ internal static class PeerProcess
 
 /// <summary>PyTorch or scikit-learn through <c>peers.py</c>, with Debian's <c>/usr/bin/python3</c>
 /// (install with <c>Benchmarks/Peers/install-peers.sh</c>).</summary>
-internal sealed class PythonPeer : IPeer
+internal sealed class PythonPeer(string tool, string module) : IPeer
 {
     private const string Python = "/usr/bin/python3";
-    private readonly string _tool;
-    private readonly Lazy<string?> _unavailable;
+    private readonly string _tool = tool;
+    private readonly Lazy<string?> _unavailable = new(() => PeerProcess.Probe(Python, "-c", $"import {module}") is { } reason
+        ? $"not installed ({reason}); run Benchmarks/Peers/install-peers.sh" : null);
 
-    public PythonPeer(string tool, string module)
-    {
-        _tool = tool;
-        Name = tool;
-        _unavailable = new(() => PeerProcess.Probe(Python, "-c", $"import {module}") is { } reason
-            ? $"not installed ({reason}); run Benchmarks/Peers/install-peers.sh" : null);
-    }
-
-    public string Name { get; private set; }
+    public string Name { get; private set; } = tool;
 
     public string? Unavailable => _unavailable.Value;
 
