@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 
 namespace OrleansML.Benchmarks.Clusters;
 
@@ -17,13 +18,14 @@ internal sealed class BenchmarkClient : IAsyncDisposable
 
     public IClusterClient Client { get; }
 
-    public static async Task<BenchmarkClient> ConnectAsync(SiloCluster cluster)
+    public static async Task<BenchmarkClient> ConnectAsync(SiloCluster cluster, TimeSpan? responseTimeout = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client => client
-            .UseLocalhostClustering([.. cluster.Silos.Select(s => s.GatewayPort)], cluster.ClusterId, cluster.ClusterId)
-            .Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2)));
+            .UseStaticClustering([.. cluster.Silos.Select(s => s.Gateway)])
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ClusterId))
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? TimeSpan.FromMinutes(2)));
         IHost host = builder.Build();
         await host.StartAsync();
         return new BenchmarkClient(host);
@@ -43,7 +45,7 @@ internal sealed class BenchmarkClient : IAsyncDisposable
         while (true)
         {
             Dictionary<SiloAddress, SiloStatus> hosts = await management.GetHosts(onlyActive: true);
-            SiloAddress?[] found = [.. cluster.Silos.Select(s => hosts.Keys.FirstOrDefault(a => a.Endpoint.Port == s.SiloPort))];
+            SiloAddress?[] found = [.. cluster.Silos.Select(s => hosts.Keys.FirstOrDefault(a => a.Endpoint.Port == s.SiloEndpoint.Port))];
             if (found.All(a => a is not null))
             {
                 return found!;

@@ -17,29 +17,23 @@ internal sealed class SiloProcess : IDisposable
     private readonly Queue<string> _stderr = new();
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(Process process, string name, int siloPort, int gatewayPort)
+    private SiloProcess(Process process, IPEndPoint siloEndpoint, IPEndPoint gateway)
     {
         _process = process;
-        Name = name;
-        SiloPort = siloPort;
-        GatewayPort = gatewayPort;
+        SiloEndpoint = siloEndpoint;
+        Gateway = gateway;
     }
 
-    /// <summary>The silo's name (its <c>Orleans:Name</c>).</summary>
-    public string Name { get; }
+    public IPEndPoint SiloEndpoint { get; }
 
-    /// <summary>The port other silos connect to.</summary>
-    public int SiloPort { get; }
-
-    /// <summary>The port clients connect to.</summary>
-    public int GatewayPort { get; }
+    public IPEndPoint Gateway { get; }
 
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the silo host at <paramref name="siloDll"/> with <paramref name="environment"/> added to this
     /// process's environment, inside <paramref name="networkNamespace"/> when one is given (<c>ip netns exec</c>, which
     /// execs dotnet in place, so the process tree is still the silo), and waits until it is ready.</summary>
-    public static async Task<SiloProcess> StartAsync(string siloDll, string name, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+    public static async Task<SiloProcess> StartAsync(string siloDll, string name, IPEndPoint siloEndpoint, IPEndPoint gateway, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
         string? networkNamespace = null)
     {
         if (!File.Exists(siloDll))
@@ -47,7 +41,8 @@ internal sealed class SiloProcess : IDisposable
             throw new FileNotFoundException($"The silo host {siloDll} does not exist: build it first (dotnet build Silo -c Release).", siloDll);
         }
 
-        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        string[] arguments = networkNamespace is null ? [siloDll] : ["netns", "exec", networkNamespace, "dotnet", siloDll];
+        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,21 +50,12 @@ internal sealed class SiloProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(siloDll)!,
         };
-        if (networkNamespace is not null)
-        {
-            foreach (string argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
-            {
-                info.ArgumentList.Add(argument);
-            }
-        }
-
-        info.ArgumentList.Add(siloDll);
         foreach ((string key, string value) in environment)
         {
             info.Environment[key] = value;
         }
 
-        var silo = new SiloProcess(new Process { StartInfo = info, EnableRaisingEvents = true }, name, siloPort, gatewayPort);
+        var silo = new SiloProcess(new Process { StartInfo = info, EnableRaisingEvents = true }, siloEndpoint, gateway);
         silo._process.OutputDataReceived += (_, e) =>
         {
             if (e.Data?.StartsWith(ReadyPrefix, StringComparison.Ordinal) == true)
@@ -109,15 +95,6 @@ internal sealed class SiloProcess : IDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    /// <summary>The silo's last log lines.</summary>
-    public string RecentStderr()
-    {
-        lock (_stderr)
-        {
-            return string.Join(Environment.NewLine, _stderr);
-        }
-    }
-
     public void Dispose()
     {
         try
@@ -134,6 +111,14 @@ internal sealed class SiloProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private string RecentStderr()
+    {
+        lock (_stderr)
+        {
+            return string.Join(Environment.NewLine, _stderr);
+        }
     }
 
     private void KeepStderr(string? line)

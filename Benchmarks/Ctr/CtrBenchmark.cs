@@ -1,4 +1,6 @@
 using System.Globalization;
+using OrleansML.Benchmarks.Clusters;
+using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Metrics;
 using OrleansML.Learning.Models;
@@ -22,42 +24,27 @@ internal static class CtrBenchmark
 {
     public static async Task<int> RunAsync(TextWriter output, CtrSettings settings)
     {
-        string work = Path.Combine(Path.GetTempPath(), $"orleansml-ctr-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
-        {
-            await output.WriteLineAsync(Text(
-                $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s), batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Mode}, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
-            CtrData data = CtrData.Create(settings, work);
-            await output.WriteLineAsync(Text(
-                $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
-            double truthAuc = TrueModelAuc(data, settings);
-            await output.WriteLineAsync(Text($"held-out AUC of the true model (the ceiling): {truthAuc:F4}"));
+        using var work = new WorkDirectory("ctr-bench");
+        await output.WriteLineAsync(Text(
+            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s), batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Mode}, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+        CtrData data = CtrData.Create(settings, work.Path);
+        await output.WriteLineAsync(Text(
+            $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
+        double truthAuc = TrueModelAuc(data, settings);
+        await output.WriteLineAsync(Text($"held-out AUC of the true model (the ceiling): {truthAuc:F4}"));
 
-            CtrModelFigures? first = null;
-            foreach (string name in settings.Models)
-            {
-                CtrSplit split = name == "fm" ? data.Full.Fold(settings.FmFeaturesLog2, work, "ctr-fm", settings.Silos) : data.Full;
-                CtrModelFigures figures = await RunModelAsync(output, name, split, settings);
-                first ??= figures;
-            }
-
-            await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
-            await output.WriteLineAsync(Text(
-                $"ctr examples_per_s={first!.ClusterRate:F0} local_examples_per_s={first.LocalRate:F0} auc={first.ClusterAuc:F4} local_auc={first.LocalAuc:F4} mem_per_silo_mb_1shard={first.MemoryOneShard:F0} mem_per_silo_mb_2shards={first.MemoryTwoShards:F0}"));
-            return 0;
-        }
-        finally
+        CtrModelFigures? first = null;
+        foreach (string name in settings.Models)
         {
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the system's temporary-file cleanup.
-            }
+            CtrSplit split = name == "fm" ? data.Full.Fold(settings.FmFeaturesLog2, work.Path, "ctr-fm", settings.Silos) : data.Full;
+            CtrModelFigures figures = await RunModelAsync(output, name, split, settings);
+            first ??= figures;
         }
+
+        await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
+        await output.WriteLineAsync(Text(
+            $"ctr examples_per_s={first!.ClusterRate:F0} local_examples_per_s={first.LocalRate:F0} auc={first.ClusterAuc:F4} local_auc={first.LocalAuc:F4} mem_per_silo_mb_1shard={first.MemoryOneShard:F0} mem_per_silo_mb_2shards={first.MemoryTwoShards:F0}"));
+        return 0;
     }
 
     private static async Task<CtrModelFigures> RunModelAsync(TextWriter output, string name, CtrSplit data, CtrSettings settings)
@@ -119,9 +106,36 @@ internal static class CtrBenchmark
         return (result.ExamplesPerSecond, auc);
     }
 
+    /// <summary>One job on a fresh cluster of Silo processes. A fresh cluster per job, because a process's peak
+    /// resident set (VmHWM) only ever grows: a silo that served an earlier job would report that job's peak.</summary>
     private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, ModelSpec spec, CtrSplit data, CtrSettings settings, int shards)
     {
-        CtrClusterRun run = await CtrCluster.RunAsync(spec, data, settings, shards);
+        CtrClusterRun run;
+        await using (BenchmarkCluster cluster = await BenchmarkCluster.StartAsync($"ctr-bench-{shards}", settings.Silos))
+        {
+            double[] idle = [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)];
+            JobStatus status = await cluster.RunJobAsync(new TrainingSpec
+            {
+                Model = spec,
+                Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
+                Optimizer = new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = settings.LearningRate },
+                Mode = settings.Mode,
+                Workers = settings.Silos,
+                Shards = shards,
+                Epochs = settings.Epochs,
+                BatchSize = settings.BatchSize,
+            });
+            double auc = status.History[^1].TestAuc ?? throw new InvalidOperationException($"The {spec.Kind} job reported no test AUC.");
+            run = new CtrClusterRun(
+                status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds),
+                auc,
+                status.History.Sum(e => e.ComputeSeconds),
+                status.History.Sum(e => e.CommunicationSeconds),
+                idle,
+                [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)],
+                [.. cluster.ProcessIds.Select(SiloMemory.CurrentMiB)]);
+        }
+
         await output.WriteLineAsync(Text(
             $"    {settings.Silos} silos, {settings.Silos} workers, {shards} shard(s) {run.ExamplesPerSecond,12:N0} rows/s   test AUC {run.Auc:F4}   compute {run.ComputeSeconds:F1} s, pulls and pushes {run.CommunicationSeconds:F1} s (per worker, summed)"));
         await output.WriteLineAsync(Text(
@@ -140,6 +154,11 @@ internal static class CtrBenchmark
     private static double Mean(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.Sum(values) / values.Length;
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What one cluster job measured: its training throughput, its held-out AUC, and each silo's peak
+    /// resident memory before the job (the idle silo, with nothing loaded) and at its end, and its resident memory at
+    /// the end (what the silo still holds: its data, model buffers and uncollected garbage).</summary>
+    private sealed record CtrClusterRun(double ExamplesPerSecond, double Auc, double ComputeSeconds, double CommunicationSeconds, double[] IdlePeakMiB, double[] PeakMiB, double[] EndMiB);
 
     private sealed record CtrModelFigures(double ClusterRate, double LocalRate, double ClusterAuc, double LocalAuc, double MemoryOneShard, double MemoryTwoShards);
 }

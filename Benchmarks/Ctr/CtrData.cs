@@ -9,25 +9,9 @@ namespace OrleansML.Benchmarks.Ctr;
 /// and a held-out set from the same true model, both also written as partition files with manifests, which is how
 /// users' imported data reach the silos' workers.
 /// </summary>
-internal sealed class CtrData
+/// <param name="Full">The data over all 2^<see cref="CtrSettings.FeaturesLog2"/> ids.</param>
+internal sealed record CtrData(SyntheticSparseProblem Problem, CtrSplit Full, double GenerateSeconds, double WriteSeconds)
 {
-    private CtrData(SyntheticSparseProblem problem, CtrSplit full, double generateSeconds, double writeSeconds)
-    {
-        Problem = problem;
-        Full = full;
-        GenerateSeconds = generateSeconds;
-        WriteSeconds = writeSeconds;
-    }
-
-    public SyntheticSparseProblem Problem { get; }
-
-    /// <summary>The data over all 2^<see cref="CtrSettings.FeaturesLog2"/> ids.</summary>
-    public CtrSplit Full { get; }
-
-    public double GenerateSeconds { get; }
-
-    public double WriteSeconds { get; }
-
     public static CtrData Create(CtrSettings settings, string directory)
     {
         var options = new ClickThroughOptions

@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrleansML.Jobs;
 
 namespace OrleansML.Benchmarks.Ctr;
@@ -50,57 +49,25 @@ internal sealed record CtrSettings
 
     public int HeldOutRows => TestRows ?? Math.Clamp(Rows / 10, 1, 1_000_000);
 
-    public static CtrSettings Parse(string[] options)
-    {
-        var settings = new CtrSettings();
-        for (int i = 0; i < options.Length; i++)
+    public static CtrSettings Parse(string[] options) => BenchmarkOptions.Parse(
+        "ctr",
+        options,
+        new CtrSettings(),
+        new Dictionary<string, Func<CtrSettings, OptionValue, CtrSettings>>
         {
-            if (options[i] == "--quick")
-            {
-                settings = settings with { Rows = 200_000, FeaturesLog2 = 18, FmFeaturesLog2 = 16, Rounds = 1 };
-                continue;
-            }
-
-            string name = options[i];
-            string value = i + 1 < options.Length ? options[++i] : throw new ArgumentException($"{name} needs a value.");
-            settings = name switch
-            {
-                "--rows" => settings with { Rows = Int(name, value, 1000, int.MaxValue) },
-                "--test-rows" => settings with { TestRows = Int(name, value, 100, int.MaxValue) },
-                "--features-log2" => settings with { FeaturesLog2 = Int(name, value, 10, 26) },
-                "--models" => settings with { Models = ModelList(value) },
-                "--fm-features-log2" => settings with { FmFeaturesLog2 = Int(name, value, 10, 26) },
-                "--factors" => settings with { FactorCount = Int(name, value, 1, 64) },
-                "--features-per-row" => settings with { FeaturesPerRow = Int(name, value, 1, 1000) },
-                "--batch-size" => settings with { BatchSize = Int(name, value, 1, 1_000_000) },
-                "--epochs" => settings with { Epochs = Int(name, value, 1, 100) },
-                "--learning-rate" => settings with { LearningRate = float.Parse(value, CultureInfo.InvariantCulture) is > 0 and var rate && float.IsFinite(rate) ? rate : throw new ArgumentException($"--learning-rate must be positive, got {value}.") },
-                "--mode" => settings with { Mode = Enum.TryParse(value == "averaging" ? "ModelAveraging" : value, ignoreCase: true, out ConsistencyMode mode) ? mode : throw new ArgumentException($"--mode must be bsp, asp or ssp, got '{value}'.") },
-                "--silos" => settings with { Silos = Int(name, value, 1, 8) },
-                "--rounds" => settings with { Rounds = Int(name, value, 1, 20) },
-                _ => throw new ArgumentException($"Unknown option {name} (ctr takes --quick, --rows, --test-rows, --features-log2, --models, --fm-features-log2, --factors, --features-per-row, --batch-size, --epochs, --learning-rate, --mode, --silos, --rounds)."),
-            };
-        }
-
-        return settings;
-    }
-
-    private static int Int(string name, string value, int minimum, int maximum) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= minimum && parsed <= maximum
-            ? parsed
-            : throw new ArgumentException($"{name} must be an integer in [{minimum}, {maximum}], got '{value}'.");
-
-    private static string[] ModelList(string value)
-    {
-        string[] models = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (string model in models)
-        {
-            if (model is not ("hashed" or "fm"))
-            {
-                throw new ArgumentException($"--models lists '{model}'; the models are hashed and fm.");
-            }
-        }
-
-        return models.Length > 0 ? models.Distinct().ToArray() : throw new ArgumentException("--models names no model (hashed, fm).");
-    }
+            ["--rows"] = (s, o) => s with { Rows = o.Int(1000) },
+            ["--test-rows"] = (s, o) => s with { TestRows = o.Int(100) },
+            ["--features-log2"] = (s, o) => s with { FeaturesLog2 = o.Int(10, 26) },
+            ["--models"] = (s, o) => s with { Models = [.. o.List(v => v.OneOf("hashed", "fm")).Distinct()] },
+            ["--fm-features-log2"] = (s, o) => s with { FmFeaturesLog2 = o.Int(10, 26) },
+            ["--factors"] = (s, o) => s with { FactorCount = o.Int(1, 64) },
+            ["--features-per-row"] = (s, o) => s with { FeaturesPerRow = o.Int(1, 1000) },
+            ["--batch-size"] = (s, o) => s with { BatchSize = o.Int(1, 1_000_000) },
+            ["--epochs"] = (s, o) => s with { Epochs = o.Int(1, 100) },
+            ["--learning-rate"] = (s, o) => s with { LearningRate = (float)o.Positive() },
+            ["--mode"] = (s, o) => s with { Mode = o.Mode() },
+            ["--silos"] = (s, o) => s with { Silos = o.Int(1, 8) },
+            ["--rounds"] = (s, o) => s with { Rounds = o.Int(1, 20) },
+        },
+        new Dictionary<string, Func<CtrSettings, CtrSettings>> { ["--quick"] = s => s with { Rows = 200_000, FeaturesLog2 = 18, FmFeaturesLog2 = 16, Rounds = 1 } });
 }

@@ -7,7 +7,6 @@ namespace OrleansML.Benchmarks.Ctr;
 /// LocalTrainer and as partition files (one per worker) with manifests for the silos' workers.</summary>
 internal sealed record CtrSplit(SparseDataset<int> Train, SparseDataset<int> Test, string TrainManifest, string TestManifest, int FeaturesLog2)
 {
-    /// <summary>Writes <paramref name="train"/> and <paramref name="test"/> as <paramref name="partitions"/> partitions each.</summary>
     public static CtrSplit Write(SparseDataset<int> train, SparseDataset<int> test, int featuresLog2, string directory, string name, int partitions)
     {
         PartitionedDataset.Write(directory, $"{name}-train", train, partitions);

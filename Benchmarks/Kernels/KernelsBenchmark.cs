@@ -13,35 +13,13 @@ namespace OrleansML.Benchmarks.Kernels;
 /// </remarks>
 public static class KernelsBenchmark
 {
-    /// <summary>Rounds unless --rounds says otherwise.</summary>
-    public const int DefaultRounds = 3;
-
-    /// <summary>Runs the benchmark with the given options; returns the process exit code.</summary>
     public static int Run(string[] options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        int blockRows = FusedSoftmaxGradientKernel.DefaultBlockRows;
-        int rounds = DefaultRounds;
-        for (int i = 0; i < options.Length; i += 2)
+        (int blockRows, int rounds) = BenchmarkOptions.Parse("kernels", options, (BlockRows: FusedSoftmaxGradientKernel.DefaultBlockRows, Rounds: 3), new Dictionary<string, Func<(int BlockRows, int Rounds), OptionValue, (int BlockRows, int Rounds)>>
         {
-            string name = options[i];
-            if (i + 1 >= options.Length || !int.TryParse(options[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value))
-            {
-                throw new ArgumentException($"kernels: option '{name}' needs an integer value.");
-            }
-
-            switch (name)
-            {
-                case "--block-rows" when value is > 0 and <= 4096:
-                    blockRows = value;
-                    break;
-                case "--rounds" when value is > 0 and <= 100:
-                    rounds = value;
-                    break;
-                default:
-                    throw new ArgumentException($"kernels: unknown or out-of-range option '{name} {options[i + 1]}' (--block-rows 1..4096, --rounds 1..100).");
-            }
-        }
+            ["--block-rows"] = (s, o) => s with { BlockRows = o.Int(1, 4096) },
+            ["--rounds"] = (s, o) => s with { Rounds = o.Int(1, 100) },
+        });
 
         var bandwidth = new MemoryBandwidthBenchmark();
         var fma = new FmaPeakBenchmark();

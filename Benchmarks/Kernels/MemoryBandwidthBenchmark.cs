@@ -32,14 +32,9 @@ public sealed class MemoryBandwidthBenchmark
         _bestLibrary = Math.Max(_bestLibrary, bytes / librarySeconds);
     }
 
-    /// <summary>Prints the best figures.</summary>
     public void Report()
     {
         Measurement.Report("memory read bandwidth", _bestVector / 1e9, "GB/s", "TensorPrimitives.Sum", _bestLibrary / 1e9);
-        if (_sink < 0)
-        {
-            Console.WriteLine(_sink);
-        }
     }
 
     private static float SumWithEightAccumulators(float[] values)

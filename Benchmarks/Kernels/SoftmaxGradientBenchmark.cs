@@ -8,7 +8,6 @@ namespace OrleansML.Benchmarks.Kernels;
 /// <summary>The fused softmax gradient over full passes of a 60000 x 784 matrix with 10 classes.</summary>
 public sealed class SoftmaxGradientBenchmark
 {
-    /// <summary>Classes of Fashion-MNIST.</summary>
     public const int Classes = 10;
 
     /// <summary>Timed full passes per round (about 30 ms each); the fastest is kept.</summary>
@@ -23,16 +22,18 @@ public sealed class SoftmaxGradientBenchmark
     private readonly float[] _scratch;
     private readonly float[] _logits = new float[Classes];
     private readonly int _blockRows;
-    private readonly string _source;
     private double _loss;
     private double _bestFused;
     private double _bestBaseline;
 
-    /// <summary>Loads Fashion-MNIST (or random data of its shape) and random small weights.</summary>
+    /// <summary>Loads Fashion-MNIST and random small weights.</summary>
     public SoftmaxGradientBenchmark(int blockRows)
     {
         _blockRows = blockRows;
-        (_features, _labels, Columns, _source) = LoadData();
+        // The real training set, not random numbers: the issue measures the kernel on it, and a missing
+        // dataset is an error that says how to install it (FashionMnist.Load's message).
+        DenseDataset train = FashionMnist.Load(FashionMnistSource.Directory).Train;
+        (_features, _labels, Columns) = (train.FeatureArray, train.LabelArray, train.ColumnCount);
         var random = new Random(17);
         _weights = new float[Classes * Columns];
         for (int i = 0; i < _weights.Length; i++)
@@ -44,10 +45,8 @@ public sealed class SoftmaxGradientBenchmark
         _scratch = new float[blockRows * Classes];
     }
 
-    /// <summary>Features per row (D).</summary>
     public int Columns { get; }
 
-    /// <summary>Best rows per second of the fused kernel so far.</summary>
     public double RowsPerSecond => _bestFused;
 
     /// <summary>
@@ -81,20 +80,10 @@ public sealed class SoftmaxGradientBenchmark
         _bestBaseline = Math.Max(_bestBaseline, baselineRows / baselineSeconds);
     }
 
-    /// <summary>Prints the best figures.</summary>
     public void Report()
     {
-        Console.WriteLine($"softmax data: {_source}, {_labels.Length} x {Columns}, K={Classes}, block {_blockRows} rows, mean loss {_loss / _labels.Length:F4}");
+        Console.WriteLine($"softmax data: Fashion-MNIST train, {_labels.Length} x {Columns}, K={Classes}, block {_blockRows} rows, mean loss {_loss / _labels.Length:F4}");
         Measurement.Report("fused softmax gradient", _bestFused / 1e6, "M rows/s", "TensorPrimitives per row", _bestBaseline / 1e6);
-    }
-
-    private static (float[] Features, float[] Labels, int Columns, string Source) LoadData()
-    {
-        // The real training set, not random numbers: the issue measures the kernel on it, and a missing
-        // dataset is an error that says how to install it (FashionMnist.Load's message).
-        string directory = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? FashionMnist.DefaultDirectory;
-        DenseDataset train = FashionMnist.Load(directory).Train;
-        return (train.FeatureArray, train.LabelArray, train.ColumnCount, "Fashion-MNIST train");
     }
 
     private void LibraryPerRow(int rows)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Kernels;
@@ -15,10 +14,8 @@ namespace OrleansML.Benchmarks.Kernels;
 /// </summary>
 internal static class SparseGradientBenchmark
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(0.5);
     private const int Rounds = 5;
 
-    /// <summary>Generates the data, runs every measurement and prints one line per figure.</summary>
     public static SparseGradientResult Run(TextWriter output, int rowCount = 200_000, int hashBits = 20, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -43,17 +40,17 @@ internal static class SparseGradientBenchmark
         double streaming = Throughput(nonzeros, () => StreamCsr(data));
         double scalarGather = Throughput(nonzeros, () => GatherAll(data, weights, vector: false));
         double vectorGather = Throughput(nonzeros, () => GatherAll(data, weights, vector: true));
-        double forward = Throughput(nonzeros, () => LossPass(model, parameters, data, batchSize));
-        double sparseGradient = Throughput(nonzeros, () => GradientPass(model, parameters, data, batchSize, gradient));
+        double forward = Throughput(nonzeros, () => Pass(data, batchSize, b => model.ComputeLoss(parameters, b)));
+        double sparseGradient = Throughput(nonzeros, () => Pass(data, batchSize, b => model.ComputeSparseGradient(parameters, b, gradient)));
 
         var machine = new FactorizationMachine(new FactorizationMachineOptions { FeatureCount = 1 << hashBits, FactorCount = 8 });
         float[] machineParameters = new float[machine.ParameterCount];
         machine.InitializeParameters(machineParameters, seed: 5);
         var machineGradient = new SparseGradient(machine.ParameterCount, 512 * 1024);
-        double machineSparseGradient = Throughput(nonzeros, () => GradientPass(machine, machineParameters, data, batchSize, machineGradient));
-        double machineForward = Throughput(nonzeros, () => LossPass(machine, machineParameters, data, batchSize));
+        double machineSparseGradient = Throughput(nonzeros, () => Pass(data, batchSize, b => machine.ComputeSparseGradient(machineParameters, b, machineGradient)));
+        double machineForward = Throughput(nonzeros, () => Pass(data, batchSize, b => machine.ComputeLoss(machineParameters, b)));
 
-        var result = new SparseGradientResult(sparseGradient, streaming, scalarGather, vectorGather, forward, machineSparseGradient, machineForward);
+        var result = new SparseGradientResult(sparseGradient, streaming, machineSparseGradient);
         Print(output, "CSR streaming read (baseline)", streaming, streaming);
         Print(output, "scalar gather dot (baseline)", scalarGather, streaming);
         Print(output, "AVX2 gather dot", vectorGather, streaming);
@@ -62,7 +59,7 @@ internal static class SparseGradientBenchmark
         Print(output, "FM k=8 ComputeLoss (forward only)", machineForward, streaming);
         Print(output, "FM k=8 ComputeSparseGradient", machineSparseGradient, streaming);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  logistic sparse gradient / streaming = {result.GradientToStreamingRatio:F3}; / faster gather = {result.GradientToGatherRatio:F3}; / forward = {sparseGradient / forward:F3}; AVX2 gather / scalar gather = {vectorGather / scalarGather:F3}"));
+            $"  logistic sparse gradient / streaming = {result.GradientToStreamingRatio:F3}; / faster gather = {sparseGradient / Math.Max(scalarGather, vectorGather):F3}; / forward = {sparseGradient / forward:F3}; AVX2 gather / scalar gather = {vectorGather / scalarGather:F3}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  FM sparse gradient / streaming = {result.FactorizationMachineToStreamingRatio:F3}; / FM forward = {machineSparseGradient / machineForward:F3}; kernels at {KernelSupport.Name(KernelSupport.Level)} (detected {KernelSupport.Name(KernelSupport.Detected)})"));
         return result;
@@ -73,7 +70,7 @@ internal static class SparseGradientBenchmark
             $"  {label,-34} {nonzerosPerSecond / 1e6,9:F1} M nonzeros/s  ({nonzerosPerSecond / streaming:F3} of streaming; best of {Rounds} passes, thread CPU time)"));
 
     /// <summary>
-    /// Warms up for at least 0.5 s (tiered JIT), then times <see cref="Rounds"/> whole passes in thread CPU time
+    /// Warms up for at least 0.8 s (tiered JIT), then times <see cref="Rounds"/> whole passes in thread CPU time
     /// (<see cref="ThreadCpuClock"/>) and keeps the fastest. On this machine, shared by several busy processes,
     /// wall-clock rounds counted the time the thread waited for a core (the same code measured 2-3x apart between
     /// runs); CPU time does not, and the least disturbed pass is the figure that reproduces. The streaming baseline
@@ -82,13 +79,7 @@ internal static class SparseGradientBenchmark
     private static double Throughput(long nonzerosPerPass, Func<double> pass)
     {
         double sink = 0d;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < WarmUp)
-        {
-            sink += pass();
-        }
-
-        double seconds = ThreadCpuClock.BestSeconds(() => sink += pass(), Rounds);
+        double seconds = ThreadCpuClock.BestSeconds(() => sink += pass(), Rounds, warmupSeconds: 0.8);
 
         // Keep the JIT from discarding the passes whose results are otherwise unused.
         GC.KeepAlive(sink);
@@ -123,24 +114,13 @@ internal static class SparseGradientBenchmark
         return total;
     }
 
-    private static double LossPass(ISparseModel model, float[] parameters, SparseDataset<int> data, int batchSize)
+    /// <summary>One pass over <paramref name="data"/> in batches of <paramref name="batchSize"/> rows; returns the summed losses.</summary>
+    private static double Pass(SparseDataset<int> data, int batchSize, Func<DataBatch, double> batch)
     {
         double loss = 0d;
         for (int start = 0; start < data.RowCount; start += batchSize)
         {
-            loss += model.ComputeLoss(parameters, DataBatch.Of(data, start, Math.Min(batchSize, data.RowCount - start)));
-        }
-
-        return loss;
-    }
-
-    private static double GradientPass(ISparseModel model, float[] parameters, SparseDataset<int> data, int batchSize, SparseGradient gradient)
-    {
-        double loss = 0d;
-        for (int start = 0; start < data.RowCount; start += batchSize)
-        {
-            DataBatch batch = DataBatch.Of(data, start, Math.Min(batchSize, data.RowCount - start));
-            loss += model.ComputeSparseGradient(parameters, batch, gradient);
+            loss += batch(DataBatch.Of(data, start, Math.Min(batchSize, data.RowCount - start)));
         }
 
         return loss;
@@ -189,22 +169,11 @@ internal static class SparseGradientBenchmark
     }
 }
 
-/// <summary>Figures of one <see cref="SparseGradientBenchmark"/> run, in nonzeros per second.</summary>
-internal sealed record SparseGradientResult(
-    double LogisticSparseGradient,
-    double CsrStreaming,
-    double ScalarGather,
-    double VectorGather,
-    double LogisticForward,
-    double FactorizationMachineSparseGradient,
-    double FactorizationMachineForward)
+/// <summary>Figures of one <see cref="SparseGradientBenchmark"/> run, in nonzeros per second, and their ratios to
+/// the streaming bound.</summary>
+internal sealed record SparseGradientResult(double LogisticSparseGradient, double CsrStreaming, double FactorizationMachineSparseGradient)
 {
-    /// <summary>Factorization machine sparse gradient throughput as a fraction of the streaming bound.</summary>
-    public double FactorizationMachineToStreamingRatio => FactorizationMachineSparseGradient / CsrStreaming;
-
-    /// <summary>Sparse gradient throughput as a fraction of the streaming bound.</summary>
     public double GradientToStreamingRatio => LogisticSparseGradient / CsrStreaming;
 
-    /// <summary>Sparse gradient throughput as a fraction of the faster gather bound.</summary>
-    public double GradientToGatherRatio => LogisticSparseGradient / Math.Max(ScalarGather, VectorGather);
+    public double FactorizationMachineToStreamingRatio => FactorizationMachineSparseGradient / CsrStreaming;
 }

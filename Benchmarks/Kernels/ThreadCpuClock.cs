@@ -15,26 +15,9 @@ internal static partial class ThreadCpuClock
     /// <summary>True where thread CPU time can be read; elsewhere <see cref="BestSeconds"/> falls back to wall time.</summary>
     public static bool IsAvailable { get; } = OperatingSystem.IsLinux() && Probe();
 
-    /// <summary>Warms up for 0.3 s, then returns the least thread CPU time (or wall time) of <paramref name="repetitions"/> runs.</summary>
-    public static double BestSeconds(Action action, int repetitions)
-    {
-        var warmup = Stopwatch.StartNew();
-        do
-        {
-            action();
-        }
-        while (warmup.Elapsed.TotalSeconds < 0.3);
-
-        double best = double.MaxValue;
-        for (int i = 0; i < repetitions; i++)
-        {
-            double start = Now();
-            action();
-            best = Math.Min(best, Now() - start);
-        }
-
-        return best;
-    }
+    /// <summary>Warms up for <paramref name="warmupSeconds"/>, then returns the least thread CPU time (or wall time) of
+    /// <paramref name="repetitions"/> runs.</summary>
+    public static double BestSeconds(Action action, int repetitions, double warmupSeconds = 0.3) => Measurement.BestSeconds(action, warmupSeconds, repetitions, Now);
 
     private static double Now() => IsAvailable ? ThreadSeconds() : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
 

@@ -13,11 +13,7 @@ internal static class PeerProcess
 
     public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
 
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
         Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -63,28 +59,19 @@ internal static class PeerProcess
 
 /// <summary>PyTorch or scikit-learn through <c>peers.py</c>, with Debian's <c>/usr/bin/python3</c>
 /// (install with <c>Benchmarks/Peers/install-peers.sh</c>).</summary>
-internal sealed class PythonPeer : IPeer
+internal sealed class PythonPeer(string tool, string module) : IPeer
 {
     private const string Python = "/usr/bin/python3";
-    private readonly string _tool;
-    private readonly Lazy<string?> _unavailable;
+    private readonly string _tool = tool;
+    private readonly Lazy<string?> _unavailable = new(() => PeerProcess.Probe(Python, "-c", $"import {module}") is { } reason
+        ? $"not installed ({reason}); run Benchmarks/Peers/install-peers.sh" : null);
 
-    public PythonPeer(string tool, string module)
-    {
-        _tool = tool;
-        Name = tool;
-        _unavailable = new(() => PeerProcess.Probe(Python, "-c", $"import {module}") is { } reason
-            ? $"not installed ({reason}); run Benchmarks/Peers/install-peers.sh" : null);
-    }
-
-    public string Name { get; private set; }
+    public string Name { get; private set; } = tool;
 
     public string? Unavailable => _unavailable.Value;
 
     /// <summary>What the peer reported about itself (sklearn: the BLAS it used).</summary>
     public string? Details { get; private set; }
-
-    public bool Supports(PeerTask task) => true;
 
     public async Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
     {

@@ -21,8 +21,6 @@ internal sealed class MlNetPeer(string name, Func<MulticlassClassificationCatalo
 
     public string Name { get; } = name;
 
-    public string? Unavailable => null;
-
     public static IEnumerable<MlNetPeer> All() =>
     [
         new("mlnet-sdca-tuned", t => t.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { L2Regularization = 1e-3f, MaximumNumberOfIterations = 7 })),

@@ -28,6 +28,26 @@ internal static class OrleansMLSettings
         LearningRate = 0.002f,
         Schedule = new LearningRateScheduleSettings { Kind = LearningRateScheduleKind.Cosine, DecaySteps = (long)Epochs * ((trainRows + BatchSize - 1) / BatchSize) },
     };
+
+    public static LocalTrainerOptions LocalOptions(int trainRows) => new()
+    {
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        Seed = 7,
+        Optimizer = Optimizer(trainRows),
+        ReshuffleRowsEachEpoch = true,
+    };
+
+    /// <summary>The demo's job on the partitioned datasets of <paramref name="trainManifest"/> and <paramref name="testManifest"/>.</summary>
+    public static TrainingSpec Spec(PeerTask task, string trainManifest, string testManifest, int trainRows) => new()
+    {
+        Model = Model(task),
+        Data = new DataSpec { TrainManifest = trainManifest, TestManifest = testManifest },
+        Optimizer = Optimizer(trainRows),
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        Seed = 7,
+    };
 }
 
 /// <summary>OrleansML's <see cref="LocalTrainer"/> on one thread: the COST baseline.</summary>
@@ -35,29 +55,10 @@ internal sealed class LocalTrainerPeer : IPeer
 {
     public string Name => "orleansml-local-1thread";
 
-    public string? Unavailable => null;
-
-    public bool Supports(PeerTask task) => true;
-
     public Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
     {
-        var options = new LocalTrainerOptions
-        {
-            Epochs = OrleansMLSettings.Epochs,
-            BatchSize = OrleansMLSettings.BatchSize,
-            Seed = 7,
-            Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
-            ReshuffleRowsEachEpoch = true,
-        };
-        TrainingResult result = new LocalTrainer(OrleansMLSettings.Model(task).Create(), options).Train(data.Train, data.Test, cancellationToken: cancellationToken);
-        var curve = new List<CurvePoint>();
-        double seconds = 0;
-        foreach (EpochReport epoch in result.Epochs)
-        {
-            seconds += epoch.TrainingTime.TotalSeconds;
-            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.Test?.Accuracy?.Value ?? double.NaN));
-        }
-
+        TrainingResult result = new LocalTrainer(OrleansMLSettings.Model(task).Create(), OrleansMLSettings.LocalOptions(data.Train.RowCount)).Train(data.Train, data.Test, cancellationToken: cancellationToken);
+        List<CurvePoint> curve = PeerRun.Cumulative(result.Epochs.Select(e => (e.Epoch, e.TrainingTime.TotalSeconds, e.Test?.Accuracy?.Value ?? double.NaN)));
         return Task.FromResult(new PeerRun(Name, task, curve, PeerRun.AccuracyByEpoch(curve)));
     }
 }
@@ -68,7 +69,7 @@ internal sealed class LocalTrainerPeer : IPeer
 /// </summary>
 internal sealed class SharedEmbeddedCluster : IAsyncDisposable
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"orleansml-peers-state-{Guid.NewGuid():N}");
+    private readonly WorkDirectory _state = new("peers-state");
     private ClusterSession? _session;
 
     /// <summary>Seconds from the first silo's start until the cluster took traffic (0 before the first use).</summary>
@@ -79,7 +80,7 @@ internal sealed class SharedEmbeddedCluster : IAsyncDisposable
         if (_session is null)
         {
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            _session = await CliContext.StartEmbeddedAsync(2, _dataDirectory, cancellationToken);
+            _session = await CliContext.StartEmbeddedAsync(2, _state.Path, cancellationToken);
             StartSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
 
@@ -93,14 +94,7 @@ internal sealed class SharedEmbeddedCluster : IAsyncDisposable
             await _session.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Leftover state in a temp folder is harmless.
-        }
+        _state.Dispose();
     }
 }
 
@@ -114,28 +108,18 @@ internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.Co
 {
     public string Name { get; } = mode == Jobs.ConsistencyMode.Bsp ? "orleansml-cluster-bsp" : $"orleansml-cluster-averaging{averagingInterval}";
 
-    public string? Unavailable => null;
-
-    public bool Supports(PeerTask task) => true;
-
     public async Task<PeerRun> RunAsync(PeerTask task, PeerData data, CancellationToken cancellationToken)
     {
         OrleansMLClient client = await cluster.ClientAsync(cancellationToken);
-        var spec = new TrainingSpec
+        TrainingSpec spec = OrleansMLSettings.Spec(task, data.TrainManifest, data.TestManifest, data.Train.RowCount) with
         {
             JobId = $"peers-{task.Label()}-{Guid.NewGuid():N}",
             ModelName = $"peers-{task.Label()}",
-            Model = OrleansMLSettings.Model(task),
-            Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
-            Optimizer = OrleansMLSettings.Optimizer(data.Train.RowCount),
             Mode = mode,
             AveragingInterval = averagingInterval,
             AveragingMomentum = averagingMomentum,
             Workers = 2,
             Shards = 2,
-            Epochs = OrleansMLSettings.Epochs,
-            BatchSize = OrleansMLSettings.BatchSize,
-            Seed = 7,
         };
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         TrainingJob job = await client.StartTrainingAsync(spec, cancellationToken);
@@ -146,13 +130,8 @@ internal sealed class EmbeddedClusterPeer(SharedEmbeddedCluster cluster, Jobs.Co
             return new PeerRun(Name, task, [], $"job ended {status.State}: {status.FailureReason}");
         }
 
-        var curve = new List<CurvePoint>();
-        double seconds = 0;
-        foreach (EpochMetrics epoch in status.History)
-        {
-            seconds += epoch.Seconds;
-            curve.Add(new CurvePoint(epoch.Epoch, seconds, epoch.TestAccuracy ?? double.NaN));
-        }
+        List<CurvePoint> curve = PeerRun.Cumulative(status.History.Select(e => (e.Epoch, e.Seconds, e.TestAccuracy ?? double.NaN)));
+        double seconds = status.History.Sum(e => e.Seconds);
 
         // Where the time went: the job's wall time beyond its epochs is the coordinator's (loading, checkpoints,
         // evaluation, saves); an epoch's beyond the workers' own clocks is neither compute nor messages.

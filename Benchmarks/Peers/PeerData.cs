@@ -17,11 +17,12 @@ internal sealed class PeerData : IDisposable
     private string? _libSvmTrain;
     private string? _libSvmTest;
 
-    private PeerData(FashionMnistData data, string directory)
+    private readonly WorkDirectory _work = new("peers");
+
+    private PeerData(FashionMnistData data)
     {
         Train = data.Train;
         Test = data.Test;
-        Directory = directory;
     }
 
     public DenseDataset Train { get; }
@@ -29,22 +30,20 @@ internal sealed class PeerData : IDisposable
     public DenseDataset Test { get; }
 
     /// <summary>The work directory holding the files below; deleted on dispose.</summary>
-    public string Directory { get; }
+    public string Directory => _work.Path;
 
-    public string TrainManifest => Path.Combine(Directory, "train" + PartitionedDataset.ManifestSuffix);
+    public string TrainManifest => _work.Manifest("train");
 
-    public string TestManifest => Path.Combine(Directory, "test" + PartitionedDataset.ManifestSuffix);
+    public string TestManifest => _work.Manifest("test");
 
     /// <summary>Loads Fashion-MNIST from <paramref name="source"/> and writes the partitioned and raw forms.</summary>
     public static PeerData Load(string source, int trainPartitions)
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"orleansml-peers-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(directory);
-        var data = new PeerData(FashionMnist.Load(source), directory);
-        PartitionedDataset.Write(directory, "train", data.Train, trainPartitions);
-        PartitionedDataset.Write(directory, "test", data.Test, 2);
-        WriteRaw(Path.Combine(directory, "train"), data.Train);
-        WriteRaw(Path.Combine(directory, "test"), data.Test);
+        var data = new PeerData(FashionMnist.Load(source));
+        PartitionedDataset.Write(data.Directory, "train", data.Train, trainPartitions);
+        PartitionedDataset.Write(data.Directory, "test", data.Test, 2);
+        WriteRaw(Path.Combine(data.Directory, "train"), data.Train);
+        WriteRaw(Path.Combine(data.Directory, "test"), data.Test);
         return data;
     }
 
@@ -56,17 +55,7 @@ internal sealed class PeerData : IDisposable
         return (_libSvmTrain, _libSvmTest);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless; the figures are already printed.
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
     private static void WriteRaw(string prefix, DenseDataset dataset)
     {

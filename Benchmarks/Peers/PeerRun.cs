@@ -15,11 +15,17 @@ internal sealed record PeerRun(string Peer, PeerTask Task, IReadOnlyList<CurvePo
     /// <summary>Training seconds until the first point that reaches the task's target; null when none did.</summary>
     public double? SecondsToTarget => Curve.FirstOrDefault(p => p.Accuracy >= Task.Target()) is { Seconds: > 0 } hit ? hit.Seconds : null;
 
-    /// <summary>The accuracy at the last point.</summary>
     public double FinalAccuracy => Curve.Count == 0 ? double.NaN : Curve[^1].Accuracy;
 
     /// <summary>The longest training time on the curve (what the run cost when the target was never reached).</summary>
     public double TotalSeconds => Curve.Count == 0 ? 0 : Curve.Max(p => p.Seconds);
+
+    /// <summary>A curve from each epoch's training seconds and held-out accuracy, the seconds summed as training goes.</summary>
+    public static List<CurvePoint> Cumulative(IEnumerable<(int Epoch, double Seconds, double Accuracy)> epochs)
+    {
+        double seconds = 0;
+        return [.. epochs.Select(e => new CurvePoint(e.Epoch, seconds += e.Seconds, e.Accuracy))];
+    }
 
     /// <summary>"accuracy by epoch 0.8201 0.8279 ...": where on the curve a peer crossed the target.</summary>
     public static string AccuracyByEpoch(IReadOnlyList<CurvePoint> curve) =>

@@ -15,4 +15,6 @@ internal static class PeerTasks
     public static double Target(this PeerTask task) => task == PeerTask.Softmax ? 0.840 : 0.870;
 
     public static string Label(this PeerTask task) => task == PeerTask.Softmax ? "softmax" : "mlp";
+
+    public static PeerTask Parse(OptionValue option) => option.OneOf("softmax", "mlp") == "softmax" ? PeerTask.Softmax : PeerTask.Mlp;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using OrleansML.Learning.Data.Readers;
 
 namespace OrleansML.Benchmarks.Peers;
 
@@ -14,10 +13,8 @@ internal static class PeersBenchmark
 {
     public static async Task<int> RunAsync(TextWriter output, PeersBenchmarkSettings settings, CancellationToken cancellationToken = default)
     {
-        string source = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? FashionMnist.DefaultDirectory;
-        if (!File.Exists(Path.Combine(source, "train-images-idx3-ubyte.gz")))
+        if (await FashionMnistSource.FindAsync(output, "run Benchmarks/Peers/install-peers.sh") is not { } source)
         {
-            await output.WriteLineAsync($"Fashion-MNIST is not in {source}: run Benchmarks/Peers/install-peers.sh or set ORLEANSML_FASHION_MNIST.");
             return 2;
         }
 

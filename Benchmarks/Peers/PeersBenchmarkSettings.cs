@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Benchmarks.Peers;
 
 /// <summary>Options of the peers benchmark: <c>--rounds N</c> (default 3), <c>--tasks softmax,mlp</c>,
@@ -12,31 +10,17 @@ internal sealed record PeersBenchmarkSettings(int Rounds, IReadOnlyList<PeerTask
 
     public double? AveragingMomentum { get; init; }
 
-    public static PeersBenchmarkSettings Parse(string[] options)
-    {
-        var settings = new PeersBenchmarkSettings(3, [PeerTask.Softmax, PeerTask.Mlp], null, true);
-        for (int i = 0; i < options.Length; i++)
+    public static PeersBenchmarkSettings Parse(string[] options) => BenchmarkOptions.Parse(
+        "peers",
+        options,
+        new PeersBenchmarkSettings(3, [PeerTask.Softmax, PeerTask.Mlp], null, true),
+        new Dictionary<string, Func<PeersBenchmarkSettings, OptionValue, PeersBenchmarkSettings>>
         {
-            string Value() => i + 1 < options.Length ? options[++i] : throw new ArgumentException($"{options[i]}: a value is missing.");
-            settings = options[i] switch
-            {
-                "--rounds" => settings with { Rounds = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int rounds) && rounds > 0 ? rounds : throw new ArgumentException($"--rounds: expected a positive whole number, got '{options[i]}'.") },
-                "--tasks" => settings with { Tasks = [.. Value().Split(',').Select(ParseTask)] },
-                "--peers" => settings with { Peers = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
-                "--no-warmup" => settings with { WarmUp = false },
-                "--averaging-interval" => settings with { AveragingInterval = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int interval) && interval > 0 ? interval : throw new ArgumentException($"--averaging-interval: expected a positive whole number, got '{options[i]}'.") },
-                "--averaging-momentum" => settings with { AveragingMomentum = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double momentum) && momentum is >= 0 and < 1 ? momentum : throw new ArgumentException($"--averaging-momentum: expected a number in [0, 1), got '{options[i]}'.") },
-                _ => throw new ArgumentException($"peers: unknown option '{options[i]}' (valid: --rounds N, --tasks softmax,mlp, --peers prefix,..., --no-warmup, --averaging-interval N, --averaging-momentum X)."),
-            };
-        }
-
-        return settings;
-    }
-
-    private static PeerTask ParseTask(string name) => name switch
-    {
-        "softmax" => PeerTask.Softmax,
-        "mlp" => PeerTask.Mlp,
-        _ => throw new ArgumentException($"--tasks: unknown task '{name}' (valid: softmax, mlp)."),
-    };
+            ["--rounds"] = (s, o) => s with { Rounds = o.Int(1) },
+            ["--tasks"] = (s, o) => s with { Tasks = o.List(PeerTasks.Parse) },
+            ["--peers"] = (s, o) => s with { Peers = o.List(v => v.Text) },
+            ["--averaging-interval"] = (s, o) => s with { AveragingInterval = o.Int(1) },
+            ["--averaging-momentum"] = (s, o) => s with { AveragingMomentum = o.Number(0, 1) },
+        },
+        new Dictionary<string, Func<PeersBenchmarkSettings, PeersBenchmarkSettings>> { ["--no-warmup"] = s => s with { WarmUp = false } });
 }

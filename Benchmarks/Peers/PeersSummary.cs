@@ -3,19 +3,9 @@ using System.Globalization;
 namespace OrleansML.Benchmarks.Peers;
 
 /// <summary>Medians per peer and task, the table, the COST and peer ratios, and the benchmark's last line.</summary>
-internal sealed class PeersSummary
+internal sealed class PeersSummary(string localPeer, string clusterPeer, string otherClusterPeer)
 {
     private readonly List<(string Peer, PeerTask Task, double? Seconds, int Reached, int Runs, double FinalAccuracy)> _rows = [];
-    private readonly string _local;
-    private readonly string _cluster;
-    private readonly string _otherCluster;
-
-    private PeersSummary(string local, string cluster, string otherCluster)
-    {
-        _local = local;
-        _cluster = cluster;
-        _otherCluster = otherCluster;
-    }
 
     /// <summary><paramref name="cluster"/> is the cluster set-up the last line reports; <paramref name="otherCluster"/>
     /// is OrleansML too, so it is neither a peer nor the figure.</summary>
@@ -47,13 +37,13 @@ internal sealed class PeersSummary
         var parts = new List<string>();
         foreach (PeerTask task in Enum.GetValues<PeerTask>())
         {
-            double? cluster = Seconds(_cluster, task);
-            double? local = Seconds(_local, task);
-            var candidates = _rows.Where(r => r.Task == task && r.Peer != _cluster && r.Peer != _otherCluster && r.Peer != _local && r.Seconds is not null).ToList();
+            double? cluster = Seconds(clusterPeer, task);
+            double? local = Seconds(localPeer, task);
+            var candidates = _rows.Where(r => r.Task == task && r.Peer != clusterPeer && r.Peer != otherClusterPeer && r.Peer != localPeer && r.Seconds is not null).ToList();
             var best = candidates.Count == 0 ? default : candidates.MinBy(r => r.Seconds);
             if (cluster is double c && local is double l)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task.Label()}: COST {_cluster}/local = {c / l:F2} (target <= 1.00)"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task.Label()}: COST {clusterPeer}/local = {c / l:F2} (target <= 1.00)"));
             }
 
             if (cluster is double c2 && best.Seconds is double b)

@@ -13,17 +13,9 @@ internal sealed record LocalFigures(double SecondsPerRow, TargetCrossing? Crossi
 /// <summary>Measurements on plain threads (no cluster) at the demo's settings (<see cref="OrleansMLSettings"/>).</summary>
 internal static class LocalCalibration
 {
-    /// <summary>Trains <paramref name="task"/>'s model at the demo's settings, evaluating each epoch.</summary>
     public static LocalFigures Measure(PeerTask task, DenseDataset train, DenseDataset test, double target)
     {
-        var options = new LocalTrainerOptions
-        {
-            Epochs = OrleansMLSettings.Epochs,
-            BatchSize = OrleansMLSettings.BatchSize,
-            Seed = 7,
-            Optimizer = OrleansMLSettings.Optimizer(train.RowCount),
-            ReshuffleRowsEachEpoch = true,
-        };
+        LocalTrainerOptions options = OrleansMLSettings.LocalOptions(train.RowCount);
 
         // A fresh process's first epoch runs largely in unoptimised JIT code.
         new LocalTrainer(OrleansMLSettings.Model(task).Create(), options with { Epochs = 1, EvaluateEachEpoch = false }).Train(train);
@@ -40,29 +32,12 @@ internal static class LocalCalibration
     /// </summary>
     public static (double Cores, double SecondsPerRow) CpuNow(DenseDataset train)
     {
-        var options = new LocalTrainerOptions
-        {
-            Epochs = 1, BatchSize = OrleansMLSettings.BatchSize, Seed = 7, Optimizer = OrleansMLSettings.Optimizer(train.RowCount), EvaluateEachEpoch = false,
-        };
+        LocalTrainerOptions options = OrleansMLSettings.LocalOptions(train.RowCount) with { Epochs = 1, ReshuffleRowsEachEpoch = false, EvaluateEachEpoch = false };
         double Seconds(DenseDataset part, LocalTrainerOptions o) =>
             new LocalTrainer(OrleansMLSettings.Model(PeerTask.Softmax).Create(), o).Train(part).Epochs.Sum(e => e.TrainingTime.TotalSeconds);
 
-        int half = train.RowCount / 2;
-        DenseDataset Slice(int start, int count) => new(train.Rows(start, count).ToArray(), train.Labels.Slice(start, count).ToArray(), train.ColumnCount);
-        DenseDataset[] halves = [Slice(0, half), Slice(half, train.RowCount - half)];
         double one = Seconds(train, options);
-        var seconds = new double[2];
-        Thread[] threads = [.. halves.Select((part, i) => new Thread(() => seconds[i] = Seconds(part, options with { BatchSize = OrleansMLSettings.BatchSize / 2 })))];
-        foreach (Thread thread in threads)
-        {
-            thread.Start();
-        }
-
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-
-        return (Math.Clamp(one / seconds.Max(), 1.0, Environment.ProcessorCount), one / train.RowCount);
+        double two = TwoThreads.HalvesSeconds(train, part => Seconds(part, options with { BatchSize = OrleansMLSettings.BatchSize / 2 }));
+        return (Math.Clamp(one / two, 1.0, Environment.ProcessorCount), one / train.RowCount);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansML.Benchmarks.Clusters;
 using OrleansML.Benchmarks.Peers;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
@@ -36,10 +37,8 @@ internal static class ScalingBenchmark
             return ScalingSelfCheck.Run(output);
         }
 
-        string source = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? "/usr/share/datasets/fashion-mnist";
-        if (!File.Exists(Path.Combine(source, "train-images-idx3-ubyte.gz")))
+        if (await FashionMnistSource.FindAsync(output) is not { } source)
         {
-            await output.WriteLineAsync($"Fashion-MNIST is not in {source}: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or set ORLEANSML_FASHION_MNIST.");
             return 2;
         }
 
@@ -51,64 +50,48 @@ internal static class ScalingBenchmark
                 : "Not root: network namespaces and tc need root (CAP_NET_ADMIN), so every silo runs on loopback and no link is shaped; bandwidth is then loopback's. Run as root for the calibrated figures.");
         }
 
-        string work = Path.Combine(Path.GetTempPath(), $"orleansml-scaling-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
-        {
-            FashionMnistData data = FashionMnist.Load(source);
-            PartitionedDataset.Write(work, "train", data.Train, 6);
-            PartitionedDataset.Write(work, "test", data.Test, 2);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"scaling: softmax 784x10 on Fashion-MNIST, demo settings, target {settings.Target:F3}, {settings.Rounds} round(s){(settings.Quick ? ", quick" : "")}; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+        using var work = new WorkDirectory("scaling");
+        FashionMnistData data = FashionMnist.Load(source);
+        PartitionedDataset.Write(work.Path, "train", data.Train, 6);
+        PartitionedDataset.Write(work.Path, "test", data.Test, 2);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"scaling: softmax 784x10 on Fashion-MNIST, demo settings, target {settings.Target:F3}, {settings.Rounds} round(s){(settings.Quick ? ", quick" : "")}; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
 
-            LocalFigures softmax = LocalCalibration.Measure(PeerTask.Softmax, data.Train, data.Test, settings.Target);
-            LocalFigures mlp = LocalCalibration.Measure(PeerTask.Mlp, data.Train, data.Test, 0.870);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"one thread: softmax {softmax.SecondsPerRow * 1e6:F3} us/row, reaches {settings.Target:F3} at epoch {Describe(softmax.Crossing)}; MLP 784-128-10 {mlp.SecondsPerRow * 1e6:F3} us/row, reaches 0.870 at epoch {Describe(mlp.Crossing)}"));
-            if (softmax.Crossing is null)
-            {
-                await output.WriteLineAsync($"LocalTrainer never reached {settings.Target:F3}: no time to target to predict.");
-                return 1;
-            }
-
-            var runs = await MeasureAsync(output, settings, namespaces, work, data.Train);
-            double maxError = ScalingFit.Check(output, runs, softmax, out Dictionary<string, double> errors, out LinkCosts calibrated);
-            ScalingProjection.Print(output, calibrated, softmax, mlp);
-            string figures = string.Join(' ', errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}_err={e.Value:F3}")));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"scaling max_error={maxError:F3} {figures} kappa_us={calibrated.StepOverheadSeconds * 1e6:F0} gamma={calibrated.WireFactor:F2} lab={(namespaces ? "netns" : "loopback")}"));
-            return 0;
-        }
-        finally
+        LocalFigures softmax = LocalCalibration.Measure(PeerTask.Softmax, data.Train, data.Test, settings.Target);
+        LocalFigures mlp = LocalCalibration.Measure(PeerTask.Mlp, data.Train, data.Test, 0.870);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"one thread: softmax {softmax.SecondsPerRow * 1e6:F3} us/row, reaches {settings.Target:F3} at epoch {Describe(softmax.Crossing)}; MLP 784-128-10 {mlp.SecondsPerRow * 1e6:F3} us/row, reaches 0.870 at epoch {Describe(mlp.Crossing)}"));
+        if (softmax.Crossing is null)
         {
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the system's temporary-file cleanup.
-            }
+            await output.WriteLineAsync($"LocalTrainer never reached {settings.Target:F3}: no time to target to predict.");
+            return 1;
         }
+
+        var runs = await MeasureAsync(output, settings, namespaces, work, data.Train);
+        double maxError = ScalingFit.Check(output, runs, softmax, out Dictionary<string, double> errors, out LinkCosts calibrated);
+        ScalingProjection.Print(output, calibrated, softmax, mlp);
+        string figures = string.Join(' ', errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}_err={e.Value:F3}")));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"scaling max_error={maxError:F3} {figures} kappa_us={calibrated.StepOverheadSeconds * 1e6:F0} gamma={calibrated.WireFactor:F2} lab={(namespaces ? "netns" : "loopback")}"));
+        return 0;
     }
 
     /// <summary>Runs every set-up for every round (set-ups alternate within a round) and returns each set-up's medians.</summary>
-    private static async Task<List<ScalingRun>> MeasureAsync(TextWriter output, ScalingSettings settings, bool namespaces, string work, Learning.Data.DenseDataset train)
+    private static async Task<List<ScalingRun>> MeasureAsync(TextWriter output, ScalingSettings settings, bool namespaces, WorkDirectory work, Learning.Data.DenseDataset train)
     {
-        string siloDll = SiloDll();
         using NetworkLab? lab = namespaces ? NetworkLab.Create(3) : null;
-        var clusters = new List<LabCluster>();
+        var clusters = new List<BenchmarkCluster>();
         try
         {
             for (int silos = 1; silos <= 3; silos++)
             {
-                clusters.Add(await LabCluster.StartAsync(siloDll, lab, silos, portOffset: silos));
+                clusters.Add(await BenchmarkCluster.StartAsync($"scaling-{silos}-{Environment.ProcessId}", silos, lab, portOffset: silos, responseTimeout: TimeSpan.FromMinutes(5)));
             }
 
             (int Silos, long? Rate)[] setups = !namespaces ? [(1, null), (2, null), (3, null)]
                 : settings.Quick ? [(1, null), (2, null), (3, null), (2, 200_000_000)]
                 : [(1, null), (2, null), (3, null), (2, 1_000_000_000), (2, 200_000_000), (3, 200_000_000)];
-            TrainingSpec spec = Spec(work, train.RowCount);
+            TrainingSpec spec = OrleansMLSettings.Spec(PeerTask.Softmax, work.Manifest("train"), work.Manifest("test"), train.RowCount) with { Mode = ConsistencyMode.Bsp };
             // An untimed pass over every set-up, in the rounds' order: a warm-up right before each set-up's first
             // timed job still left round 1 up to 5.6x slower than round 2 (1 silo), so round 1 starts as round 2 does,
             // after every cluster and link has carried a job.
@@ -126,7 +109,7 @@ internal static class ScalingBenchmark
                 foreach ((int silos, long? rate) in setups)
                 {
                     lab?.Shape(rate);
-                    LabCluster cluster = clusters[silos - 1];
+                    BenchmarkCluster cluster = clusters[silos - 1];
                     (double cores, double perRow) = LocalCalibration.CpuNow(train);
                     LinkFigures? link = null;
                     if (silos > 1)
@@ -135,7 +118,7 @@ internal static class ScalingBenchmark
                         link = await LinkProbe.MeasureAsync(cluster.Client, addresses[0], addresses[1], settings.Quick);
                     }
 
-                    JobStatus status = await cluster.RunJobAsync(spec);
+                    JobStatus status = await RunJobAsync(cluster, spec);
                     ScalingRun run = Run(silos, rate, cores, perRow, link, status, spec, settings.Target);
                     rounds[(silos, rate)].Add(run);
                     string probe = link is null ? "" : string.Create(CultureInfo.InvariantCulture,
@@ -150,7 +133,7 @@ internal static class ScalingBenchmark
         }
         finally
         {
-            foreach (LabCluster cluster in clusters)
+            foreach (BenchmarkCluster cluster in clusters)
             {
                 await cluster.DisposeAsync();
             }
@@ -162,14 +145,14 @@ internal static class ScalingBenchmark
     /// counted, the rest run until their training time reaches <see cref="WarmUpSeconds"/>, so the hot paths are
     /// compiled at full tier and the links' TCP state is warm for the timed job. Returns the jobs run and the
     /// training seconds of the counted ones.</summary>
-    private static async Task<(int Jobs, double Seconds)> WarmUpAsync(LabCluster cluster, TrainingSpec spec)
+    private static async Task<(int Jobs, double Seconds)> WarmUpAsync(BenchmarkCluster cluster, TrainingSpec spec)
     {
-        await cluster.RunJobAsync(spec with { Epochs = 1 });
+        await RunJobAsync(cluster, spec with { Epochs = 1 });
         int jobs = 1;
         double seconds = 0;
         while (seconds < WarmUpSeconds && jobs < MaxWarmUpJobs)
         {
-            JobStatus status = await cluster.RunJobAsync(spec with { Epochs = 1 });
+            JobStatus status = await RunJobAsync(cluster, spec with { Epochs = 1 });
             seconds += status.History.Sum(e => e.Seconds);
             jobs++;
         }
@@ -177,22 +160,9 @@ internal static class ScalingBenchmark
         return (jobs, seconds);
     }
 
-    /// <summary>The demo's job (<see cref="OrleansMLSettings"/>) on the benchmark's partitioned data.</summary>
-    private static TrainingSpec Spec(string work, int trainRows) => new()
-    {
-        JobId = "scaling",
-        Model = OrleansMLSettings.Model(PeerTask.Softmax),
-        Data = new DataSpec
-        {
-            TrainManifest = Path.Combine(work, "train" + PartitionedDataset.ManifestSuffix),
-            TestManifest = Path.Combine(work, "test" + PartitionedDataset.ManifestSuffix),
-        },
-        Optimizer = OrleansMLSettings.Optimizer(trainRows),
-        Mode = ConsistencyMode.Bsp,
-        Epochs = OrleansMLSettings.Epochs,
-        BatchSize = OrleansMLSettings.BatchSize,
-        Seed = 7,
-    };
+    /// <summary>One worker and one shard per silo.</summary>
+    private static Task<JobStatus> RunJobAsync(BenchmarkCluster cluster, TrainingSpec spec) =>
+        cluster.RunJobAsync(spec with { Workers = cluster.Silos, Shards = cluster.Silos });
 
     private static ScalingRun Run(int silos, long? rate, double cores, double perRow, LinkFigures? link, JobStatus status, TrainingSpec spec, double target)
     {
@@ -206,17 +176,4 @@ internal static class ScalingBenchmark
     /// <summary>"5 (4.62 interpolated, 0.58 s to it)", or "never".</summary>
     public static string Describe(TargetCrossing? crossing) => crossing is null ? "never" : string.Create(CultureInfo.InvariantCulture,
         $"{crossing.Epoch} ({crossing.Epochs:F2} interpolated, {crossing.Seconds:F2} s; {crossing.EpochSeconds:F2} s to the epoch's end)");
-
-    /// <summary><c>Silo/bin/&lt;configuration&gt;/&lt;tfm&gt;/OrleansML.Silo.dll</c> of this checkout (the project reference
-    /// builds it first), or <see cref="Clusters.SiloCluster.SiloPathVariable"/>.</summary>
-    private static string SiloDll()
-    {
-        if (Environment.GetEnvironmentVariable(Clusters.SiloCluster.SiloPathVariable) is { Length: > 0 } configured)
-        {
-            return Path.GetFullPath(configured);
-        }
-
-        var directory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        return Path.Combine(directory.Parent!.Parent!.Parent!.Parent!.FullName, "Silo", "bin", directory.Parent.Name, directory.Name, "OrleansML.Silo.dll");
-    }
 }

@@ -13,7 +13,6 @@ namespace OrleansML.Benchmarks.Scaling;
 /// </summary>
 internal static class ScalingProjection
 {
-    /// <summary>A 10 Gb/s link in bytes per second.</summary>
     public const double TenGigabit = 10e9 / 8;
 
     /// <summary>Added to the round trip measured between namespaces: one switch hop and two NICs.</summary>

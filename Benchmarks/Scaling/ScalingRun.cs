@@ -26,7 +26,6 @@ internal sealed record ScalingRun(
     /// <summary>The name of the set-up of <paramref name="silos"/> silos on links shaped to <paramref name="rate"/>.</summary>
     public static string LabelOf(int silos, long? rate) => rate is { } r ? $"silos{silos}_{r / 1_000_000}mbit" : $"silos{silos}";
 
-    /// <summary>The medians of several rounds of one set-up.</summary>
     public static ScalingRun Median(IReadOnlyList<ScalingRun> rounds)
     {
         ScalingRun first = rounds[0];

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Benchmarks.Scaling;
 
 /// <summary>Settings of the scaling benchmark (command-line options).</summary>
@@ -20,45 +18,24 @@ internal sealed record ScalingSettings
     /// <summary>The held-out accuracy the time is measured to (softmax on Fashion-MNIST). Default 0.840.</summary>
     public double Target { get; init; } = 0.840;
 
-    /// <summary>Reads <c>--quick --rounds N --self-check --loopback --target X</c>.</summary>
+    /// <summary>Reads <c>--quick --rounds N --self-check --loopback --target X</c>; --quick without --rounds runs 1 round.</summary>
     public static ScalingSettings Parse(string[] options)
     {
-        var settings = new ScalingSettings();
-        bool roundsGiven = false;
-        for (int i = 0; i < options.Length; i++)
-        {
-            string Value() => i + 1 < options.Length ? options[++i] : throw new ArgumentException($"{options[i]} needs a value.");
-            switch (options[i])
+        ScalingSettings settings = BenchmarkOptions.Parse(
+            "scaling",
+            options,
+            new ScalingSettings(),
+            new Dictionary<string, Func<ScalingSettings, OptionValue, ScalingSettings>>
             {
-                case "--quick":
-                    settings = settings with { Quick = true };
-                    break;
-                case "--self-check":
-                    settings = settings with { SelfCheck = true };
-                    break;
-                case "--loopback":
-                    settings = settings with { Loopback = true };
-                    break;
-                case "--rounds":
-                    string rounds = Value();
-                    settings = settings with
-                    {
-                        Rounds = int.TryParse(rounds, CultureInfo.InvariantCulture, out int r) && r > 0 ? r : throw new ArgumentException($"--rounds must be a whole number of at least 1, was '{rounds}'."),
-                    };
-                    roundsGiven = true;
-                    break;
-                case "--target":
-                    string target = Value();
-                    settings = settings with
-                    {
-                        Target = double.TryParse(target, CultureInfo.InvariantCulture, out double t) && t is > 0 and < 1 ? t : throw new ArgumentException($"--target must be an accuracy between 0 and 1, was '{target}'."),
-                    };
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown option {options[i]} (scaling takes --quick, --rounds N, --target X, --loopback, --self-check).");
-            }
-        }
-
-        return settings.Quick && !roundsGiven ? settings with { Rounds = 1 } : settings;
+                ["--rounds"] = (s, o) => s with { Rounds = o.Int(1) },
+                ["--target"] = (s, o) => s with { Target = o.Number(0, 1) is > 0 and var t ? t : throw new ArgumentException($"--target must be an accuracy between 0 and 1, was '{o.Text}'.") },
+            },
+            new Dictionary<string, Func<ScalingSettings, ScalingSettings>>
+            {
+                ["--quick"] = s => s with { Quick = true },
+                ["--self-check"] = s => s with { SelfCheck = true },
+                ["--loopback"] = s => s with { Loopback = true },
+            });
+        return settings.Quick && !options.Contains("--rounds") ? settings with { Rounds = 1 } : settings;
     }
 }

@@ -27,7 +27,6 @@ internal sealed record Workload(
     /// <summary>Bytes of one worker's pull for <paramref name="rows"/> rows: the parameters (sparse: keys out, values back).</summary>
     public double PullBytes(double rows) => PushBytes(rows);
 
-    /// <summary>Steps of one epoch.</summary>
     public double StepsPerEpoch => Math.Ceiling((double)TrainRows / GlobalBatch);
 }
 

@@ -1,6 +1,5 @@
 namespace OrleansML.Benchmarks.Scaling;
 
-/// <summary>The consistency modes the model prices.</summary>
 internal enum ScalingMode
 {
     Bsp,
@@ -33,6 +32,8 @@ internal sealed record ModeSettings(
 internal sealed record StepTime(double Compute, double Messages, double Wire, double Serialization, double Overhead)
 {
     public double Total => Compute + Messages + Wire + Serialization + Overhead;
+
+    public StepTime Times(double factor) => new(Compute * factor, Messages * factor, Wire * factor, Serialization * factor, Overhead * factor);
 }
 
 /// <summary>A predicted time to target: <see cref="Steps"/> steps of <see cref="Step"/> each.</summary>
@@ -125,27 +126,16 @@ internal static class StepCostModel
         double rowsPerWorker = (double)workload.GlobalBatch / cluster.Workers;
         // A sparse model's change after H local steps touches the keys of H batches, capped by the model.
         Workload moved = workload.SparseKeys is null ? workload : workload with { SparseKeys = rows => workload.SparseKeys(rows * interval) };
-        StepTime exchange = Exchange(moved, cluster, link, rowsPerWorker);
-        return new StepTime(
-            Compute(workload.GlobalBatch, workload, cluster),
-            exchange.Messages / interval,
-            exchange.Wire / interval,
-            exchange.Serialization / interval,
-            Overhead(cluster, link) / interval);
+        StepTime exchange = Exchange(moved, cluster, link, rowsPerWorker) with { Overhead = Overhead(cluster, link) };
+        return exchange.Times(1.0 / interval) with { Compute = Compute(workload.GlobalBatch, workload, cluster) };
     }
 
     /// <summary>L-BFGS: one iteration is full passes over the data (the line search's evaluations), each followed by
     /// an all-reduce of the full dense gradient through the shards.</summary>
     public static StepTime Lbfgs(Workload workload, ClusterShape cluster, LinkCosts link, ModeSettings settings)
     {
-        double evaluations = settings.LbfgsEvaluationsPerIteration;
         StepTime exchange = Exchange(workload with { SparseKeys = null }, cluster, link, (double)workload.TrainRows / cluster.Workers);
-        return new StepTime(
-            evaluations * Compute(workload.TrainRows, workload, cluster),
-            evaluations * exchange.Messages,
-            evaluations * exchange.Wire,
-            evaluations * exchange.Serialization,
-            evaluations * Overhead(cluster, link));
+        return (exchange with { Compute = Compute(workload.TrainRows, workload, cluster), Overhead = Overhead(cluster, link) }).Times(settings.LbfgsEvaluationsPerIteration);
     }
 
     /// <summary>Compute of <paramref name="rows"/> rows spread over the workers, on the cores they share.</summary>

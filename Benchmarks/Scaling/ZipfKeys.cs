@@ -2,7 +2,7 @@ namespace OrleansML.Benchmarks.Scaling;
 
 /// <summary>
 /// Expected distinct keys a batch touches when each row draws <see cref="FeaturesPerRow"/> feature ids from a Zipf
-/// law over <see cref="FeatureCount"/> ids (the CTR data's shape, <c>SyntheticData.ClickThrough</c>): with n draws,
+/// law over <c>featureCount</c> ids (the CTR data's shape, <c>SyntheticData.ClickThrough</c>): with n draws,
 /// id k is touched with probability 1 - (1 - p_k)^n, so E[distinct] = sum over k of that. Results are cached per
 /// row count (one evaluation is a pass over every id).
 /// </summary>
@@ -15,7 +15,6 @@ internal sealed class ZipfKeys
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featuresPerRow);
-        FeatureCount = featureCount;
         FeaturesPerRow = featuresPerRow;
         _probability = new double[featureCount];
         double sum = 0;
@@ -30,8 +29,6 @@ internal sealed class ZipfKeys
             _probability[k] /= sum;
         }
     }
-
-    public int FeatureCount { get; }
 
     public int FeaturesPerRow { get; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using OrleansML.Benchmarks.Peers;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Readers;
@@ -22,17 +23,11 @@ namespace OrleansML.Benchmarks.Training;
 /// </summary>
 internal static class AveragingReplayBenchmark
 {
-    private const int GlobalBatch = 128;
-    private const int Partitions = 8;
-
     public static int Run(TextWriter output, AveragingReplaySettings settings)
     {
-        string source = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? FashionMnist.DefaultDirectory;
-        FashionMnistData data = FashionMnist.Load(source);
-        ModelSpec model = settings.Mlp
-            ? new ModelSpec { Kind = ModelKind.Mlp, FeatureCount = FashionMnist.PixelCount, ClassCount = 10, HiddenLayers = [128] }
-            : new ModelSpec { Kind = ModelKind.SoftmaxRegression, FeatureCount = FashionMnist.PixelCount, ClassCount = 10 };
-        double target = settings.Mlp ? 0.870 : 0.840;
+        FashionMnistData data = FashionMnist.Load(FashionMnistSource.Directory);
+        ModelSpec model = OrleansMLSettings.Model(settings.Task);
+        double target = settings.Task.Target();
         int[] partitionRows = PartitionRows(data.Train);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Kind} to {target:F3}; seeds {string.Join(',', settings.Seeds)}; epochs to target per seed, mean; final accuracy"));
         double oneWorker = Report(output, "1 worker, batch 128 (BSP)", settings, target, seed => Replay(data, partitionRows, model, 1, int.MaxValue, 0, seed, settings.Epochs));
@@ -75,15 +70,8 @@ internal static class AveragingReplayBenchmark
     /// <summary>The rows of each of the peers benchmark's 8 partitions, as <see cref="PartitionedDataset"/> cuts them.</summary>
     private static int[] PartitionRows(DenseDataset train)
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"orleansml-replay-{Guid.NewGuid():N}");
-        try
-        {
-            return [.. PartitionedDataset.Write(directory, "train", train, Partitions).Partitions.Select(p => (int)p.RowCount)];
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        using var work = new WorkDirectory("replay");
+        return [.. PartitionedDataset.Write(work.Path, "train", train, OrleansMLSettings.TrainPartitions).Partitions.Select(p => (int)p.RowCount)];
     }
 
     /// <summary>Held-out accuracy after each epoch of <paramref name="workers"/> averaging every
@@ -92,13 +80,8 @@ internal static class AveragingReplayBenchmark
     {
         IModel model = spec.Create();
         int count = model.ParameterCount;
-        int steps = (data.Train.RowCount + GlobalBatch - 1) / GlobalBatch;
-        var local = new OptimizerSettings
-        {
-            Kind = OptimizerKind.Adam,
-            LearningRate = 0.002f,
-            Schedule = new LearningRateScheduleSettings { Kind = LearningRateScheduleKind.Cosine, DecaySteps = 10L * steps },
-        };
+        int steps = (data.Train.RowCount + OrleansMLSettings.BatchSize - 1) / OrleansMLSettings.BatchSize;
+        OptimizerSettings local = OrleansMLSettings.Optimizer(data.Train.RowCount);
         var global = new float[count];
         model.InitializeParameters(global, seed);
         DenseDataset[] shares = [.. Enumerable.Range(0, workers).Select(w => Share(data.Train, partitionRows, workers, w, seed))];
@@ -150,19 +133,10 @@ internal static class AveragingReplayBenchmark
 
     private static DenseDataset Share(DenseDataset train, int[] partitionRows, int workers, int worker, int seed)
     {
-        var rows = new List<int>();
-        int start = 0;
-        for (int p = 0; p < partitionRows.Length; p++)
-        {
-            if (p % workers == worker)
-            {
-                rows.AddRange(Enumerable.Range(start, partitionRows[p]));
-            }
-
-            start += partitionRows[p];
-        }
-
-        return DatasetOperations.Shuffle(DatasetOperations.TakeRows(train, rows.ToArray()), seed + worker);
+        int[] rows = [.. Enumerable.Range(0, partitionRows.Length)
+            .Where(p => p % workers == worker)
+            .SelectMany(p => Enumerable.Range(partitionRows[..p].Sum(), partitionRows[p]))];
+        return DatasetOperations.Shuffle(DatasetOperations.TakeRows(train, rows), seed + worker);
     }
 
     private static int[] BatchOrder(int steps, int seed, int epoch, int worker)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using OrleansML.Benchmarks.Peers;
 
 namespace OrleansML.Benchmarks.Training;
 
@@ -6,7 +6,7 @@ namespace OrleansML.Benchmarks.Training;
 /// <c>--intervals 64,128</c>, <c>--momenta 0,0.5</c>, <c>--epochs N</c> (10).</summary>
 internal sealed record AveragingReplaySettings
 {
-    public bool Mlp { get; init; }
+    public PeerTask Task { get; init; } = PeerTask.Softmax;
 
     public IReadOnlyList<int> Seeds { get; init; } = [7, 11, 23];
 
@@ -16,34 +16,12 @@ internal sealed record AveragingReplaySettings
 
     public int Epochs { get; init; } = 10;
 
-    public static AveragingReplaySettings Parse(string[] options)
+    public static AveragingReplaySettings Parse(string[] options) => BenchmarkOptions.Parse("averaging-replay", options, new AveragingReplaySettings(), new Dictionary<string, Func<AveragingReplaySettings, OptionValue, AveragingReplaySettings>>
     {
-        var settings = new AveragingReplaySettings();
-        for (int i = 0; i < options.Length; i++)
-        {
-            string option = options[i];
-            string value = i + 1 < options.Length ? options[++i] : throw new ArgumentException($"{option}: a value is missing.");
-            settings = option switch
-            {
-                "--task" => settings with { Mlp = value == "mlp" || (value == "softmax" ? false : throw new ArgumentException($"--task: expected softmax or mlp, got '{value}'.")) },
-                "--seeds" => settings with { Seeds = [.. value.Split(',').Select(v => Whole(option, v, 0))] },
-                "--intervals" => settings with { Intervals = [.. value.Split(',').Select(v => Whole(option, v, 1))] },
-                "--momenta" => settings with { Momenta = [.. value.Split(',').Select(Momentum)] },
-                "--epochs" => settings with { Epochs = Whole(option, value, 1) },
-                _ => throw new ArgumentException($"averaging-replay: unknown option '{option}' (valid: --task softmax|mlp, --seeds a,b, --intervals a,b, --momenta a,b, --epochs N)."),
-            };
-        }
-
-        return settings;
-    }
-
-    private static int Whole(string option, string value, int minimum) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) && parsed >= minimum
-            ? parsed
-            : throw new ArgumentException($"{option}: expected a whole number >= {minimum}, got '{value}'.");
-
-    private static float Momentum(string value) =>
-        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float parsed) && parsed is >= 0 and < 1
-            ? parsed
-            : throw new ArgumentException($"--momenta: expected numbers in [0, 1), got '{value}'.");
+        ["--task"] = (s, o) => s with { Task = PeerTasks.Parse(o) },
+        ["--seeds"] = (s, o) => s with { Seeds = o.List(v => v.Int(0)) },
+        ["--intervals"] = (s, o) => s with { Intervals = o.List(v => v.Int(1)) },
+        ["--momenta"] = (s, o) => s with { Momenta = o.List(v => (float)v.Number(0, 1)) },
+        ["--epochs"] = (s, o) => s with { Epochs = o.Int(1) },
+    });
 }

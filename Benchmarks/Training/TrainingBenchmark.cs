@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansML.Benchmarks.Clusters;
 using OrleansML.Jobs;
 using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
@@ -23,92 +24,74 @@ namespace OrleansML.Benchmarks.Training;
 /// </summary>
 internal static class TrainingBenchmark
 {
-    public static ModelSpec Model => new() { Kind = ModelKind.SoftmaxRegression, FeatureCount = 784, ClassCount = 10 };
+    private static ModelSpec Model => new() { Kind = ModelKind.SoftmaxRegression, FeatureCount = 784, ClassCount = 10 };
 
-    public static OptimizerSettings Optimizer(TrainingBenchmarkSettings settings) => new() { Kind = OptimizerKind.Adam, LearningRate = settings.LearningRate };
+    private static OptimizerSettings Optimizer(TrainingBenchmarkSettings settings) => new() { Kind = OptimizerKind.Adam, LearningRate = settings.LearningRate };
 
     public static async Task<int> RunAsync(TextWriter output, TrainingBenchmarkSettings settings)
     {
-        string dataDirectory = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? "/usr/share/datasets/fashion-mnist";
-        if (!File.Exists(Path.Combine(dataDirectory, "train-images-idx3-ubyte.gz")))
+        if (await FashionMnistSource.FindAsync(output) is not { } dataDirectory)
         {
-            await output.WriteLineAsync($"Fashion-MNIST is not in {dataDirectory}: install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or set ORLEANSML_FASHION_MNIST.");
             return 2;
         }
 
-        string work = Path.Combine(Path.GetTempPath(), $"orleansml-training-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
+        using var work = new WorkDirectory("training-bench");
+        FashionMnistData data = FashionMnist.Load(dataDirectory);
+        PartitionedDataset.Write(work.Path, "fashion-train", data.Train, 2);
+        PartitionedDataset.Write(work.Path, "fashion-test", data.Test, 2);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"softmax regression 784x10 on Fashion-MNIST ({data.Train.RowCount} rows), {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Mode}, Adam {settings.LearningRate}, {settings.Rounds} rounds; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+
+        var localOptions = new LocalTrainerOptions
         {
-            FashionMnistData data = FashionMnist.Load(dataDirectory);
-            PartitionedDataset.Write(work, "fashion-train", data.Train, 2);
-            PartitionedDataset.Write(work, "fashion-test", data.Test, 2);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"softmax regression 784x10 on Fashion-MNIST ({data.Train.RowCount} rows), {settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Mode}, Adam {settings.LearningRate}, {settings.Rounds} rounds; {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+            Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = 1, Optimizer = Optimizer(settings), EvaluateEachEpoch = false,
+        };
 
-            var localOptions = new LocalTrainerOptions
-            {
-                Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = 1, Optimizer = Optimizer(settings), EvaluateEachEpoch = false,
-            };
+        // Steady state on every side: the first epoch of a fresh process runs largely in unoptimised JIT code
+        // (LocalTrainer's first epoch measured 25x slower than its second), so each side warms up first.
+        new LocalTrainer(Model.Create(), localOptions with { Epochs = 1 }).Train(data.Train);
+        await using BenchmarkCluster one = await BenchmarkCluster.StartAsync("training-bench-1", silos: 1);
+        await using BenchmarkCluster two = await BenchmarkCluster.StartAsync("training-bench-2", silos: 2);
+        await RunJobAsync(one, work, settings with { Epochs = 1 });
+        await RunJobAsync(two, work, settings with { Epochs = 1 });
 
-            // Steady state on every side: the first epoch of a fresh process runs largely in unoptimised JIT code
-            // (LocalTrainer's first epoch measured 25x slower than its second), so each side warms up first.
-            new LocalTrainer(Model.Create(), localOptions with { Epochs = 1 }).Train(data.Train);
-            await using BenchmarkCluster one = await BenchmarkCluster.StartAsync(work, silos: 1);
-            await using BenchmarkCluster two = await BenchmarkCluster.StartAsync(work, silos: 2);
-            await one.RunJobAsync(settings with { Epochs = 1 });
-            await two.RunJobAsync(settings with { Epochs = 1 });
-
-            (DenseDataset First, DenseDataset Second) halves = Halves(data.Train);
-            var costRatios = new List<double>();
-            var scaleRatios = new List<double>();
-            var ceilingRatios = new List<double>();
-            for (int round = 1; round <= settings.Rounds; round++)
-            {
-                var local = new LocalTrainer(Model.Create(), localOptions).Train(data.Train);
-                double localRate = local.ExamplesPerSecond;
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"round {round}"));
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  LocalTrainer, one thread          {localRate,12:N0} rows/s   train loss {local.Epochs[^1].TrainLoss:F4}"));
-                double parallelRate = TwoThreadRate(halves, localOptions with { BatchSize = Math.Max(1, settings.BatchSize / 2) });
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  2 LocalTrainers, 2 threads, halves {parallelRate,12:N0} rows/s   (the machine's ceiling for 2 workers)"));
-                double oneRate = await RunRoundAsync(output, one, settings);
-                double twoRate = await RunRoundAsync(output, two, settings);
-                costRatios.Add(oneRate / localRate);
-                scaleRatios.Add(twoRate / oneRate);
-                ceilingRatios.Add(parallelRate / localRate);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  1 silo / LocalTrainer {oneRate / localRate:F3};  2 silos / 1 silo {twoRate / oneRate:F3};  2 threads / 1 thread {parallelRate / localRate:F3}"));
-            }
-
-            await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
-            double cost = Measurement.Median(costRatios);
-            double scale = Measurement.Median(scaleRatios);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"median of {settings.Rounds} rounds: 1 silo / LocalTrainer {cost:F3} (min {costRatios.Min():F3}, max {costRatios.Max():F3}; target >= 0.85);  " +
-                $"2 silos / 1 silo {scale:F3} (min {scaleRatios.Min():F3}, max {scaleRatios.Max():F3}; target >= 1.6 on 2 cores)"));
-            double ceiling = Measurement.Median(ceilingRatios);
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"ceiling: 2 threads / 1 thread {ceiling:F3} (LocalTrainer, no messages); scale_2 is {scale / ceiling:F3} of it"));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training cost_ratio={cost:F3} scale_2={scale:F3} ceiling_2={ceiling:F3}"));
-            return 0;
-        }
-        finally
+        var costRatios = new List<double>();
+        var scaleRatios = new List<double>();
+        var ceilingRatios = new List<double>();
+        for (int round = 1; round <= settings.Rounds; round++)
         {
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the system's temporary-file cleanup.
-            }
+            var local = new LocalTrainer(Model.Create(), localOptions).Train(data.Train);
+            double localRate = local.ExamplesPerSecond;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"round {round}"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  LocalTrainer, one thread          {localRate,12:N0} rows/s   train loss {local.Epochs[^1].TrainLoss:F4}"));
+            double parallelRate = TwoThreadRate(data.Train, localOptions with { BatchSize = Math.Max(1, settings.BatchSize / 2) });
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  2 LocalTrainers, 2 threads, halves {parallelRate,12:N0} rows/s   (the machine's ceiling for 2 workers)"));
+            double oneRate = await RunRoundAsync(output, one, work, settings);
+            double twoRate = await RunRoundAsync(output, two, work, settings);
+            costRatios.Add(oneRate / localRate);
+            scaleRatios.Add(twoRate / oneRate);
+            ceilingRatios.Add(parallelRate / localRate);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  1 silo / LocalTrainer {oneRate / localRate:F3};  2 silos / 1 silo {twoRate / oneRate:F3};  2 threads / 1 thread {parallelRate / localRate:F3}"));
         }
+
+        await output.WriteLineAsync($"load average at the end: {Measurement.LoadAverage()}");
+        double cost = Measurement.Median(costRatios);
+        double scale = Measurement.Median(scaleRatios);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"median of {settings.Rounds} rounds: 1 silo / LocalTrainer {cost:F3} (min {costRatios.Min():F3}, max {costRatios.Max():F3}; target >= 0.85);  " +
+            $"2 silos / 1 silo {scale:F3} (min {scaleRatios.Min():F3}, max {scaleRatios.Max():F3}; target >= 1.6 on 2 cores)"));
+        double ceiling = Measurement.Median(ceilingRatios);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"ceiling: 2 threads / 1 thread {ceiling:F3} (LocalTrainer, no messages); scale_2 is {scale / ceiling:F3} of it"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training cost_ratio={cost:F3} scale_2={scale:F3} ceiling_2={ceiling:F3}"));
+        return 0;
     }
 
     /// <summary>Trains one job on <paramref name="cluster"/>, prints its figures and returns its training throughput.</summary>
-    private static async Task<double> RunRoundAsync(TextWriter output, BenchmarkCluster cluster, TrainingBenchmarkSettings settings)
+    private static async Task<double> RunRoundAsync(TextWriter output, BenchmarkCluster cluster, WorkDirectory work, TrainingBenchmarkSettings settings)
     {
-        JobStatus status = await cluster.RunJobAsync(settings);
+        JobStatus status = await RunJobAsync(cluster, work, settings);
         double rate = status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"  OrleansML, {cluster.Silos} silo(s), {cluster.Silos} worker(s) {rate,12:N0} rows/s   train loss {status.History[^1].TrainLoss:F4}   test accuracy {status.History[^1].TestAccuracy:F4}"));
@@ -117,36 +100,22 @@ internal static class TrainingBenchmark
         return rate;
     }
 
-    /// <summary>The first and second half of <paramref name="train"/>'s rows, as the two workers' partitions split it.</summary>
-    private static (DenseDataset First, DenseDataset Second) Halves(DenseDataset train)
+    /// <summary>Trains one job with one worker and one shard per silo.</summary>
+    private static Task<JobStatus> RunJobAsync(BenchmarkCluster cluster, WorkDirectory work, TrainingBenchmarkSettings settings) => cluster.RunJobAsync(new TrainingSpec
     {
-        int half = train.RowCount / 2;
-        DenseDataset Slice(int start, int count) => new(train.Rows(start, count).ToArray(), train.Labels.Slice(start, count).ToArray(), train.ColumnCount);
-        return (Slice(0, half), Slice(half, train.RowCount - half));
-    }
+        Model = Model,
+        Data = new DataSpec { TrainManifest = work.Manifest("fashion-train"), TestManifest = work.Manifest("fashion-test") },
+        Optimizer = Optimizer(settings),
+        Mode = settings.Mode,
+        Workers = cluster.Silos,
+        Shards = cluster.Silos,
+        Epochs = settings.Epochs,
+        BatchSize = settings.BatchSize,
+    });
 
     /// <summary>Rows per second of two LocalTrainers running at once on two threads, one per half.</summary>
-    private static double TwoThreadRate((DenseDataset First, DenseDataset Second) halves, LocalTrainerOptions options)
-    {
-        var seconds = new double[2];
-        var threads = new[] { halves.First, halves.Second }.Select((part, i) => new Thread(() =>
-        {
-            seconds[i] = new LocalTrainer(Model.Create(), options).Train(part).Epochs.Sum(e => e.TrainingTime.TotalSeconds);
-        })).ToArray();
-        foreach (Thread thread in threads)
-        {
-            thread.Start();
-        }
-
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-
-        // As the distributed job's epochs: the pair is done when the slower thread is.
-        return (double)(halves.First.RowCount + halves.Second.RowCount) * options.Epochs / seconds.Max();
-    }
-
+    private static double TwoThreadRate(DenseDataset train, LocalTrainerOptions options) =>
+        (double)train.RowCount * options.Epochs / TwoThreads.HalvesSeconds(train, part => new LocalTrainer(Model.Create(), options).Train(part).Epochs.Sum(e => e.TrainingTime.TotalSeconds));
 }
 
 /// <summary>Settings of the training benchmark (command-line options).</summary>
@@ -163,25 +132,12 @@ internal sealed record TrainingBenchmarkSettings
     /// <summary>Rounds of the three set-ups; the reported ratios are the medians of the rounds' ratios.</summary>
     public int Rounds { get; init; } = 5;
 
-    /// <summary>Reads <c>--epochs N --batch-size N --learning-rate X --mode bsp|asp|ssp|averaging --rounds N</c>.</summary>
-    public static TrainingBenchmarkSettings Parse(string[] options)
+    public static TrainingBenchmarkSettings Parse(string[] options) => BenchmarkOptions.Parse("training", options, new TrainingBenchmarkSettings(), new Dictionary<string, Func<TrainingBenchmarkSettings, OptionValue, TrainingBenchmarkSettings>>
     {
-        var settings = new TrainingBenchmarkSettings();
-        for (int i = 0; i < options.Length; i++)
-        {
-            string value = i + 1 < options.Length ? options[i + 1] : throw new ArgumentException($"{options[i]} needs a value.");
-            settings = options[i] switch
-            {
-                "--epochs" => settings with { Epochs = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--batch-size" => settings with { BatchSize = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--learning-rate" => settings with { LearningRate = float.Parse(value, CultureInfo.InvariantCulture) },
-                "--rounds" => settings with { Rounds = int.Parse(value, CultureInfo.InvariantCulture) is > 0 and var rounds ? rounds : throw new ArgumentException("--rounds must be at least 1.") },
-                "--mode" => settings with { Mode = Enum.Parse<ConsistencyMode>(value == "averaging" ? "ModelAveraging" : value, ignoreCase: true) },
-                _ => throw new ArgumentException($"Unknown option {options[i]} (training takes --epochs, --batch-size, --learning-rate, --mode, --rounds)."),
-            };
-            i++;
-        }
-
-        return settings;
-    }
+        ["--epochs"] = (s, o) => s with { Epochs = o.Int(1) },
+        ["--batch-size"] = (s, o) => s with { BatchSize = o.Int(1) },
+        ["--learning-rate"] = (s, o) => s with { LearningRate = (float)o.Positive() },
+        ["--mode"] = (s, o) => s with { Mode = o.Mode() },
+        ["--rounds"] = (s, o) => s with { Rounds = o.Int(1) },
+    });
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 
-namespace OrleansML.Benchmarks.Scaling;
+namespace OrleansML.Benchmarks.Clusters;
 
 /// <summary>
 /// Hosts for silos on this one machine: each host a Linux network namespace with one veth pair into a bridge in the
@@ -46,30 +46,16 @@ internal sealed class NetworkLab : IDisposable
         }
     }
 
-    /// <summary>Each host link's shaped rate, or null when unshaped.</summary>
-    public long? RateBitsPerSecond { get; private set; }
-
-    public int Hosts => _namespaces.Count;
-
     /// <summary>Whether this process may create namespaces (root); otherwise the benchmark falls back to loopback.</summary>
-    public static bool Available => EffectiveUserIsRoot();
+    public static bool Available => File.Exists("/proc/self/status")
+        && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal)) is { } uid
+        && uid.Split('\t', StringSplitOptions.RemoveEmptyEntries) is { Length: > 2 } fields && fields[2] == "0";
 
-    /// <summary>Creates <paramref name="hosts"/> hosts with unshaped links.</summary>
     public static NetworkLab Create(int hosts)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hosts);
         RemoveStale();
-        NetworkLab? lab = null;
-        try
-        {
-            lab = new NetworkLab(hosts);
-            return lab;
-        }
-        catch
-        {
-            lab?.Dispose();
-            throw;
-        }
+        return new NetworkLab(hosts);
     }
 
     /// <summary>Shapes every host's link, both directions, to <paramref name="rateBitsPerSecond"/>, or removes the
@@ -77,7 +63,7 @@ internal sealed class NetworkLab : IDisposable
     public void Shape(long? rateBitsPerSecond)
     {
         int id = Environment.ProcessId;
-        for (int i = 0; i < Hosts; i++)
+        for (int i = 0; i < _namespaces.Count; i++)
         {
             string outer = $"{Prefix}{id}v{i}";
             string inner = $"{Prefix}{id}p{i}";
@@ -92,14 +78,10 @@ internal sealed class NetworkLab : IDisposable
                 TryRun("ip", $"netns exec {_namespaces[i]} tc qdisc del dev {inner} root");
             }
         }
-
-        RateBitsPerSecond = rateBitsPerSecond;
     }
 
-    /// <summary>The namespace of host <paramref name="index"/>.</summary>
     public string Namespace(int index) => _namespaces[index];
 
-    /// <summary>The address of host <paramref name="index"/>.</summary>
     public IPAddress Address(int index) => IPAddress.Parse($"10.231.{_subnet}.{10 + index}");
 
     /// <summary>Removes namespaces and bridges of earlier runs whose process is gone.</summary>
@@ -155,10 +137,6 @@ internal sealed class NetworkLab : IDisposable
         string digits = new([.. name[Prefix.Length..].TakeWhile(char.IsAsciiDigit)]);
         return int.TryParse(digits, CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}");
     }
-
-    private static bool EffectiveUserIsRoot() => File.Exists("/proc/self/status")
-        && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal)) is { } uid
-        && uid.Split('\t', StringSplitOptions.RemoveEmptyEntries) is { Length: > 2 } fields && fields[2] == "0";
 
     private static void Run(string tool, string arguments)
     {
