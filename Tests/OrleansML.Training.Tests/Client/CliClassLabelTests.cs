@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using OrleansML.Cli;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Storage;
-using Xunit.Abstractions;
+using TrainingData = OrleansML.Cli.TrainingData;
 
 namespace OrleansML.Training.Tests.Client;
 

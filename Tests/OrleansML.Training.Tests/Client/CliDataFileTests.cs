@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using OrleansML.Cli;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 

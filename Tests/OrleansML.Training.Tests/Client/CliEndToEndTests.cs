@@ -1,17 +1,9 @@
-using System.Globalization;
 using System.Text;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
-using OrleansML.Tensors;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 

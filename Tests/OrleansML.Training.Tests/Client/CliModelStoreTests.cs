@@ -1,16 +1,11 @@
-using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OrleansML.Cli;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Onnx;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 

@@ -1,14 +1,11 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Onnx;
 using OrleansML.Learning.Storage;
 using OrleansML.Training.Tests.Client.Support;
 using Parquet;
 using Parquet.Schema;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 

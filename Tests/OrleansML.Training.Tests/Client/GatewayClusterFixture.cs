@@ -1,5 +1,4 @@
 using OrleansML.Cli;
-using OrleansML.Client;
 
 namespace OrleansML.Training.Tests.Client;
 

@@ -1,8 +1,3 @@
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-
 namespace OrleansML.Training.Tests.Client;
 
 public sealed class TrainingSpecFileTests

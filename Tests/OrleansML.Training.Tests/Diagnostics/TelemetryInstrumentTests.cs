@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
 using OrleansML.Grains.Jobs;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Diagnostics;
 

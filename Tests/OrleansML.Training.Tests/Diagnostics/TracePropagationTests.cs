@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using Orleans.TestingHost;
 using OrleansML.Grains.Diagnostics;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Diagnostics;
 

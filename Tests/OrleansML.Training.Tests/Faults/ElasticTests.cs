@@ -1,9 +1,4 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 using OrleansML.Workers;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
 

@@ -1,9 +1,3 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
-
 namespace OrleansML.Training.Tests.Faults;
 
 /// <summary>End to end: on a finished job's shard, a duplicated push (alone or with a pull) changes the parameters

@@ -1,8 +1,5 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Readers;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Modes;
 

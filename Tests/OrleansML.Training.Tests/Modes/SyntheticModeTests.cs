@@ -1,11 +1,4 @@
-using OrleansML.Shards;
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Learning.Training;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Modes;
 

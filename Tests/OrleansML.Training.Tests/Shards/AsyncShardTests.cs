@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Tensors;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;

@@ -1,6 +1,3 @@
-using OrleansML.Jobs;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Shards;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;

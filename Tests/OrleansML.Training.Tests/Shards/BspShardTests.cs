@@ -1,5 +1,3 @@
-using OrleansML.Jobs;
-using OrleansML.Shards;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;

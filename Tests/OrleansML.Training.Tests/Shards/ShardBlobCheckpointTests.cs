@@ -1,13 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansML.Grains.Checkpoints;
 using OrleansML.Grains.Shards;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Storage;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;

@@ -1,6 +1,3 @@
-using Orleans.TestingHost;
-using OrleansML.Training.Tests.TestSupport;
-
 namespace OrleansML.Training.Tests.Shards;
 
 /// <summary>One single-silo cluster shared by a test class (each test uses its own job id).</summary>

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using OrleansML.Grains.Shards;
-using OrleansML.Jobs;
-using OrleansML.Shards;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;

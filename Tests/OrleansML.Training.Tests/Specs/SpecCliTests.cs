@@ -1,9 +1,5 @@
 using OrleansML.Cli;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Training.Tests.Client;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Specs;
 

@@ -1,8 +1,3 @@
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-
 namespace OrleansML.Training.Tests.Specs;
 
 /// <summary>Spec files: a field left out takes its default, and every kind of bad field is named by its JSON path,

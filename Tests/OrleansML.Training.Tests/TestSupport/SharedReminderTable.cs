@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Training.Tests.TestSupport;
 
 /// <summary>

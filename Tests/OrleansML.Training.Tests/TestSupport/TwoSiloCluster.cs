@@ -1,5 +1,3 @@
-using Orleans.TestingHost;
-
 namespace OrleansML.Training.Tests.TestSupport;
 
 /// <summary>A 2-silo training cluster (<see cref="TrainingClusters.DeployAsync"/>, default settings) shared by a test

@@ -1,16 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using OrleansML.Client;
 using OrleansML.Grains.Transfer;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Transfer;
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
-
 namespace OrleansML.Training.Tests.Wire;
 
 /// <summary>A test grain that returns the tensor it was given.</summary>
