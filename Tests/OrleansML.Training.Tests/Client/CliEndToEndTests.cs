@@ -11,7 +11,7 @@ namespace OrleansML.Training.Tests.Client;
 /// cluster with gateways (reached through flags or the environment) for everything that outlives a command.</summary>
 public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputHelper log) : IClassFixture<GatewayClusterFixture>
 {
-    private static readonly Dictionary<string, string?> s_noCluster = new(StringComparer.Ordinal) { ["HOME"] = "/tmp" };
+    private static readonly Dictionary<string, string?> s_noCluster = CliRuns.NoCluster;
 
     [Fact]
     public async Task Train_with_flags_on_the_embedded_cluster_prints_each_epoch_and_the_final_status()
@@ -260,14 +260,8 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the CLI and logs what it printed (shown when a test fails).</summary>
-    private async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        (int code, string output, string error) = await GatewayClusterFixture.RunAsync(args, environment);
-        log.WriteLine($"$ orleansml {string.Join(' ', args)}  -> exit {code} in {started.Elapsed.TotalSeconds:F1} s\n{output}{error}");
-        return (code, output, error);
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment) =>
+        CliRuns.RunAsync(args, environment, log);
 
     private static string Csv(DenseDataset rows)
     {

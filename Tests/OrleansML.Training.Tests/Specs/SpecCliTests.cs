@@ -1,5 +1,6 @@
 using OrleansML.Cli;
 using OrleansML.Training.Tests.Client;
+using static OrleansML.Training.Tests.TestSupport.CliRuns;
 
 namespace OrleansML.Training.Tests.Specs;
 
@@ -7,7 +8,6 @@ namespace OrleansML.Training.Tests.Specs;
 /// fields, and every bad file ends with exit 2 and one line that names the place, with no type name.</summary>
 public sealed class SpecCliTests : IDisposable
 {
-    private static readonly Dictionary<string, string?> s_noCluster = new() { ["HOME"] = "/tmp" };
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
@@ -81,13 +81,5 @@ public sealed class SpecCliTests : IDisposable
         string path = Path.Combine(_directory.Path, name);
         await File.WriteAllTextAsync(path, json);
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliApplication.RunAsync(args, output, error, s_noCluster, interactive: false);
-        return (code, output.ToString(), error.ToString());
     }
 }
