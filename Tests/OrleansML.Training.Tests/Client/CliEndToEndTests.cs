@@ -1,9 +1,9 @@
-using System.Text;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
 using OrleansML.Models;
+using OrleansML.Training.Tests.Client.Support;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -263,38 +263,9 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
     private Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment) =>
         CliRuns.RunAsync(args, environment, log);
 
-    private static string Csv(DenseDataset rows)
-    {
-        var text = new StringBuilder("label,f0,f1,f2,f3\n");
-        for (int row = 0; row < rows.RowCount; row++)
-        {
-            text.Append(rows.Labels[row].ToString("R", CultureInfo.InvariantCulture));
-            foreach (float value in rows.Row(row))
-            {
-                text.Append(',').Append(value.ToString("R", CultureInfo.InvariantCulture));
-            }
+    private static string Csv(DenseDataset rows) => "label,f0,f1,f2,f3\n" + string.Concat(Enumerable.Range(0, rows.RowCount).Select(row =>
+        $"{Blobs.Text(rows.Labels[row])},{string.Join(',', rows.Row(row).ToArray().Select(Blobs.Text))}\n"));
 
-            text.Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    private static string LibSvm(DenseDataset rows)
-    {
-        var text = new StringBuilder();
-        for (int row = 0; row < rows.RowCount; row++)
-        {
-            text.Append(rows.Labels[row].ToString("R", CultureInfo.InvariantCulture));
-            ReadOnlySpan<float> values = rows.Row(row);
-            for (int k = 0; k < values.Length; k++)
-            {
-                text.Append(' ').Append(k + 1).Append(':').Append(values[k].ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            text.Append('\n');
-        }
-
-        return text.ToString();
-    }
+    private static string LibSvm(DenseDataset rows) => string.Concat(Enumerable.Range(0, rows.RowCount).Select(row =>
+        Blobs.Text(rows.Labels[row]) + string.Concat(rows.Row(row).ToArray().Select((value, k) => $" {k + 1}:{Blobs.Text(value)}")) + "\n"));
 }
