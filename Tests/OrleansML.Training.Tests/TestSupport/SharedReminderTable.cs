@@ -12,7 +12,6 @@ public sealed class SharedReminderTable : IReminderTable
     private readonly Lock _gate = new();
     private long _nextETag;
 
-    /// <inheritdoc/>
     public Task<ReminderTableData> ReadRows(GrainId grainId)
     {
         lock (_gate)
@@ -21,7 +20,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<ReminderTableData> ReadRows(uint begin, uint end)
     {
         lock (_gate)
@@ -30,7 +28,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName)
     {
         lock (_gate)
@@ -39,7 +36,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<string?> UpsertRow(ReminderEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -52,7 +48,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag)
     {
         lock (_gate)
@@ -64,7 +59,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task TestOnlyClearTable()
     {
         lock (_gate)
@@ -75,7 +69,6 @@ public sealed class SharedReminderTable : IReminderTable
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
     public override string ToString()
     {
         lock (_gate)

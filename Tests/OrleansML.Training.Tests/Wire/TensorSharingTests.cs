@@ -13,10 +13,8 @@ public interface ITensorEchoGrain : IGrainWithStringKey
 /// <inheritdoc cref="ITensorEchoGrain"/>
 public sealed class TensorEchoGrain : Grain, ITensorEchoGrain
 {
-    /// <inheritdoc/>
     public Task<FloatTensor> EchoAsync(FloatTensor tensor) => Task.FromResult(tensor);
 
-    /// <inheritdoc/>
     public Task<float[]> EchoArrayAsync(float[] values) => Task.FromResult(values);
 }
 
