@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansML.Grains.Checkpoints;
 using OrleansML.Learning.Storage;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Checkpoints;
 

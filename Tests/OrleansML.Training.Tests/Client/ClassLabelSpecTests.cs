@@ -1,8 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Training.Tests.Client;
 

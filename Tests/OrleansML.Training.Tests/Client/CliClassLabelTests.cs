@@ -1,12 +1,10 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using OrleansML.Cli;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Import;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Storage;
-using Xunit.Abstractions;
+using OrleansML.Training.Tests.Client.Support;
+using TrainingData = OrleansML.Cli.TrainingData;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -22,9 +20,9 @@ public sealed class CliClassLabelTests(ITestOutputHelper log) : IDisposable
     {
         string train = Path.Combine(_directory, "flowers.csv");
         var text = new StringBuilder("a,b,c,d,species\n");
-        foreach ((float[] features, int label) in Blobs(240, seed: 4))
+        foreach ((float[] features, int label) in Blobs.Rows(240, seed: 4))
         {
-            text.Append(string.Join(',', features.Select(Text))).Append(',').Append(s_species[label]).Append('\n');
+            text.Append(string.Join(',', features.Select(Blobs.Text))).Append(',').Append(s_species[label]).Append('\n');
         }
 
         await File.WriteAllTextAsync(train, text.ToString());
@@ -32,9 +30,9 @@ public sealed class CliClassLabelTests(ITestOutputHelper log) : IDisposable
         Assert.True(code == 0, $"train exit {code}; out: {output}; err: {error}");
         Assert.Contains("labels setosa->0, versicolor->1, virginica->2", output, StringComparison.Ordinal);
 
-        List<(float[] Features, int Label)> rows = Blobs(30, seed: 5);
+        List<(float[] Features, int Label)> rows = Blobs.Rows(30, seed: 5);
         string input = Path.Combine(_directory, "rows.csv");
-        await File.WriteAllLinesAsync(input, rows.Select(r => string.Join(',', r.Features.Select(Text))));
+        await File.WriteAllLinesAsync(input, rows.Select(r => string.Join(',', r.Features.Select(Blobs.Text))));
         (code, output, error) = await RunAsync(["predict", "--model", "flowers", "--input", input]);
         Assert.True(code == 0, $"predict exit {code}; err: {error}");
 
@@ -81,21 +79,5 @@ public sealed class CliClassLabelTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    /// <summary>Three well-separated Gaussian blobs in 4 features, classes 0, 1, 2 in turn.</summary>
-    private static List<(float[] Features, int Label)> Blobs(int count, int seed)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, count).Select(i =>
-            (Enumerable.Range(0, 4).Select(f => (float)((f == i % 3 ? 3.0 : 0.0) + (random.NextDouble() - 0.5))).ToArray(), i % 3))];
-    }
-
-    private static string Text(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["HOME"] = _directory, ["ORLEANSML_DATA_DIR"] = Path.Combine(_directory, "state") };
-        (int code, string output, string error) = await GatewayClusterFixture.RunAsync(args, environment);
-        log.WriteLine($"$ orleansml {string.Join(' ', args)} -> exit {code}\n{output}{error}");
-        return (code, output, error);
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(string[] args) => CliRuns.InDirectoryAsync(_directory, args, log);
 }

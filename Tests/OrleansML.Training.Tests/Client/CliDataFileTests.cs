@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using OrleansML.Cli;
-using Xunit.Abstractions;
+using OrleansML.Training.Tests.Client.Support;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -80,34 +79,13 @@ public sealed class CliDataFileTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    /// <summary>Three well-separated Gaussian blobs in 4 features; the label is the first column, named "label".</summary>
+    /// <summary>Writes <see cref="Blobs"/> rows as a CSV whose first column, named "label", is the label.</summary>
     private string WriteBlobs(string name, int rows, int seed)
     {
-        var random = new Random(seed);
-        var text = new StringBuilder("label,a,b,c,d\n");
-        for (int row = 0; row < rows; row++)
-        {
-            int label = row % 3;
-            text.Append(label.ToString(CultureInfo.InvariantCulture));
-            for (int feature = 0; feature < 4; feature++)
-            {
-                double centre = feature == label ? 3.0 : 0.0;
-                text.Append(',').Append((centre + (random.NextDouble() - 0.5)).ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            text.Append('\n');
-        }
-
         string path = Path.Combine(_directory, name);
-        File.WriteAllText(path, text.ToString());
+        File.WriteAllLines(path, ["label,a,b,c,d", .. Blobs.Rows(rows, seed).Select(r => $"{r.Label},{string.Join(',', r.Features.Select(Blobs.Text))}")]);
         return path;
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["HOME"] = _directory, ["ORLEANSML_DATA_DIR"] = Path.Combine(_directory, "state") };
-        (int code, string output, string error) = await GatewayClusterFixture.RunAsync(args, environment);
-        log.WriteLine($"$ orleansml {string.Join(' ', args)} -> exit {code}\n{output}{error}");
-        return (code, output, error);
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(string[] args) => CliRuns.InDirectoryAsync(_directory, args, log);
 }

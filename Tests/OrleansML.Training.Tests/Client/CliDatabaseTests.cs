@@ -1,6 +1,7 @@
 using OrleansML.Tests.Shared;
 using Npgsql;
 using OrleansML.Training.Tests.Client.Support;
+using static OrleansML.Training.Tests.TestSupport.CliRuns;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -36,7 +37,4 @@ public sealed class CliDatabaseTests
         Assert.Contains("no silo of cluster 'nobody' is active", idle, StringComparison.Ordinal);
         Assert.DoesNotContain(password, missing + checkedOutput + initialized + complete + idle, StringComparison.Ordinal);
     }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment) =>
-        await GatewayClusterFixture.RunAsync(args, environment);
 }

@@ -1,17 +1,9 @@
-using System.Globalization;
-using System.Text;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
-using OrleansML.Tensors;
-using Xunit.Abstractions;
+using OrleansML.Training.Tests.Client.Support;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -19,7 +11,7 @@ namespace OrleansML.Training.Tests.Client;
 /// cluster with gateways (reached through flags or the environment) for everything that outlives a command.</summary>
 public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputHelper log) : IClassFixture<GatewayClusterFixture>
 {
-    private static readonly Dictionary<string, string?> s_noCluster = new(StringComparer.Ordinal) { ["HOME"] = "/tmp" };
+    private static readonly Dictionary<string, string?> s_noCluster = CliRuns.NoCluster;
 
     [Fact]
     public async Task Train_with_flags_on_the_embedded_cluster_prints_each_epoch_and_the_final_status()
@@ -268,47 +260,12 @@ public sealed class CliEndToEndTests(GatewayClusterFixture fixture, ITestOutputH
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the CLI and logs what it printed (shown when a test fails).</summary>
-    private async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        (int code, string output, string error) = await GatewayClusterFixture.RunAsync(args, environment);
-        log.WriteLine($"$ orleansml {string.Join(' ', args)}  -> exit {code} in {started.Elapsed.TotalSeconds:F1} s\n{output}{error}");
-        return (code, output, error);
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment) =>
+        CliRuns.RunAsync(args, environment, log);
 
-    private static string Csv(DenseDataset rows)
-    {
-        var text = new StringBuilder("label,f0,f1,f2,f3\n");
-        for (int row = 0; row < rows.RowCount; row++)
-        {
-            text.Append(rows.Labels[row].ToString("R", CultureInfo.InvariantCulture));
-            foreach (float value in rows.Row(row))
-            {
-                text.Append(',').Append(value.ToString("R", CultureInfo.InvariantCulture));
-            }
+    private static string Csv(DenseDataset rows) => "label,f0,f1,f2,f3\n" + string.Concat(Enumerable.Range(0, rows.RowCount).Select(row =>
+        $"{Blobs.Text(rows.Labels[row])},{string.Join(',', rows.Row(row).ToArray().Select(Blobs.Text))}\n"));
 
-            text.Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    private static string LibSvm(DenseDataset rows)
-    {
-        var text = new StringBuilder();
-        for (int row = 0; row < rows.RowCount; row++)
-        {
-            text.Append(rows.Labels[row].ToString("R", CultureInfo.InvariantCulture));
-            ReadOnlySpan<float> values = rows.Row(row);
-            for (int k = 0; k < values.Length; k++)
-            {
-                text.Append(' ').Append(k + 1).Append(':').Append(values[k].ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            text.Append('\n');
-        }
-
-        return text.ToString();
-    }
+    private static string LibSvm(DenseDataset rows) => string.Concat(Enumerable.Range(0, rows.RowCount).Select(row =>
+        Blobs.Text(rows.Labels[row]) + string.Concat(rows.Row(row).ToArray().Select((value, k) => $" {k + 1}:{Blobs.Text(value)}")) + "\n"));
 }

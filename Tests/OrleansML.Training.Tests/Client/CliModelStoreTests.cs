@@ -1,16 +1,11 @@
-using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OrleansML.Cli;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Learning.Models.Onnx;
 using OrleansML.Learning.Models.Store;
 using OrleansML.Learning.Storage;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -208,13 +203,5 @@ public sealed class CliModelStoreTests(ITestOutputHelper log) : IDisposable
         return parameters;
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var environment = new Dictionary<string, string?> { ["HOME"] = _directory.Path, ["ORLEANSML_DATA_DIR"] = Data };
-        int code = await CliApplication.RunAsync(args, output, error, environment, interactive: false);
-        log.WriteLine($"$ orleansml {string.Join(' ', args)} -> exit {code}\n{output}{error}");
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(string[] args) => CliRuns.InDirectoryAsync(_directory.Path, args, log, Data);
 }

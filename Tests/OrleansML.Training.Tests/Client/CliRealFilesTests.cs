@@ -1,14 +1,11 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Onnx;
 using OrleansML.Learning.Storage;
 using OrleansML.Training.Tests.Client.Support;
 using Parquet;
 using Parquet.Schema;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -19,22 +16,22 @@ namespace OrleansML.Training.Tests.Client;
 /// </summary>
 public sealed class CliRealFilesTests(ITestOutputHelper log) : IDisposable
 {
-    private const int Features = 4;
+    private const int Features = Blobs.Features;
     private readonly string _directory = Directory.CreateTempSubdirectory("orleansml-real-files-").FullName;
 
     [Fact]
     public async Task A_csv_trains_predicts_in_a_new_process_and_exports_to_onnx()
     {
-        var rows = Blobs(240, seed: 1);
+        var rows = Blobs.Rows(240, seed: 1, centre: 2.0);
         string csv = Path.Combine(_directory, "train.csv");
-        await File.WriteAllTextAsync(csv, "a,b,c,d,label\n" + string.Concat(rows.Select(r => string.Join(',', r.Features.Select(Text)) + $",{r.Label}\n")));
+        await File.WriteAllTextAsync(csv, "a,b,c,d,label\n" + string.Concat(rows.Select(r => string.Join(',', r.Features.Select(Blobs.Text)) + $",{r.Label}\n")));
         await TrainPredictExportAsync(csv, "from-csv", "3-class classification", ModelKind.SoftmaxRegression, rows);
     }
 
     [Fact]
     public async Task A_parquet_file_trains_predicts_in_a_new_process_and_exports_to_onnx()
     {
-        var rows = Blobs(240, seed: 2);
+        var rows = Blobs.Rows(240, seed: 2, centre: 2.0);
         string parquet = Path.Combine(_directory, "train.parquet");
         DataField<double>[] columns = [.. Enumerable.Range(0, Features).Select(f => new DataField<double>($"x{f}"))];
         var label = new DataField<int>("label");
@@ -57,10 +54,10 @@ public sealed class CliRealFilesTests(ITestOutputHelper log) : IDisposable
     public async Task A_libsvm_file_trains_a_factorization_machine_predicts_and_exports_to_onnx()
     {
         // Two classes (0 and 1) of the blobs: a binary task on sparse rows.
-        var rows = Blobs(240, seed: 3).Where(r => r.Label < 2).ToList();
+        var rows = Blobs.Rows(240, seed: 3, centre: 2.0).Where(r => r.Label < 2).ToList();
         string libsvm = Path.Combine(_directory, "train.libsvm");
         await File.WriteAllTextAsync(libsvm, string.Concat(rows.Select(r =>
-            r.Label + string.Concat(r.Features.Select((v, f) => $" {f + 1}:{Text(v)}")) + "\n")));
+            r.Label + string.Concat(r.Features.Select((v, f) => $" {f + 1}:{Blobs.Text(v)}")) + "\n")));
         await TrainPredictExportAsync(libsvm, "from-libsvm", "binary classification", ModelKind.FactorizationMachine, rows, ["--model", "fm"]);
     }
 
@@ -77,8 +74,8 @@ public sealed class CliRealFilesTests(ITestOutputHelper log) : IDisposable
         bool sparse = kind == ModelKind.FactorizationMachine;
         string input = Path.Combine(_directory, name + (sparse ? "-rows.libsvm" : "-rows.csv"));
         await File.WriteAllLinesAsync(input, rows.Take(20).Select(r => sparse
-            ? r.Label + string.Concat(r.Features.Select((v, f) => $" {f + 1}:{Text(v)}"))
-            : string.Join(',', r.Features.Select(Text))));
+            ? r.Label + string.Concat(r.Features.Select((v, f) => $" {f + 1}:{Blobs.Text(v)}"))
+            : string.Join(',', r.Features.Select(Blobs.Text))));
         (code, string predictions, error) = await RunAsync(["predict", "--model", name, "--input", input]);
         Assert.True(code == 0, $"predict exit {code}: {error}");
         OrleansMLModel model = OrleansMLModel.Load(name, new LocalDirectoryBlobStore(Path.Combine(_directory, "state", OrleansMLModel.LocalBlobFolder)));
@@ -99,22 +96,12 @@ public sealed class CliRealFilesTests(ITestOutputHelper log) : IDisposable
         Assert.All(expected.Zip(fromOnnx), pair => Assert.Equal(pair.First, pair.Second, 1e-5));
     }
 
-    /// <summary>Three well-separated Gaussian blobs in 4 features, labels 0, 1, 2 in turn.</summary>
-    private static List<(float[] Features, int Label)> Blobs(int count, int seed)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, count).Select(i =>
-            (Enumerable.Range(0, Features).Select(f => (float)((f == i % 3 ? 2.0 : 0.0) + (random.NextDouble() - 0.5))).ToArray(), i % 3))];
-    }
-
     private static Learning.Data.SparseDataset<int> Sparse(List<(float[] Features, int Label)> rows) => new(
         [.. Enumerable.Range(0, rows.Count + 1).Select(r => r * Features)],
         [.. rows.SelectMany(_ => Enumerable.Range(0, Features))],
         [.. rows.SelectMany(r => r.Features)],
         [.. rows.Select(r => (float)r.Label)],
         Features);
-
-    private static string Text(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
     {

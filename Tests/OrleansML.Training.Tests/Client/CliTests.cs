@@ -1,15 +1,10 @@
 using OrleansML.Cli;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Training.Tests.TestSupport;
+using static OrleansML.Training.Tests.TestSupport.CliRuns;
 
 namespace OrleansML.Training.Tests.Client;
 
 public sealed class CliTests : IDisposable
 {
-    private static readonly Dictionary<string, string?> s_noCluster = new() { ["HOME"] = "/tmp" };
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
@@ -97,7 +92,7 @@ public sealed class CliTests : IDisposable
     public async Task Orleans_environment_variables_name_the_cluster_as_they_do_for_silos()
     {
         int port = Support.ClosedPort.Find();
-        var environment = new Dictionary<string, string?>(s_noCluster)
+        var environment = new Dictionary<string, string?>(CliRuns.NoCluster)
         {
             ["Orleans__ClusterId"] = "from-env",
             ["Orleans__Clustering__ProviderType"] = "AdoNet",
@@ -242,13 +237,5 @@ public sealed class CliTests : IDisposable
         }
 
         Assert.Contains("Exit codes", output, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, Dictionary<string, string?>? environment = null)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliApplication.RunAsync(args, output, error, environment ?? s_noCluster, interactive: false);
-        return (code, output.ToString(), error.ToString());
     }
 }

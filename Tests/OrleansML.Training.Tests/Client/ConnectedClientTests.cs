@@ -1,15 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.TestingHost;
 using OrleansML.Cli;
-using OrleansML.Client;
 using OrleansML.Grains.Hosting;
-using OrleansML.Learning.Models;
 using OrleansML.Models;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
 

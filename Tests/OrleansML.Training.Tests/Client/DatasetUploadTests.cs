@@ -1,9 +1,5 @@
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Storage;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
 

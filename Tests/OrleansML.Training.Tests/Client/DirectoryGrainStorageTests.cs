@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using OrleansML.Grains.Hosting.Storage;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -49,8 +47,7 @@ public sealed class DirectoryGrainStorageTests : IDisposable
         state.State!.Counter = 8;
         await storage.WriteStateAsync("probe", s_grain, state);
 
-        var read = new GrainState<StorageProbe>(new StorageProbe());
-        await Storage().ReadStateAsync("probe", s_grain, read);
+        GrainState<StorageProbe> read = await ReadAsync(Storage());
         Assert.Equal((true, "2", 8), (read.RecordExists, read.ETag, read.State!.Counter));
         Assert.Equal([1.5f, -2f], read.State!.Values);
     }
@@ -72,8 +69,7 @@ public sealed class DirectoryGrainStorageTests : IDisposable
 
         Assert.Equal(("2", "1"), (conflict.StoredEtag, conflict.CurrentEtag));
         Assert.Contains("another activation or process wrote it", conflict.Message, StringComparison.Ordinal);
-        var read = new GrainState<StorageProbe>(new StorageProbe());
-        await Storage().ReadStateAsync("probe", s_grain, read);
+        GrainState<StorageProbe> read = await ReadAsync(Storage());
         Assert.Equal((2, "2"), (read.State!.Counter, read.ETag));
     }
 
@@ -99,8 +95,7 @@ public sealed class DirectoryGrainStorageTests : IDisposable
         }));
 
         Assert.Equal(1, writes.Count(w => w.IsCompletedSuccessfully));
-        var read = new GrainState<StorageProbe>(new StorageProbe());
-        await Storage().ReadStateAsync("probe", s_grain, read);
+        GrainState<StorageProbe> read = await ReadAsync(Storage());
         Assert.Equal("2", read.ETag);
         int winner = Array.FindIndex(writes, w => w.IsCompletedSuccessfully);
         Assert.Equal(100 + winner, read.State!.Counter);
@@ -179,9 +174,7 @@ public sealed class DirectoryGrainStorageTests : IDisposable
 
         for (int i = 0; i < keys.Length; i++)
         {
-            var read = new GrainState<StorageProbe>(new StorageProbe());
-            await storage.ReadStateAsync("probe", GrainId.Create("probe", keys[i]), read);
-            Assert.Equal(i, read.State!.Counter);
+            Assert.Equal(i, (await ReadAsync(storage, GrainId.Create("probe", keys[i]))).State!.Counter);
         }
 
         string[] files = Directory.GetFiles(_directory.Path, "*" + StatePaths.StateSuffix, SearchOption.AllDirectories);
@@ -219,9 +212,7 @@ public sealed class DirectoryGrainStorageTests : IDisposable
         Assert.Equal("OMLS"u8.ToArray(), bytes[..4]);
         Assert.InRange(bytes.Length, 4000, 6000); // Orleans' binary field codec: 4-5 bytes a float, where JSON text takes 9-11
         Assert.NotEqual((byte)'{', bytes[StateFile.HeaderLength]);
-        var other = new GrainState<StorageProbe>(new StorageProbe());
-        await Storage(serviceId: "service-b").ReadStateAsync("probe", s_grain, other);
-        Assert.False(other.RecordExists);
+        Assert.False((await ReadAsync(Storage(serviceId: "service-b"))).RecordExists);
     }
 
     [Fact]
@@ -243,6 +234,13 @@ public sealed class DirectoryGrainStorageTests : IDisposable
         configure?.Invoke(options);
         return new DirectoryGrainStorage("Default", options, new ClusterOptions { ServiceId = serviceId, ClusterId = "c" },
             _services.GetRequiredService<IActivatorProvider>(), TimeProvider.System, NullLogger<DirectoryGrainStorage>.Instance);
+    }
+
+    private static async Task<GrainState<StorageProbe>> ReadAsync(DirectoryGrainStorage storage, GrainId? grain = null)
+    {
+        var state = new GrainState<StorageProbe>(new StorageProbe());
+        await storage.ReadStateAsync("probe", grain ?? s_grain, state);
+        return state;
     }
 
     /// <summary>Runs <c>flock</c> holding <paramref name="lockFile"/> for <paramref name="seconds"/> s; returns once it holds it.</summary>

@@ -1,12 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using OrleansML.Cli;
-using OrleansML.Client;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
-using OrleansML.Tensors;
 using OrleansML.Grains.Hosting;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
 

@@ -1,13 +1,8 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Data.Readers;
 using OrleansML.Learning.Data.Synthetic;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Training.Tests.Client.Support;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 

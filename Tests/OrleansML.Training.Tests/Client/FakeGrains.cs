@@ -1,5 +1,3 @@
-using OrleansML.Jobs;
-
 namespace OrleansML.Training.Tests.Client;
 
 /// <summary>A grain factory that records every reference asked of it and hands out the job grain given (or

@@ -1,5 +1,4 @@
 using OrleansML.Cli;
-using OrleansML.Client;
 
 namespace OrleansML.Training.Tests.Client;
 
@@ -57,14 +56,4 @@ public sealed class GatewayClusterFixture : IAsyncLifetime
 
     /// <summary>A client on the cluster's own co-hosted client (the tests' view, independent of the CLI).</summary>
     public OrleansMLClient Client() => new(Cluster.Client);
-
-    /// <summary>Runs the CLI in process with plain output.</summary>
-    public static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        int code = await CliApplication.RunAsync(args, output, error, environment, interactive: false, timeout.Token);
-        return (code, output.ToString(), error.ToString());
-    }
 }

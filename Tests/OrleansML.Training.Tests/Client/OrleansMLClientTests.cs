@@ -1,8 +1,4 @@
 using System.Text.RegularExpressions;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
 

@@ -1,6 +1,4 @@
 using OrleansML.Cli;
-using OrleansML.Client;
-using OrleansML.Jobs;
 
 namespace OrleansML.Training.Tests.Client;
 

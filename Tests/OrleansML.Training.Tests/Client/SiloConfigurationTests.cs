@@ -1,13 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansML.Grains.Hosting;
 using OrleansML.Grains.Hosting.Storage;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Client;
 

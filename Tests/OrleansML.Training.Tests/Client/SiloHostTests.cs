@@ -1,11 +1,8 @@
 using OrleansML.Tests.Shared;
-using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using OrleansML.Grains.Hosting.Database;
 using OrleansML.Training.Tests.Client.Support;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Client;
 

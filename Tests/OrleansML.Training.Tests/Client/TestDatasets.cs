@@ -1,8 +1,5 @@
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 
 namespace OrleansML.Training.Tests.Client;
 

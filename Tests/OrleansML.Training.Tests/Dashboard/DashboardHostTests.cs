@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using OrleansML.Training.Tests.Client.Support;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Dashboard;
 

@@ -63,27 +63,22 @@ public sealed class DashboardOptionsTests
     [Fact]
     public async Task The_cli_refuses_a_public_address_without_a_token_before_connecting()
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-
-        int code = await CliApplication.RunAsync(["dashboard", "--address", "0.0.0.0"], output, error, new Dictionary<string, string?>(), interactive: false);
+        (int code, _, string error) = await CliRuns.RunAsync(["dashboard", "--address", "0.0.0.0"], new Dictionary<string, string?>());
 
         Assert.Equal(ExitCodes.BadUsage, code);
-        Assert.Contains("--address is 0.0.0.0, beyond loopback", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--address is 0.0.0.0, beyond loopback", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_cli_never_prints_a_rejected_token_from_the_environment()
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
         var environment = new Dictionary<string, string?> { [DashboardCommand.TokenVariable] = ShortToken };
 
-        int code = await CliApplication.RunAsync(["dashboard", "--address", "0.0.0.0", "--port", "0"], output, error, environment, interactive: false);
+        (int code, string output, string error) = await CliRuns.RunAsync(["dashboard", "--address", "0.0.0.0", "--port", "0"], environment);
 
         Assert.Equal(ExitCodes.BadUsage, code);
-        Assert.Contains("--token must be at least", error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(ShortToken, output.ToString() + error, StringComparison.Ordinal);
+        Assert.Contains("--token must be at least", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(ShortToken, output + error, StringComparison.Ordinal);
     }
 
     private static DashboardOptions Load(params (string Key, string Value)[] values) =>

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using OrleansML.Client;
 using OrleansML.Dashboard;
 using OrleansML.Training.Tests.Client;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Dashboard;
 

@@ -1,5 +1,4 @@
 using OrleansML.Cli;
-using OrleansML.Jobs;
 using Spectre.Console;
 
 namespace OrleansML.Training.Tests.Dashboard;

@@ -1,10 +1,6 @@
-using System.Globalization;
 using Microsoft.Playwright;
-using OrleansML.Client;
 using OrleansML.Dashboard;
-using OrleansML.Jobs;
 using OrleansML.Training.Tests.Client;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Dashboard;
 

@@ -2,8 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansML.Grains.Diagnostics;
 using OrleansML.Grains.Jobs;
-using OrleansML.Jobs;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Diagnostics;
 

@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using OrleansML.Grains.Diagnostics;
 using OrleansML.Grains.Jobs;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Diagnostics;
 
@@ -24,13 +19,9 @@ public sealed class TelemetryInstrumentTests(TwoSiloCluster fixture) : IClassFix
     [Fact]
     public async Task A_bsp_job_counts_its_steps_rows_bytes_barrier_waits_checkpoints_and_spans()
     {
-        var data = TrainingData.Write(_directory.Path, TrainingData.Linear(rows: 2000), partitions: 4, "bsp");
-        TrainingSpec spec = Spec(data.Train, data.Test, ConsistencyMode.Bsp);
-        using var recorder = new TelemetryRecorder(spec.JobId!);
+        (TrainingSpec spec, JobStatus status, TelemetryRecorder recorder) = await RunAsync(ConsistencyMode.Bsp);
+        using var disposeRecorder = recorder;
 
-        JobStatus status = await JobRuns.RunAsync(fixture.Cluster.Client, spec, s_timeout);
-
-        Assert.True(status.State == JobState.Completed, $"{status.State}: {status.FailureReason}");
         Assert.Equal(0, status.Retries);
         int stepsPerEpoch = JobSteps.StepsPerEpoch(spec, DatasetLocation.Open(spec.Data.TrainManifest));
         Assert.Equal((double)spec.Epochs * stepsPerEpoch * status.Workers, recorder.Sum(OrleansMLTelemetry.Steps));
@@ -72,13 +63,9 @@ public sealed class TelemetryInstrumentTests(TwoSiloCluster fixture) : IClassFix
     [Fact]
     public async Task An_ssp_job_records_the_staleness_of_every_applied_push()
     {
-        var data = TrainingData.Write(_directory.Path, TrainingData.Linear(rows: 2000), partitions: 4, "ssp");
-        TrainingSpec spec = Spec(data.Train, data.Test, ConsistencyMode.Ssp);
-        using var recorder = new TelemetryRecorder(spec.JobId!);
+        (TrainingSpec spec, JobStatus status, TelemetryRecorder recorder) = await RunAsync(ConsistencyMode.Ssp);
+        using var disposeRecorder = recorder;
 
-        JobStatus status = await JobRuns.RunAsync(fixture.Cluster.Client, spec, s_timeout);
-
-        Assert.True(status.State == JobState.Completed, $"{status.State}: {status.FailureReason}");
         ShardStats[] shards = await JobRuns.ShardStatsAsync(fixture.Cluster.Client, spec);
         IReadOnlyList<TelemetryRecorder.Measurement> staleness = recorder.Of(OrleansMLTelemetry.Staleness);
         double applied = recorder.Of(OrleansMLTelemetry.ShardPushes).Where(m => m.Tags[OrleansMLTelemetry.OutcomeTag] == nameof(PushOutcome.Applied)).Sum(m => m.Value);
@@ -91,28 +78,36 @@ public sealed class TelemetryInstrumentTests(TwoSiloCluster fixture) : IClassFix
     [Fact]
     public async Task A_model_averaging_job_counts_its_local_steps_and_rows_per_round()
     {
-        var data = TrainingData.Write(_directory.Path, TrainingData.Linear(rows: 2000), partitions: 4, "averaging");
-        TrainingSpec spec = Spec(data.Train, data.Test, ConsistencyMode.ModelAveraging) with { AveragingInterval = 4 };
-        using var recorder = new TelemetryRecorder(spec.JobId!);
+        (TrainingSpec spec, JobStatus status, TelemetryRecorder recorder) = await RunAsync(ConsistencyMode.ModelAveraging);
+        using var disposeRecorder = recorder;
 
-        JobStatus status = await JobRuns.RunAsync(fixture.Cluster.Client, spec, s_timeout);
-
-        Assert.True(status.State == JobState.Completed, $"{status.State}: {status.FailureReason}");
         int stepsPerEpoch = JobSteps.StepsPerEpoch(spec, DatasetLocation.Open(spec.Data.TrainManifest));
         Assert.Equal((double)spec.Epochs * stepsPerEpoch * status.Workers, recorder.Sum(OrleansMLTelemetry.Steps));
         Assert.Equal(status.History.Sum(e => e.Examples), recorder.Sum(OrleansMLTelemetry.Rows));
         Assert.All(recorder.Of(OrleansMLTelemetry.Steps), m => Assert.Equal("ModelAveraging", m.Tags[OrleansMLTelemetry.ModeTag]));
     }
 
-    private static TrainingSpec Spec(string train, string test, ConsistencyMode mode) => new()
+    /// <summary>Runs a small linear job in <paramref name="mode"/> (model averaging: every 4 steps) with a recorder
+    /// listening for it; asserts that it completed.</summary>
+    private async Task<(TrainingSpec Spec, JobStatus Status, TelemetryRecorder Recorder)> RunAsync(ConsistencyMode mode)
     {
-        JobId = JobRuns.NewJobId("telemetry-" + mode.ToString().ToLowerInvariant()),
-        Model = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 16 },
-        Data = new DataSpec { TrainManifest = train, TestManifest = test },
-        Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 0.05f },
-        Mode = mode,
-        Epochs = 2,
-        BatchSize = 64,
-        Elastic = false,
-    };
+        string name = mode.ToString().ToLowerInvariant();
+        var data = TrainingData.Write(_directory.Path, TrainingData.Linear(rows: 2000), partitions: 4, name);
+        var spec = new TrainingSpec
+        {
+            JobId = JobRuns.NewJobId("telemetry-" + name),
+            Model = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 16 },
+            Data = new DataSpec { TrainManifest = data.Train, TestManifest = data.Test },
+            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Sgd, LearningRate = 0.05f },
+            Mode = mode,
+            Epochs = 2,
+            BatchSize = 64,
+            Elastic = false,
+            AveragingInterval = 4,
+        };
+        var recorder = new TelemetryRecorder(spec.JobId!);
+        JobStatus status = await JobRuns.RunAsync(fixture.Cluster.Client, spec, s_timeout);
+        Assert.True(status.State == JobState.Completed, $"{status.State}: {status.FailureReason}");
+        return (spec, status, recorder);
+    }
 }

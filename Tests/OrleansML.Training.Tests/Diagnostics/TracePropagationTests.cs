@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using Orleans.TestingHost;
 using OrleansML.Grains.Diagnostics;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Diagnostics;
 
@@ -14,24 +9,9 @@ namespace OrleansML.Training.Tests.Diagnostics;
 /// epoch span, which descends from the job span, all in one trace. The job span is that trace's root, linked to the
 /// client's StartAsync call.
 /// </summary>
-public sealed class TracePropagationTests : IAsyncLifetime, IDisposable
+public sealed class TracePropagationTests(TracePropagationTests.Cluster fixture) : IClassFixture<TracePropagationTests.Cluster>, IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private InProcessTestCluster? _cluster;
-
-    public async Task InitializeAsync() => _cluster = await TrainingClusters.DeployAsync(2, configure: builder =>
-    {
-        builder.ConfigureSilo((_, silo) => silo.AddActivityPropagation());
-        builder.ConfigureClient(client => client.AddActivityPropagation());
-    });
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     public void Dispose() => _directory.Dispose();
 
@@ -51,7 +31,7 @@ public sealed class TracePropagationTests : IAsyncLifetime, IDisposable
         };
         using var recorder = new TelemetryRecorder(spec.JobId!);
 
-        JobStatus status = await JobRuns.RunAsync(_cluster!.Client, spec, TimeSpan.FromSeconds(90));
+        JobStatus status = await JobRuns.RunAsync(fixture.Cluster.Client, spec, TimeSpan.FromSeconds(90));
 
         Assert.True(status.State == JobState.Completed, $"{status.State}: {status.FailureReason}");
         Activity job = await recorder.WaitForSpanAsync(OrleansMLTelemetry.JobSpan, TimeSpan.FromSeconds(30));
@@ -73,4 +53,11 @@ public sealed class TracePropagationTests : IAsyncLifetime, IDisposable
             Assert.Contains(ancestors, a => a.SpanId == job.SpanId);
         }
     }
+
+    /// <summary>A 2-silo cluster with Orleans' activity propagation on the silos and the client.</summary>
+    public sealed class Cluster() : ClusterFixture(2, builder =>
+    {
+        builder.ConfigureSilo((_, silo) => silo.AddActivityPropagation());
+        builder.ConfigureClient(client => client.AddActivityPropagation());
+    });
 }

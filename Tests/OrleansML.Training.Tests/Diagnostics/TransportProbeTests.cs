@@ -1,6 +1,4 @@
-using Orleans.TestingHost;
 using OrleansML.Diagnostics;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Diagnostics;
 

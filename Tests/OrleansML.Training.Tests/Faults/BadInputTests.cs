@@ -1,13 +1,6 @@
 using System.Diagnostics;
-using Orleans.TestingHost;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 using OrleansML.Workers;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
 

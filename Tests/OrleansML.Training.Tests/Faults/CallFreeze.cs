@@ -1,6 +1,4 @@
 using Orleans.Serialization.Invocation;
-using Orleans.TestingHost;
-using OrleansML.Shards;
 
 namespace OrleansML.Training.Tests.Faults;
 

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
 

@@ -1,9 +1,4 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 using OrleansML.Workers;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
 
@@ -32,19 +27,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
 
         // Watch where the job's grains live while it trains (the directory is authoritative): a worker (of any
         // placement generation) or a shard must land on the new silo.
-        int workOnNewSilo = 0;
-        JobStatus status = before;
-        var deadline = DateTime.UtcNow + FaultCluster.JobDeadline;
-        while (workOnNewSilo == 0 && DateTime.UtcNow < deadline)
-        {
-            workOnNewSilo = await CountHostedOnAsync(cluster, spec, added);
-            if (status.IsFinal)
-            {
-                break; // activations outlive the job (idle collection is minutes away): the last look still counts
-            }
-
-            status = await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).WatchAsync(status.Revision, TimeSpan.FromMilliseconds(200));
-        }
+        (int workOnNewSilo, JobStatus status) = await WatchForWorkOnAsync(cluster, spec, added, before);
 
         Assert.True(workOnNewSilo > 0, $"no worker or shard was placed on the new silo {added} while the job ran: {FaultCluster.Describe(status)}");
         int epochWithWork = status.EpochsCompleted;
@@ -84,19 +67,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
         await job.ResumeAsync();
 
         // Watch the directory while the job trains: a shard (not just a worker) must come to live on the new silo.
-        int shardsOnNewSilo = 0;
-        JobStatus status = before;
-        var deadline = DateTime.UtcNow + FaultCluster.JobDeadline;
-        while (shardsOnNewSilo == 0 && DateTime.UtcNow < deadline)
-        {
-            shardsOnNewSilo = await CountHostedOnAsync(cluster, spec, added, workers: false);
-            if (status.IsFinal)
-            {
-                break;
-            }
-
-            status = await job.WatchAsync(status.Revision, TimeSpan.FromMilliseconds(200));
-        }
+        (int shardsOnNewSilo, JobStatus status) = await WatchForWorkOnAsync(cluster, spec, added, before, workers: false);
 
         Assert.True(shardsOnNewSilo > 0, $"no shard was placed on the new silo {added} while the job ran: {FaultCluster.Describe(status)}");
         Assert.False(status.IsFinal, $"a shard reached the new silo only after the job ended: {FaultCluster.Describe(status)}");
@@ -121,8 +92,7 @@ public sealed class ElasticTests(ITestOutputHelper output)
 
         // The live generation applied every step of the job (the version continued through the hand-off), and the
         // generations before it were discarded (their storage is free).
-        ShardStats[][] generations = await Task.WhenAll(Enumerable.Range(0, 4).Select(g => Task.WhenAll(Enumerable.Range(0, spec.Shards)
-            .Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i, g)).GetStatsAsync()))));
+        ShardStats[][] generations = await Task.WhenAll(Enumerable.Range(0, 4).Select(g => JobRuns.ShardStatsAsync(cluster.Client, spec.JobId!, spec.Shards, g)));
         int live = Array.FindLastIndex(generations, shards => shards.Any(s => s.Checkpoints.Count > 0));
         Assert.True(live >= 1, "the shards never moved to a new generation");
         Assert.Equal(live, final.ShardGeneration);
@@ -180,6 +150,27 @@ public sealed class ElasticTests(ITestOutputHelper output)
         Assert.True(live >= 1, "the shards never moved to a new generation after the silo left");
         Assert.Equal(live, final.ShardGeneration);
         Assert.True(FaultCluster.FinalAccuracy(final) > 0.8, $"accuracy {FaultCluster.FinalAccuracy(final):F4}");
+    }
+
+    /// <summary>Watches the job until the directory places some of its work on <paramref name="silo"/> (see
+    /// <see cref="CountHostedOnAsync"/>), the job ends or <see cref="FaultCluster.JobDeadline"/> passes; returns how
+    /// much it found there and the last status.</summary>
+    private static async Task<(int Hosted, JobStatus Status)> WatchForWorkOnAsync(InProcessTestCluster cluster, TrainingSpec spec, InProcessSiloHandle silo, JobStatus status, bool workers = true)
+    {
+        int hosted = 0;
+        var deadline = DateTime.UtcNow + FaultCluster.JobDeadline;
+        while (hosted == 0 && DateTime.UtcNow < deadline)
+        {
+            hosted = await CountHostedOnAsync(cluster, spec, silo, workers);
+            if (status.IsFinal)
+            {
+                break; // activations outlive the job (idle collection is minutes away): the last look still counts
+            }
+
+            status = await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).WatchAsync(status.Revision, TimeSpan.FromMilliseconds(200));
+        }
+
+        return (hosted, status);
     }
 
     /// <summary>How many of the job's workers (any generation, if <paramref name="workers"/>) and shards (any

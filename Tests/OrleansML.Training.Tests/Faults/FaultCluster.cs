@@ -1,9 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
 using OrleansML.Tests.Shared;
-using OrleansML.Training.Tests.TestSupport;
 using OrleansML.Workers;
 
 namespace OrleansML.Training.Tests.Faults;

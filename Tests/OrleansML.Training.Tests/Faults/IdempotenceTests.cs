@@ -1,21 +1,14 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
-
 namespace OrleansML.Training.Tests.Faults;
 
 /// <summary>End to end: on a finished job's shard, a duplicated push (alone or with a pull) changes the parameters
 /// at most once.</summary>
 [Collection(FaultTestGroup.Name)]
-public sealed class IdempotenceTests
+public sealed class IdempotenceTests(IdempotenceTests.Cluster fixture) : IClassFixture<IdempotenceTests.Cluster>
 {
     [Fact]
     public async Task DuplicatedPushOnAFinishedJobsShardChangesTheModelOnce()
     {
-        await using FinishedJob job = await FinishedJob.RunAsync("idem", epochs: 2);
-        IParameterShardGrain shard = job.Shard;
+        IParameterShardGrain shard = await FinishedShardAsync("idem", epochs: 2);
         float[] before = (await shard.ReadParametersAsync()).Values;
         ShardStats stats = await shard.GetStatsAsync();
         // A later attempt than any the coordinator handed out (its attempts count from 1).
@@ -50,8 +43,7 @@ public sealed class IdempotenceTests
     [Fact]
     public async Task PushThenPullWaitsForTheBarrierSeesItsPushAndIsIdempotent()
     {
-        await using FinishedJob job = await FinishedJob.RunAsync("pushpull", epochs: 1);
-        IParameterShardGrain shard = job.Shard;
+        IParameterShardGrain shard = await FinishedShardAsync("pushpull", epochs: 1);
         float[] before = (await shard.ReadParametersAsync()).Values;
         const long Attempt = 1_000_000;
         long version = await shard.BeginAsync(Attempt);
@@ -87,49 +79,16 @@ public sealed class IdempotenceTests
         Assert.Equal(version + 1, (await shard.GetStatsAsync()).Version);
     }
 
-    /// <summary>A finished BSP logistic job (2 workers) on a 3-silo cluster, and its shard 0.</summary>
-    private sealed class FinishedJob : IAsyncDisposable
+    /// <summary>Runs a BSP logistic job (2 workers) to its end and returns its shard 0.</summary>
+    private async Task<IParameterShardGrain> FinishedShardAsync(string name, int epochs)
     {
-        private readonly TempDirectory _directory;
-        private readonly InProcessTestCluster _cluster;
-
-        private FinishedJob(TempDirectory directory, InProcessTestCluster cluster, IParameterShardGrain shard)
-        {
-            _directory = directory;
-            _cluster = cluster;
-            Shard = shard;
-        }
-
-        public IParameterShardGrain Shard { get; }
-
-        public static async Task<FinishedJob> RunAsync(string name, int epochs)
-        {
-            var directory = new TempDirectory();
-            InProcessTestCluster? cluster = null;
-            try
-            {
-                var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
-                cluster = await FaultCluster.DeployAsync(3);
-                TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, name) with { Epochs = epochs };
-                await FaultCluster.RunToCompletionAsync(cluster.Client, spec);
-                return new FinishedJob(directory, cluster, cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, 0)));
-            }
-            catch
-            {
-                if (cluster is not null)
-                {
-                    await cluster.DisposeAsync();
-                }
-
-                directory.Dispose();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _cluster.DisposeAsync();
-            _directory.Dispose();
-        }
+        using var directory = new TempDirectory();
+        var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
+        TrainingSpec spec = FaultCluster.LogisticSpec(data.Train, data.Test, name) with { Epochs = epochs };
+        await FaultCluster.RunToCompletionAsync(fixture.Cluster.Client, spec);
+        return fixture.Cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, 0));
     }
+
+    /// <summary>A 3-silo fault cluster shared by the class (each test runs its own job).</summary>
+    public sealed class Cluster() : ClusterFixture(() => FaultCluster.DeployAsync(3));
 }

@@ -1,9 +1,3 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
-
 namespace OrleansML.Training.Tests.Faults;
 
 /// <summary>A coordinator that resumes a job clears what a rebalance interrupted by its predecessor's death left in

@@ -1,11 +1,3 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
-
 namespace OrleansML.Training.Tests.Faults;
 
 /// <summary>

@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Faults;
 
@@ -18,28 +12,17 @@ public sealed class SiloKillTests(ITestOutputHelper output)
 {
     private const double Tolerance = 0.005;
 
-    [Fact]
-    public async Task WorkerSiloDiesMidTrainingAndTheJobMatchesTheUndisturbedRun()
-    {
-        // silo 1 hosts worker 0 and nothing else.
-        await RunKillScenarioAsync("kill-worker", checkpointEverySteps: 0, async (spec, cluster, s) =>
-        {
-            await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]]);
-            return s[1];
-        });
-    }
-
+    /// <summary>Silo 1 hosts worker 0 (or shard 0) and nothing else; with checkpoints every 30 steps the shards'
+    /// rollback lands mid-epoch.</summary>
     [Theory]
-    [InlineData(0)]
-    [InlineData(30)]
-    public async Task ShardSiloDiesMidTrainingAndEveryShardRollsBackToOneCheckpoint(int checkpointEverySteps)
+    [InlineData("worker", 0)]
+    [InlineData("shard", 0)]
+    [InlineData("shard", 30)]
+    public async Task WorkerOrShardSiloDiesMidTrainingAndEveryShardRollsBackToOneCheckpoint(string victim, int checkpointEverySteps)
     {
-        // silo 1 hosts shard 0 and nothing else; with checkpoints every 30 steps the rollback lands mid-epoch.
-        await RunKillScenarioAsync("kill-shard", checkpointEverySteps, async (spec, cluster, s) =>
-        {
-            await FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[1], s[2]], workers: [s[0], s[2]]);
-            return s[1];
-        });
+        await RunKillScenarioAsync("kill-" + victim, checkpointEverySteps, (spec, cluster, s) => victim == "worker"
+            ? FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[0], s[2]], workers: [s[1], s[2]])
+            : FaultCluster.PinAsync(cluster, spec, coordinator: s[0], shards: [s[1], s[2]], workers: [s[0], s[2]]));
     }
 
     [Fact]
@@ -100,7 +83,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         AssertClose(baseline, final, "coordinator", reactivated, clock.Elapsed.TotalSeconds);
     }
 
-    private async Task RunKillScenarioAsync(string name, int checkpointEverySteps, Func<TrainingSpec, InProcessTestCluster, InProcessSiloHandle[], Task<InProcessSiloHandle>> place)
+    private async Task RunKillScenarioAsync(string name, int checkpointEverySteps, Func<TrainingSpec, InProcessTestCluster, InProcessSiloHandle[], Task> pin)
     {
         using var directory = new TempDirectory();
         var data = TrainingData.Write(directory.Path, TrainingData.Logistic(), partitions: 4);
@@ -111,13 +94,13 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         Assert.Equal(0, baseline.Retries);
 
         TrainingSpec spec = baselineSpec with { JobId = name + "-" + Guid.NewGuid().ToString("N")[..6] };
-        InProcessSiloHandle victim = await place(spec, cluster, silos);
+        await pin(spec, cluster, silos);
         await cluster.Client.GetGrain<ITrainingJobGrain>(spec.JobId!).StartAsync(spec);
         JobStatus before = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted >= 2);
         Assert.False(before.IsFinal, FaultCluster.Describe(before));
         int epochAtKill = before.EpochsCompleted;
         var clock = Stopwatch.StartNew();
-        await FaultCluster.KillWithCallsInFlightAsync(cluster, victim, spec.JobId!, FaultCluster.MidEpochStep(spec, epochAtKill + 1));
+        await FaultCluster.KillWithCallsInFlightAsync(cluster, silos[1], spec.JobId!, FaultCluster.MidEpochStep(spec, epochAtKill + 1));
 
         var reasons = new List<string>();
         JobStatus recovered = await FaultCluster.WaitAsync(cluster.Client, spec.JobId!, st => st.EpochsCompleted > epochAtKill, reasons: reasons);
@@ -130,18 +113,11 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         Assert.Contains(final.History.Skip(epochAtKill), m => m.Attempts >= 2);
         Assert.True(recovered.EpochsCompleted > epochAtKill);
         // BSP: after the rollback every shard applied exactly the same steps as in the undisturbed run.
-        long[] baselineVersions = await ShardVersionsAsync(cluster, baselineSpec);
-        long[] versions = await ShardVersionsAsync(cluster, spec);
+        long[] baselineVersions = [.. (await JobRuns.ShardStatsAsync(cluster.Client, baselineSpec)).Select(s => s.Version)];
+        long[] versions = [.. (await JobRuns.ShardStatsAsync(cluster.Client, spec)).Select(s => s.Version)];
         Assert.Single(baselineVersions.Distinct());
         Assert.Equal(baselineVersions, versions);
         AssertClose(baseline, final, name + (checkpointEverySteps > 0 ? $" (checkpoint every {checkpointEverySteps} steps)" : ""), recovery, clock.Elapsed.TotalSeconds);
-    }
-
-    private static async Task<long[]> ShardVersionsAsync(InProcessTestCluster cluster, TrainingSpec spec)
-    {
-        ShardStats[] stats = await Task.WhenAll(Enumerable.Range(0, spec.Shards)
-            .Select(i => cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(spec.JobId!, i)).GetStatsAsync()));
-        return [.. stats.Select(s => s.Version)];
     }
 
     private void AssertClose(JobStatus baseline, JobStatus final, string what, double recoverySeconds, double totalSeconds)

@@ -1,10 +1,5 @@
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Learning.Storage;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Jobs;
 

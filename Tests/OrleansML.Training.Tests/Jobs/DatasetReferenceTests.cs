@@ -1,5 +1,3 @@
-using OrleansML.Jobs;
-
 namespace OrleansML.Training.Tests.Jobs;
 
 /// <summary>The one parser of a DataSpec's dataset references, and what the client-side validator makes of them.</summary>

@@ -1,8 +1,3 @@
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Training.Tests.TestSupport;
-
 namespace OrleansML.Training.Tests.Jobs;
 
 public sealed class JobSmokeTests(TwoSiloCluster fixture) : IClassFixture<TwoSiloCluster>, IDisposable

@@ -1,9 +1,4 @@
-using System.Globalization;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Training;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Jobs;
 

@@ -1,10 +1,5 @@
-using Orleans.TestingHost;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Models;
 

@@ -1,10 +1,4 @@
-using OrleansML.Shards;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Learning.Training;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Modes;
 
@@ -50,23 +44,16 @@ public sealed class FashionMnistModeTests(FashionModeFixture fixture, ITestOutpu
     [Fact]
     public async Task Mlp_128_under_bsp_reaches_0_870()
     {
-        var spec = new TrainingSpec
+        TrainingSpec spec = SoftmaxSpec(TensorCompression.None) with
         {
             JobId = JobRuns.NewJobId("fashion-mlp"),
             Model = new ModelSpec { Kind = ModelKind.Mlp, FeatureCount = 784, ClassCount = 10, HiddenLayers = [128] },
-            Data = new DataSpec { TrainManifest = fixture.TrainManifest, TestManifest = fixture.TestManifest },
-            Optimizer = new OptimizerSettings
+            Optimizer = SoftmaxOptimizer with
             {
-                Kind = OptimizerKind.Adam,
                 LearningRate = 0.002f,
-                Schedule = new LearningRateScheduleSettings { Kind = LearningRateScheduleKind.Cosine, DecaySteps = MlpEpochs * StepsPerEpoch },
+                Schedule = SoftmaxOptimizer.Schedule with { DecaySteps = MlpEpochs * StepsPerEpoch },
             },
-            Mode = ConsistencyMode.Bsp,
-            Workers = 2,
-            Shards = 2,
             Epochs = MlpEpochs,
-            BatchSize = BatchSize,
-            Seed = 7,
         };
         JobStatus status = await JobRuns.RunAsync(fixture.Cluster.Client, spec, JobTimeout);
         Report("MLP(128) BSP", status);

@@ -1,8 +1,5 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Readers;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Modes;
 
@@ -13,14 +10,14 @@ namespace OrleansML.Training.Tests.Modes;
 /// rather than skipping. The fp32 softmax job runs once and is shared by the accuracy test and the fp16
 /// comparison.
 /// </summary>
-public sealed class FashionModeFixture : IAsyncLifetime, IDisposable
+public sealed class FashionModeFixture : ClusterFixture, IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly Lock _softmaxGate = new();
-    private InProcessTestCluster? _cluster;
     private Task<JobStatus>? _softmax;
 
     public FashionModeFixture()
+        : base(2)
     {
         string directory = Environment.GetEnvironmentVariable("ORLEANSML_FASHION_MNIST") ?? FashionMnist.DefaultDirectory;
         Data = FashionMnist.Load(directory);
@@ -36,8 +33,6 @@ public sealed class FashionModeFixture : IAsyncLifetime, IDisposable
 
     public string TestManifest { get; }
 
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
-
     /// <summary>The uncompressed softmax job's final status, run on first use.</summary>
     public async Task<JobStatus> SoftmaxAsync(Func<TrainingSpec> spec, TimeSpan timeout)
     {
@@ -48,16 +43,6 @@ public sealed class FashionModeFixture : IAsyncLifetime, IDisposable
         }
 
         return await run;
-    }
-
-    public async Task InitializeAsync() => _cluster = await TrainingClusters.DeployAsync(2);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
     }
 
     /// <summary>Runs after <see cref="DisposeAsync"/>: the silos no longer read the files.</summary>

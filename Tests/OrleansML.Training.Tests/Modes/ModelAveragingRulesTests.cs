@@ -1,6 +1,4 @@
 using OrleansML.Grains.Modes;
-using OrleansML.Jobs;
-using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Training.Tests.Modes;
 

@@ -1,8 +1,5 @@
-using Orleans.TestingHost;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Modes;
 
@@ -11,12 +8,12 @@ namespace OrleansML.Training.Tests.Modes;
 /// by the mode tests: linear regression with noise sigma 0.5 (the optimum's loss is near sigma^2 / 2 = 0.125,
 /// far from zero, so a relative comparison means something), logistic regression, and CTR-like sparse data.
 /// </summary>
-public sealed class SyntheticModeFixture : IAsyncLifetime, IDisposable
+public sealed class SyntheticModeFixture : ClusterFixture, IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private InProcessTestCluster? _cluster;
 
     public SyntheticModeFixture()
+        : base(2)
     {
         Linear = Write("linear", SyntheticData.LinearRegression(new DenseProblemOptions { RowCount = 5000, FeatureCount = 16, NoiseStandardDeviation = 0.5, Seed = 11 }).Dataset);
         Logistic = Write("logistic", SyntheticData.Logistic(new DenseProblemOptions { RowCount = 5000, FeatureCount = 16, WeightStandardDeviation = 0.5, Seed = 13 }).Dataset);
@@ -30,23 +27,11 @@ public sealed class SyntheticModeFixture : IAsyncLifetime, IDisposable
     /// <summary>Feature ids of the click data: 2^12, so hashed logistic regression with 12 bits maps ids 1:1.</summary>
     public const int ClickFeatures = 1 << 12;
 
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
-
     public (string Train, string Test, DenseDataset TrainSet) Linear { get; }
 
     public (string Train, string Test, DenseDataset TrainSet) Logistic { get; }
 
     public (string Train, string Test, SparseDataset<int> TrainSet) Clicks { get; }
-
-    public async Task InitializeAsync() => _cluster = await TrainingClusters.DeployAsync(2);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
 
     /// <summary>Runs after <see cref="DisposeAsync"/>: the silos no longer read the files.</summary>
     public void Dispose() => _directory.Dispose();

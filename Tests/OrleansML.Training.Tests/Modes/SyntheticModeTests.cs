@@ -1,11 +1,4 @@
-using OrleansML.Shards;
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Learning.Training;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Modes;
 
@@ -49,15 +42,9 @@ public sealed class SyntheticModeTests(SyntheticModeFixture fixture, ITestOutput
         OptimizerSettings optimizer = Adam(0.05f, (long)Epochs * steps * updatesPerStep);
 
         double local = LocalLoss(model, data.TrainSet, Adam(0.05f, (long)Epochs * steps));
-        var spec = new TrainingSpec
+        TrainingSpec spec = Spec($"mode-{mode}-{problem}", modelSpec, data.Train, data.Test, mode) with
         {
-            JobId = JobRuns.NewJobId($"mode-{mode}-{problem}".ToLowerInvariant()),
-            Model = modelSpec,
-            Data = new DataSpec { TrainManifest = data.Train, TestManifest = data.Test },
             Optimizer = optimizer,
-            Mode = mode,
-            Workers = 2,
-            Shards = 2,
             Epochs = Epochs,
             BatchSize = BatchSize,
             Staleness = 2,
@@ -100,14 +87,8 @@ public sealed class SyntheticModeTests(SyntheticModeFixture fixture, ITestOutput
         int steps = (data.TrainSet.RowCount + BatchSize - 1) / BatchSize;
         double local = LocalLoss(model, data.TrainSet, Adam(0.05f, (long)Epochs * steps));
         double optimum = InProcessLbfgsLoss(model, data.TrainSet, iterations: 60);
-        var spec = new TrainingSpec
+        TrainingSpec spec = Spec($"mode-lbfgs-{problem}", modelSpec, data.Train, data.Test, ConsistencyMode.Lbfgs) with
         {
-            JobId = JobRuns.NewJobId($"mode-lbfgs-{problem}".ToLowerInvariant()),
-            Model = modelSpec,
-            Data = new DataSpec { TrainManifest = data.Train, TestManifest = data.Test },
-            Mode = ConsistencyMode.Lbfgs,
-            Workers = 2,
-            Shards = 2,
             LbfgsIterations = 60,
             LbfgsIterationsPerEpoch = 20,
         };
@@ -126,15 +107,9 @@ public sealed class SyntheticModeTests(SyntheticModeFixture fixture, ITestOutput
         var modelSpec = new ModelSpec { Kind = ModelKind.HashedLogisticRegression, HashBits = 12 };
         IModel model = modelSpec.Create();
         var data = fixture.Clicks;
-        var spec = new TrainingSpec
+        TrainingSpec spec = Spec("mode-sparse", modelSpec, data.Train, data.Test, ConsistencyMode.Bsp) with
         {
-            JobId = JobRuns.NewJobId("mode-sparse"),
-            Model = modelSpec,
-            Data = new DataSpec { TrainManifest = data.Train, TestManifest = data.Test },
             Optimizer = new OptimizerSettings { Kind = OptimizerKind.AdaGrad, LearningRate = 0.1f },
-            Mode = ConsistencyMode.Bsp,
-            Workers = 2,
-            Shards = 2,
             Epochs = 4,
             BatchSize = 128,
         };
@@ -159,6 +134,17 @@ public sealed class SyntheticModeTests(SyntheticModeFixture fixture, ITestOutput
     private (ModelSpec Model, (string Train, string Test, DenseDataset TrainSet) Data) Setup(Problem problem) => problem == Problem.Linear
         ? (new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 16 }, fixture.Linear)
         : (new ModelSpec { Kind = ModelKind.LogisticRegression, FeatureCount = 16 }, fixture.Logistic);
+
+    /// <summary>A job of 2 workers and 2 shards on the given data, for the caller to complete with <c>with</c>.</summary>
+    private static TrainingSpec Spec(string name, ModelSpec model, string train, string test, ConsistencyMode mode) => new()
+    {
+        JobId = JobRuns.NewJobId(name.ToLowerInvariant()),
+        Model = model,
+        Data = new DataSpec { TrainManifest = train, TestManifest = test },
+        Mode = mode,
+        Workers = 2,
+        Shards = 2,
+    };
 
     private static OptimizerSettings Adam(float rate, long decaySteps) => new()
     {

@@ -1,24 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Tensors;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;
 
 public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardCluster>
 {
-    private IParameterShardGrain Shard(string job) =>
-        fixture.Cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0));
-
     [Fact]
     public async Task Asp_applies_a_push_on_arrival_and_the_same_worker_and_step_only_once()
     {
-        string job = NewJob("asp");
-        IParameterShardGrain shard = Shard(job);
-        await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
+        (IParameterShardGrain shard, float[] initial) = await fixture.BeginAsync("asp", job => Assignment(job, ConsistencyMode.Asp));
         float[] g = Gradient(initial.Length, 1);
 
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 0, 4, 7, g)));
@@ -34,11 +23,7 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
     [Fact]
     public async Task Ssp_holds_a_pull_more_than_the_staleness_ahead_of_the_slowest_worker_until_it_catches_up()
     {
-        string job = NewJob("ssp");
-        IParameterShardGrain shard = Shard(job);
-        await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Ssp, workers: 2, staleness: 1));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
+        (IParameterShardGrain shard, float[] initial) = await fixture.BeginAsync("ssp", job => Assignment(job, ConsistencyMode.Ssp, workers: 2, staleness: 1));
         float[] g = Gradient(initial.Length, 0);
         for (int s = 0; s < 3; s++)
         {
@@ -66,7 +51,7 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
     public async Task A_float16_pull_is_within_a_thousandth_of_the_float32_pull()
     {
         string job = NewJob("fp16");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp));
         float[] values = [.. Enumerable.Range(0, stats.Length).Select(i => 1.2345678f + (i * -0.731f))];
         await shard.WriteParametersAsync(new FloatTensor(values), 3);
@@ -98,7 +83,7 @@ public sealed class AsyncShardTests(ShardCluster fixture) : IClassFixture<ShardC
     public async Task Lbfgs_keeps_what_the_coordinator_writes_and_refuses_pushes()
     {
         string job = NewJob("lbfgs");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Lbfgs));
         await shard.BeginAsync(1);
         Task<ParameterSlice> pull = shard.PullAsync(Pull(1, minimumVersion: 4));

@@ -1,6 +1,3 @@
-using OrleansML.Jobs;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Shards;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;
@@ -9,14 +6,11 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
 {
     private const string Refused = "is not the shard's current attempt";
 
-    private IParameterShardGrain Shard(string job) =>
-        fixture.Cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0));
-
     [Fact]
     public async Task Requests_fail_at_once_before_the_first_attempt_and_for_an_older_attempt()
     {
         string job = NewJob("attempts");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));
         float[] g = Gradient(stats.Length, 0);
 
@@ -42,12 +36,8 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
     [Fact]
     public async Task A_pull_waiting_when_a_new_attempt_begins_fails_and_the_old_attempts_buffered_pushes_are_dropped()
     {
-        string job = NewJob("superseded");
-        IParameterShardGrain shard = Shard(job);
-        ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
-        float[] g0 = Gradient(stats.Length, 0), g1 = Gradient(stats.Length, 1);
+        (IParameterShardGrain shard, float[] initial) = await fixture.BeginAsync("superseded", job => Assignment(job, ConsistencyMode.Bsp));
+        float[] g0 = Gradient(initial.Length, 0), g1 = Gradient(initial.Length, 1);
 
         Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Dense(1, 0, 0, 1, g0)));
         Task<ParameterSlice> waiting = shard.PullAsync(Pull(1, minimumVersion: 1));
@@ -66,12 +56,8 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
     [Fact]
     public async Task Bad_pushes_are_refused_with_a_message_and_change_nothing()
     {
-        string job = NewJob("bad");
-        IParameterShardGrain shard = Shard(job);
-        ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 2, model: Hashed));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
-        float[] g = Gradient(stats.Length, 0);
+        (IParameterShardGrain shard, float[] initial) = await fixture.BeginAsync("bad", job => Assignment(job, ConsistencyMode.Asp, workers: 2, model: Hashed));
+        float[] g = Gradient(initial.Length, 0);
 
         await Refuses("values for a dense push", Dense(1, 0, 0, 1, [1f, 2f]));
         await Refuses("sorted and unique", Sparse(1, 0, 0, 1, [3, 1], [1f, 1f]));
@@ -100,7 +86,7 @@ public sealed class AttemptShardTests(ShardCluster fixture) : IClassFixture<Shar
     public async Task A_later_configuration_may_change_the_workers_but_not_the_job_model_optimizer_or_mode()
     {
         string job = NewJob("config");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardAssignment first = Assignment(job, ConsistencyMode.Ssp, workers: 2);
         await shard.ConfigureAsync(first);
         await shard.ConfigureAsync(first with { WorkerCount = 3, Staleness = 4 });

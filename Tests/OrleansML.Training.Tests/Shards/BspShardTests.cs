@@ -1,19 +1,14 @@
-using OrleansML.Jobs;
-using OrleansML.Shards;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;
 
 public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardCluster>
 {
-    private IParameterShardGrain Shard(string job, int index = 0) =>
-        fixture.Cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, index));
-
     [Fact]
     public async Task The_barrier_applies_the_row_weighted_mean_once_both_workers_pushed_and_releases_the_waiting_pull()
     {
         string job = NewJob("bsp");
-        IParameterShardGrain shard = Shard(job, 1);
+        IParameterShardGrain shard = fixture.Shard(job, 1);
         ShardStats configured = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, shards: 2, index: 1));
         var layout = new ShardLayout(Linear.Create().ParameterCount, 2);
         Assert.Equal(layout.Length(1), configured.Length);
@@ -43,31 +38,9 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
     }
 
     [Fact]
-    public async Task A_duplicate_push_while_the_step_is_buffered_is_ignored()
-    {
-        string job = NewJob("bsp-dup");
-        IParameterShardGrain shard = Shard(job);
-        await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
-        float[] g0 = Gradient(initial.Length, 0), g1 = Gradient(initial.Length, 1);
-
-        Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Dense(1, 0, 0, 1, g0)));
-        Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Dense(1, 0, 0, 1, g0)));
-        Assert.Equal(0, (await shard.GetStatsAsync()).Version);
-        Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 1, 0, 1, g1)));
-
-        Close([.. initial.Select((w, i) => w - (LearningRate * Mean(g0[i], 1, g1[i], 1)))], await ReadAsync(shard));
-    }
-
-    [Fact]
     public async Task With_a_backup_worker_the_step_releases_on_the_first_push_and_the_straggler_is_late()
     {
-        string job = NewJob("bsp-late");
-        IParameterShardGrain shard = Shard(job);
-        await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, workers: 2, backup: 1));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
+        (IParameterShardGrain shard, float[] initial) = await fixture.BeginAsync("bsp-late", job => Assignment(job, ConsistencyMode.Bsp, workers: 2, backup: 1));
         float[] g0 = Gradient(initial.Length, 0);
 
         Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 0, 0, 5, g0)));
@@ -83,11 +56,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
     [Fact]
     public async Task A_push_for_a_step_the_shard_has_not_reached_is_refused()
     {
-        string job = NewJob("bsp-ahead");
-        IParameterShardGrain shard = Shard(job);
-        await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
+        (IParameterShardGrain shard, float[] initial) = await fixture.BeginAsync("bsp-ahead", job => Assignment(job, ConsistencyMode.Bsp));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => shard.PushAsync(Dense(1, 0, 3, 1, Gradient(initial.Length, 0))));
         Assert.Contains("step 3", error.Message, StringComparison.Ordinal);
@@ -98,7 +67,7 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
     public async Task Sparse_pushes_update_only_their_keys_with_the_mean_over_all_rows_and_key_pulls_return_them_in_order()
     {
         string job = NewJob("bsp-sparse");
-        IParameterShardGrain shard = Shard(job, 0);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats configured = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, shards: 2, index: 0, model: Hashed));
         Assert.Equal(9, configured.Length); // 17 parameters: [0, 9) and [9, 17)
         await shard.BeginAsync(1);
@@ -118,23 +87,5 @@ public sealed class BspShardTests(ShardCluster fixture) : IClassFixture<ShardClu
         Close([expected[1], expected[5], expected[8]], byKey.Values.Values);
         var outside = await Assert.ThrowsAsync<ArgumentException>(() => shard.PullAsync(Pull(1, keys: [2, 9])));
         Assert.Contains("key 9", outside.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Model_averaging_steps_against_the_row_weighted_mean_of_the_workers_pushes()
-    {
-        string job = NewJob("avg");
-        IParameterShardGrain shard = Shard(job);
-        await shard.ConfigureAsync(Assignment(job, ConsistencyMode.ModelAveraging));
-        await shard.BeginAsync(1);
-        float[] initial = await ReadAsync(shard);
-        float[] d0 = Gradient(initial.Length, 0), d1 = Gradient(initial.Length, 2);
-
-        Assert.Equal(PushOutcome.Buffered, await shard.PushAsync(Dense(1, 0, 0, rows: 1, d0)));
-        Assert.Equal(PushOutcome.Applied, await shard.PushAsync(Dense(1, 1, 0, rows: 3, d1)));
-
-        ParameterSlice slice = await shard.PullAsync(Pull(1, minimumVersion: 1));
-        Close([.. initial.Select((w, i) => w - Mean(d0[i], 1, d1[i], 3))], slice.Values.Values);
-        Assert.Equal(PushOutcome.Duplicate, await shard.PushAsync(Dense(1, 1, 0, rows: 3, d1)));
     }
 }

@@ -1,21 +1,14 @@
-using Orleans.TestingHost;
-using OrleansML.Jobs;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;
 
 public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<ShardCluster>
 {
-    private IParameterShardGrain Shard(string job) =>
-        fixture.Cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0));
-
     [Fact]
     public async Task Restore_brings_back_the_checkpoints_parameters_version_and_idempotence_and_refuses_work_until_begin()
     {
         string job = NewJob("restore");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 1));
         float[] g = Gradient(stats.Length, 0);
         float[] atCheckpoint = (await PushAndCheckpointAsync(shard, g, checkpoints: 1))[0];
@@ -41,7 +34,7 @@ public sealed class CheckpointShardTests(ShardCluster fixture) : IClassFixture<S
     public async Task The_shard_keeps_the_newest_three_checkpoints_and_a_bsp_shard_checkpoints_by_itself()
     {
         string job = NewJob("keep");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Bsp, workers: 1, checkpointEvery: 2));
         await shard.BeginAsync(1);
         float[] g = Gradient(stats.Length, 0);

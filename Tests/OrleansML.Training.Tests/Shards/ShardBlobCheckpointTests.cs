@@ -1,13 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansML.Grains.Checkpoints;
 using OrleansML.Grains.Shards;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Storage;
-using OrleansML.Shards;
-using OrleansML.Training.Tests.TestSupport;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;
@@ -15,9 +10,6 @@ namespace OrleansML.Training.Tests.Shards;
 /// <summary>A shard's checkpoints live in the cluster's blob store; its grain state holds only their references.</summary>
 public sealed class ShardBlobCheckpointTests(ShardCluster fixture) : IClassFixture<ShardCluster>
 {
-    private IParameterShardGrain Shard(string job) =>
-        fixture.Cluster.Client.GetGrain<IParameterShardGrain>(ShardLayout.ShardKey(job, 0));
-
     private IBlobStore Blobs => TrainingClusters.BlobStoreOf(fixture.Cluster);
 
     /// <summary>The shard's stored record as storage holds it, and its size in Orleans' binary form.</summary>
@@ -37,7 +29,7 @@ public sealed class ShardBlobCheckpointTests(ShardCluster fixture) : IClassFixtu
     public async Task The_stored_state_of_a_million_parameter_shard_stays_under_two_kilobytes()
     {
         string job = NewJob("small-state");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         var model = new ModelSpec { Kind = ModelKind.LinearRegression, FeatureCount = 999_999 };
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 1, model: model));
         Assert.Equal(1_000_000, stats.Length);
@@ -61,7 +53,7 @@ public sealed class ShardBlobCheckpointTests(ShardCluster fixture) : IClassFixtu
     public async Task Blobs_of_dropped_checkpoints_are_deleted_and_a_discarded_shard_leaves_none()
     {
         string job = NewJob("garbage");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 1));
         for (long id = 1; id <= 5; id++)
         {
@@ -88,7 +80,7 @@ public sealed class ShardBlobCheckpointTests(ShardCluster fixture) : IClassFixtu
     public async Task A_lost_blob_fails_the_restore_by_name_and_the_shard_falls_back_to_an_older_checkpoint()
     {
         string job = NewJob("lost");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 1));
         float[] atOne = (await PushAndCheckpointAsync(shard, Gradient(stats.Length, 0), checkpoints: 2))[0];
         (ShardCheckpointRecord record, _) = await StoredRecordAsync(shard);
@@ -109,7 +101,7 @@ public sealed class ShardBlobCheckpointTests(ShardCluster fixture) : IClassFixtu
     public async Task A_reactivated_shard_skips_a_corrupt_newest_checkpoint_and_loads_the_one_before()
     {
         string job = NewJob("reactivate");
-        IParameterShardGrain shard = Shard(job);
+        IParameterShardGrain shard = fixture.Shard(job);
         ShardStats stats = await shard.ConfigureAsync(Assignment(job, ConsistencyMode.Asp, workers: 1));
         float[] atOne = (await PushAndCheckpointAsync(shard, Gradient(stats.Length, 0), checkpoints: 2))[0];
         (ShardCheckpointRecord record, _) = await StoredRecordAsync(shard);

@@ -1,5 +1,4 @@
 using OrleansML.Grains.Shards;
-using OrleansML.Jobs;
 using static OrleansML.Training.Tests.Shards.ShardKit;
 
 namespace OrleansML.Training.Tests.Shards;

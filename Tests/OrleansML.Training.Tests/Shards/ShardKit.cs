@@ -1,9 +1,3 @@
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-
 namespace OrleansML.Training.Tests.Shards;
 
 /// <summary>Assignments, pushes and expected values for the shard tests.</summary>

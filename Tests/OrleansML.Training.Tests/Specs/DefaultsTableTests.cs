@@ -1,6 +1,5 @@
 using OrleansML.Cli;
 using OrleansML.Client.Specs;
-using OrleansML.Jobs;
 
 namespace OrleansML.Training.Tests.Specs;
 

@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Training;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Specs;
 

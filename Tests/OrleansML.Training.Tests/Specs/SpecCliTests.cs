@@ -1,9 +1,6 @@
 using OrleansML.Cli;
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Training.Tests.Client;
-using OrleansML.Training.Tests.TestSupport;
+using static OrleansML.Training.Tests.TestSupport.CliRuns;
 
 namespace OrleansML.Training.Tests.Specs;
 
@@ -11,7 +8,6 @@ namespace OrleansML.Training.Tests.Specs;
 /// fields, and every bad file ends with exit 2 and one line that names the place, with no type name.</summary>
 public sealed class SpecCliTests : IDisposable
 {
-    private static readonly Dictionary<string, string?> s_noCluster = new() { ["HOME"] = "/tmp" };
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
@@ -85,13 +81,5 @@ public sealed class SpecCliTests : IDisposable
         string path = Path.Combine(_directory.Path, name);
         await File.WriteAllTextAsync(path, json);
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await CliApplication.RunAsync(args, output, error, s_noCluster, interactive: false);
-        return (code, output.ToString(), error.ToString());
     }
 }

@@ -1,8 +1,3 @@
-using OrleansML.Client;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
-
 namespace OrleansML.Training.Tests.Specs;
 
 /// <summary>Spec files: a field left out takes its default, and every kind of bad field is named by its JSON path,
@@ -112,6 +107,47 @@ public sealed class StrictSpecTests
         Assert.Contains("'b.json' line 3", broken.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("LineNumber", broken.Message, StringComparison.Ordinal);
         Assert.Contains("empty", Assert.Throws<TrainingSpecException>(() => TrainingSpecFile.Parse("  \n", "e.json")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_spec_round_trips_through_json()
+    {
+        var spec = new TrainingSpec
+        {
+            JobId = "round-trip",
+            Model = new ModelSpec { Kind = ModelKind.Mlp, FeatureCount = 20, ClassCount = 3, HiddenLayers = [16, 8] },
+            Data = new DataSpec { TrainManifest = "/data/train.manifest.json", TestManifest = "/data/test.manifest.json" },
+            Optimizer = new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = 0.003f },
+            Mode = ConsistencyMode.Ssp,
+            Workers = 4,
+            Staleness = 3,
+        };
+
+        string json = TrainingSpecFile.ToJson(spec);
+        TrainingSpec back = TrainingSpecFile.Parse(json, "spec.json");
+
+        Assert.Equal(spec, back);
+        Assert.Contains("\"mode\": \"Ssp\"", json, StringComparison.Ordinal);
+        Assert.Equal([16, 8], back.Model.HiddenLayers);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"workers\": 2,\n  \"model\": {\n    \"kind\": \"Mlp\",\n    \"featurs\": 3\n  }\n}", "$.model.featurs", "'bad.json' line 5")]
+    [InlineData("{\n  \"epochs\": 3,\n  \"workers\": \"two\"\n}", "$.workers", "'bad.json' line 3")]
+    public void An_unknown_field_or_a_wrong_type_is_named_with_its_line(string json, string field, string line)
+    {
+        TrainingSpecException error = Assert.Throws<TrainingSpecException>(() => TrainingSpecFile.Parse(json, "bad.json"));
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains(line, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_spec_error()
+    {
+        TrainingSpecException error = Assert.Throws<TrainingSpecException>(() => TrainingSpecFile.Load("/nonexistent/spec.json"));
+        Assert.Equal("spec", error.Field);
+        Assert.Contains("/nonexistent/spec.json", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

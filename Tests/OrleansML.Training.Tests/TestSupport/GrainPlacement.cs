@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.GrainDirectory;
 using Orleans.Runtime.Placement;
-using Orleans.TestingHost;
 
 namespace OrleansML.Training.Tests.TestSupport;
 

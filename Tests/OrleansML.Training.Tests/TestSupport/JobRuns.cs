@@ -1,7 +1,5 @@
-using OrleansML.Jobs;
 using OrleansML.Learning.Models.Files;
 using OrleansML.Models;
-using OrleansML.Shards;
 
 namespace OrleansML.Training.Tests.TestSupport;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansML.Training.Tests.TestSupport;
 
 /// <summary>
@@ -14,7 +12,6 @@ public sealed class SharedReminderTable : IReminderTable
     private readonly Lock _gate = new();
     private long _nextETag;
 
-    /// <inheritdoc/>
     public Task<ReminderTableData> ReadRows(GrainId grainId)
     {
         lock (_gate)
@@ -23,7 +20,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<ReminderTableData> ReadRows(uint begin, uint end)
     {
         lock (_gate)
@@ -32,7 +28,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName)
     {
         lock (_gate)
@@ -41,7 +36,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<string?> UpsertRow(ReminderEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -54,7 +48,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag)
     {
         lock (_gate)
@@ -66,7 +59,6 @@ public sealed class SharedReminderTable : IReminderTable
         }
     }
 
-    /// <inheritdoc/>
     public Task TestOnlyClearTable()
     {
         lock (_gate)
@@ -77,7 +69,6 @@ public sealed class SharedReminderTable : IReminderTable
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc/>
     public override string ToString()
     {
         lock (_gate)

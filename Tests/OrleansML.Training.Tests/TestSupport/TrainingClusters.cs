@@ -1,9 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
-using Orleans.TestingHost;
 using OrleansML.Grains.Hosting;
 using OrleansML.Grains.Jobs;
 using OrleansML.Grains.Shards;

@@ -1,9 +1,5 @@
-using OrleansML.Jobs;
-using OrleansML.Learning.Data;
 using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
-using OrleansML.Learning.Optimizers;
 
 namespace OrleansML.Training.Tests.TestSupport;
 

@@ -1,14 +1,6 @@
 using System.Security.Cryptography;
-using Orleans.TestingHost;
-using OrleansML.Client;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
-using Xunit.Abstractions;
 
 namespace OrleansML.Training.Tests.Transfer;
 

@@ -1,16 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using OrleansML.Client;
 using OrleansML.Grains.Transfer;
-using OrleansML.Jobs;
 using OrleansML.Learning.Data.Synthetic;
-using OrleansML.Learning.Models;
 using OrleansML.Learning.Models.Files;
-using OrleansML.Learning.Optimizers;
 using OrleansML.Models;
-using OrleansML.Shards;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
 
 namespace OrleansML.Training.Tests.Transfer;
 
@@ -197,25 +188,11 @@ public sealed class SmallMessageTransferTests(SmallMessageTransferTests.Cluster 
     }
 
     /// <summary>The cluster, with the smallest transfer messages the option allows.</summary>
-    public sealed class Cluster : IAsyncLifetime
+    public sealed class Cluster() : ClusterFixture(2, builder =>
+        builder.ConfigureSilo((_, silo) => silo.Services.Configure<TransferOptions>(o => o.MaxMessageBytes = TransferOptions.MinimumMaxMessageBytes)))
     {
-        private InProcessTestCluster? _cluster;
+        public IClusterClient Client => Cluster.Client;
 
-        public IClusterClient Client => Deployed.Client;
-
-        public Learning.Storage.IBlobStore BlobStore => TrainingClusters.BlobStoreOf(Deployed);
-
-        private InProcessTestCluster Deployed => _cluster ?? throw new InvalidOperationException("the cluster is not deployed.");
-
-        public async Task InitializeAsync() => _cluster = await TrainingClusters.DeployAsync(2, configure: builder =>
-            builder.ConfigureSilo((_, silo) => silo.Services.Configure<TransferOptions>(o => o.MaxMessageBytes = TransferOptions.MinimumMaxMessageBytes)));
-
-        public async Task DisposeAsync()
-        {
-            if (_cluster is not null)
-            {
-                await _cluster.DisposeAsync();
-            }
-        }
+        public Learning.Storage.IBlobStore BlobStore => TrainingClusters.BlobStoreOf(Cluster);
     }
 }

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansML.Grains.Transfer;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Transfer;
 
 namespace OrleansML.Training.Tests.Transfer;

@@ -107,7 +107,7 @@ public sealed class BulkSocketConnectionTests
     public async Task Connecting_to_a_port_nobody_listens_on_fails_naming_the_endpoint()
     {
         var factory = new BulkConnectionFactory(Transport(16 * 1024, 16 * 1024));
-        IPEndPoint closed = ClosedPort();
+        var closed = new IPEndPoint(IPAddress.Loopback, Client.Support.ClosedPort.Find());
 
         var error = await Assert.ThrowsAsync<SocketConnectionException>(() => factory.ConnectAsync(closed).AsTask());
 
@@ -116,13 +116,6 @@ public sealed class BulkSocketConnectionTests
 
     private static BulkTransport Transport(int segmentSize, int sendSegmentSize) =>
         new(new TransportSettings { SegmentSize = segmentSize, SendSegmentSize = sendSegmentSize }, Options.Create(new SocketConnectionOptions()), NullLoggerFactory.Instance);
-
-    private static IPEndPoint ClosedPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return (IPEndPoint)socket.LocalEndPoint!;
-    }
 
     private static byte[] Pattern(int length, int seed)
     {

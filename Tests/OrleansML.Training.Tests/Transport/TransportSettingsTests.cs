@@ -42,29 +42,21 @@ public sealed class TransportSettingsTests
         Assert.Contains("Bulk, Orleans", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Receive segments lie in 4 KiB to 4 MiB, send segments in 4 KiB to 64 MiB (the bound is named).</summary>
     [Theory]
-    [InlineData("4095")]
-    [InlineData("4194305")]
-    [InlineData("128K")]
-    public void A_segment_size_outside_4_KiB_to_4_MiB_is_refused_naming_the_key(string size)
+    [InlineData("SegmentSize", "4095", "")]
+    [InlineData("SegmentSize", "4194305", "")]
+    [InlineData("SegmentSize", "128K", "")]
+    [InlineData("SendSegmentSize", "4095", "67108864")]
+    [InlineData("SendSegmentSize", "67108865", "67108864")]
+    [InlineData("SendSegmentSize", "8M", "67108864")]
+    public void A_segment_size_out_of_range_is_refused_naming_the_key(string key, string size, string bound)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => TransportSettings.Load(Configuration(new() { ["OrleansML:Transport:SegmentSize"] = size })));
+        var error = Assert.Throws<InvalidOperationException>(() => TransportSettings.Load(Configuration(new() { [$"OrleansML:Transport:{key}"] = size })));
 
-        Assert.Contains("OrleansML:Transport:SegmentSize", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"OrleansML:Transport:{key}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{size}'", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("4095")]
-    [InlineData("67108865")]
-    [InlineData("8M")]
-    public void A_send_segment_size_outside_4_KiB_to_64_MiB_is_refused_naming_the_key(string size)
-    {
-        var error = Assert.Throws<InvalidOperationException>(() => TransportSettings.Load(Configuration(new() { ["OrleansML:Transport:SendSegmentSize"] = size })));
-
-        Assert.Contains("OrleansML:Transport:SendSegmentSize", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"'{size}'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("67108864", error.Message, StringComparison.Ordinal);
+        Assert.Contains(bound, error.Message, StringComparison.Ordinal);
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>

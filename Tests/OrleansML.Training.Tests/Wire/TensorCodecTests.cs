@@ -1,7 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OrleansML.Jobs;
-using OrleansML.Tensors;
 
 namespace OrleansML.Training.Tests.Wire;
 

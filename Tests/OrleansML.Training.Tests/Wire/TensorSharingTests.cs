@@ -1,8 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using OrleansML.Tensors;
-using OrleansML.Training.Tests.TestSupport;
-
 namespace OrleansML.Training.Tests.Wire;
 
 /// <summary>A test grain that returns the tensor it was given.</summary>
@@ -18,10 +13,8 @@ public interface ITensorEchoGrain : IGrainWithStringKey
 /// <inheritdoc cref="ITensorEchoGrain"/>
 public sealed class TensorEchoGrain : Grain, ITensorEchoGrain
 {
-    /// <inheritdoc/>
     public Task<FloatTensor> EchoAsync(FloatTensor tensor) => Task.FromResult(tensor);
 
-    /// <inheritdoc/>
     public Task<float[]> EchoArrayAsync(float[] values) => Task.FromResult(values);
 }
 

@@ -1,10 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Serialization.Cloning;
-using OrleansML.Jobs;
-using OrleansML.Learning.Models;
 using OrleansML.Models;
-using OrleansML.Shards;
 
 namespace OrleansML.Training.Tests.Wire;
 

@@ -1,5 +1,4 @@
 using OrleansML.Grains.Workers;
-using OrleansML.Learning.Data;
 
 namespace OrleansML.Training.Tests.Workers;
 
