@@ -72,10 +72,13 @@ internal sealed class SiloCluster : IDisposable
 
         // This assembly sits in Benchmarks/bin/<configuration>/<tfm>/.
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        string root = output.Parent.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(root, "Silo", "bin", configuration, framework, "OrleansML.Silo.dll");
+        DirectoryInfo? root = output.Parent?.Parent?.Parent?.Parent;
+        string? silo = root is null ? null : Path.Combine(root.FullName, "Silo", "bin", output.Parent!.Name, output.Name, "OrleansML.Silo.dll");
+        return silo is not null && File.Exists(silo)
+            ? silo
+            : throw new InvalidOperationException(
+                $"No OrleansML.Silo.dll beside this benchmark build ({AppContext.BaseDirectory}): run the benchmark from its checkout " +
+                $"(dotnet run -c Release --project Benchmarks) or set {SiloPathVariable} to a silo build.");
     }
 
     /// <summary>The silo host's settings for one silo, as environment variables (Silo/README.md): its endpoints, the
