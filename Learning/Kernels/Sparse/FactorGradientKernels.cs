@@ -16,74 +16,49 @@ internal static class FactorGradientKernels
 {
     /// <summary>partials[f] = t · sums[f] + partials[f], fused.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaledSums(float t, ReadOnlySpan<float> sums, Span<float> partials, SimdLevel level)
-    {
-        int factorCount = partials.Length;
-        sums = sums[..factorCount];
-        ref float sumBase = ref MemoryMarshal.GetReference(sums);
-        ref float partialBase = ref MemoryMarshal.GetReference(partials);
-        int f = 0;
-        if (level == SimdLevel.Avx512)
-        {
-            Vector512<float> scale = Vector512.Create(t);
-            for (; f <= factorCount - Vector512<float>.Count; f += Vector512<float>.Count)
-            {
-                Vector512.FusedMultiplyAdd(scale, Vector512.LoadUnsafe(ref sumBase, (nuint)f), Vector512.LoadUnsafe(ref partialBase, (nuint)f))
-                    .StoreUnsafe(ref partialBase, (nuint)f);
-            }
-        }
-
-        if (level >= SimdLevel.Avx2)
-        {
-            Vector256<float> scale = Vector256.Create(t);
-            for (; f <= factorCount - Vector256<float>.Count; f += Vector256<float>.Count)
-            {
-                Vector256.FusedMultiplyAdd(scale, Vector256.LoadUnsafe(ref sumBase, (nuint)f), Vector256.LoadUnsafe(ref partialBase, (nuint)f))
-                    .StoreUnsafe(ref partialBase, (nuint)f);
-            }
-        }
-
-        for (; f < factorCount; f++)
-        {
-            partials[f] = MathF.FusedMultiplyAdd(t, sums[f], partials[f]);
-        }
-    }
+    public static void AddScaledSums(float t, ReadOnlySpan<float> sums, Span<float> partials, SimdLevel level) =>
+        MultiplyAdd(t, sums[..partials.Length], partials, partials, level);
 
     /// <summary>gradient[f] = partials[f] − c · factors[f], fused: the factor gradient of a feature whose Σ t · x is c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish(ReadOnlySpan<float> partials, float c, ReadOnlySpan<float> factors, Span<float> gradient, SimdLevel level)
+    public static void Finish(ReadOnlySpan<float> partials, float c, ReadOnlySpan<float> factors, Span<float> gradient, SimdLevel level) =>
+        MultiplyAdd(-c, factors[..gradient.Length], partials[..gradient.Length], gradient, level);
+
+    /// <summary>destination[f] = scale · x[f] + addend[f], one fused multiply-add per element on every level (so the
+    /// levels agree bit for bit). <paramref name="destination"/> may be <paramref name="addend"/>: each element is read
+    /// before it is written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd(float scale, ReadOnlySpan<float> x, ReadOnlySpan<float> addend, Span<float> destination, SimdLevel level)
     {
-        int factorCount = gradient.Length;
-        partials = partials[..factorCount];
-        factors = factors[..factorCount];
-        ref float partialBase = ref MemoryMarshal.GetReference(partials);
-        ref float factorBase = ref MemoryMarshal.GetReference(factors);
-        ref float gradientBase = ref MemoryMarshal.GetReference(gradient);
-        float negative = -c;
+        Debug.Assert(x.Length == destination.Length && addend.Length == destination.Length, "one element each");
+        int count = destination.Length;
+        ref float xBase = ref MemoryMarshal.GetReference(x);
+        ref float addendBase = ref MemoryMarshal.GetReference(addend);
+        ref float destinationBase = ref MemoryMarshal.GetReference(destination);
         int f = 0;
         if (level == SimdLevel.Avx512)
         {
-            Vector512<float> scale = Vector512.Create(negative);
-            for (; f <= factorCount - Vector512<float>.Count; f += Vector512<float>.Count)
+            Vector512<float> factor = Vector512.Create(scale);
+            for (; f <= count - Vector512<float>.Count; f += Vector512<float>.Count)
             {
-                Vector512.FusedMultiplyAdd(scale, Vector512.LoadUnsafe(ref factorBase, (nuint)f), Vector512.LoadUnsafe(ref partialBase, (nuint)f))
-                    .StoreUnsafe(ref gradientBase, (nuint)f);
+                Vector512.FusedMultiplyAdd(factor, Vector512.LoadUnsafe(ref xBase, (nuint)f), Vector512.LoadUnsafe(ref addendBase, (nuint)f))
+                    .StoreUnsafe(ref destinationBase, (nuint)f);
             }
         }
 
         if (level >= SimdLevel.Avx2)
         {
-            Vector256<float> scale = Vector256.Create(negative);
-            for (; f <= factorCount - Vector256<float>.Count; f += Vector256<float>.Count)
+            Vector256<float> factor = Vector256.Create(scale);
+            for (; f <= count - Vector256<float>.Count; f += Vector256<float>.Count)
             {
-                Vector256.FusedMultiplyAdd(scale, Vector256.LoadUnsafe(ref factorBase, (nuint)f), Vector256.LoadUnsafe(ref partialBase, (nuint)f))
-                    .StoreUnsafe(ref gradientBase, (nuint)f);
+                Vector256.FusedMultiplyAdd(factor, Vector256.LoadUnsafe(ref xBase, (nuint)f), Vector256.LoadUnsafe(ref addendBase, (nuint)f))
+                    .StoreUnsafe(ref destinationBase, (nuint)f);
             }
         }
 
-        for (; f < factorCount; f++)
+        for (; f < count; f++)
         {
-            gradient[f] = MathF.FusedMultiplyAdd(negative, factors[f], partials[f]);
+            destination[f] = MathF.FusedMultiplyAdd(scale, x[f], addend[f]);
         }
     }
 }
