@@ -215,10 +215,23 @@ public sealed class HashedLogisticRegression : ISparseModel, ISliceInitializable
     {
         LogisticMath.CheckBinaryLabel(label, row, ModelName);
         float logit = SparseRowKernels.Dot(indices, values, weights, level) + bias;
-        lossSum += LogisticMath.LogLoss(logit, label);
-        float residual = LogisticMath.Sigmoid(logit) - label;
+        float residual = LossAndResidual(logit, label, out float loss);
+        lossSum += loss;
         Debug.Assert(residual is >= -1f and <= 1f || float.IsNaN(logit), "a probability minus a label in [0, 1]");
         return residual;
+    }
+
+    /// <summary>
+    /// <see cref="LogisticMath.LogLoss"/> and <see cref="LogisticMath.Sigmoid"/>(z) − y bit for bit (tests), from one
+    /// e^−|z|: the two compute it once each, three transcendental calls for a row of some 40 nonzeros.
+    /// </summary>
+    internal static float LossAndResidual(float logit, float label, out float loss)
+    {
+        float exponential = MathF.Exp(-MathF.Abs(logit));
+        float onePlusExponential = 1f + exponential;
+        loss = MathF.Max(logit, 0f) + MathF.Log(onePlusExponential) - (label * logit);
+        float probability = logit >= 0f ? 1f / onePlusExponential : exponential / onePlusExponential;
+        return probability - label;
     }
 
     private Span<float> RowScales(int rowCount)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace OrleansML.Learning.Kernels;
 
 /// <summary>
@@ -14,8 +16,10 @@ namespace OrleansML.Learning.Kernels;
 /// slower: the sort's scattered writes cost more than the misses it saves. The touched bitmap has a second level,
 /// one bit per bitmap word: compaction visits only the words a batch touched, in ascending order. A flat bitmap
 /// costs a scan of every word per batch, 262,144 words at 2^24 features against the ~9,000 nonzeros of a CTR step of
-/// 500 rows. Invariants: a feature's bit is set when its value may be nonzero, and every unset value is zero; a
-/// word's summary bit is set when the word may be nonzero, and every word whose summary bit is unset is zero.
+/// 500 rows. The flush takes 25-35 % of the gradient (thread CPU time around it): it reads each touched value's line
+/// again, after the batch's other lines have pushed it out of L2. Invariants: a feature's bit is set when its value
+/// may be nonzero, and every unset value is zero; a word's summary bit is set when the word may be nonzero, and every
+/// word whose summary bit is unset is zero; no more bits are set than ids were counted since the last flush or reset.
 /// </remarks>
 internal sealed class LinearGradientAccumulator
 {
@@ -63,25 +67,38 @@ internal sealed class LinearGradientAccumulator
     }
 
     /// <summary>For every j, adds scale · values[j] to feature indices[j] and marks it touched.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id lies outside [0, FeatureCount); the ids before it were added.</exception>
+    /// <remarks>
+    /// One unsigned compare per id guards the three writes, which then go through unchecked references: span
+    /// indexing compared each of the three indices against its array's length from memory, 29 instructions a
+    /// nonzero against 25 (JIT listing on this machine), on the loop the sparse gradient spends most of its time in.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddScaledRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale)
     {
         Debug.Assert(indices.Length == values.Length, "a row has as many ids as values");
         values = values[..indices.Length];
-        float[] accumulated = _values;
-        ulong[] touched = _touched;
-        ulong[] touchedWords = _touchedWords;
+        uint featureCount = (uint)_values.Length;
+        ref float accumulated = ref MemoryMarshal.GetArrayDataReference(_values);
+        ref ulong touched = ref MemoryMarshal.GetArrayDataReference(_touched);
+        ref ulong touchedWords = ref MemoryMarshal.GetArrayDataReference(_touchedWords);
+        // Counted first: a row that throws half-way has marked features, and Reset and FlushTo size their work by
+        // this count (the flush writes unchecked, at most this many entries).
+        _added += indices.Length;
         for (int j = 0; j < indices.Length; j++)
         {
-            int feature = indices[j];
-            accumulated[feature] += scale * values[j];
+            uint feature = (uint)indices[j];
+            if (feature >= featureCount)
+            {
+                ThrowFeatureOutOfRange(indices[j], j, _values.Length, nameof(indices));
+            }
+
+            Unsafe.Add(ref accumulated, feature) += scale * values[j];
             // A ulong shift uses the low 6 bits of the count: 1UL << feature is the feature's bit in its word, and
             // 1UL << (feature >> 6) is its word's bit in the summary word feature >> 12.
-            touched[feature >> 6] |= 1UL << feature;
-            touchedWords[feature >> 12] |= 1UL << (feature >> 6);
+            Unsafe.Add(ref touched, feature >> 6) |= 1UL << (int)feature;
+            Unsafe.Add(ref touchedWords, feature >> 12) |= 1UL << (int)(feature >> 6);
         }
-
-        _added += indices.Length;
     }
 
     /// <summary>
@@ -92,7 +109,11 @@ internal sealed class LinearGradientAccumulator
     {
         int room = Math.Min(_added, _values.Length);
         gradient.ReserveAscending(room, out Span<int> keys, out Span<float> values);
-        Span<float> accumulated = _values;
+        // Unchecked: a feature comes from a set bit, so it is below FeatureCount, and each was added at least once, so
+        // at most room entries are written. The loop runs once per touched feature, a quarter to a third of the gradient's time.
+        ref float accumulated = ref MemoryMarshal.GetArrayDataReference(_values);
+        ref int key = ref MemoryMarshal.GetReference(keys);
+        ref float value = ref MemoryMarshal.GetReference(values);
         Span<ulong> touched = _touched;
         int written = 0;
         foreach (int word in TakeTouchedWords())
@@ -104,9 +125,11 @@ internal sealed class LinearGradientAccumulator
             {
                 int feature = wordBase + BitOperations.TrailingZeroCount(bits);
                 bits &= bits - 1;
-                keys[written] = firstKey + feature;
-                values[written] = accumulated[feature];
-                accumulated[feature] = 0f;
+                Debug.Assert(written < room && feature < _values.Length, "a touched feature, within the reserved room");
+                Unsafe.Add(ref key, written) = firstKey + feature;
+                ref float sum = ref Unsafe.Add(ref accumulated, feature);
+                Unsafe.Add(ref value, written) = sum;
+                sum = 0f;
                 written++;
             }
         }
@@ -131,6 +154,10 @@ internal sealed class LinearGradientAccumulator
 
         _added = 0;
     }
+
+    [DoesNotReturn]
+    private static void ThrowFeatureOutOfRange(int id, int position, int featureCount, string parameterName) =>
+        throw new ArgumentOutOfRangeException(parameterName, $"Feature id {id} at position {position} of the row lies outside the accumulator's {featureCount} features.");
 
     /// <summary>The bitmap words marked in the summary, ascending; clears the summary as it goes.</summary>
     private TouchedWordEnumerator TakeTouchedWords() => new(_touchedWords);

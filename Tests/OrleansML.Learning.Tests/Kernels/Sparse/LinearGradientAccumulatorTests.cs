@@ -55,6 +55,43 @@ public class LinearGradientAccumulatorTests
         Assert.Equal([1f], gradient.Values.ToArray());
     }
 
+    [Fact]
+    public void An_id_out_of_range_throws_naming_it_and_a_reset_drops_the_ids_added_before_it()
+    {
+        var accumulator = new LinearGradientAccumulator(100);
+        // Negative ids wrap to large unsigned values, which the one compare per id must catch as well.
+        foreach (int bad in new[] { 100, -1, int.MinValue })
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => accumulator.AddScaledRow([3, 99, bad, 4], [1f, 1f, 1f, 1f], 1f));
+            Assert.Contains($"Feature id {bad} at position 2", error.Message, StringComparison.Ordinal);
+            Assert.Equal("indices", error.ParamName);
+            accumulator.Reset();
+        }
+
+        accumulator.AddScaledRow([50], [2f], 1f);
+        var gradient = new SparseGradient(100);
+        accumulator.FlushTo(gradient, 0);
+
+        Assert.Equal([50], gradient.Keys.ToArray());
+        Assert.Equal([2f], gradient.Values.ToArray());
+    }
+
+    [Fact]
+    public void A_row_that_fails_at_its_first_id_after_a_half_added_one_is_still_undone_by_reset()
+    {
+        // The first row of a batch throws after marking id 7: the count of ids added must cover that mark, or Reset
+        // (which skips an accumulator that counted nothing) would leave 7 for the next batch.
+        var accumulator = new LinearGradientAccumulator(64);
+        Assert.Throws<ArgumentOutOfRangeException>(() => accumulator.AddScaledRow([7, 64], [1f, 1f], 1f));
+        accumulator.Reset();
+        accumulator.AddScaledRow([9], [1f], 3f);
+        var gradient = new SparseGradient(64);
+        accumulator.FlushTo(gradient, 0);
+
+        Assert.Equal([9], gradient.Keys.ToArray());
+        Assert.Equal([3f], gradient.Values.ToArray());
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;

@@ -135,4 +135,23 @@ public class HashedLogisticRegressionTests
         var good = SparseTestData.Random(seed: 2, rowCount: 10, model.FeatureCount, 8, 4, binaryLabels: true);
         SparseTestData.AssertSparseMatchesDense(model, parameters, DataBatch.All(good));
     }
+
+    [Fact]
+    public void The_shared_exponential_gives_LogisticMath_loss_and_sigmoid_bit_for_bit()
+    {
+        var random = new Random(11);
+        float[] logits = [0f, -0f, 1e-30f, -1e-30f, 20f, -20f, 88f, -88f, 200f, -200f, float.MaxValue, float.MinValue,
+            .. Enumerable.Range(0, 2_000).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-4, 3))))];
+        foreach (float logit in logits)
+        {
+            foreach (float label in new[] { 0f, 1f, 0.25f })
+            {
+                float residual = HashedLogisticRegression.LossAndResidual(logit, label, out float loss);
+                Assert.Equal(BitConverter.SingleToInt32Bits(LogisticMath.LogLoss(logit, label)), BitConverter.SingleToInt32Bits(loss));
+                Assert.Equal(BitConverter.SingleToInt32Bits(LogisticMath.Sigmoid(logit) - label), BitConverter.SingleToInt32Bits(residual));
+            }
+        }
+
+        Assert.True(float.IsNaN(HashedLogisticRegression.LossAndResidual(float.NaN, 1f, out float nanLoss)) && float.IsNaN(nanLoss));
+    }
 }
