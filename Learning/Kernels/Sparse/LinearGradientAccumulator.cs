@@ -71,7 +71,7 @@ internal sealed class LinearGradientAccumulator
     /// <remarks>
     /// One unsigned compare per id guards the three writes, which then go through unchecked references: span
     /// indexing compared each of the three indices against its array's length from memory, 29 instructions a
-    /// nonzero against 25 (JIT listing on this machine), on the loop the sparse gradient spends most of its time in.
+    /// nonzero against 25 (JIT listings of a copy of this loop), in the loop the sparse gradient spends most of its time in.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddScaledRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, float scale)
