@@ -212,28 +212,28 @@ internal static class ShuffledSparseReader
 
         int rows = firstRows[^1];
         int[] order = DatasetOperations.Permutation(rows, seed);
-        int[] destination = order;
         var pointers = new int[rows + 1];
         var labels = new float[rows];
-        // Walk the join's rows in output order: first their lengths, then invert the order in place.
-        int source = 0;
+        // Output row i is join row order[i]: its length gives the next row pointer. Then the order, inverted in
+        // place, tells each join row where it goes.
+        int hint = 0;
         for (int i = 0; i < rows; i++)
         {
             int joined = order[i];
-            int part = PartOf(firstRows, joined, ref source);
+            int part = PartOf(firstRows, joined, ref hint);
             int local = joined - firstRows[part];
             pointers[i + 1] = checked(pointers[i] + heads[part].Pointers[local + 1] - heads[part].Pointers[local]);
             labels[i] = heads[part].Labels[local];
         }
 
-        InvertInPlace(destination);
+        InvertInPlace(order);
         var indices = GC.AllocateUninitializedArray<int>(pointers[^1]);
         var values = GC.AllocateUninitializedArray<float>(pointers[^1]);
-        return new Layout(firstRows, destination, pointers, labels, indices, values);
+        return new Layout(firstRows, order, pointers, labels, indices, values);
     }
 
-    /// <summary>The part holding join row <paramref name="row"/>; <paramref name="hint"/> is the last answer, which
-    /// is usually right again when there are few parts.</summary>
+    /// <summary>The part holding join row <paramref name="row"/>; <paramref name="hint"/> is the last answer, tried
+    /// first (always right when the join has one part).</summary>
     private static int PartOf(int[] firstRows, int row, ref int hint)
     {
         if (row >= firstRows[hint] && row < firstRows[hint + 1])
