@@ -84,7 +84,7 @@ internal sealed partial class ShardCore(string key, TimeSpan pullWaitTimeout, Ti
             long? previous = _attempt;
             _attempt = attempt;
             _lastAttempt = attempt;
-            _barrier!.Clear();
+            _barrier?.Clear();
             _waiters.Fail(attempt, w => new InvalidOperationException(
                 $"shard {key}: attempt {w.Attempt} is not the shard's current attempt {attempt}: it was superseded while the pull waited."));
             events.Begun(attempt, previous, state.Version);
@@ -108,7 +108,9 @@ internal sealed partial class ShardCore(string key, TimeSpan pullWaitTimeout, Ti
     public void Adopt(ShardState state)
     {
         _state = state;
-        _barrier = new StepBarrier(state.Length);
+        // Only modes that hold pushes for a step's barrier have one; its buffers follow the pushes it collects.
+        ConsistencyRules rules = ConsistencyRules.For(state.Assignment.Mode);
+        _barrier = rules.AcceptsPushes && !rules.AppliesPushOnArrival ? new StepBarrier(state.Length) : null;
         _attempt = null;
         _published = state.Version;
     }
@@ -131,7 +133,7 @@ internal sealed partial class ShardCore(string key, TimeSpan pullWaitTimeout, Ti
         Debug.Assert(values.Length == state.Length, "a write covers the whole slice");
         values.CopyTo(state.Parameters, 0);
         state.Version = version;
-        _barrier!.Clear();
+        _barrier?.Clear();
         Publish();
     }
 
@@ -235,7 +237,7 @@ internal sealed partial class ShardCore(string key, TimeSpan pullWaitTimeout, Ti
     /// row-weighted mean, checkpoints if due, and only then publishes the new version.</summary>
     private async Task<PushOutcome> AddToBarrierAsync(ShardState state, ConsistencyRules rules, GradientPush push, int[]? localKeys)
     {
-        StepBarrier barrier = _barrier!;
+        StepBarrier barrier = _barrier ?? throw new InvalidOperationException($"shard {key} has no step barrier under {state.Assignment.Mode}.");
         if (barrier.HasSeen(push.WorkerId, push.Step) || (push.Step < state.Version && state.IsDuplicate(push.WorkerId, push.Step)))
         {
             _duplicates++;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -5,23 +6,27 @@ namespace OrleansML.Grains.Shards;
 
 /// <summary>
 /// BSP and model averaging: collects one step's pushes as row-weighted sums until enough distinct workers
-/// have pushed, then yields their weighted mean. The sum buffer is as long as the slice and reused across
-/// steps; only the keys a sparse step touched are cleared.
+/// have pushed, then yields their weighted mean.
 /// </summary>
 /// <remarks>
-/// A key a worker's sparse push leaves out counts as zero for that worker: the mean divides by the rows of
-/// every push, so the result is the gradient (or delta) of the mean over all rows, as a dense push would give.
-/// Invariant: <c>_rows</c> is the sum of the rows of the workers in <c>_seen</c>, and <c>_sums</c> is zero
-/// outside <c>_touched</c> (or everywhere, when no dense push came).
+/// <para>A key a worker's sparse push leaves out counts as zero for that worker: the mean divides by the rows of
+/// every push, so the result is the gradient (or delta) of the mean over all rows, as a dense push would give.</para>
+/// <para>Buffers follow the pushes: sparse pushes are summed at their keys only (<see cref="SparseStepSums"/>), so a
+/// shard of a sparse model holds nothing slice-sized here. The dense sums (<c>double</c>, twice the slice's bytes)
+/// and the dense mean are allocated at the first dense push and reused while steps keep bringing dense pushes (a
+/// large model's slice would otherwise be a fresh large-object-heap array per step); a step completed without any
+/// dense push releases them, since the workers' push kind is fixed by the model and the mode.</para>
+/// <para>Invariant: <c>_rows</c> is the sum of the rows of the workers in <c>_seen</c>; while <c>_dense</c>, every
+/// push of the step is in <c>_denseSums</c> and <c>_sparse</c> is empty; otherwise <c>_denseSums</c>, when
+/// allocated, is all zero.</para>
 /// </remarks>
 internal sealed class StepBarrier(int length)
 {
-    private readonly double[] _sums = new double[length];
-    // The dense mean is consumed in the turn that takes it, so one buffer serves every step: a large model's
-    // slice would otherwise be a fresh large-object-heap array per step.
-    private readonly float[] _denseMean = new float[length];
+    private readonly SparseStepSums _sparse = new();
     private readonly HashSet<int> _seen = [];
-    private readonly HashSet<int> _touched = [];
+    private double[]? _denseSums;
+    // The dense mean is consumed in the turn that takes it, so one buffer serves every step.
+    private float[]? _denseMean;
     private bool _dense;
     private long _rows;
 
@@ -32,10 +37,13 @@ internal sealed class StepBarrier(int length)
 
     public IReadOnlyCollection<int> Workers => _seen;
 
+    /// <summary>The slice-sized buffers held now (dense sums and mean), in bytes: 0 for a sparse model's shard.</summary>
+    public long DenseBufferBytes => ((long?)_denseSums?.Length * sizeof(double) ?? 0) + ((long?)_denseMean?.Length * sizeof(float) ?? 0);
+
     /// <summary>True when <paramref name="worker"/> already pushed for <paramref name="barrierStep"/>.</summary>
     public bool HasSeen(int worker, long barrierStep) => _seen.Count > 0 && Step == barrierStep && _seen.Contains(worker);
 
-    /// <summary>Adds a validated push (keys slice-local and sorted, or null for dense).</summary>
+    /// <summary>Adds a validated push (keys slice-local, sorted and unique, or ignored for dense).</summary>
     public void Add(int worker, long barrierStep, int rows, ReadOnlySpan<int> localKeys, bool dense, ReadOnlySpan<float> values)
     {
         Debug.Assert(_seen.Count == 0 || Step == barrierStep, "one step at a time: the shard clears the barrier on release");
@@ -45,17 +53,24 @@ internal sealed class StepBarrier(int length)
         _rows += rows;
         if (dense)
         {
-            Debug.Assert(values.Length == _sums.Length);
-            _dense = true;
-            AddWeighted(values, rows, _sums);
+            Debug.Assert(values.Length == length);
+            SwitchToDense();
+            AddWeighted(values, rows, _denseSums);
             return;
         }
 
-        for (int i = 0; i < localKeys.Length; i++)
+        if (_dense)
         {
-            _sums[localKeys[i]] += (double)values[i] * rows;
-            _touched.Add(localKeys[i]);
+            double[] sums = _denseSums!;
+            for (int i = 0; i < localKeys.Length; i++)
+            {
+                sums[localKeys[i]] += (double)values[i] * rows;
+            }
+
+            return;
         }
+
+        _sparse.Add(localKeys, values, rows);
     }
 
     /// <summary>The weighted mean: dense (<paramref name="keys"/> null) when any push was dense, else at the
@@ -69,18 +84,21 @@ internal sealed class StepBarrier(int length)
         if (_dense)
         {
             keys = null;
-            mean = _denseMean;
-            Scale(_sums, scale, mean);
+            mean = _denseMean!;
+            Scale(_denseSums, scale, mean);
         }
         else
         {
-            keys = [.. _touched];
-            Array.Sort(keys);
+            keys = _sparse.Keys.ToArray();
+            ReadOnlySpan<double> sums = _sparse.Sums;
             mean = new float[keys.Length];
             for (int i = 0; i < keys.Length; i++)
             {
-                mean[i] = (float)(_sums[keys[i]] * scale);
+                mean[i] = (float)(sums[i] * scale);
             }
+
+            _denseSums = null;
+            _denseMean = null;
         }
 
         Clear();
@@ -92,20 +110,36 @@ internal sealed class StepBarrier(int length)
     {
         if (_dense)
         {
-            Array.Clear(_sums);
-        }
-        else
-        {
-            foreach (int key in _touched)
-            {
-                _sums[key] = 0;
-            }
+            Array.Clear(_denseSums!);
         }
 
-        _touched.Clear();
+        _sparse.Clear();
         _seen.Clear();
         _dense = false;
         _rows = 0;
+    }
+
+    /// <summary>Makes the dense sums hold the step: allocated on first need, and seeded with the step's sparse sums
+    /// so far (each already <c>0.0 + v1*r1 + ...</c>, as the dense buffer would have summed them).</summary>
+    [MemberNotNull(nameof(_denseSums), nameof(_denseMean))]
+    private void SwitchToDense()
+    {
+        _denseSums ??= new double[length];
+        _denseMean ??= new float[length];
+        if (_dense)
+        {
+            return;
+        }
+
+        _dense = true;
+        ReadOnlySpan<int> keys = _sparse.Keys;
+        ReadOnlySpan<double> sums = _sparse.Sums;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            _denseSums[keys[i]] = sums[i];
+        }
+
+        _sparse.Clear();
     }
 
     /// <summary><c>sums[i] += (double)values[i] * rows</c>: a separate multiply and add, as the scalar tail does,

@@ -2,7 +2,8 @@ using OrleansML.Learning.Data;
 
 namespace OrleansML.Grains.Workers;
 
-/// <summary>Joins partitions of one dataset, row after row.</summary>
+/// <summary>Joins partitions of one dataset, row after row (the held-out share; a training share is read
+/// straight into shuffled order by <see cref="Learning.Data.Partitioning.PartitionedDataset.ReadSparseShuffled"/> and its kin).</summary>
 internal static class DatasetJoin
 {
     public static DenseDataset Dense(IReadOnlyList<DenseDataset> parts)
@@ -27,41 +28,6 @@ internal static class DatasetJoin
             part.Features.CopyTo(features.AsSpan(row * columns));
             part.Labels.CopyTo(labels.AsSpan(row));
             row += part.RowCount;
-        }
-
-        return new DenseDataset(features, labels, columns);
-    }
-
-    /// <summary>The parts joined row after row and then shuffled as
-    /// <see cref="DatasetOperations.Shuffle(DenseDataset, int)"/> would with <paramref name="seed"/>, in one copy
-    /// instead of two: each output row is gathered straight from its part.</summary>
-    public static DenseDataset DenseShuffled(IReadOnlyList<DenseDataset> parts, int seed)
-    {
-        if (parts.Count == 1)
-        {
-            return DatasetOperations.Shuffle(parts[0], seed);
-        }
-
-        int columns = parts[0].ColumnCount;
-        foreach (DenseDataset part in parts)
-        {
-            if (part.ColumnCount != columns)
-            {
-                throw new DataFormatException("partition", 0, 0, $"partitions disagree on the column count ({part.ColumnCount} vs {columns})");
-            }
-        }
-
-        int[] firstRows = FirstRows(parts.Select(p => p.RowCount));
-
-        int rows = firstRows[^1];
-        int[] order = DatasetOperations.Permutation(rows, seed);
-        var features = new float[checked((long)rows * columns)];
-        var labels = new float[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            (int part, int row) = Locate(firstRows, order[i]);
-            parts[part].Row(row).CopyTo(features.AsSpan(i * columns, columns));
-            labels[i] = parts[part].Labels[row];
         }
 
         return new DenseDataset(features, labels, columns);
@@ -97,67 +63,5 @@ internal static class DatasetJoin
         }
 
         return new SparseDataset<int>(rowPointers, indices, values, labels, parts.Max(p => p.FeatureCount));
-    }
-
-    /// <summary>The parts joined row after row and then shuffled as
-    /// <see cref="DatasetOperations.Shuffle{TIndex}(SparseDataset{TIndex}, int)"/> would with <paramref name="seed"/>,
-    /// in one copy instead of two.</summary>
-    public static SparseDataset<int> SparseShuffled(IReadOnlyList<SparseDataset<int>> parts, int seed)
-    {
-        if (parts.Count == 1)
-        {
-            return DatasetOperations.Shuffle(parts[0], seed);
-        }
-
-        int[] firstRows = FirstRows(parts.Select(p => p.RowCount));
-        int rows = firstRows[^1];
-        int[] order = DatasetOperations.Permutation(rows, seed);
-        var rowPointers = new int[rows + 1];
-        for (int i = 0; i < rows; i++)
-        {
-            (int part, int row) = Locate(firstRows, order[i]);
-            rowPointers[i + 1] = checked(rowPointers[i] + parts[part].RowPointers[row + 1] - parts[part].RowPointers[row]);
-        }
-
-        var indices = new int[rowPointers[^1]];
-        var values = new float[rowPointers[^1]];
-        var labels = new float[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            (int part, int row) = Locate(firstRows, order[i]);
-            parts[part].RowIndices(row).CopyTo(indices.AsSpan(rowPointers[i]));
-            parts[part].RowValues(row).CopyTo(values.AsSpan(rowPointers[i]));
-            labels[i] = parts[part].Labels[row];
-        }
-
-        return new SparseDataset<int>(rowPointers, indices, values, labels, parts.Max(p => p.FeatureCount));
-    }
-
-    /// <summary>Each part's first row in the join, then the total row count.</summary>
-    private static int[] FirstRows(IEnumerable<int> rowCounts)
-    {
-        var firstRows = new List<int> { 0 };
-        foreach (int count in rowCounts)
-        {
-            firstRows.Add(checked(firstRows[^1] + count));
-        }
-
-        return [.. firstRows];
-    }
-
-    /// <summary>The part and row within it of row <paramref name="source"/> of the join.</summary>
-    private static (int Part, int Row) Locate(int[] firstRows, int source)
-    {
-        int parts = firstRows.Length - 1;
-        int found = Array.BinarySearch(firstRows, source);
-        // An exact hit is a part's first row; otherwise the part is the one whose first row precedes it. Empty
-        // parts share their first row with the next part, so an exact hit moves on to the last part starting there.
-        int part = found >= 0 ? found : ~found - 1;
-        while (part + 1 < parts && firstRows[part + 1] <= source)
-        {
-            part++;
-        }
-
-        return (part, source - firstRows[part]);
     }
 }

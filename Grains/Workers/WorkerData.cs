@@ -55,6 +55,19 @@ internal sealed class WorkerData
             return null;
         }
 
+        void CheckLabels(int p, ReadOnlyMemory<float> labels) => LabelCheck.Check(assignment.Model, labels.Span, PartitionName(reference, manifest, p));
+        if (shuffleSeed is int seed)
+        {
+            // Straight into shuffled place: the rows are held once, not as parts plus a shuffled copy.
+            return manifest.Kind == PartitionKind.Dense
+                ? DataBatch.All(dataset.IsBlob
+                    ? await PartitionedBlobDataset.ReadDenseShuffledAsync(store, dataset.Folder, manifest, partitions, seed, CheckLabels, cancellationToken)
+                    : PartitionedDataset.ReadDenseShuffled(dataset.Folder, manifest, partitions, seed, CheckLabels))
+                : DataBatch.All(dataset.IsBlob
+                    ? await PartitionedBlobDataset.ReadSparseShuffledAsync(store, dataset.Folder, manifest, partitions, seed, CheckLabels, cancellationToken)
+                    : PartitionedDataset.ReadSparseShuffled(dataset.Folder, manifest, partitions, seed, CheckLabels));
+        }
+
         if (manifest.Kind == PartitionKind.Dense)
         {
             var dense = new List<DenseDataset>(partitions.Count);
@@ -65,7 +78,7 @@ internal sealed class WorkerData
                 dense.Add(part);
             }
 
-            return DataBatch.All(shuffleSeed is int seed ? DatasetJoin.DenseShuffled(dense, seed) : DatasetJoin.Dense(dense));
+            return DataBatch.All(DatasetJoin.Dense(dense));
         }
 
         var sparseParts = new List<SparseDataset<int>>(partitions.Count);
@@ -76,7 +89,7 @@ internal sealed class WorkerData
             sparseParts.Add(part);
         }
 
-        return DataBatch.All(shuffleSeed is int s ? DatasetJoin.SparseShuffled(sparseParts, s) : DatasetJoin.Sparse(sparseParts));
+        return DataBatch.All(DatasetJoin.Sparse(sparseParts));
     }
 
     private static string PartitionName(string reference, DatasetManifest manifest, int partition) =>

@@ -54,7 +54,7 @@ internal static class PartitionReader
         return task.IsCompleted ? task.Result : task.AsTask().GetAwaiter().GetResult();
     }
 
-    private static async ValueTask<PartitionFileHeader> ReadHeaderAsync(PartitionSource source, PartitionKind expectedKind, int expectedWidth, CancellationToken cancellationToken)
+    internal static async ValueTask<PartitionFileHeader> ReadHeaderAsync(PartitionSource source, PartitionKind expectedKind, int expectedWidth, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[PartitionFileHeader.Size];
         int read = await source.FillAsync(buffer, cancellationToken);
@@ -75,9 +75,13 @@ internal static class PartitionReader
         return header;
     }
 
-    private static async ValueTask<uint> ReadArrayAsync<T>(PartitionSource source, T[] array, uint crc, CancellationToken cancellationToken) where T : unmanaged
+    internal static ValueTask<uint> ReadArrayAsync<T>(PartitionSource source, T[] array, uint crc, CancellationToken cancellationToken) where T : unmanaged =>
+        ReadArrayAsync(source, array, array.Length, crc, cancellationToken);
+
+    /// <summary>Reads <c>array[0..count]</c> and appends its bytes to the running checksum <paramref name="crc"/>.</summary>
+    internal static async ValueTask<uint> ReadArrayAsync<T>(PartitionSource source, T[] array, int count, uint crc, CancellationToken cancellationToken) where T : unmanaged
     {
-        foreach (Memory<byte> chunk in ArrayByteMemory<T>.Chunks(array, 0, array.Length))
+        foreach (Memory<byte> chunk in ArrayByteMemory<T>.Chunks(array, 0, count))
         {
             long offset = source.Position;
             int read = await source.FillAsync(chunk, cancellationToken);
@@ -92,7 +96,7 @@ internal static class PartitionReader
         return crc;
     }
 
-    private static async ValueTask FinishAsync(PartitionSource source, PartitionFileHeader header, uint crc, CancellationToken cancellationToken)
+    internal static async ValueTask FinishAsync(PartitionSource source, PartitionFileHeader header, uint crc, CancellationToken cancellationToken)
     {
         if (source.Length < 0)
         {

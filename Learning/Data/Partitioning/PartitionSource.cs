@@ -25,8 +25,9 @@ internal abstract class PartitionSource : IDisposable
 
     public static PartitionSource OpenFile(string path) => new FileSource(path);
 
-    /// <summary>Reads from <paramref name="stream"/>'s current position; the caller keeps ownership of the stream.</summary>
-    public static PartitionSource FromStream(Stream stream, string name) => new StreamSource(stream, name);
+    /// <summary>Reads from <paramref name="stream"/>'s current position; the caller keeps ownership of the stream
+    /// unless <paramref name="ownsStream"/>, when disposing the source disposes it.</summary>
+    public static PartitionSource FromStream(Stream stream, string name, bool ownsStream = false) => new StreamSource(stream, name, ownsStream);
 
     /// <summary>Fills <paramref name="buffer"/> unless the source ends first; returns the bytes read.</summary>
     public async ValueTask<int> FillAsync(Memory<byte> buffer, CancellationToken cancellationToken)
@@ -88,10 +89,20 @@ internal abstract class PartitionSource : IDisposable
         }
     }
 
-    private sealed class StreamSource(Stream stream, string name)
+    private sealed class StreamSource(Stream stream, string name, bool ownsStream)
         : PartitionSource(name, stream.CanSeek ? stream.Length - stream.Position : -1)
     {
         protected override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
             stream.ReadAsync(buffer, cancellationToken);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && ownsStream)
+            {
+                stream.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

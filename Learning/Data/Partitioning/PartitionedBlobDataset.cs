@@ -96,6 +96,49 @@ public static class PartitionedBlobDataset
         return dataset;
     }
 
+    /// <summary>
+    /// Reads partitions <paramref name="partitions"/> of a dense dataset joined in that order and shuffled with
+    /// <paramref name="seed"/>, holding the rows once; as <see cref="PartitionedDataset.ReadDenseShuffled"/>.
+    /// </summary>
+    /// <exception cref="BlobNotFoundException">A partition's blob is missing.</exception>
+    /// <exception cref="DataFormatException">A blob is corrupt, does not match the manifest, or differs in width.</exception>
+    public static Task<DenseDataset> ReadDenseShuffledAsync(IBlobStore store, string prefix, DatasetManifest manifest, IReadOnlyList<int> partitions,
+        int seed, Action<int, ReadOnlyMemory<float>>? checkLabels = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(partitions);
+        (PartitionEntry Entry, string Blob)[] located = [.. partitions.Select(p => Locate(store, prefix, manifest, p, PartitionKind.Dense))];
+        return ShuffledDenseReader.ReadAsync(
+            [.. located.Select(l => l.Entry.RowCount)],
+            (part, token) => OpenAsync(store, located[part].Blob, token),
+            seed,
+            checkLabels is null ? null : (part, labels) => checkLabels(partitions[part], labels),
+            (part, name, checksum, rows) => DatasetLayout.CheckAgainstManifest(name, located[part].Entry, checksum, rows),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads partitions <paramref name="partitions"/> of a sparse dataset joined in that order and shuffled with
+    /// <paramref name="seed"/>, holding the rows once; as <see cref="PartitionedDataset.ReadSparseShuffled"/>. Every
+    /// partition but the last is downloaded twice: its head (labels and row pointers) first, to place every row.
+    /// </summary>
+    /// <exception cref="BlobNotFoundException">A partition's blob is missing.</exception>
+    /// <exception cref="DataFormatException">A blob is corrupt, changed between its two reads, or does not match the manifest.</exception>
+    public static async Task<SparseDataset<int>> ReadSparseShuffledAsync(IBlobStore store, string prefix, DatasetManifest manifest, IReadOnlyList<int> partitions,
+        int seed, Action<int, ReadOnlyMemory<float>>? checkLabels = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(partitions);
+        (PartitionEntry Entry, string Blob)[] located = [.. partitions.Select(p => Locate(store, prefix, manifest, p, PartitionKind.Sparse))];
+        return await ShuffledSparseReader.ReadAsync(
+            located.Length,
+            (part, token) => OpenAsync(store, located[part].Blob, token),
+            seed,
+            checkLabels is null ? null : (part, labels) => checkLabels(partitions[part], labels),
+            (part, name, checksum, rows) => DatasetLayout.CheckAgainstManifest(name, located[part].Entry, checksum, rows),
+            cancellationToken);
+    }
+
     private static async Task<DatasetManifest> WriteBlobsAsync(IBlobStore store, string prefix, DatasetManifest manifest, PartitionPayload[] payloads,
         CancellationToken cancellationToken)
     {
@@ -116,6 +159,12 @@ public static class PartitionedBlobDataset
         string manifestSource = Describe(store, BlobName.Join(prefix, DatasetLayout.ManifestFileName(manifest.Name)));
         PartitionEntry entry = DatasetLayout.Entry(manifest, partition, kind, manifestSource);
         return (entry, BlobName.Join(prefix, entry.File));
+    }
+
+    private static async ValueTask<PartitionSource> OpenAsync(IBlobStore store, string blob, CancellationToken cancellationToken)
+    {
+        Stream stream = await store.OpenReadAsync(blob, cancellationToken);
+        return PartitionSource.FromStream(stream, Describe(store, blob), ownsStream: true);
     }
 
     /// <summary>How messages name a blob: its name first, then the store (which is no file path).</summary>

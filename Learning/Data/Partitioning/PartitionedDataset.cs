@@ -57,6 +57,50 @@ public static class PartitionedDataset
         return dataset;
     }
 
+    /// <summary>
+    /// Reads partitions <paramref name="partitions"/> of a dense dataset, joined in that order and shuffled as
+    /// <see cref="DatasetOperations.Shuffle(DenseDataset, int)"/> would shuffle the join with <paramref name="seed"/>,
+    /// holding the rows once; each partition is checked against the manifest. <paramref name="checkLabels"/>, if
+    /// given, sees each partition's labels before its rows are placed.
+    /// </summary>
+    /// <exception cref="DataFormatException">A partition is damaged, does not match the manifest, or differs in width.</exception>
+    public static DenseDataset ReadDenseShuffled(string directory, DatasetManifest manifest, IReadOnlyList<int> partitions, int seed,
+        Action<int, ReadOnlyMemory<float>>? checkLabels = null)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        string manifestPath = ManifestPath(directory, manifest);
+        PartitionEntry[] entries = [.. partitions.Select(p => DatasetLayout.Entry(manifest, p, PartitionKind.Dense, manifestPath))];
+        return PartitionReader.Synchronously(new ValueTask<DenseDataset>(ShuffledDenseReader.ReadAsync(
+            [.. entries.Select(e => e.RowCount)],
+            (part, _) => ValueTask.FromResult(PartitionSource.OpenFile(Path.Combine(directory, entries[part].File))),
+            seed,
+            checkLabels is null ? null : (part, labels) => checkLabels(partitions[part], labels),
+            (part, name, checksum, rows) => DatasetLayout.CheckAgainstManifest(name, entries[part], checksum, rows),
+            CancellationToken.None)));
+    }
+
+    /// <summary>
+    /// Reads partitions <paramref name="partitions"/> of a sparse dataset, joined in that order and shuffled as
+    /// <see cref="DatasetOperations.Shuffle{TIndex}(SparseDataset{TIndex}, int)"/> would shuffle the join with
+    /// <paramref name="seed"/>, holding the rows once (no joined copy, no shuffled copy); each partition is checked
+    /// against the manifest. <paramref name="checkLabels"/>, if given, sees each partition's labels before its ids are read.
+    /// </summary>
+    /// <exception cref="DataFormatException">A partition is damaged or does not match the manifest.</exception>
+    public static SparseDataset<int> ReadSparseShuffled(string directory, DatasetManifest manifest, IReadOnlyList<int> partitions, int seed,
+        Action<int, ReadOnlyMemory<float>>? checkLabels = null)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        string manifestPath = ManifestPath(directory, manifest);
+        PartitionEntry[] entries = [.. partitions.Select(p => DatasetLayout.Entry(manifest, p, PartitionKind.Sparse, manifestPath))];
+        return PartitionReader.Synchronously(new ValueTask<SparseDataset<int>>(ShuffledSparseReader.ReadAsync(
+            entries.Length,
+            (part, _) => ValueTask.FromResult(PartitionSource.OpenFile(Path.Combine(directory, entries[part].File))),
+            seed,
+            checkLabels is null ? null : (part, labels) => checkLabels(partitions[part], labels),
+            (part, name, checksum, rows) => DatasetLayout.CheckAgainstManifest(name, entries[part], checksum, rows),
+            CancellationToken.None)));
+    }
+
     /// <summary>Partitions first, manifest last: whoever finds the manifest finds every partition it lists.</summary>
     private static void WriteFiles(string directory, DatasetManifest manifest, PartitionPayload[] payloads)
     {

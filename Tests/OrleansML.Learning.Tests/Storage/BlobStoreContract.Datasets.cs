@@ -119,4 +119,30 @@ public abstract partial class BlobStoreContract
         Assert.Contains("plain file name", error.Reason, StringComparison.Ordinal);
         await Assert.ThrowsAnyAsync<ArgumentException>(() => PartitionedBlobDataset.WriteAsync(Store, "safe", "../d", DatasetOperationsTests.NumberedDense(4), 1));
     }
+
+    [Fact]
+    public async Task Shuffled_reads_of_several_partitions_give_the_shuffled_join_and_check_the_manifest()
+    {
+        SparseDataset<int> sparse = DatasetOperationsTests.NumberedSparse(57);
+        DenseDataset dense = DatasetOperationsTests.NumberedDense(41);
+        DatasetManifest sparseManifest = await PartitionedBlobDataset.WriteAsync(Store, "shuffled", "sparse", sparse, 3);
+        DatasetManifest denseManifest = await PartitionedBlobDataset.WriteAsync(Store, "shuffled", "dense", dense, 3);
+
+        SparseDataset<int> sparseRead = await PartitionedBlobDataset.ReadSparseShuffledAsync(Store, "shuffled", sparseManifest, [0, 1, 2], seed: 6);
+        DenseDataset denseRead = await PartitionedBlobDataset.ReadDenseShuffledAsync(Store, "shuffled", denseManifest, [0, 1, 2], seed: 6);
+
+        SparseDataset<int> sparseExpected = DatasetOperations.Shuffle(sparse, 6);
+        Assert.Equal(sparseExpected.RowPointers.ToArray(), sparseRead.RowPointers.ToArray());
+        Assert.Equal(sparseExpected.Indices.ToArray(), sparseRead.Indices.ToArray());
+        Assert.Equal(sparseExpected.Values.ToArray(), sparseRead.Values.ToArray());
+        Assert.Equal(sparseExpected.Labels.ToArray(), sparseRead.Labels.ToArray());
+        Assert.Equal(DatasetOperations.Shuffle(dense, 6).Features.ToArray(), denseRead.Features.ToArray());
+        Assert.Equal(DatasetOperations.Shuffle(dense, 6).Labels.ToArray(), denseRead.Labels.ToArray());
+
+        byte[] first = await Store.ReadAllBytesAsync(PartitionedBlobDataset.PartitionBlobName("shuffled", sparseManifest, 0));
+        await Store.WriteAsync(PartitionedBlobDataset.PartitionBlobName("shuffled", sparseManifest, 1), first);
+        DataFormatException error = await Assert.ThrowsAsync<DataFormatException>(() => PartitionedBlobDataset.ReadSparseShuffledAsync(Store, "shuffled", sparseManifest, [0, 1, 2], seed: 6));
+        Assert.Contains("manifest", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("shuffled/sparse.part-00001.omlp", error.FilePath, StringComparison.Ordinal);
+    }
 }
