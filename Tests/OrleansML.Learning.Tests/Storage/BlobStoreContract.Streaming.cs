@@ -75,7 +75,7 @@ public abstract partial class BlobStoreContract
                     await cancellation.CancelAsync();
                 }
 
-                await source.ReadAsync(piece, token);
+                await source.ReadExactlyAsync(piece, token);
                 await target.WriteAsync(piece, token);
             }
         }, cancellation.Token));
