@@ -33,6 +33,7 @@ internal static class CheckpointBenchmark
         using var work = new WorkDirectory("checkpoint");
         ShardState state = BuildState(settings);
         long stateBytes = (long)state.Length * sizeof(float) * (1 + state.OptimizerState!.BufferCount);
+        output.WriteLine($"load average at start: {Load()}");
         output.WriteLine($"shard: FM 2^{settings.FeaturesLog2} features x {settings.Factors} factors + Adam: {state.Length:N0} parameters, {stateBytes / 1e6:F0} MB of state; buffer {settings.BufferBytes:N0} B; store {work.Path}");
 
         var store = new LocalDirectoryBlobStore(work.Path);
@@ -79,8 +80,9 @@ internal static class CheckpointBenchmark
             output.WriteLine($"one-array checkpoint: impossible, the record has {written.Length:N0} bytes, more than one .NET array holds ({Array.MaxLength:N0})");
         }
 
+        output.WriteLine($"load average at end: {Load()}");
         output.WriteLine(
-            $"checkpoint_write_s={writeSeconds:F2} raw_write_s={rawSeconds:F2} ratio={rawSeconds / writeSeconds:F3} checkpoint_cpu_s={writeCpu:F2} raw_cpu_s={rawCpu:F2} restore_s={readSeconds:F2} restore_cpu_s={readCpu:F2} " +
+            $"checkpoint checkpoint_write_s={writeSeconds:F2} raw_write_s={rawSeconds:F2} ratio={rawSeconds / writeSeconds:F3} checkpoint_cpu_s={writeCpu:F2} raw_cpu_s={rawCpu:F2} restore_s={readSeconds:F2} restore_cpu_s={readCpu:F2} " +
             $"peak_extra_mb_streamed={writePeak:F0} peak_extra_mb_restore={readPeak:F0} peak_extra_mb_one_array={arrayPeak:F0} state_mb={stateBytes / 1e6:F0} record_bytes={written.Length}");
         return 0;
     }
@@ -106,6 +108,8 @@ internal static class CheckpointBenchmark
         output.WriteLine($"{name,-56} {seconds,7:F2} s (CPU {cpuSeconds,6:F2} s)  peak +{peakExtra,6:F0} MB  allocated {allocatedMb,6:F0} MB");
         return (seconds, cpuSeconds, peakExtra);
     }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
 
     /// <summary>Resets VmHWM to the current resident set (Linux: writing 5 to clear_refs).</summary>
     private static void ResetPeak() => File.WriteAllText($"/proc/{Environment.ProcessId}/clear_refs", "5");

@@ -46,8 +46,21 @@ internal sealed partial class CheckpointBlobs
 
     /// <summary>Writes <paramref name="content"/> to a new blob under <paramref name="folder"/> and returns its reference.</summary>
     /// <exception cref="CheckpointStoreException">The store could not be written.</exception>
-    public Task<BlobReference> WriteAsync(string folder, string stem, string extension, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        WriteAsync(folder, stem, extension, (stream, token) => stream.WriteAsync(content, token).AsTask(), cancellationToken);
+    public async Task<BlobReference> WriteAsync(string folder, string stem, string extension, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        // Content in memory goes as it is: the store can then send it again if it must (e.g. to a re-created container).
+        string name = NewName(folder, stem, extension);
+        try
+        {
+            await Store.WriteAsync(name, content, cancellationToken);
+        }
+        catch (BlobStoreException e)
+        {
+            throw new CheckpointStoreException(e);
+        }
+
+        return new BlobReference { Name = name, Length = content.Length, Crc32C = Crc32C.Compute(content.Span) };
+    }
 
     /// <summary>
     /// Writes a new blob under <paramref name="folder"/> with what <paramref name="encode"/> writes to the stream it is
@@ -58,7 +71,7 @@ internal sealed partial class CheckpointBlobs
     public async Task<BlobReference> WriteAsync(string folder, string stem, string extension, Func<Stream, CancellationToken, Task> encode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encode);
-        string name = BlobName.Join(folder, $"{stem}-{Guid.NewGuid():N}{extension}");
+        string name = NewName(folder, stem, extension);
         long length = 0;
         uint crc = 0;
         try
@@ -139,6 +152,8 @@ internal sealed partial class CheckpointBlobs
             throw new CheckpointStoreException(e);
         }
     }
+
+    private static string NewName(string folder, string stem, string extension) => BlobName.Join(folder, $"{stem}-{Guid.NewGuid():N}{extension}");
 
     private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
     {
