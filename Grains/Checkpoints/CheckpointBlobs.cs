@@ -113,9 +113,9 @@ internal sealed partial class CheckpointBlobs
     /// <summary>
     /// Streams the blob <paramref name="reference"/> names through <paramref name="decode"/>, then proves that the
     /// blob holds exactly the bytes that were written (length and CRC-32C, computed while streaming) before the
-    /// decoded value is returned: a caller never sees content of a damaged blob. A decoder that stops early or
-    /// fails with <see cref="FormatException"/> or <see cref="EndOfStreamException"/> has the rest of the blob read,
-    /// so that a damaged blob is reported as such rather than as a decoding error.
+    /// decoded value is returned: a caller never sees content of a damaged blob. A decoder that stops early or fails
+    /// has the rest of the blob read, so that a damaged blob is reported as such rather than as the decoder's error
+    /// (which is thrown as it is when the blob is intact).
     /// </summary>
     /// <exception cref="CheckpointBlobException">The blob is missing, or is not the bytes that were written.</exception>
     /// <exception cref="CheckpointStoreException">The store could not be read (it may answer a retry).</exception>
@@ -132,8 +132,9 @@ internal sealed partial class CheckpointBlobs
             {
                 value = await decode(counted, cancellationToken);
             }
-            catch (Exception e) when (e is FormatException or EndOfStreamException)
+            catch (Exception e) when (e is not (OperationCanceledException or BlobStoreException or CheckpointBlobException))
             {
+                // Decoders are not obliged to survive arbitrary damage: whatever they threw, damage is the first suspect.
                 await DrainAsync(counted, cancellationToken);
                 Verify(reference, counted);
                 throw;

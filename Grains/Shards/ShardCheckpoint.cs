@@ -135,8 +135,17 @@ internal static class ShardCheckpoint
         long version = await reader.Int64Async(cancellationToken);
         long updates = await reader.Int64Async(cancellationToken);
         byte[] json = await reader.BytesAsync(await reader.CountAsync(1, cancellationToken), cancellationToken);
-        ShardAssignment assignment = JsonSerializer.Deserialize(json, ShardCheckpointJsonContext.Default.ShardAssignment)
-            ?? throw new FormatException("shard checkpoint: the assignment is null.");
+        ShardAssignment assignment;
+        try
+        {
+            assignment = JsonSerializer.Deserialize(json, ShardCheckpointJsonContext.Default.ShardAssignment)
+                ?? throw new FormatException("shard checkpoint: the assignment is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"shard checkpoint: the assignment is not valid JSON: {e.Message}", e);
+        }
+
         int start = await reader.Int32Async(cancellationToken);
         float[] parameters = new float[await reader.CountAsync(4, cancellationToken)];
         await reader.FloatsAsync(parameters, cancellationToken);
