@@ -2,7 +2,7 @@ namespace OrleansML.Shards;
 
 /// <summary>
 /// One contiguous slice of a job's model (key: <see cref="ShardLayout.ShardKey"/>), placed spread across silos.
-/// It applies the optimizer to the pushes it receives, serves pulls, and checkpoints to grain storage.
+/// It applies the optimizer to the pushes it receives, serves pulls, and checkpoints to the blob store.
 /// </summary>
 /// <remarks>
 /// Guarantees:
@@ -16,10 +16,21 @@ namespace OrleansML.Shards;
 /// reactivation the shard loads its newest checkpoint and refuses work until the coordinator begins an
 /// attempt.</item>
 /// </list>
+/// <para>
+/// Checkpoint, restore and hand-off calls move a whole shard through the blob store: gigabytes for a large hashed
+/// model, longer than Orleans' <c>ResponseTimeout</c> (30 s by default) on a loaded machine. They carry
+/// <c>[ResponseTimeout]</c> of <see cref="LongCallResponseTimeout"/>, and the shard bounds them itself, with a clear
+/// error, by its <c>CheckpointTimeout</c> option (at most 50 min). The attribute's value is fixed when the grain
+/// interface is compiled (Orleans' code generator parses it), and it replaces the configured timeout for these
+/// methods, whether longer or shorter: hence a constant well above the option's range.
+/// </para>
 /// </remarks>
 [Alias("OrleansML.IParameterShardGrain")]
 public interface IParameterShardGrain : IGrainWithStringKey
 {
+    /// <summary>The response timeout of the calls that move a whole shard through the blob store.</summary>
+    public const string LongCallResponseTimeout = "01:00:00";
+
     /// <summary>Sets what the shard holds. The first call initialises the parameters (or loads the newest
     /// checkpoint from storage); later calls may change only the worker count and the mode's settings.</summary>
     Task<ShardStats> ConfigureAsync(ShardAssignment assignment);
@@ -46,12 +57,16 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// <exception cref="ArgumentException">The two requests are not the same worker's of the same attempt.</exception>
     Task<PushPullResult> PushThenPullAsync(GradientPush push, PullRequest pull);
 
-    /// <summary>Writes a checkpoint with id <paramref name="checkpointId"/> (the job's global step) and keeps
-    /// the newest few.</summary>
+    /// <summary>Writes a checkpoint with id <paramref name="checkpointId"/> (the job's global step) of the shard's
+    /// state as of this call, and keeps the newest few. A repeat for the same id while the state has not changed
+    /// (a retry) joins or reuses the first write rather than writing the shard again.</summary>
+    /// <exception cref="TimeoutException">The write did not finish within the shard's <c>CheckpointTimeout</c>.</exception>
+    [ResponseTimeout(LongCallResponseTimeout)]
     Task CheckpointAsync(long checkpointId);
 
     /// <summary>Loads checkpoint <paramref name="checkpointId"/> as the live state and returns its version.</summary>
     /// <exception cref="InvalidOperationException">No checkpoint has that id.</exception>
+    [ResponseTimeout(LongCallResponseTimeout)]
     Task<long> RestoreAsync(long checkpointId);
 
     /// <summary>The shard's counters, including the checkpoint ids it holds.</summary>
@@ -92,6 +107,7 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// <see cref="TakeOverAsync"/> by the shard of the next generation, which reads the blob itself: a checkpoint can be
     /// far larger than a message.</summary>
     /// <exception cref="InvalidOperationException">No checkpoint has that id.</exception>
+    [ResponseTimeout(LongCallResponseTimeout)]
     Task<CheckpointLocation> LocateCheckpointAsync(long checkpointId);
 
     /// <summary>
@@ -102,9 +118,11 @@ public interface IParameterShardGrain : IGrainWithStringKey
     /// attempt begins. Repeating the call is harmless; it is refused once this shard holds a newer checkpoint
     /// (a newer coordinator has trained on it). Returns the version.
     /// </summary>
+    [ResponseTimeout(LongCallResponseTimeout)]
     Task<long> TakeOverAsync(ShardAssignment assignment, int fromGeneration, long checkpointId);
 
     /// <summary>Deletes the shard's stored checkpoints and deactivates it: for a shard whose generation was
     /// superseded (its state handed off and the job's record names the new generation).</summary>
+    [ResponseTimeout(LongCallResponseTimeout)]
     Task DiscardAsync();
 }

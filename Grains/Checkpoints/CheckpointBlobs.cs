@@ -48,7 +48,8 @@ internal sealed partial class CheckpointBlobs
     /// <exception cref="CheckpointStoreException">The store could not be written.</exception>
     public async Task<BlobReference> WriteAsync(string folder, string stem, string extension, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
-        string name = BlobName.Join(folder, $"{stem}-{Guid.NewGuid():N}{extension}");
+        // Content in memory goes as it is: the store can then send it again if it must (e.g. to a re-created container).
+        string name = NewName(folder, stem, extension);
         try
         {
             await Store.WriteAsync(name, content, cancellationToken);
@@ -61,16 +62,87 @@ internal sealed partial class CheckpointBlobs
         return new BlobReference { Name = name, Length = content.Length, Crc32C = Crc32C.Compute(content.Span) };
     }
 
+    /// <summary>
+    /// Writes a new blob under <paramref name="folder"/> with what <paramref name="encode"/> writes to the stream it is
+    /// given (straight into the store, never held whole in memory), and returns its reference with the length and
+    /// CRC-32C computed on the way. If <paramref name="encode"/> fails, no blob is written and its exception propagates.
+    /// </summary>
+    /// <exception cref="CheckpointStoreException">The store could not be written.</exception>
+    public async Task<BlobReference> WriteAsync(string folder, string stem, string extension, Func<Stream, CancellationToken, Task> encode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
+        string name = NewName(folder, stem, extension);
+        long length = 0;
+        uint crc = 0;
+        try
+        {
+            await Store.WriteAsync(name, async (stream, token) =>
+            {
+                var counted = new ChecksumStream(stream, writing: true);
+                await encode(counted, token);
+                (length, crc) = (counted.Length64, counted.Crc32C);
+            }, cancellationToken);
+        }
+        catch (BlobStoreException e)
+        {
+            throw new CheckpointStoreException(e);
+        }
+
+        return new BlobReference { Name = name, Length = length, Crc32C = crc };
+    }
+
     /// <summary>Reads the blob <paramref name="reference"/> names and checks its length and CRC-32C.</summary>
     /// <exception cref="CheckpointBlobException">The blob is missing, or is not the bytes that were written.</exception>
     /// <exception cref="CheckpointStoreException">The store could not be read (it may answer a retry).</exception>
-    public async Task<byte[]> ReadAsync(BlobReference reference, CancellationToken cancellationToken = default)
+    public Task<byte[]> ReadAsync(BlobReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        byte[] bytes;
+        return ReadAsync(reference, async (stream, token) =>
+        {
+            if (reference.Length > Array.MaxLength)
+            {
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{reference.Length} bytes do not fit one array."));
+            }
+
+            byte[] bytes = GC.AllocateUninitializedArray<byte>((int)reference.Length);
+            int read = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, token);
+            return read == bytes.Length ? bytes : throw new EndOfStreamException();
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the blob <paramref name="reference"/> names through <paramref name="decode"/>, then proves that the
+    /// blob holds exactly the bytes that were written (length and CRC-32C, computed while streaming) before the
+    /// decoded value is returned: a caller never sees content of a damaged blob. A decoder that stops early or fails
+    /// has the rest of the blob read, so that a damaged blob is reported as such rather than as the decoder's error
+    /// (which is thrown as it is when the blob is intact).
+    /// </summary>
+    /// <exception cref="CheckpointBlobException">The blob is missing, or is not the bytes that were written.</exception>
+    /// <exception cref="CheckpointStoreException">The store could not be read (it may answer a retry).</exception>
+    public async Task<T> ReadAsync<T>(BlobReference reference, Func<Stream, CancellationToken, Task<T>> decode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(decode);
         try
         {
-            bytes = await Store.ReadAllBytesAsync(reference.Name, cancellationToken);
+            await using Stream stream = await Store.OpenReadAsync(reference.Name, cancellationToken);
+            var counted = new ChecksumStream(stream, writing: false);
+            T value;
+            try
+            {
+                value = await decode(counted, cancellationToken);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or BlobStoreException or CheckpointBlobException))
+            {
+                // Decoders are not obliged to survive arbitrary damage: whatever they threw, damage is the first suspect.
+                await DrainAsync(counted, cancellationToken);
+                Verify(reference, counted);
+                throw;
+            }
+
+            await DrainAsync(counted, cancellationToken);
+            Verify(reference, counted);
+            return value;
         }
         catch (BlobNotFoundException)
         {
@@ -80,21 +152,31 @@ internal sealed partial class CheckpointBlobs
         {
             throw new CheckpointStoreException(e);
         }
+    }
 
-        if (bytes.Length != reference.Length)
+    private static string NewName(string folder, string stem, string extension) => BlobName.Join(folder, $"{stem}-{Guid.NewGuid():N}{extension}");
+
+    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        byte[] rest = new byte[64 << 10];
+        while (await stream.ReadAsync(rest, cancellationToken) > 0)
+        {
+        }
+    }
+
+    private void Verify(BlobReference reference, ChecksumStream read)
+    {
+        if (read.Length64 != reference.Length)
         {
             throw new CheckpointBlobException(reference.Name, Store.Location,
-                string.Create(CultureInfo.InvariantCulture, $"holds {bytes.Length} bytes, but {reference.Length} were written: the checkpoint is corrupt."));
+                string.Create(CultureInfo.InvariantCulture, $"holds {read.Length64} bytes, but {reference.Length} were written: the checkpoint is corrupt."));
         }
 
-        uint crc = Crc32C.Compute(bytes);
-        if (crc != reference.Crc32C)
+        if (read.Crc32C != reference.Crc32C)
         {
             throw new CheckpointBlobException(reference.Name, Store.Location,
-                string.Create(CultureInfo.InvariantCulture, $"has CRC-32C {crc:X8}, but {reference.Crc32C:X8} was written: the checkpoint is corrupt."));
+                string.Create(CultureInfo.InvariantCulture, $"has CRC-32C {read.Crc32C:X8}, but {reference.Crc32C:X8} was written: the checkpoint is corrupt."));
         }
-
-        return bytes;
     }
 
     /// <summary>

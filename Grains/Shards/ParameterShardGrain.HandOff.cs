@@ -11,16 +11,15 @@ namespace OrleansML.Grains.Shards;
 /// </summary>
 internal sealed partial class ParameterShardGrain
 {
-    public async Task<CheckpointLocation> LocateCheckpointAsync(long checkpointId)
+    public Task<CheckpointLocation> LocateCheckpointAsync(long checkpointId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
-        CheckpointLocation? location = null;
         // Queued behind any checkpoint being written, as a restore is, so a checkpoint is located only once stored.
-        await RunExclusiveAsync(async () =>
+        return RunWithinTimeoutAsync($"locating checkpoint {checkpointId}", async token =>
         {
             ShardCheckpointReference held = _held.Find(c => c.Id == checkpointId)
                 ?? throw new InvalidOperationException($"shard {Key} holds no checkpoint {checkpointId} to hand off; it holds [{string.Join(", ", _held.Select(c => c.Id))}].");
-            if (!await _blobs.Store.ExistsAsync(held.Blob.Name))
+            if (!await _blobs.Store.ExistsAsync(held.Blob.Name, token))
             {
                 // Dropped, as a restore drops it, so that the coordinator's next attempt picks an older checkpoint.
                 _held.Remove(held);
@@ -29,9 +28,8 @@ internal sealed partial class ParameterShardGrain
                 throw new InvalidOperationException($"shard {Key}: checkpoint {checkpointId} is lost ({reason}); the shard no longer lists it.");
             }
 
-            location = new CheckpointLocation { CheckpointId = checkpointId, Blob = held.Blob.Name, Length = held.Blob.Length, Crc32C = held.Blob.Crc32C };
+            return new CheckpointLocation { CheckpointId = checkpointId, Blob = held.Blob.Name, Length = held.Blob.Length, Crc32C = held.Blob.Crc32C };
         });
-        return location!;
     }
 
     public async Task<long> TakeOverAsync(ShardAssignment assignment, int fromGeneration, long checkpointId)
@@ -46,30 +44,8 @@ internal sealed partial class ParameterShardGrain
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointId);
         string fromKey = ShardLayout.ShardKey(assignment.JobId, assignment.ShardIndex, fromGeneration);
         CheckpointLocation location = await GrainFactory.GetGrain<IParameterShardGrain>(fromKey).LocateCheckpointAsync(checkpointId);
-        // The blob is read here, not sent by the old shard: a checkpoint can be larger than any message may be.
-        byte[] data = await _blobs.ReadAsync(new BlobReference { Name = location.Blob, Length = location.Length, Crc32C = location.Crc32C });
-        // Decoding verifies the checksum: a damaged record fails the hand-off and is never adopted.
-        (long id, _) = ShardCheckpoint.ReadHeader(data);
-        ShardState handed = ShardCheckpoint.Decode(data);
-        if (id != checkpointId)
-        {
-            throw new InvalidOperationException($"shard {Key}: shard {fromKey} answered checkpoint {id} when asked for {checkpointId}.");
-        }
-
-        ShardRequestChecks.CheckSameJob(handed.Assignment, assignment, Key);
-        var layout = new ShardLayout(assignment.Model.Create().ParameterCount, assignment.ShardCount);
-        if (handed.Start != layout.Start(assignment.ShardIndex) || handed.Length != layout.Length(assignment.ShardIndex))
-        {
-            throw new InvalidOperationException(
-                $"shard {Key}: checkpoint {checkpointId} of {fromKey} holds [{handed.Start}, +{handed.Length}), not the shard's range [{layout.Start(assignment.ShardIndex)}, +{layout.Length(assignment.ShardIndex)}).");
-        }
-
-        // From here on the state names this generation (its key and worker count), so that the checkpoint
-        // stored below reactivates this shard, not the old one.
-        handed.Reconfigure(assignment);
-        byte[] encoded = ShardCheckpoint.Encode(checkpointId, handed);
-        ShardMetrics metrics = Metrics(handed);
-        await RunExclusiveAsync(async () =>
+        var blob = new BlobReference { Name = location.Blob, Length = location.Length, Crc32C = location.Crc32C };
+        return await RunWithinTimeoutAsync($"taking over checkpoint {checkpointId} of {fromKey}", async token =>
         {
             if (_held.Count > 0 && _held[^1].Id > checkpointId)
             {
@@ -79,25 +55,47 @@ internal sealed partial class ParameterShardGrain
                     $"shard {Key} refuses to take over checkpoint {checkpointId} of {fromKey}: it already holds the newer checkpoint {_held[^1].Id}.");
             }
 
-            await WriteHeldAsync(checkpointId, handed.Version, encoded, assignment);
+            // The blob is streamed here, not sent by the old shard: a checkpoint can be larger than any message may
+            // be. Its length and checksum are proven before the state is used: a damaged record is never adopted.
+            (long id, ShardState handed) = await DecodeBlobAsync(blob, token);
+            if (id != checkpointId)
+            {
+                throw new InvalidOperationException($"shard {Key}: shard {fromKey} answered checkpoint {id} when asked for {checkpointId}.");
+            }
+
+            ShardRequestChecks.CheckSameJob(handed.Assignment, assignment, Key);
+            var layout = new ShardLayout(assignment.Model.Create().ParameterCount, assignment.ShardCount);
+            if (handed.Start != layout.Start(assignment.ShardIndex) || handed.Length != layout.Length(assignment.ShardIndex))
+            {
+                throw new InvalidOperationException(
+                    $"shard {Key}: checkpoint {checkpointId} of {fromKey} holds [{handed.Start}, +{handed.Length}), not the shard's range [{layout.Start(assignment.ShardIndex)}, +{layout.Length(assignment.ShardIndex)}).");
+            }
+
+            // From here on the state names this generation (its key and worker count), so that the checkpoint
+            // stored below reactivates this shard, not the old one. Nothing else holds it: no snapshot is needed.
+            handed.Reconfigure(assignment);
+            ShardMetrics metrics = Metrics(handed);
+            await WriteHeldAsync(checkpointId, handed, token);
             Core.Adopt(handed);
             Core.FailPulls(w => new InvalidOperationException(
                 $"shard {Key}: attempt {w.Attempt} is not the shard's current attempt (none): the shard took over checkpoint {checkpointId} while the pull waited."));
+            metrics.HandedOff(blob.Length);
+            LogTookOver(_logger, Key, checkpointId, fromKey, handed.Version);
+            return handed.Version;
         });
-        metrics.HandedOff(data.Length);
-        LogTookOver(_logger, Key, checkpointId, fromKey, handed.Version);
-        return handed.Version;
     }
 
     public async Task DiscardAsync()
     {
-        await RunExclusiveAsync(async () =>
+        await RunWithinTimeoutAsync("discarding the checkpoints", async token =>
         {
             BlobReference[] blobs = [.. _store.State.Checkpoints.Select(c => c.Blob), .. _unreferenced];
-            await _store.ClearStateAsync();
+            await _store.ClearStateAsync(token);
             _held = [];
             _unreferenced.Clear();
-            await _blobs.DeleteQuietlyAsync(blobs, $"Shard {Key}");
+            _lastTaken = null;
+            await _blobs.DeleteQuietlyAsync(blobs, $"Shard {Key}", token);
+            return true;
         });
         Core.Discard();
         Core.FailPulls(w => new InvalidOperationException($"shard {Key}: attempt {w.Attempt} ended: the shard was discarded while the pull waited."));

@@ -146,7 +146,7 @@ internal sealed partial class ParameterShardGrain : Grain, IParameterShardGrain,
     private static partial void LogAborted(ILogger logger, string shard, long? attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} wrote checkpoint {Checkpoint} (version {Version}, {Bytes} bytes); holds {Held} checkpoints from id {Oldest}")]
-    private static partial void LogCheckpointed(ILogger logger, string shard, long checkpoint, long version, int bytes, int held, long oldest);
+    private static partial void LogCheckpointed(ILogger logger, string shard, long checkpoint, long version, long bytes, int held, long oldest);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} restored checkpoint {Checkpoint} (version {Version})")]
     private static partial void LogRestored(ILogger logger, string shard, long checkpoint, long version);

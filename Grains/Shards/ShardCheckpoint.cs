@@ -1,111 +1,171 @@
-using OrleansML.Learning.Data.Partitioning;
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using OrleansML.Learning.Optimizers;
-using OrleansML.Serialization;
 
 namespace OrleansML.Grains.Shards;
 
 /// <summary>
-/// One checkpoint of a shard, encoded in a small versioned little-endian layout:
+/// One checkpoint of a shard, streamed to and from the blob store in a small versioned little-endian layout
+/// (format 2):
 /// <code>
 /// u32 magic "OMSC" | u16 format | u16 reserved | i64 id | i64 version | i64 update count
 /// i32 json length | assignment (UTF-8 JSON)  | i32 start | i32 length | f32[length] parameters
-/// i32 optimizer-state length (-1: none) | optimizer state (OptimizerState.Serialize)
+/// i32 optimizer buffer count (-1: none) | u16 name length | optimizer name (UTF-8) | f32[length] per buffer
 /// i32 last-step count | (i32 worker, i64 step)[count] | i32 clock count | i64[count] clocks
 /// u32 CRC-32C of everything before it
 /// </code>
-/// A record whose length, magic, format or checksum is wrong is refused with a <see cref="FormatException"/>,
-/// never loaded as parameters.
+/// Nothing in it is a length in bytes of a large part, so no part is ever one array: a shard of any size (more than
+/// 2 GiB of optimizer state, say) is written and read through one bounded buffer. Format 1, written before, differs
+/// only in its optimizer part (<c>i32 byte length (-1: none) | OptimizerState.Serialize</c>) and still reads.
+/// A record whose magic, format, counts or checksum is wrong is refused with a <see cref="FormatException"/>, never
+/// loaded as parameters.
 /// </summary>
 internal static class ShardCheckpoint
 {
+    /// <summary>The CRC-32C trailer's size.</summary>
+    private const int TrailerBytes = 4;
     private const uint Magic = 0x43534D4F; // "OMSC"
-    private const ushort Format = 1;
-    private const int HeaderBytes = 4 + 2 + 2 + 8 + 8 + 8;
+    private const ushort LegacyFormat = 1;
+    private const ushort Format = 2;
 
-    public static byte[] Encode(long id, ShardState state)
+    /// <summary>
+    /// A copy of <paramref name="state"/>'s arrays and counters, taken synchronously (so within the caller's turn),
+    /// that later pushes cannot change: what a checkpoint writes while the live state moves on. Costs one copy of
+    /// the parameters and optimizer state, in arrays of the live state's sizes.
+    /// </summary>
+    public static ShardState Snapshot(ShardState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        OptimizerState? optimizer = null;
+        if (state.OptimizerState is { } live)
+        {
+            optimizer = new OptimizerState(live.OptimizerName, live.BufferCount, live.ParameterCount);
+            for (int i = 0; i < live.BufferCount; i++)
+            {
+                live.Buffer(i).CopyTo(optimizer.Buffer(i));
+            }
+        }
+
+        ShardState copy = ShardState.FromParts(state.Assignment, state.Start, (float[])state.Parameters.Clone(), optimizer, (long[])state.Clocks.Clone());
+        copy.Version = state.Version;
+        copy.UpdateCount = state.UpdateCount;
+        foreach ((int worker, long last) in state.LastSteps)
+        {
+            copy.LastSteps[worker] = last;
+        }
+
+        return copy;
+    }
+
+    /// <summary>Writes checkpoint <paramref name="id"/> of <paramref name="state"/> to <paramref name="stream"/> through a
+    /// buffer of <paramref name="bufferBytes"/>. The state must not change meanwhile (pass a <see cref="Snapshot"/>).</summary>
+    public static async Task EncodeAsync(Stream stream, long id, ShardState state, int bufferBytes, CancellationToken cancellationToken = default)
     {
         RequireLittleEndian();
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(state.Assignment, ShardCheckpointJsonContext.Default.ShardAssignment);
-        byte[]? optimizer = state.OptimizerState?.Serialize();
-        long size = HeaderBytes + 4 + json.Length + 8 + (4L * state.Length) + 4 + (optimizer?.Length ?? 0)
-            + 4 + (12L * state.LastSteps.Count) + 4 + (8L * state.Clocks.Length) + 4;
-        var bytes = new byte[checked((int)size)];
-        var writer = new Cursor(bytes);
+        using var writer = new ShardCheckpointWriter(stream, bufferBytes);
         writer.UInt32(Magic);
         writer.UInt16(Format);
         writer.UInt16(0);
         writer.Int64(id);
         writer.Int64(state.Version);
         writer.Int64(state.UpdateCount);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(state.Assignment, ShardCheckpointJsonContext.Default.ShardAssignment);
         writer.Int32(json.Length);
-        writer.Bytes(json);
+        await writer.BytesAsync(json, cancellationToken);
+        await writer.ReserveAsync(8, cancellationToken);
         writer.Int32(state.Start);
         writer.Int32(state.Length);
-        writer.Bytes(MemoryMarshal.AsBytes(state.Parameters.AsSpan()));
-        writer.Int32(optimizer?.Length ?? -1);
-        writer.Bytes(optimizer);
+        await writer.FloatsAsync(state.Parameters, cancellationToken);
+        if (state.OptimizerState is { } optimizer)
+        {
+            byte[] name = System.Text.Encoding.UTF8.GetBytes(optimizer.OptimizerName);
+            await writer.ReserveAsync(6, cancellationToken);
+            writer.Int32(optimizer.BufferCount);
+            writer.UInt16(checked((ushort)name.Length));
+            await writer.BytesAsync(name, cancellationToken);
+            for (int i = 0; i < optimizer.BufferCount; i++)
+            {
+                await writer.FloatsAsync(optimizer, i, cancellationToken);
+            }
+        }
+        else
+        {
+            await writer.ReserveAsync(4, cancellationToken);
+            writer.Int32(-1);
+        }
+
+        await writer.ReserveAsync(4, cancellationToken);
         writer.Int32(state.LastSteps.Count);
         foreach ((int worker, long last) in state.LastSteps.OrderBy(p => p.Key))
         {
+            await writer.ReserveAsync(12, cancellationToken);
             writer.Int32(worker);
             writer.Int64(last);
         }
 
+        await writer.ReserveAsync(4, cancellationToken);
         writer.Int32(state.Clocks.Length);
         foreach (long clock in state.Clocks)
         {
+            await writer.ReserveAsync(8, cancellationToken);
             writer.Int64(clock);
         }
 
-        writer.UInt32(Crc32C.Compute(bytes.AsSpan(0, writer.Position)));
-        System.Diagnostics.Debug.Assert(writer.Position == bytes.Length);
-        return bytes;
+        await writer.FinishAsync(cancellationToken);
     }
 
-    /// <summary>The id and version in a checkpoint's header (after checking the whole record).</summary>
-    public static (long Id, long Version) ReadHeader(ReadOnlySpan<byte> bytes)
-    {
-        Check(bytes);
-        return (BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]), BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]));
-    }
-
-    /// <summary>Rebuilds the state a checkpoint holds.</summary>
+    /// <summary>Rebuilds checkpoint id and state from a record of <paramref name="length"/> bytes (format 1 or 2).</summary>
     /// <exception cref="FormatException">The record is truncated, corrupt, or of an unknown format.</exception>
-    public static ShardState Decode(ReadOnlySpan<byte> bytes)
+    public static async Task<(long Id, ShardState State)> DecodeAsync(Stream stream, long length, int bufferBytes, CancellationToken cancellationToken = default)
     {
         RequireLittleEndian();
-        Check(bytes);
-        var reader = new Cursor(bytes[..^4].ToArray()) { Position = 8 };
-        reader.Int64(); // the id, read by ReadHeader
-        long version = reader.ReadInt64();
-        long updates = reader.ReadInt64();
-        ShardAssignment assignment = JsonSerializer.Deserialize(reader.Take(reader.ReadCount(1)), ShardCheckpointJsonContext.Default.ShardAssignment)
-            ?? throw new FormatException("shard checkpoint: the assignment is null.");
-        int start = reader.ReadInt32();
-        float[] parameters = MemoryMarshal.Cast<byte, float>(reader.Take(checked(reader.ReadCount(4) * 4))).ToArray();
-        int optimizerLength = reader.ReadInt32();
-        OptimizerState? optimizer = optimizerLength < 0 ? null : OptimizerState.Deserialize(reader.Take(optimizerLength));
+        using var reader = new ShardCheckpointReader(stream, length - TrailerBytes, bufferBytes);
+        if (length < 32 + TrailerBytes || await reader.UInt32Async(cancellationToken) != Magic)
+        {
+            throw new FormatException($"shard checkpoint: {length} bytes are not a checkpoint record (bad magic or truncated).");
+        }
+
+        ushort format = await reader.UInt16Async(cancellationToken);
+        if (format is not (LegacyFormat or Format))
+        {
+            throw new FormatException($"shard checkpoint: format {format} is not supported (this build reads formats {LegacyFormat} and {Format}).");
+        }
+
+        await reader.UInt16Async(cancellationToken); // reserved
+        long id = await reader.Int64Async(cancellationToken);
+        long version = await reader.Int64Async(cancellationToken);
+        long updates = await reader.Int64Async(cancellationToken);
+        byte[] json = await reader.BytesAsync(await reader.CountAsync(1, cancellationToken), cancellationToken);
+        ShardAssignment assignment;
+        try
+        {
+            assignment = JsonSerializer.Deserialize(json, ShardCheckpointJsonContext.Default.ShardAssignment)
+                ?? throw new FormatException("shard checkpoint: the assignment is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"shard checkpoint: the assignment is not valid JSON: {e.Message}", e);
+        }
+
+        int start = await reader.Int32Async(cancellationToken);
+        float[] parameters = new float[await reader.CountAsync(4, cancellationToken)];
+        await reader.FloatsAsync(parameters, cancellationToken);
+        OptimizerState? optimizer = format == LegacyFormat
+            ? await ReadLegacyOptimizerAsync(reader, cancellationToken)
+            : await ReadOptimizerAsync(reader, parameters.Length, cancellationToken);
         var lastSteps = new Dictionary<int, long>();
-        int lastCount = reader.ReadCount(12);
+        int lastCount = await reader.CountAsync(12, cancellationToken);
         for (int i = 0; i < lastCount; i++)
         {
-            lastSteps[reader.ReadInt32()] = reader.ReadInt64();
+            lastSteps[await reader.Int32Async(cancellationToken)] = await reader.Int64Async(cancellationToken);
         }
 
-        long[] clocks = new long[reader.ReadCount(8)];
+        long[] clocks = new long[await reader.CountAsync(8, cancellationToken)];
         for (int i = 0; i < clocks.Length; i++)
         {
-            clocks[i] = reader.ReadInt64();
+            clocks[i] = await reader.Int64Async(cancellationToken);
         }
 
-        if (reader.Position != bytes.Length - 4)
-        {
-            throw new FormatException($"shard checkpoint: {bytes.Length - 4 - reader.Position} unread bytes before the checksum.");
-        }
-
+        await reader.FinishAsync(cancellationToken);
         ShardState state = ShardState.FromParts(assignment, start, parameters, optimizer, clocks);
         state.Version = version;
         state.UpdateCount = updates;
@@ -114,7 +174,47 @@ internal static class ShardCheckpoint
             state.LastSteps[worker] = last;
         }
 
+        return (id, state);
+    }
+
+    private static async Task<OptimizerState?> ReadOptimizerAsync(ShardCheckpointReader reader, int length, CancellationToken cancellationToken)
+    {
+        int buffers = await reader.Int32Async(cancellationToken);
+        if (buffers < 0)
+        {
+            return buffers == -1 ? null : throw new FormatException($"shard checkpoint: {buffers} optimizer buffers.");
+        }
+
+        string name = System.Text.Encoding.UTF8.GetString(await reader.BytesAsync(await reader.UInt16Async(cancellationToken), cancellationToken));
+        if (name.Length == 0 || (long)buffers * length * sizeof(float) > reader.Remaining)
+        {
+            throw new FormatException($"shard checkpoint: optimizer '{name}' with {buffers} buffers of {length} floats overruns the record.");
+        }
+
+        var state = new OptimizerState(name, buffers, length);
+        for (int i = 0; i < buffers; i++)
+        {
+            await reader.FloatsAsync(state, i, cancellationToken);
+        }
+
         return state;
+    }
+
+    /// <summary>Format 1 stored the optimizer state as one serialized block, which always fit one array.</summary>
+    private static async Task<OptimizerState?> ReadLegacyOptimizerAsync(ShardCheckpointReader reader, CancellationToken cancellationToken)
+    {
+        int bytes = await reader.Int32Async(cancellationToken);
+        if (bytes == -1)
+        {
+            return null;
+        }
+
+        if (bytes < 0 || bytes > reader.Remaining)
+        {
+            throw new FormatException($"shard checkpoint: an optimizer state of {bytes} bytes overruns the record.");
+        }
+
+        return OptimizerState.Deserialize(await reader.BytesAsync(bytes, cancellationToken));
     }
 
     /// <summary>Parameters are copied as raw float32 blocks, which is the documented layout only on little-endian hosts.</summary>
@@ -123,75 +223,6 @@ internal static class ShardCheckpoint
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("shard checkpoints are written on little-endian hosts only.");
-        }
-    }
-
-    private static void Check(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length < HeaderBytes + 4 || BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic)
-        {
-            throw new FormatException($"shard checkpoint: {bytes.Length} bytes are not a checkpoint record (bad magic or truncated).");
-        }
-
-        ushort format = BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]);
-        if (format != Format)
-        {
-            throw new FormatException($"shard checkpoint: format {format} is not supported (this build reads format {Format}).");
-        }
-
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
-        uint actual = Crc32C.Compute(bytes[..^4]);
-        if (stored != actual)
-        {
-            throw new FormatException($"shard checkpoint: checksum mismatch (stored {stored:X8}, computed {actual:X8}): the record is corrupt.");
-        }
-    }
-
-    /// <summary>A bounds-checked little-endian cursor over a buffer.</summary>
-    private sealed class Cursor(byte[] buffer)
-    {
-        public int Position { get; set; }
-
-        public void UInt32(uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Advance(4), value);
-
-        public void UInt16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Advance(2), value);
-
-        public void Int32(int value) => BinaryPrimitives.WriteInt32LittleEndian(Advance(4), value);
-
-        public void Int64(long value) => BinaryPrimitives.WriteInt64LittleEndian(Advance(8), value);
-
-        public void Int64() => Advance(8);
-
-        public void Bytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Advance(bytes.Length));
-
-        public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Advance(4));
-
-        public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Advance(8));
-
-        /// <summary>Reads a count of items of <paramref name="itemBytes"/> bytes and checks they fit.</summary>
-        public int ReadCount(int itemBytes)
-        {
-            int count = ReadInt32();
-            if (count < 0 || (long)count * itemBytes > buffer.Length - Position)
-            {
-                throw new FormatException($"shard checkpoint: a count of {count} at byte {Position - 4} overruns the record.");
-            }
-
-            return count;
-        }
-
-        public ReadOnlySpan<byte> Take(int count) => Advance(count);
-
-        private Span<byte> Advance(int count)
-        {
-            if (count < 0 || count > buffer.Length - Position)
-            {
-                throw new FormatException($"shard checkpoint: {count} bytes at byte {Position} overrun the record of {buffer.Length}.");
-            }
-
-            Span<byte> span = buffer.AsSpan(Position, count);
-            Position += count;
-            return span;
         }
     }
 }

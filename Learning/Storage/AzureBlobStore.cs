@@ -9,6 +9,8 @@ namespace OrleansML.Learning.Storage;
 /// A blob store in one Azure Blob Storage container (or Azurite). Writes are block-blob uploads: small content
 /// in one request, large content as staged blocks committed by one final request, so readers see the old or the
 /// new blob, never a mix. A download that is retried midway resumes only from the same version of the blob.
+/// Content the caller writes into a stream (a checkpoint being encoded) goes through <see cref="BlobPipe"/> into
+/// the same staged upload, so memory stays bounded and a write that fails midway commits nothing.
 /// </summary>
 /// <remarks>
 /// The container is created on the first write. If it is deleted while the store is in use, the next write

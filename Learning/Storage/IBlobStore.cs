@@ -36,6 +36,21 @@ public interface IBlobStore
     /// <exception cref="BlobStoreException">The store could not be written.</exception>
     Task WriteAsync(string name, Stream content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates or replaces blob <paramref name="name"/> with what <paramref name="write"/> writes to the stream it is
+    /// given, so content can be encoded straight into the store, never held whole in memory. Treat the stream as
+    /// write-only and do not keep it. Atomic as the other overloads: if <paramref name="write"/> throws or is
+    /// cancelled, the blob keeps its old content and that exception propagates.
+    /// </summary>
+    /// <remarks>
+    /// By default the content goes through a bounded in-memory pipe (<see cref="BlobPipe"/>) into
+    /// <see cref="WriteAsync(string, Stream, CancellationToken)"/>; a store that can hand out its own write stream
+    /// without giving up atomicity overrides this.
+    /// </remarks>
+    /// <exception cref="BlobStoreException">The store could not be written.</exception>
+    Task WriteAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
+        BlobPipe.WriteAsync(this, name, write, cancellationToken);
+
     /// <summary>Opens blob <paramref name="name"/> for reading from its start; the caller disposes the stream.</summary>
     /// <exception cref="BlobNotFoundException">There is no such blob.</exception>
     /// <exception cref="BlobStoreException">The store could not be read.</exception>

@@ -52,6 +52,15 @@ public sealed class LocalDirectoryBlobStore : IBlobStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>Here <paramref name="write"/> writes straight into the temporary file that replaces the blob when it returns.</remarks>
+    public Task WriteAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        BlobName.Validate(name);
+        ArgumentNullException.ThrowIfNull(write);
+        return WriteFileAsync(name, (stream, token) => new ValueTask(write(stream, token)), cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken = default)
     {
         BlobName.Validate(name);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansML.Grains.Checkpoints;
+using OrleansML.Learning.Data.Partitioning;
 using OrleansML.Learning.Storage;
 
 namespace OrleansML.Training.Tests.Checkpoints;
@@ -19,6 +20,13 @@ public sealed class CheckpointBlobsTests : IDisposable
     }
 
     public void Dispose() => _directory.Dispose();
+
+    private static async Task<byte[]> FirstTenAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        byte[] bytes = new byte[10];
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
 
     private static byte[] Content(int length) => [.. Enumerable.Range(0, length).Select(i => (byte)(i * 7))];
 
@@ -92,6 +100,46 @@ public sealed class CheckpointBlobsTests : IDisposable
         var e = await Assert.ThrowsAsync<CheckpointStoreException>(() => blobs.WriteAsync("checkpoints/j", "1", ".omsc", Content(8)));
 
         Assert.Contains(file, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_streamed_blob_is_counted_and_checksummed_on_the_way_and_proven_before_its_decoded_value_is_returned()
+    {
+        byte[] content = Content(300_001);
+        BlobReference written = await _blobs.WriteAsync("checkpoints/j", "7", ".omsc", async (stream, token) =>
+        {
+            for (int at = 0; at < content.Length; at += 4096)
+            {
+                await stream.WriteAsync(content.AsMemory(at, Math.Min(4096, content.Length - at)), token);
+            }
+        });
+
+        Assert.Equal(content.Length, written.Length);
+        Assert.Equal(Crc32C.Compute(content), written.Crc32C);
+        Assert.Equal(content[..10], await _blobs.ReadAsync(written, FirstTenAsync));
+
+        // A decoder that stops early still has the rest checked: bytes added behind the record are corruption.
+        await _store.WriteAsync(written.Name, (byte[])[.. content, 0]);
+        var longer = await Assert.ThrowsAsync<CheckpointBlobException>(() => _blobs.ReadAsync(written, FirstTenAsync));
+        Assert.Contains("holds 300002 bytes, but 300001 were written", longer.Message, StringComparison.Ordinal);
+
+        // A decoder failing on a damaged blob is reported as the damage, not as the decoder's error.
+        await _store.WriteAsync(written.Name, content.AsMemory(0, 1000));
+        var cut = await Assert.ThrowsAsync<CheckpointBlobException>(() => _blobs.ReadAsync<byte[]>(written, (stream, token) => throw new FormatException("truncated")));
+        Assert.Contains("holds 1000 bytes", cut.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_encoder_that_fails_writes_no_blob_and_its_error_propagates()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => _blobs.WriteAsync("checkpoints/j", "8", ".omsc", async (stream, token) =>
+        {
+            await stream.WriteAsync(Content(5000), token);
+            throw new InvalidOperationException("encoder failed");
+        }));
+
+        Assert.Equal("encoder failed", e.Message);
+        Assert.Empty(await _store.ListAsync("checkpoints/").ToListAsync());
     }
 
     [Theory]
