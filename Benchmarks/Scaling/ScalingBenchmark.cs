@@ -37,6 +37,11 @@ internal static class ScalingBenchmark
             return ScalingSelfCheck.Run(output);
         }
 
+        if (settings.RefitPaths.Count > 0)
+        {
+            return ScalingRefit.Run(output, settings.RefitPaths);
+        }
+
         if (await FashionMnistSource.FindAsync(output) is not { } source)
         {
             return 2;
@@ -50,6 +55,7 @@ internal static class ScalingBenchmark
                 : "Not root: network namespaces and tc need root (CAP_NET_ADMIN), so every silo runs on loopback and no link is shaped; bandwidth is then loopback's. Run as root for the calibrated figures.");
         }
 
+        DateTime started = DateTime.UtcNow;
         using var work = new WorkDirectory("scaling");
         FashionMnistData data = FashionMnist.Load(source);
         PartitionedDataset.Write(work.Path, "train", data.Train, 6);
@@ -67,13 +73,47 @@ internal static class ScalingBenchmark
             return 1;
         }
 
+        List<SavedCrossing> replayed = await ReplayAsync(output, work, data.Test, settings.Target);
+        if (settings.ReplayOnly)
+        {
+            return replayed.Count == 3 ? 0 : 1;
+        }
+
         var runs = await MeasureAsync(output, settings, namespaces, work, data.Train);
-        double maxError = ScalingFit.Check(output, runs, softmax, out Dictionary<string, double> errors, out LinkCosts calibrated);
+        var record = new ScalingRecord(
+            ScalingRecord.CurrentFormat,
+            string.Create(CultureInfo.InvariantCulture, $"scaling run started {started:yyyy-MM-ddTHH:mm:ssZ}, {settings.Rounds} round(s){(settings.Quick ? ", quick" : "")}, lab={(namespaces ? "netns" : "loopback")}, {Environment.ProcessorCount} cores, load average at the end {Measurement.LoadAverage()}"),
+            settings.Target,
+            new SavedCrossing(1, softmax.Crossing.Epochs, softmax.Crossing.Epoch, softmax.SecondsPerRow),
+            replayed,
+            [.. runs.Select(SavedSetup.From)]);
+        string savePath = settings.SavePath ?? ScalingSettings.DefaultSavePath(started);
+        record.Save(savePath);
+        await output.WriteLineAsync($"measurements saved to {Path.GetFullPath(savePath)} (refit: scaling --refit PATH...)");
+        double maxError = ScalingFit.Check(output, record, out Dictionary<string, double> errors, out LinkCosts calibrated);
         ScalingProjection.Print(output, calibrated, softmax, mlp);
         string figures = string.Join(' ', errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}_err={e.Value:F3}")));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"scaling max_error={maxError:F3} {figures} kappa_us={calibrated.StepOverheadSeconds * 1e6:F0} gamma={calibrated.WireFactor:F2} lab={(namespaces ? "netns" : "loopback")}"));
         return 0;
+    }
+
+    /// <summary>The epochs to the target of the row orders of 1, 2 and 3 BSP workers (<see cref="BspReplay"/>).</summary>
+    private static async Task<List<SavedCrossing>> ReplayAsync(TextWriter output, WorkDirectory work, Learning.Data.DenseDataset test, double target)
+    {
+        var replayed = new List<SavedCrossing>();
+        for (int workers = 1; workers <= 3; workers++)
+        {
+            SavedCrossing? crossing = BspReplay.EpochsToTarget(work.Path, "train", test, workers, seed: 7, target);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"row order of {workers} BSP worker(s), replayed on one thread: reaches {target:F3} at epoch {crossing?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "never"} ({crossing?.Epochs.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} interpolated)"));
+            if (crossing is not null)
+            {
+                replayed.Add(crossing);
+            }
+        }
+
+        return replayed;
     }
 
     /// <summary>Runs every set-up for every round (set-ups alternate within a round) and returns each set-up's medians.</summary>
