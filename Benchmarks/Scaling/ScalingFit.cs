@@ -8,7 +8,8 @@ internal sealed record FitRow(double Fixed, double Barrier, double Wire, double 
 /// <summary>
 /// Turns a run's measurements (<see cref="ScalingRecord"/>) into <see cref="LinkCosts"/> and checks the model against
 /// them. Measured parameters: round trip and per-call time (probes), serialization per byte (256 KB probes on
-/// unshaped links, where the wire is nearly free), bandwidth of a shaped link (the same probes: per byte on the shaped
+/// unshaped links, where the wire is nearly free), each divided by the contention the probe's two busy processes met
+/// on the cores free at the time (<see cref="ProbeContention"/>), bandwidth of a shaped link (the same probes: per byte on the shaped
 /// link less per byte on unshaped ones), free cores (two threads against one, just before each set-up), the epochs
 /// to the target of each worker count's row order (<see cref="BspReplay"/>). Compute per step is the workers' own
 /// clock in the run: on this shared machine a one-thread figure taken before a run does not hold during it; the
@@ -114,15 +115,23 @@ internal static class ScalingFit
         return (kappa, gamma);
     }
 
-    /// <summary>The run's probe figures: round trip and serialization the medians of the unshaped links, the per-call
-    /// time the median of every probed link.</summary>
+    /// <summary>Busy silo processes while the probes measure a link: the probe grains of silo 0 and silo 1.</summary>
+    public const int ProbeProcesses = 2;
+
+    /// <summary>How much the contention of the probe's own two busy processes on the set-up's free cores stretched
+    /// its figures: max(1, 2 / cores). The figures are divided by it, so <see cref="LinkCosts"/> holds a process's
+    /// costs on a core of its own and <see cref="ClusterShape.CpuStretch"/> alone says what a set-up's contention adds.</summary>
+    public static double ProbeContention(SavedSetup setup) => Math.Max(1, ProbeProcesses / setup.Cores);
+
+    /// <summary>The run's probe figures, each freed of its probe's contention: round trip and serialization the
+    /// medians of the unshaped links, the per-call time the median of every probed link.</summary>
     public static (double RoundTrip, double Message, double Serialization) Probes(ScalingRecord record)
     {
-        LinkFigures[] probed = [.. record.Setups.Where(s => s.Link is not null).Select(s => s.Link!)];
-        LinkFigures[] unshaped = [.. record.Setups.Where(s => s.Link is not null && s.RateBitsPerSecond is null).Select(s => s.Link!)];
-        double message = probed.Length > 0 ? Measurement.Median(probed.Select(l => l.MessageSeconds)) : 0;
-        double serialization = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(l => l.SecondsPerByte)) : 0;
-        double roundTrip = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(l => l.RoundTripSeconds)) : message;
+        SavedSetup[] probed = [.. record.Setups.Where(s => s.Link is not null)];
+        SavedSetup[] unshaped = [.. probed.Where(s => s.RateBitsPerSecond is null)];
+        double message = probed.Length > 0 ? Measurement.Median(probed.Select(s => s.Link!.MessageSeconds / ProbeContention(s))) : 0;
+        double serialization = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(s => s.Link!.SecondsPerByte / ProbeContention(s))) : 0;
+        double roundTrip = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(s => s.Link!.RoundTripSeconds / ProbeContention(s))) : message;
         return (roundTrip, message, serialization);
     }
 
@@ -136,9 +145,11 @@ internal static class ScalingFit
     public static LinkCosts LinkOf(ScalingRecord record, SavedSetup setup)
     {
         (double roundTrip, double message, double serialization) = Probes(record);
+        double contention = ProbeContention(setup);
+        // A shaped link's bulk transfer took (serialization under the probe's contention) + 1 / bandwidth a byte.
         return new LinkCosts(
-            setup.Link?.RoundTripSeconds ?? roundTrip,
-            setup.RateBitsPerSecond is null || setup.Link is null ? double.PositiveInfinity : 1 / Math.Max(setup.Link.SecondsPerByte - serialization, 1e-12),
+            setup.Link is { } link ? link.RoundTripSeconds / contention : roundTrip,
+            setup.RateBitsPerSecond is null || setup.Link is null ? double.PositiveInfinity : 1 / Math.Max(setup.Link.SecondsPerByte - (serialization * contention), 1e-12),
             message,
             serialization,
             0);

@@ -43,9 +43,9 @@ internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double P
     /// <summary>Other hosts a worker or a shard exchanges with in a step: one worker and one shard per host.</summary>
     public double RemotePeers => Math.Max(0, Math.Min(Hosts, Math.Max(Workers, Shards)) - 1);
 
-    /// <summary>How much longer than when measured alone a step's CPU-bound parts (message handling, serialization,
-    /// the barrier's wake-ups) take: max(1, busy processes / free cores), one busy process per host. The probes
-    /// time calls and copies with one process busy at a time; a step keeps every host's process busy at once.</summary>
+    /// <summary>How much longer than on a core of their own a step's CPU-bound parts (message handling,
+    /// serialization, the barrier's delays) take: max(1, busy processes / free cores), one busy process per host.
+    /// On hosts of their own (<see cref="ParallelCores"/> = hosts) it is 1.</summary>
     public double CpuStretch => Math.Max(1, Math.Min(Hosts, Math.Max(Workers, Shards)) / ParallelCores);
 
     /// <summary>The expected wait for the slowest of the n = <see cref="RemotePeers"/> + 1 hosts a step synchronises,
