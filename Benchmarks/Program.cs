@@ -21,7 +21,7 @@ var commands = new Dictionary<string, (string Description, Func<string[], int> R
     ["averaging-replay"] = ("epochs to 0.840 (softmax) or 0.870 (MLP) of the cluster's model averaging, replayed on one thread, against one worker (options: --task softmax|mlp, --seeds a,b, --intervals a,b, --momenta a,b, --epochs N)", options =>
         AveragingReplayBenchmark.Run(Console.Out, AveragingReplaySettings.Parse(options))),
     ["ctr"] = ("synthetic Zipf click data (10 M rows, 2^24 hashed features): hashed logistic regression and FM, LocalTrainer vs Silo processes with 1 and 2 shards: rows/s, AUC, peak memory per silo (options: --quick, --rows N, --features-log2 N, --models hashed,fm, --fm-features-log2 N, --factors N, --batch-size N, --rounds N, ...)", options => CtrBenchmark.RunAsync(Console.Out, CtrSettings.Parse(options)).GetAwaiter().GetResult()),
-    ["scaling"] = ("calibrates the step-cost model on 1, 2 and 3 Silo processes in network namespaces (tc tbf-shaped links), checks its time to 0.840 and projects 8/32/128 hosts (options: --quick, --rounds N, --target X, --loopback, --self-check)", options => ScalingBenchmark.RunAsync(Console.Out, ScalingSettings.Parse(options)).GetAwaiter().GetResult()),
+    ["scaling"] = ("calibrates the step-cost model on 1, 2 and 3 Silo processes in network namespaces (tc tbf-shaped links), checks its time to 0.840 and projects 8/32/128 hosts (options: --quick, --rounds N, --target X, --loopback, --save PATH, --refit PATH..., --replay, --self-check)", options => ScalingBenchmark.RunAsync(Console.Out, ScalingSettings.Parse(options)).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -12,9 +12,11 @@ namespace OrleansML.Benchmarks.Scaling;
 /// settings (batch 128, Adam 0.002 cosine, 10 epochs, BSP, one worker and one shard per silo) on 1, 2 and 3
 /// <c>OrleansML.Silo</c> processes, each in its own network namespace (root) with links unshaped and shaped by
 /// <c>tc tbf</c>; the transport probes measure each link; one thread measures compute per row, the cores free right
-/// now, and the epochs to the target. The model then predicts each run's time to the target (its one fitted
-/// constant, the per-step overhead, left out of the run it predicts) and prints predicted vs measured. Then it
-/// projects 8, 32 and 128 hosts at 10 Gb/s (<see cref="ScalingProjection"/>). Last line:
+/// now, and the epochs to the target; <see cref="BspReplay"/> measures the epochs of each worker count's row order.
+/// The measurements are saved as JSON (<see cref="ScalingRecord"/>, <c>--save</c>; <c>--refit</c> reads them back).
+/// The model then predicts each set-up's time to the target (its two fitted constants, kappa and gamma, fitted on
+/// the other set-ups) and prints predicted vs measured. Then it projects 8, 32 and 128 hosts at 10 Gb/s
+/// (<see cref="ScalingProjection"/>). Last line:
 /// <c>scaling max_error=&lt;x&gt; silos1_err=.. silos2_err=.. silos3_err=.. &lt;shaped set-ups&gt;_err=.. lab=netns|loopback</c>.
 /// </summary>
 internal static class ScalingBenchmark
