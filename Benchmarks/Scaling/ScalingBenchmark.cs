@@ -86,6 +86,7 @@ internal static class ScalingBenchmark
             ScalingRecord.CurrentFormat,
             string.Create(CultureInfo.InvariantCulture, $"scaling run started {started:yyyy-MM-ddTHH:mm:ssZ}, {settings.Rounds} round(s){(settings.Quick ? ", quick" : "")}, lab={(namespaces ? "netns" : "loopback")}, {Environment.ProcessorCount} cores, load average at the end {Measurement.LoadAverage()}"),
             settings.Target,
+            Environment.ProcessorCount,
             new SavedCrossing(1, softmax.Crossing.Epochs, softmax.Crossing.Epoch, softmax.SecondsPerRow),
             replayed,
             [.. runs.Select(SavedSetup.From)]);

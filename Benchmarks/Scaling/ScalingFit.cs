@@ -8,10 +8,13 @@ internal sealed record FitRow(double Fixed, double Barrier, double Wire, double 
 /// <summary>
 /// Turns a run's measurements (<see cref="ScalingRecord"/>) into <see cref="LinkCosts"/> and checks the model against
 /// them. Measured parameters: round trip and per-call time (probes), serialization per byte (256 KB probes on
-/// unshaped links, where the wire is nearly free), each divided by the contention the probe's two busy processes met
-/// on the cores free at the time (<see cref="ProbeContention"/>), bandwidth of a shaped link (the same probes: per byte on the shaped
-/// link less per byte on unshaped ones), free cores (two threads against one, just before each set-up), the epochs
-/// to the target of each worker count's row order (<see cref="BspReplay"/>). Compute per step is the workers' own
+/// unshaped links, where the wire is nearly free), each divided by the contention of the probe's two busy processes
+/// on the machine's cores (<see cref="ProbeContention"/>), bandwidth of a shaped link (the same probes: per byte on
+/// the shaped link less per byte on unshaped ones), the epochs to the target of each worker count's row order
+/// (<see cref="BspReplay"/>). A set-up's contention is its H busy silos on the machine's cores, not on the free cores
+/// measured before it (printed, saved, not used): the outside load slows the probe and the job alike, so counting it
+/// again through the free cores double-counts it, and at load 25 that reading swung between 1.00 and 2.00 for one
+/// set-up; over the six saved runs it cost 4 set-ups of 36 within 25 % (docs/scaling.md). Compute per step is the workers' own
 /// clock in the run: on this shared machine a one-thread figure taken before a run does not hold during it; the
 /// one-thread figure is printed beside it and is what the projections use. Fitted: kappa (a host's mean delay at
 /// the barrier) and gamma (wire factor), by least squares on relative step-time residuals; the check of each set-up
@@ -58,7 +61,7 @@ internal static class ScalingFit
     public static double PrintCheck(TextWriter output, ScalingRecord record, SavedSetup setup, double kappa, double gamma)
     {
         Workload workload = WorkloadOf(record, setup);
-        StepTime step = StepCostModel.Bsp(workload, ShapeOf(setup), LinkOf(record, setup) with { StepOverheadSeconds = kappa, WireFactor = gamma });
+        StepTime step = StepCostModel.Bsp(workload, ShapeOf(record, setup), LinkOf(record, setup) with { StepOverheadSeconds = kappa, WireFactor = gamma });
         double predicted = step.Total * workload.StepsPerEpoch * workload.EpochsToTarget;
         double error = setup.TimeToTargetSeconds is { } measured ? Math.Abs(predicted - measured) / measured : double.NaN;
         int wholeEpoch = record.EpochsFor(setup.Silos).Epoch;
@@ -73,7 +76,7 @@ internal static class ScalingFit
     public static FitRow Row(ScalingRecord record, SavedSetup setup)
     {
         Workload workload = WorkloadOf(record, setup);
-        ClusterShape shape = ShapeOf(setup);
+        ClusterShape shape = ShapeOf(record, setup);
         LinkCosts bare = LinkOf(record, setup) with { StepOverheadSeconds = 0, WireFactor = 1 };
         StepTime step = StepCostModel.Bsp(workload, shape, bare);
         double barrier = StepCostModel.Overhead(shape, bare with { StepOverheadSeconds = 1 });
@@ -118,10 +121,11 @@ internal static class ScalingFit
     /// <summary>Busy silo processes while the probes measure a link: the probe grains of silo 0 and silo 1.</summary>
     public const int ProbeProcesses = 2;
 
-    /// <summary>How much the contention of the probe's own two busy processes on the set-up's free cores stretched
-    /// its figures: max(1, 2 / cores). The figures are divided by it, so <see cref="LinkCosts"/> holds a process's
-    /// costs on a core of its own and <see cref="ClusterShape.CpuStretch"/> alone says what a set-up's contention adds.</summary>
-    public static double ProbeContention(SavedSetup setup) => Math.Max(1, ProbeProcesses / setup.Cores);
+    /// <summary>How much the probe's own two busy processes stretched its figures on the machine's cores: max(1, 2 /
+    /// cores), 1 on this 2-core machine. The figures are divided by it, so <see cref="LinkCosts"/> holds a process's
+    /// costs on a core of its own (under the outside load of the moment, which the probe and the job that follows
+    /// it share) and <see cref="ClusterShape.CpuStretch"/> alone says what a set-up's own processes add.</summary>
+    public static double ProbeContention(ScalingRecord record) => Math.Max(1, (double)ProbeProcesses / record.MachineCores);
 
     /// <summary>The run's probe figures, each freed of its probe's contention: round trip and serialization the
     /// medians of the unshaped links, the per-call time the median of every probed link.</summary>
@@ -129,9 +133,9 @@ internal static class ScalingFit
     {
         SavedSetup[] probed = [.. record.Setups.Where(s => s.Link is not null)];
         SavedSetup[] unshaped = [.. probed.Where(s => s.RateBitsPerSecond is null)];
-        double message = probed.Length > 0 ? Measurement.Median(probed.Select(s => s.Link!.MessageSeconds / ProbeContention(s))) : 0;
-        double serialization = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(s => s.Link!.SecondsPerByte / ProbeContention(s))) : 0;
-        double roundTrip = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(s => s.Link!.RoundTripSeconds / ProbeContention(s))) : message;
+        double message = probed.Length > 0 ? Measurement.Median(probed.Select(s => s.Link!.MessageSeconds / ProbeContention(record))) : 0;
+        double serialization = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(s => s.Link!.SecondsPerByte / ProbeContention(record))) : 0;
+        double roundTrip = unshaped.Length > 0 ? Measurement.Median(unshaped.Select(s => s.Link!.RoundTripSeconds / ProbeContention(record))) : message;
         return (roundTrip, message, serialization);
     }
 
@@ -139,13 +143,13 @@ internal static class ScalingFit
     public static Workload WorkloadOf(ScalingRecord record, SavedSetup setup)
     {
         int batch = Peers.OrleansMLSettings.BatchSize;
-        return new Workload("softmax", setup.ComputePerStepSeconds * Math.Min(setup.Silos, setup.Cores) / batch, 60_000, batch, ScalingBenchmark.ModelBytes, record.EpochsFor(setup.Silos).Epochs);
+        return new Workload("softmax", setup.ComputePerStepSeconds * Math.Min(setup.Silos, record.MachineCores) / batch, 60_000, batch, ScalingBenchmark.ModelBytes, record.EpochsFor(setup.Silos).Epochs);
     }
 
     public static LinkCosts LinkOf(ScalingRecord record, SavedSetup setup)
     {
         (double roundTrip, double message, double serialization) = Probes(record);
-        double contention = ProbeContention(setup);
+        double contention = ProbeContention(record);
         // A shaped link's bulk transfer took (serialization under the probe's contention) + 1 / bandwidth a byte.
         return new LinkCosts(
             setup.Link is { } link ? link.RoundTripSeconds / contention : roundTrip,
@@ -155,8 +159,8 @@ internal static class ScalingFit
             0);
     }
 
-    /// <summary>One worker and one shard per silo, on the cores the set-up measured free.</summary>
-    public static ClusterShape ShapeOf(SavedSetup setup) => new(setup.Silos, setup.Silos, setup.Silos, setup.Cores);
+    /// <summary>One worker and one shard per silo, sharing the machine's cores.</summary>
+    public static ClusterShape ShapeOf(ScalingRecord record, SavedSetup setup) => new(setup.Silos, setup.Silos, setup.Silos, record.MachineCores);
 
     public static string Label(SavedSetup setup) => ScalingRun.LabelOf(setup.Silos, setup.RateBitsPerSecond);
 

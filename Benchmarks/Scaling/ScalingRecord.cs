@@ -13,6 +13,7 @@ namespace OrleansML.Benchmarks.Scaling;
 /// <param name="Source">Where the figures come from: a run's start time and machine, or the document they were
 /// recovered from and how.</param>
 /// <param name="Target">The held-out accuracy the times are measured to.</param>
+/// <param name="MachineCores">The cores of the machine every silo of the run shared.</param>
 /// <param name="OneThread">LocalTrainer at the demo's settings: compute per row and its crossing.</param>
 /// <param name="ReplayedEpochs">Epochs to the target of the row order a BSP job of W workers visits
 /// (<see cref="BspReplay"/>), by W.</param>
@@ -21,6 +22,7 @@ internal sealed record ScalingRecord(
     string Format,
     string Source,
     double Target,
+    int MachineCores,
     SavedCrossing OneThread,
     IReadOnlyList<SavedCrossing> ReplayedEpochs,
     IReadOnlyList<SavedSetup> Setups)
@@ -82,6 +84,7 @@ internal sealed record ScalingRecord(
             throw new InvalidDataException($"{path}: field 'format' is '{Format}', expected '{CurrentFormat}'.");
         }
 
+        Positive(path, "machine_cores", MachineCores);
         Positive(path, "one_thread.epochs", OneThread.Epochs);
         for (int i = 0; i < ReplayedEpochs.Count; i++)
         {

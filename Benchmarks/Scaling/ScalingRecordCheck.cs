@@ -46,6 +46,7 @@ internal static class ScalingRecordCheck
         ScalingRecord.CurrentFormat,
         "self-check",
         0.84,
+        2,
         new SavedCrossing(1, 4.91, 5, 0.6e-6),
         [new SavedCrossing(2, 5.52, 6)],
         [
