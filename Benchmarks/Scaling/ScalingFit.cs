@@ -14,9 +14,9 @@ internal sealed record FitRow(double Fixed, double Barrier, double Wire, double 
 /// (<see cref="BspReplay"/>). A set-up's contention is its H busy silos on the machine's cores, not on the free cores
 /// measured before it (printed, saved, not used): the outside load slows the probe and the job alike, so counting it
 /// again through the free cores double-counts it, and at load 25 that reading swung between 1.00 and 2.00 for one
-/// set-up; over the six saved runs it cost 4 set-ups of 36 within 25 % (docs/scaling.md). Compute per step is the workers' own
-/// clock in the run: on this shared machine a one-thread figure taken before a run does not hold during it; the
-/// one-thread figure is printed beside it and is what the projections use. Fitted: kappa (a host's mean delay at
+/// set-up; over the seven saved runs it put 29 set-ups of 42 within 25 % instead of 35 (docs/scaling.md). Compute
+/// per step is the workers' own clock in the run: on this shared machine a one-thread figure taken before a run does
+/// not hold during it; the one-thread figure is printed beside it and is what the projections use. Fitted: kappa (a host's mean delay at
 /// the barrier) and gamma (wire factor), by least squares on relative step-time residuals; the check of each set-up
 /// uses the two fitted on the <em>other</em> set-ups (leave-one-out), so no set-up predicts itself.
 /// </summary>
