@@ -27,7 +27,7 @@ internal static class LocalCalibration
     /// <summary>
     /// Cores this process can use at once right now: two plain threads each train one epoch of softmax on half the
     /// rows, against one thread on all of them; the ratio of their rates (1 to 2 on this machine, less when others
-    /// load it). It is the model's <see cref="ClusterShape.ParallelCores"/> for the runs here. The one thread's time
+    /// load it). Saved and printed with each set-up; the model does not use it (ScalingFit says why). The one thread's time
     /// per row is returned too: compute per row under this moment's load. Both are medians of three alternating pairs.
     /// </summary>
     private const int CpuPairs = 3;

@@ -53,7 +53,7 @@ internal static class ScalingSelfCheck
         Expect("BSP fan-in 4:1: barrier", fanIn.Overhead, 50e-6 * 2 * 13 / 12);
         Expect("BSP fan-in 4:1: step", fanIn.Total, (6336e-6) + (50e-6 * 2 * 13 / 12));
 
-        // 3 hosts on 1.5 free cores (contention 2): compute 128 / 1.5 = 85 1/3; messages 2 x (100 + 2 x 10) = 240;
+        // 3 hosts on 1.5 cores (contention 2): compute 128 / 1.5 = 85 1/3; messages 2 x (100 + 2 x 10) = 240;
         // wire 2/3 x 2000 / 1e6 = 1333 1/3; serialization 2 x 2/3 x 2000 ns = 2 2/3; barrier 2 x 50 x (1/2 + 1/3).
         StepTime three = StepCostModel.Bsp(dense, new ClusterShape(3, 3, 3, 1.5), link);
         Expect("BSP 3 hosts on 1.5 cores: compute", three.Compute, 128e-6 / 1.5);

@@ -32,8 +32,8 @@ internal sealed record Workload(
 
 /// <summary>
 /// Where a job runs: <see cref="Hosts"/> machines (silos) over which workers and shards are spread round-robin, and
-/// the cores that can compute at once (<see cref="ParallelCores"/>: on this 2-core machine the measured two-thread
-/// ceiling; on a cluster of one-worker hosts, the host count).
+/// the cores that can compute at once (<see cref="ParallelCores"/>: for the silos sharing this machine, its cores;
+/// on a cluster of one-worker hosts, the host count).
 /// </summary>
 internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double ParallelCores)
 {
@@ -44,7 +44,7 @@ internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double P
     public double RemotePeers => Math.Max(0, Math.Min(Hosts, Math.Max(Workers, Shards)) - 1);
 
     /// <summary>How much longer than on a core of their own a step's CPU-bound parts (message handling,
-    /// serialization, the barrier's delays) take: max(1, busy processes / free cores), one busy process per host.
+    /// serialization, the barrier's delays) take: max(1, busy processes / the cores they share), one busy process per host.
     /// On hosts of their own (<see cref="ParallelCores"/> = hosts) it is 1.</summary>
     public double CpuStretch => Math.Max(1, Math.Min(Hosts, Math.Max(Workers, Shards)) / ParallelCores);
 

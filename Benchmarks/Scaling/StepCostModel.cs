@@ -55,7 +55,7 @@ internal sealed record ScalingPrediction(ScalingMode Mode, StepTime Step, double
 /// 2/3 speed each) and the barrier's wait for the slowest host, s x kappa x (1/2 + 1/3 + ... + 1/H): the expected
 /// maximum of H independent exponential delays of mean kappa, less the mean one host pays anyway. s = max(1, H /
 /// cores) is CPU contention: <see cref="LinkCosts"/> are a process's costs on a core of its own, and when H busy
-/// silos outnumber the free cores every CPU-bound part of a step runs at cores / H speed. kappa and
+/// silos outnumber the cores they share every CPU-bound part of a step runs at cores / H speed. kappa and
 /// gamma are fitted; the rest is measured. BSP is compute plus one exchange and the barrier per global batch;
 /// ASP/SSP overlap the exchange with other workers' compute (no barrier, but the shard is a single server: a round
 /// costs max(worker's step, shard's service of W calls)); averaging runs H local steps per exchange; L-BFGS runs
