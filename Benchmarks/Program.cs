@@ -23,7 +23,7 @@ var commands = new Dictionary<string, (string Description, Func<string[], int> R
         AveragingReplayBenchmark.Run(Console.Out, AveragingReplaySettings.Parse(options))),
     ["ctr"] = ("synthetic Zipf click data (10 M rows, 2^24 hashed features): hashed logistic regression and FM, LocalTrainer vs Silo processes with 1 and 2 shards: rows/s, AUC, peak memory per silo (options: --quick, --rows N, --features-log2 N, --models hashed,fm, --fm-features-log2 N, --factors N, --batch-size N, --rounds N, ...)", options => CtrBenchmark.RunAsync(Console.Out, CtrSettings.Parse(options)).GetAwaiter().GetResult()),
     ["checkpoint"] = ("one large shard checkpoint (FM 2^24 x 9 floats + Adam in one shard) streamed to a local blob store and restored, vs a raw write and the one-array shape: time and peak memory (options: --features-log2 N, --factors N, --buffer-bytes N)", CheckpointBenchmark.Run),
-    ["scaling"] = ("calibrates the step-cost model on 1, 2 and 3 Silo processes in network namespaces (tc tbf-shaped links), checks its time to 0.840 and projects 8/32/128 hosts (options: --quick, --rounds N, --target X, --loopback, --self-check)", options => ScalingBenchmark.RunAsync(Console.Out, ScalingSettings.Parse(options)).GetAwaiter().GetResult()),
+    ["scaling"] = ("calibrates the step-cost model on 1, 2 and 3 Silo processes in network namespaces (tc tbf-shaped links), checks its time to 0.840 and projects 8/32/128 hosts (options: --quick, --rounds N, --target X, --loopback, --save PATH, --refit PATH..., --replay, --self-check)", options => ScalingBenchmark.RunAsync(Console.Out, ScalingSettings.Parse(options)).GetAwaiter().GetResult()),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

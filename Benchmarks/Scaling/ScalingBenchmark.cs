@@ -12,9 +12,11 @@ namespace OrleansML.Benchmarks.Scaling;
 /// settings (batch 128, Adam 0.002 cosine, 10 epochs, BSP, one worker and one shard per silo) on 1, 2 and 3
 /// <c>OrleansML.Silo</c> processes, each in its own network namespace (root) with links unshaped and shaped by
 /// <c>tc tbf</c>; the transport probes measure each link; one thread measures compute per row, the cores free right
-/// now, and the epochs to the target. The model then predicts each run's time to the target (its one fitted
-/// constant, the per-step overhead, left out of the run it predicts) and prints predicted vs measured. Then it
-/// projects 8, 32 and 128 hosts at 10 Gb/s (<see cref="ScalingProjection"/>). Last line:
+/// now, and the epochs to the target; <see cref="BspReplay"/> measures the epochs of each worker count's row order.
+/// The measurements are saved as JSON (<see cref="ScalingRecord"/>, <c>--save</c>; <c>--refit</c> reads them back).
+/// The model then predicts each set-up's time to the target (its two fitted constants, kappa and gamma, fitted on
+/// the other set-ups) and prints predicted vs measured. Then it projects 8, 32 and 128 hosts at 10 Gb/s
+/// (<see cref="ScalingProjection"/>). Last line:
 /// <c>scaling max_error=&lt;x&gt; silos1_err=.. silos2_err=.. silos3_err=.. &lt;shaped set-ups&gt;_err=.. lab=netns|loopback</c>.
 /// </summary>
 internal static class ScalingBenchmark
@@ -37,6 +39,11 @@ internal static class ScalingBenchmark
             return ScalingSelfCheck.Run(output);
         }
 
+        if (settings.RefitPaths.Count > 0)
+        {
+            return ScalingRefit.Run(output, settings.RefitPaths);
+        }
+
         if (await FashionMnistSource.FindAsync(output) is not { } source)
         {
             return 2;
@@ -50,6 +57,7 @@ internal static class ScalingBenchmark
                 : "Not root: network namespaces and tc need root (CAP_NET_ADMIN), so every silo runs on loopback and no link is shaped; bandwidth is then loopback's. Run as root for the calibrated figures.");
         }
 
+        DateTime started = DateTime.UtcNow;
         using var work = new WorkDirectory("scaling");
         FashionMnistData data = FashionMnist.Load(source);
         PartitionedDataset.Write(work.Path, "train", data.Train, 6);
@@ -67,13 +75,48 @@ internal static class ScalingBenchmark
             return 1;
         }
 
+        List<SavedCrossing> replayed = await ReplayAsync(output, work, data.Test, settings.Target);
+        if (settings.ReplayOnly)
+        {
+            return replayed.Count == 3 ? 0 : 1;
+        }
+
         var runs = await MeasureAsync(output, settings, namespaces, work, data.Train);
-        double maxError = ScalingFit.Check(output, runs, softmax, out Dictionary<string, double> errors, out LinkCosts calibrated);
+        var record = new ScalingRecord(
+            ScalingRecord.CurrentFormat,
+            string.Create(CultureInfo.InvariantCulture, $"scaling run started {started:yyyy-MM-ddTHH:mm:ssZ}, {settings.Rounds} round(s){(settings.Quick ? ", quick" : "")}, lab={(namespaces ? "netns" : "loopback")}, {Environment.ProcessorCount} cores, load average at the end {Measurement.LoadAverage()}"),
+            settings.Target,
+            Environment.ProcessorCount,
+            new SavedCrossing(1, softmax.Crossing.Epochs, softmax.Crossing.Epoch, softmax.SecondsPerRow),
+            replayed,
+            [.. runs.Select(SavedSetup.From)]);
+        string savePath = settings.SavePath ?? ScalingSettings.DefaultSavePath(started);
+        record.Save(savePath);
+        await output.WriteLineAsync($"measurements saved to {Path.GetFullPath(savePath)} (refit: scaling --refit PATH...)");
+        double maxError = ScalingFit.Check(output, record, out Dictionary<string, double> errors, out LinkCosts calibrated);
         ScalingProjection.Print(output, calibrated, softmax, mlp);
         string figures = string.Join(' ', errors.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}_err={e.Value:F3}")));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"scaling max_error={maxError:F3} {figures} kappa_us={calibrated.StepOverheadSeconds * 1e6:F0} gamma={calibrated.WireFactor:F2} lab={(namespaces ? "netns" : "loopback")}"));
         return 0;
+    }
+
+    /// <summary>The epochs to the target of the row orders of 1, 2 and 3 BSP workers (<see cref="BspReplay"/>).</summary>
+    private static async Task<List<SavedCrossing>> ReplayAsync(TextWriter output, WorkDirectory work, Learning.Data.DenseDataset test, double target)
+    {
+        var replayed = new List<SavedCrossing>();
+        for (int workers = 1; workers <= 3; workers++)
+        {
+            SavedCrossing? crossing = BspReplay.EpochsToTarget(work.Path, "train", test, workers, seed: 7, target);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"row order of {workers} BSP worker(s), replayed on one thread: reaches {target:F3} at epoch {crossing?.Epoch.ToString(CultureInfo.InvariantCulture) ?? "never"} ({crossing?.Epochs.ToString("F2", CultureInfo.InvariantCulture) ?? "-"} interpolated)"));
+            if (crossing is not null)
+            {
+                replayed.Add(crossing);
+            }
+        }
+
+        return replayed;
     }
 
     /// <summary>Runs every set-up for every round (set-ups alternate within a round) and returns each set-up's medians.</summary>

@@ -6,9 +6,9 @@ namespace OrleansML.Benchmarks.Scaling;
 /// The calibrated model's predicted time to target on 8, 32 and 128 hosts with 10 Gb/s links (one worker and one
 /// shard per host, one core of compute each), for the demo's softmax, the MLP 784-128-10 and the CTR model, in every
 /// mode; printed as Markdown tables for docs/scaling.md. Inputs measured here: compute per row (softmax, MLP),
-/// epochs to target (one thread), the per-call and per-byte costs, kappa and gamma. Printed twice: as calibrated on
-/// this loaded 2-core machine, and with kappa cut to the per-call cost and gamma to 1 (hosts that wait only for
-/// their peers' messages: a floor). Inputs assumed (stated in the output):
+/// epochs to target (one thread), the per-call and per-byte costs (freed of this machine's contention), kappa and
+/// gamma. Printed twice: as calibrated on this loaded 2-core machine, and with kappa cut to the per-call cost and
+/// gamma to 1 (hosts whose delays at the barrier are no longer than a call: a floor). Inputs assumed (stated in the output):
 /// the datacenter round trip, the CTR compute rate and passes, and <see cref="ModeSettings"/>' statistical penalties.
 /// </summary>
 internal static class ScalingProjection
@@ -55,7 +55,7 @@ internal static class ScalingProjection
     {
         var settings = new ModeSettings();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"projection at 10 Gb/s, {title}: round trip {link.RoundTripSeconds * 1e6:F0} us, per call {link.MessageSeconds * 1e6:F1} us, serialization {link.SerializationSecondsPerByte * 1e9:F2} ns/byte, kappa {link.StepOverheadSeconds * 1e6:F0} us per remote peer, gamma {link.WireFactor:F2}; " +
+            $"projection at 10 Gb/s, {title}: round trip {link.RoundTripSeconds * 1e6:F0} us, per call {link.MessageSeconds * 1e6:F1} us, serialization {link.SerializationSecondsPerByte * 1e9:F2} ns/byte, kappa {link.StepOverheadSeconds * 1e6:F0} us (a host's mean delay; BSP waits for the slowest of H), gamma {link.WireFactor:F2}; " +
             $"averaging H={settings.AveragingInterval}, SSP s={settings.Staleness}, L-BFGS {settings.LbfgsIterations} iterations x {settings.LbfgsEvaluationsPerIteration} passes; CTR keys per batch of 4096: {workloads[2].SparseKeys!(4096):N0}"));
         output.WriteLine();
         output.WriteLine("| model | mode | " + string.Join(" | ", HostCounts.Select(h => $"{h} host{(h > 1 ? "s" : "")}")) + " | fastest at |");
@@ -71,7 +71,7 @@ internal static class ScalingProjection
         }
 
         output.WriteLine();
-        output.WriteLine("BSP step, microseconds: compute / messages / wire / serialization / kappa");
+        output.WriteLine("BSP step, microseconds: compute / messages / wire / serialization / barrier");
         output.WriteLine();
         output.WriteLine("| model | " + string.Join(" | ", HostCounts.Select(h => $"{h} host{(h > 1 ? "s" : "")}")) + " |");
         output.WriteLine("|---|" + string.Concat(HostCounts.Select(_ => "---|")));

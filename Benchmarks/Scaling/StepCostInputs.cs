@@ -32,8 +32,8 @@ internal sealed record Workload(
 
 /// <summary>
 /// Where a job runs: <see cref="Hosts"/> machines (silos) over which workers and shards are spread round-robin, and
-/// the cores that can compute at once (<see cref="ParallelCores"/>: on this 2-core machine the measured two-thread
-/// ceiling; on a cluster of one-worker hosts, the host count).
+/// the cores that can compute at once (<see cref="ParallelCores"/>: for the silos sharing this machine, its cores;
+/// on a cluster of one-worker hosts, the host count).
 /// </summary>
 internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double ParallelCores)
 {
@@ -42,6 +42,27 @@ internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double P
 
     /// <summary>Other hosts a worker or a shard exchanges with in a step: one worker and one shard per host.</summary>
     public double RemotePeers => Math.Max(0, Math.Min(Hosts, Math.Max(Workers, Shards)) - 1);
+
+    /// <summary>How much longer than on a core of their own a step's CPU-bound parts (message handling,
+    /// serialization, the barrier's delays) take: max(1, busy processes / the cores they share), one busy process per host.
+    /// On hosts of their own (<see cref="ParallelCores"/> = hosts) it is 1.</summary>
+    public double CpuStretch => Math.Max(1, Math.Min(Hosts, Math.Max(Workers, Shards)) / ParallelCores);
+
+    /// <summary>The expected wait for the slowest of the n = <see cref="RemotePeers"/> + 1 hosts a step synchronises,
+    /// in units of one host's mean delay: E[max of n exponential delays] - E[one delay] = 1/2 + 1/3 + ... + 1/n.</summary>
+    public double SlowestOfHosts
+    {
+        get
+        {
+            double sum = 0;
+            for (int k = 2; k <= RemotePeers + 1; k++)
+            {
+                sum += 1.0 / k;
+            }
+
+            return sum;
+        }
+    }
 }
 
 /// <summary>
@@ -53,9 +74,9 @@ internal sealed record ClusterShape(int Hosts, int Workers, int Shards, double P
 /// probe's time per call with many in flight).</param>
 /// <param name="SerializationSecondsPerByte">CPU time per payload byte at an endpoint (serialize, copy, deserialize:
 /// the probe's time per byte on an unshaped link, less the round trip).</param>
-/// <param name="StepOverheadSeconds">kappa: what a synchronised step costs per remote peer beyond all of the above
-/// (the barrier waiting for the slowest of the other hosts' workers, wake-ups, a grain handling the peers' calls one
-/// after another, CPU contention): fitted from the runs.</param>
+/// <param name="StepOverheadSeconds">kappa: the mean of one host's delay at a synchronised step beyond all of the
+/// above (scheduling, wake-ups, collections); a step waits for the slowest of its hosts
+/// (<see cref="ClusterShape.SlowestOfHosts"/>): fitted from the runs.</param>
 /// <param name="WireFactor">gamma: a step's bytes take this many times bytes / bandwidth on the wire (16 KB bursts
 /// through TCP and a paced link do not reach the bulk rate the probe measures): fitted from the runs.</param>
 internal sealed record LinkCosts(

@@ -46,17 +46,20 @@ internal sealed record ScalingPrediction(ScalingMode Mode, StepTime Step, double
 /// Step time of a parameter-server job as a function of the workload, the cluster's shape and the link. One
 /// exchange (every worker pushes to and pulls from every shard, one combined call per shard) costs
 /// <code>
-///   messages  = (RTT if any shard is remote, else o) + o x (max(W, S) - 1)
+///   messages  = s x ((RTT if any shard is remote, else o) + o x (max(W, S) - 1))
 ///   bytes     = (push + pull bytes of one worker) x max(1, W / S)        the busiest endpoint: a worker, or a shard's fan-in
 ///   wire      = gamma x f x bytes / bandwidth                             f = (H - 1) / H, the remote fraction
-///   serialize = sigma x f x bytes                                         calls within a silo are not serialized
+///   serialize = s x sigma x f x bytes                                     calls within a silo are not serialized
 /// </code>
 /// and a step adds compute = rows x c / min(W, cores) (the workers share the cores: 3 silos on 2 cores compute at
-/// 2/3 speed each) and the synchronisation overhead kappa x (remote peers). kappa and gamma are fitted; the rest is
-/// measured. BSP is compute plus one
-/// exchange per global batch; ASP/SSP overlap the exchange with other workers' compute (no barrier, but the shard is
-/// a single server: a round costs max(worker's step, shard's service of W calls)); averaging runs H local steps per
-/// exchange; L-BFGS runs full passes and exchanges the full gradient. See docs/scaling.md.
+/// 2/3 speed each) and the barrier's wait for the slowest host, s x kappa x (1/2 + 1/3 + ... + 1/H): the expected
+/// maximum of H independent exponential delays of mean kappa, less the mean one host pays anyway. s = max(1, H /
+/// cores) is CPU contention: <see cref="LinkCosts"/> are a process's costs on a core of its own, and when H busy
+/// silos outnumber the cores they share every CPU-bound part of a step runs at cores / H speed. kappa and
+/// gamma are fitted; the rest is measured. BSP is compute plus one exchange and the barrier per global batch;
+/// ASP/SSP overlap the exchange with other workers' compute (no barrier, but the shard is a single server: a round
+/// costs max(worker's step, shard's service of W calls)); averaging runs H local steps per exchange; L-BFGS runs
+/// full passes and exchanges the full gradient. See docs/scaling.md.
 /// </summary>
 internal static class StepCostModel
 {
@@ -93,9 +96,9 @@ internal static class StepCostModel
         double fanIn = Math.Max(1.0, (double)cluster.Workers / cluster.Shards);
         double bytes = (workload.PushBytes(rowsPerWorker) + workload.PullBytes(rowsPerWorker)) * fanIn;
         double first = cluster.RemoteFraction > 0 ? link.RoundTripSeconds : link.MessageSeconds;
-        double messages = first + (link.MessageSeconds * (Math.Max(cluster.Workers, cluster.Shards) - 1));
+        double messages = cluster.CpuStretch * (first + (link.MessageSeconds * (Math.Max(cluster.Workers, cluster.Shards) - 1)));
         double wire = link.WireFactor * cluster.RemoteFraction * bytes / link.BandwidthBytesPerSecond;
-        double serialization = link.SerializationSecondsPerByte * cluster.RemoteFraction * bytes;
+        double serialization = cluster.CpuStretch * link.SerializationSecondsPerByte * cluster.RemoteFraction * bytes;
         return new StepTime(0, messages, wire, serialization, 0);
     }
 
@@ -106,7 +109,7 @@ internal static class StepCostModel
         double rowsPerWorker = (double)workload.GlobalBatch / cluster.Workers;
         StepTime worker = Exchange(workload, cluster with { Workers = 1 }, link, rowsPerWorker) with { Compute = Compute(workload.GlobalBatch, workload, cluster) };
         double shardBytes = (workload.PushBytes(rowsPerWorker) + workload.PullBytes(rowsPerWorker)) * cluster.Workers / cluster.Shards;
-        double shardService = (link.MessageSeconds * cluster.Workers) + (link.SerializationSecondsPerByte * cluster.RemoteFraction * shardBytes)
+        double shardService = (cluster.CpuStretch * ((link.MessageSeconds * cluster.Workers) + (link.SerializationSecondsPerByte * cluster.RemoteFraction * shardBytes)))
             + (link.WireFactor * cluster.RemoteFraction * shardBytes / link.BandwidthBytesPerSecond);
         return worker.Total >= shardService ? worker : new StepTime(worker.Compute, shardService - worker.Compute, 0, 0, 0);
     }
@@ -142,8 +145,9 @@ internal static class StepCostModel
     public static double Compute(double rows, Workload workload, ClusterShape cluster) =>
         rows * workload.ComputeSecondsPerRow / Math.Min(cluster.Workers, cluster.ParallelCores);
 
-    /// <summary>A synchronised step's overhead: kappa per remote peer (none on one host).</summary>
-    public static double Overhead(ClusterShape cluster, LinkCosts link) => link.StepOverheadSeconds * cluster.RemotePeers;
+    /// <summary>A synchronised step's wait for the slowest of its hosts: kappa x (H_n - 1) for the n hosts that hold
+    /// its workers and shards (H_n the n-th harmonic number; none on one host), stretched by CPU contention.</summary>
+    public static double Overhead(ClusterShape cluster, LinkCosts link) => link.StepOverheadSeconds * cluster.CpuStretch * cluster.SlowestOfHosts;
 
     private static double StalenessFactor(double meanStaleness, ModeSettings settings) => 1 + (settings.StalenessPenaltyPerStep * Math.Max(0, meanStaleness));
 
