@@ -161,19 +161,7 @@ public abstract partial class BlobStoreContract : IAsyncLifetime
         await Store.WriteAsync("tensors/embedding.bin", source);
 
         Assert.Equal(Size, source.Position);
-        await using Stream stream = await Store.OpenReadAsync("tensors/embedding.bin");
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        uint crc = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer)) > 0)
-        {
-            crc = Crc32C.Append(crc, buffer.AsSpan(0, read));
-            total += read;
-        }
-
-        Assert.Equal(Size, total);
-        Assert.Equal(source.Checksum, crc);
+        Assert.Equal((Size, source.Checksum), await ReadBackAsync("tensors/embedding.bin"));
     }
 
     protected async Task<List<string>> ListAsync(string prefix)
