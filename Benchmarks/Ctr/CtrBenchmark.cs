@@ -26,7 +26,7 @@ internal static class CtrBenchmark
     {
         using var work = new WorkDirectory("ctr-bench");
         await output.WriteLineAsync(Text(
-            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s), batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Mode}, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s); LocalTrainer batch {settings.BatchSize}, Adam {settings.LearningRate}; cluster {settings.Mode}, batch {settings.ClusterBatch}, Adam {settings.ClusterRate}, warm-up {settings.WarmupSteps} updates, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
         CtrData data = CtrData.Create(settings, work.Path);
         await output.WriteLineAsync(Text(
             $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
@@ -114,17 +114,28 @@ internal static class CtrBenchmark
         await using (BenchmarkCluster cluster = await BenchmarkCluster.StartAsync($"ctr-bench-{shards}", settings.Silos))
         {
             double[] idle = [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)];
-            JobStatus status = await cluster.RunJobAsync(new TrainingSpec
+            var job = new TrainingSpec
             {
                 Model = spec,
                 Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
-                Optimizer = new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = settings.LearningRate },
+                Optimizer = new OptimizerSettings
+                {
+                    Kind = OptimizerKind.Adam, LearningRate = settings.ClusterRate,
+                    Schedule = new LearningRateScheduleSettings { WarmupSteps = settings.WarmupSteps },
+                },
                 Mode = settings.Mode,
                 Workers = settings.Silos,
                 Shards = shards,
                 Epochs = settings.Epochs,
-                BatchSize = settings.BatchSize,
-            });
+                BatchSize = settings.ClusterBatch,
+            };
+            job = job with
+            {
+                Staleness = settings.Staleness ?? job.Staleness,
+                PullEvery = settings.PullEvery ?? job.PullEvery,
+                AveragingInterval = settings.AveragingInterval ?? job.AveragingInterval,
+            };
+            JobStatus status = await cluster.RunJobAsync(job);
             double auc = status.History[^1].TestAuc ?? throw new InvalidOperationException($"The {spec.Kind} job reported no test AUC.");
             run = new CtrClusterRun(
                 status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds),

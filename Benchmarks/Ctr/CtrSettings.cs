@@ -29,8 +29,26 @@ internal sealed record CtrSettings
     /// <summary>Zipf-drawn feature ids per row before duplicates merge. Default 20.</summary>
     public int FeaturesPerRow { get; init; } = 20;
 
-    /// <summary>Rows per step, over all workers (the cluster's global batch and LocalTrainer's batch). Default 1000.</summary>
+    /// <summary>LocalTrainer's rows per step. Default 1000.</summary>
     public int BatchSize { get; init; } = 1000;
+
+    /// <summary>The cluster's global batch: rows per step over all workers. Default: <see cref="BatchSize"/>.</summary>
+    public int? ClusterBatchSize { get; init; }
+
+    /// <summary>The cluster's Adam learning rate. Default: <see cref="LearningRate"/>.</summary>
+    public float? ClusterLearningRate { get; init; }
+
+    /// <summary>Linear learning-rate warm-up of the cluster jobs, in updates. Default 0 (none).</summary>
+    public long WarmupSteps { get; init; }
+
+    /// <summary>SSP's staleness bound. Default: the spec's (2).</summary>
+    public int? Staleness { get; init; }
+
+    /// <summary>ASP: pull every this many steps. Default: the spec's (1).</summary>
+    public int? PullEvery { get; init; }
+
+    /// <summary>Model averaging: local steps a round. Default: the spec's (8).</summary>
+    public int? AveragingInterval { get; init; }
 
     /// <summary>Passes over the training rows. Default 1.</summary>
     public int Epochs { get; init; } = 1;
@@ -46,6 +64,10 @@ internal sealed record CtrSettings
 
     /// <summary>Rounds of (LocalTrainer, 1 shard, 2 shards), alternating their order. Default 2.</summary>
     public int Rounds { get; init; } = 2;
+
+    public int ClusterBatch => ClusterBatchSize ?? BatchSize;
+
+    public float ClusterRate => ClusterLearningRate ?? LearningRate;
 
     public int HeldOutRows => TestRows ?? Math.Clamp(Rows / 10, 1, 1_000_000);
 
@@ -65,6 +87,12 @@ internal sealed record CtrSettings
             ["--batch-size"] = (s, o) => s with { BatchSize = o.Int(1, 1_000_000) },
             ["--epochs"] = (s, o) => s with { Epochs = o.Int(1, 100) },
             ["--learning-rate"] = (s, o) => s with { LearningRate = (float)o.Positive() },
+            ["--cluster-batch-size"] = (s, o) => s with { ClusterBatchSize = o.Int(1, 1_000_000) },
+            ["--cluster-learning-rate"] = (s, o) => s with { ClusterLearningRate = (float)o.Positive() },
+            ["--warmup-steps"] = (s, o) => s with { WarmupSteps = o.Int(0) },
+            ["--staleness"] = (s, o) => s with { Staleness = o.Int(0, 1_000_000) },
+            ["--pull-every"] = (s, o) => s with { PullEvery = o.Int(1, 1_000_000) },
+            ["--averaging-interval"] = (s, o) => s with { AveragingInterval = o.Int(1, 1_000_000) },
             ["--mode"] = (s, o) => s with { Mode = o.Mode() },
             ["--silos"] = (s, o) => s with { Silos = o.Int(1, 8) },
             ["--rounds"] = (s, o) => s with { Rounds = o.Int(1, 20) },
