@@ -65,6 +65,22 @@ internal static class CtrBenchmark
         SparseDataset<int> warmup = DatasetOperations.TakeRows(data.Train, 0..Math.Min(data.Train.RowCount, 50_000));
         new LocalTrainer(spec.Create(), localOptions with { Epochs = 1 }).Train(warmup);
 
+        if (settings.LocalOnly)
+        {
+            (double rate, double auc) = await RunLocalAsync(output, spec, localOptions, data);
+            var clusterOptions = localOptions with
+            {
+                BatchSize = settings.ClusterBatch,
+                Optimizer = localOptions.Optimizer with
+                {
+                    LearningRate = settings.ClusterRate,
+                    Schedule = new LearningRateScheduleSettings { WarmupSteps = settings.WarmupSteps },
+                },
+            };
+            (double clusterRate, double clusterAuc) = await RunLocalAsync(output, spec, clusterOptions, data);
+            return new CtrModelFigures(clusterRate, rate, clusterAuc, auc, double.NaN, double.NaN);
+        }
+
         var local = new List<(double Rate, double Auc)>();
         var one = new List<CtrClusterRun>();
         var two = new List<CtrClusterRun>();
@@ -102,7 +118,7 @@ internal static class CtrBenchmark
         TrainingResult result = new LocalTrainer(spec.Create(), options).Train(data.Train, data.Test);
         double auc = result.FinalTest?.Auc?.Value ?? throw new InvalidOperationException("LocalTrainer reported no test AUC.");
         await output.WriteLineAsync(Text(
-            $"    LocalTrainer, one thread        {result.ExamplesPerSecond,12:N0} rows/s   train loss {result.Epochs[^1].TrainLoss:F4}   test AUC {auc:F4}"));
+            $"    LocalTrainer, one thread        {result.ExamplesPerSecond,12:N0} rows/s   train loss {result.Epochs[^1].TrainLoss:F4}   test AUC {auc:F4}   (batch {options.BatchSize}, rate {options.Optimizer.LearningRate})"));
         return (result.ExamplesPerSecond, auc);
     }
 

@@ -65,6 +65,10 @@ internal sealed record CtrSettings
     /// <summary>Rounds of (LocalTrainer, 1 shard, 2 shards), alternating their order. Default 2.</summary>
     public int Rounds { get; init; } = 2;
 
+    /// <summary>Runs no cluster: LocalTrainer at its own settings and at the cluster's (batch, rate, warm-up), which
+    /// under BSP is the run the cluster reproduces. For tuning the cluster's optimizer quickly. Default false.</summary>
+    public bool LocalOnly { get; init; }
+
     public int ClusterBatch => ClusterBatchSize ?? BatchSize;
 
     public float ClusterRate => ClusterLearningRate ?? LearningRate;
@@ -97,5 +101,9 @@ internal sealed record CtrSettings
             ["--silos"] = (s, o) => s with { Silos = o.Int(1, 8) },
             ["--rounds"] = (s, o) => s with { Rounds = o.Int(1, 20) },
         },
-        new Dictionary<string, Func<CtrSettings, CtrSettings>> { ["--quick"] = s => s with { Rows = 200_000, FeaturesLog2 = 18, FmFeaturesLog2 = 16, Rounds = 1 } });
+        new Dictionary<string, Func<CtrSettings, CtrSettings>> 
+        {
+            ["--quick"] = s => s with { Rows = 200_000, FeaturesLog2 = 18, FmFeaturesLog2 = 16, Rounds = 1 },
+            ["--local-only"] = s => s with { LocalOnly = true },
+        });
 }
