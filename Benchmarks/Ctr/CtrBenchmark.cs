@@ -26,7 +26,7 @@ internal static class CtrBenchmark
     {
         using var work = new WorkDirectory("ctr-bench");
         await output.WriteLineAsync(Text(
-            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s); LocalTrainer batch {settings.BatchSize}, Adam {settings.LearningRate}; cluster {settings.Mode}, batch {settings.ClusterBatch}, Adam {settings.ClusterRate}, warm-up {settings.WarmupSteps} updates, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s); LocalTrainer batch {settings.BatchSize}, Adam {settings.LearningRate}; cluster {settings.Mode}, batch {settings.ClusterBatch("hashed")} (FM {settings.ClusterBatch("fm")}), Adam {settings.ClusterRate("hashed")} (FM {settings.ClusterRate("fm")}), warm-up {settings.WarmupSteps} updates, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
         CtrData data = CtrData.Create(settings, work.Path);
         await output.WriteLineAsync(Text(
             $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
@@ -70,10 +70,10 @@ internal static class CtrBenchmark
             (double rate, double auc) = await RunLocalAsync(output, spec, localOptions, data);
             var clusterOptions = localOptions with
             {
-                BatchSize = settings.ClusterBatch,
+                BatchSize = settings.ClusterBatch(name),
                 Optimizer = localOptions.Optimizer with
                 {
-                    LearningRate = settings.ClusterRate,
+                    LearningRate = settings.ClusterRate(name),
                     Schedule = new LearningRateScheduleSettings { WarmupSteps = settings.WarmupSteps },
                 },
             };
@@ -90,8 +90,8 @@ internal static class CtrBenchmark
             Func<Task>[] setups =
             [
                 async () => local.Add(await RunLocalAsync(output, spec, localOptions, data)),
-                async () => one.Add(await RunClusterAsync(output, spec, data, settings, shards: 1)),
-                async () => two.Add(await RunClusterAsync(output, spec, data, settings, shards: 2)),
+                async () => one.Add(await RunClusterAsync(output, name, spec, data, settings, shards: 1)),
+                async () => two.Add(await RunClusterAsync(output, name, spec, data, settings, shards: 2)),
             ];
             foreach (Func<Task> setup in round % 2 == 1 ? setups : setups.Reverse())
             {
@@ -124,7 +124,7 @@ internal static class CtrBenchmark
 
     /// <summary>One job on a fresh cluster of Silo processes. A fresh cluster per job, because a process's peak
     /// resident set (VmHWM) only ever grows: a silo that served an earlier job would report that job's peak.</summary>
-    private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, ModelSpec spec, CtrSplit data, CtrSettings settings, int shards)
+    private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, string name, ModelSpec spec, CtrSplit data, CtrSettings settings, int shards)
     {
         CtrClusterRun run;
         await using (BenchmarkCluster cluster = await BenchmarkCluster.StartAsync($"ctr-bench-{shards}", settings.Silos))
@@ -136,14 +136,14 @@ internal static class CtrBenchmark
                 Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
                 Optimizer = new OptimizerSettings
                 {
-                    Kind = OptimizerKind.Adam, LearningRate = settings.ClusterRate,
+                    Kind = OptimizerKind.Adam, LearningRate = settings.ClusterRate(name),
                     Schedule = new LearningRateScheduleSettings { WarmupSteps = settings.WarmupSteps },
                 },
                 Mode = settings.Mode,
                 Workers = settings.Silos,
                 Shards = shards,
                 Epochs = settings.Epochs,
-                BatchSize = settings.ClusterBatch,
+                BatchSize = settings.ClusterBatch(name),
             };
             job = job with
             {
