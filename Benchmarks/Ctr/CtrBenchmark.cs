@@ -26,7 +26,7 @@ internal static class CtrBenchmark
     {
         using var work = new WorkDirectory("ctr-bench");
         await output.WriteLineAsync(Text(
-            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s), batch {settings.BatchSize}, Adam {settings.LearningRate}, {settings.Mode}, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
+            $"ctr: {settings.Rows:N0} training rows + {settings.HeldOutRows:N0} held out, 2^{settings.FeaturesLog2} hashed features, {settings.FeaturesPerRow} Zipf draws a row; {settings.Epochs} epoch(s); LocalTrainer batch {settings.BatchSize}, Adam {settings.LearningRate}; cluster {settings.Mode}, batch {settings.ClusterBatch("hashed")} (FM {settings.ClusterBatch("fm")}), Adam {settings.ClusterRate("hashed")} (FM {settings.ClusterRate("fm")}), warm-up {settings.WarmupSteps} updates, {settings.Silos} silos; {settings.Rounds} round(s); {Environment.ProcessorCount} cores, load average {Measurement.LoadAverage()}"));
         CtrData data = CtrData.Create(settings, work.Path);
         await output.WriteLineAsync(Text(
             $"data: {data.Full.Train.NonzeroCount:N0} nonzeros ({(double)data.Full.Train.NonzeroCount / data.Full.Train.RowCount:F1} a row), click rate {Mean(data.Full.Train.Labels):F3}; generated in {data.GenerateSeconds:F1} s ({(data.Full.Train.RowCount + data.Full.Test.RowCount) / data.GenerateSeconds:N0} rows/s), partitions written in {data.WriteSeconds:F1} s; this process's peak memory {SiloMemory.PeakMiB(Environment.ProcessId):N0} MiB"));
@@ -65,6 +65,22 @@ internal static class CtrBenchmark
         SparseDataset<int> warmup = DatasetOperations.TakeRows(data.Train, 0..Math.Min(data.Train.RowCount, 50_000));
         new LocalTrainer(spec.Create(), localOptions with { Epochs = 1 }).Train(warmup);
 
+        if (settings.LocalOnly)
+        {
+            (double rate, double auc) = await RunLocalAsync(output, spec, localOptions, data);
+            var clusterOptions = localOptions with
+            {
+                BatchSize = settings.ClusterBatch(name),
+                Optimizer = localOptions.Optimizer with
+                {
+                    LearningRate = settings.ClusterRate(name),
+                    Schedule = new LearningRateScheduleSettings { WarmupSteps = settings.WarmupSteps },
+                },
+            };
+            (double clusterRate, double clusterAuc) = await RunLocalAsync(output, spec, clusterOptions, data);
+            return new CtrModelFigures(clusterRate, rate, clusterAuc, auc, double.NaN, double.NaN);
+        }
+
         var local = new List<(double Rate, double Auc)>();
         var one = new List<CtrClusterRun>();
         var two = new List<CtrClusterRun>();
@@ -74,8 +90,8 @@ internal static class CtrBenchmark
             Func<Task>[] setups =
             [
                 async () => local.Add(await RunLocalAsync(output, spec, localOptions, data)),
-                async () => one.Add(await RunClusterAsync(output, spec, data, settings, shards: 1)),
-                async () => two.Add(await RunClusterAsync(output, spec, data, settings, shards: 2)),
+                async () => one.Add(await RunClusterAsync(output, name, spec, data, settings, shards: 1)),
+                async () => two.Add(await RunClusterAsync(output, name, spec, data, settings, shards: 2)),
             ];
             foreach (Func<Task> setup in round % 2 == 1 ? setups : setups.Reverse())
             {
@@ -102,29 +118,40 @@ internal static class CtrBenchmark
         TrainingResult result = new LocalTrainer(spec.Create(), options).Train(data.Train, data.Test);
         double auc = result.FinalTest?.Auc?.Value ?? throw new InvalidOperationException("LocalTrainer reported no test AUC.");
         await output.WriteLineAsync(Text(
-            $"    LocalTrainer, one thread        {result.ExamplesPerSecond,12:N0} rows/s   train loss {result.Epochs[^1].TrainLoss:F4}   test AUC {auc:F4}"));
+            $"    LocalTrainer, one thread        {result.ExamplesPerSecond,12:N0} rows/s   train loss {result.Epochs[^1].TrainLoss:F4}   test AUC {auc:F4}   (batch {options.BatchSize}, rate {options.Optimizer.LearningRate})"));
         return (result.ExamplesPerSecond, auc);
     }
 
     /// <summary>One job on a fresh cluster of Silo processes. A fresh cluster per job, because a process's peak
     /// resident set (VmHWM) only ever grows: a silo that served an earlier job would report that job's peak.</summary>
-    private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, ModelSpec spec, CtrSplit data, CtrSettings settings, int shards)
+    private static async Task<CtrClusterRun> RunClusterAsync(TextWriter output, string name, ModelSpec spec, CtrSplit data, CtrSettings settings, int shards)
     {
         CtrClusterRun run;
         await using (BenchmarkCluster cluster = await BenchmarkCluster.StartAsync($"ctr-bench-{shards}", settings.Silos))
         {
             double[] idle = [.. cluster.ProcessIds.Select(SiloMemory.PeakMiB)];
-            JobStatus status = await cluster.RunJobAsync(new TrainingSpec
+            var job = new TrainingSpec
             {
                 Model = spec,
                 Data = new DataSpec { TrainManifest = data.TrainManifest, TestManifest = data.TestManifest },
-                Optimizer = new OptimizerSettings { Kind = OptimizerKind.Adam, LearningRate = settings.LearningRate },
+                Optimizer = new OptimizerSettings
+                {
+                    Kind = OptimizerKind.Adam, LearningRate = settings.ClusterRate(name),
+                    Schedule = new LearningRateScheduleSettings { WarmupSteps = settings.WarmupSteps },
+                },
                 Mode = settings.Mode,
                 Workers = settings.Silos,
                 Shards = shards,
                 Epochs = settings.Epochs,
-                BatchSize = settings.BatchSize,
-            });
+                BatchSize = settings.ClusterBatch(name),
+            };
+            job = job with
+            {
+                Staleness = settings.Staleness ?? job.Staleness,
+                PullEvery = settings.PullEvery ?? job.PullEvery,
+                AveragingInterval = settings.AveragingInterval ?? job.AveragingInterval,
+            };
+            JobStatus status = await cluster.RunJobAsync(job);
             double auc = status.History[^1].TestAuc ?? throw new InvalidOperationException($"The {spec.Kind} job reported no test AUC.");
             run = new CtrClusterRun(
                 status.History.Sum(e => e.Examples) / status.History.Sum(e => e.Seconds),

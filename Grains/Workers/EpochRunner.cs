@@ -79,10 +79,13 @@ internal sealed class EpochRunner
     /// outcome before it computes (a refused push fails the step at once), and the last push of a run is awaited
     /// before the run reports, so the coordinator's checkpoint never precedes an update. The run's last step
     /// pushes alone: a pull outliving the run could wait for a step nobody takes until the next run.
+    /// A sparse model collects the next step's keys while this step's pull is in flight (<see cref="BatchKeys"/>);
+    /// that time counts as communication, as collecting this step's keys did before the pull went out.
     /// </remarks>
     private async Task<long> RunStepsAsync(int[] order, long epochStart, long step, long epochEnd, long started)
     {
-        bool sparse = _model.Sparse is not null;
+        BatchKeys? keys = _model.Keys;
+        bool sparse = keys is not null;
         Task? pendingPush = null;
         bool pushPulled = false; // pendingPush also pulled this step's parameters
         while (step < epochEnd)
@@ -96,8 +99,14 @@ internal sealed class EpochRunner
             else
             {
                 Task pull = !PullsAt(step, epochStart) ? Task.CompletedTask
-                    : sparse ? _shards.PullKeysAsync(_model.Parameters, _model.CollectKeys(batch), step, MinimumVersion(step))
+                    : sparse ? _shards.PullKeysAsync(_model.Parameters, keys!.For(step, batch), step, MinimumVersion(step))
                     : _shards.PullAllAsync(_model.Parameters, step, MinimumVersion(step));
+                if (sparse && step + 1 < epochEnd && PullsAt(step + 1, epochStart))
+                {
+                    // While this pull is in flight (under BSP it waits for the slowest worker's push).
+                    keys!.Prepare(step + 1, BatchAt(order[step + 1 - epochStart]));
+                }
+
                 await PushThenPullAsync(pendingPush, pull);
             }
 

@@ -101,7 +101,9 @@ internal sealed class ShardChannel
         }
     }
 
-    /// <summary>Pulls the values of <paramref name="sortedKeys"/> into <paramref name="parameters"/> at those keys.</summary>
+    /// <summary>Pulls the values of <paramref name="sortedKeys"/> into <paramref name="parameters"/> at those keys. The
+    /// keys are copied into the messages before this returns, so the caller may reuse their buffer at once
+    /// (<see cref="BatchKeys"/> does).</summary>
     public async Task PullKeysAsync(float[] parameters, ReadOnlyMemory<int> sortedKeys, long clock, long minimumVersion)
     {
         Range[] byShard = _layout.SliceKeys(sortedKeys.Span);

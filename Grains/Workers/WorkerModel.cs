@@ -18,7 +18,6 @@ namespace OrleansML.Grains.Workers;
 /// </remarks>
 internal sealed class WorkerModel
 {
-    private readonly SparseGradient? _touched;
     private readonly Optimizer? _localOptimizer;
     private OptimizerState? _localState;
     private float[]? _gradient;
@@ -35,7 +34,7 @@ internal sealed class WorkerModel
             // Averaging moves whole models; only per-step modes profit from touching just the batch's keys.
             Sparse = sparse;
             SparseGradient = new SparseGradient(Model.ParameterCount);
-            _touched = SparseGradient.KeySet(Model.ParameterCount);
+            Keys = new BatchKeys(sparse, Model.ParameterCount);
         }
 
         if (trainsLocally)
@@ -61,19 +60,14 @@ internal sealed class WorkerModel
 
     public SparseGradient SparseGradient { get; } = new(1);
 
+    /// <summary>The keys a sparse model's per-step pulls ask for (null for dense models and model averaging).</summary>
+    public BatchKeys? Keys { get; }
+
     private float[] DenseGradient => _gradient ??= new float[Model.ParameterCount];
 
     public float ComputeGradient(DataBatch batch) => Model.ComputeGradient(Parameters, batch, DenseGradient);
 
     public float ComputeSparseGradient(DataBatch batch) => Sparse!.ComputeSparseGradient(Parameters, batch, SparseGradient);
-
-    public ReadOnlyMemory<int> CollectKeys(DataBatch batch)
-    {
-        _touched!.Clear();
-        Sparse!.CollectTouchedParameters(batch, _touched);
-        _touched.SortByKey();
-        return _touched.Keys.ToArray();
-    }
 
     /// <summary>Model averaging: one local optimizer step at global step <paramref name="globalStep"/>. The update
     /// number (which drives the learning-rate schedule) is the global step's, not a count kept here: a count would
